@@ -1,0 +1,161 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <sstream>
+
+namespace herald::app {
+
+const std::vector<OptionDoc>& serve_options() {
+  static const std::vector<OptionDoc> docs = {
+      {"listen", "HOST:PORT", "address to serve on (default 127.0.0.1:8080)"},
+      {"data", "DIR", "data folder: SQLite database and media (default ./var)"},
+      {"base-url", "URL", "public address used in links, feeds and sitemaps (default http://LISTEN)"},
+      {"threads", "N", "I/O threads, 1-256 (default: one per core)"},
+      {"access-log", "on|off", "one log line per request (default on)"},
+      {"demo", "on|off", "create the demo editions when the database is empty (default on)"},
+      {"cache-mb", "N", "page cache size in MiB (default 256)"},
+      {"page-ttl-s", "SECONDS", "longest a cached page lives without being purged (default 300)"},
+      {"header-limit-kb", "N", "largest request head in KiB; larger gets 431 (default 16)"},
+      {"body-limit-kb", "N", "largest request body in KiB; larger gets 413 (default 1024)"},
+      {"header-timeout-s", "SECONDS", "time to send the request head; slower gets 408 (default 10)"},
+      {"idle-timeout-s", "SECONDS", "keep-alive idle time before closing (default 30)"},
+      {"shutdown-timeout-s", "SECONDS", "time in-flight requests get on SIGTERM (default 10)"},
+      {"log-level", "LEVEL", "trace, debug, info, warn or error (default info)"},
+      {"config", "FILE", "TOML config file with the same option names"},
+  };
+  return docs;
+}
+
+namespace {
+
+std::string env_name(const std::string& opt) {
+  std::string s = "HERALD_";
+  for (char c : opt) s.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return s;
+}
+
+bool known(const std::string& name) {
+  for (auto& d : serve_options())
+    if (d.name == name) return true;
+  return false;
+}
+
+struct Source {
+  std::string value;
+  std::string where;  // "--listen", "HERALD_LISTEN", "config file x.toml"
+};
+
+template <class T>
+bool parse_uint(const std::string& s, T& out, unsigned long long lo, unsigned long long hi) {
+  unsigned long long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) return false;
+  out = static_cast<T>(v);
+  return true;
+}
+
+bool parse_bool(const std::string& s, bool& out) {
+  if (s == "on" || s == "true" || s == "yes" || s == "1") { out = true; return true; }
+  if (s == "off" || s == "false" || s == "no" || s == "0") { out = false; return true; }
+  return false;
+}
+
+}  // namespace
+
+std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, std::string>& flags,
+                                                   const std::map<std::string, std::string>& env) {
+  std::map<std::string, Source> values;  // option -> winning source
+  // Lowest first; later assignments override.
+  std::string config_file;
+  if (auto it = env.find("HERALD_CONFIG"); it != env.end()) config_file = it->second;
+  if (auto it = flags.find("config"); it != flags.end()) config_file = it->second;
+  if (!config_file.empty()) {
+    toml::table tbl;
+    try {
+      tbl = toml::parse_file(config_file);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream os;
+      os << "config file " << config_file << ": " << e.description() << " (line " << e.source().begin.line
+         << "); fix the file or drop --config";
+      return ConfigError{os.str()};
+    }
+    for (auto& [k, v] : tbl) {
+      std::string key(k.str());
+      for (auto& c : key)
+        if (c == '_') c = '-';
+      if (!known(key) || key == "config")
+        return ConfigError{"config file " + config_file + ": unknown option '" + std::string(k.str()) +
+                           "'; see `herald serve --help` for the list"};
+      std::string val;
+      if (auto s = v.value<std::string>()) val = *s;
+      else if (auto i = v.value<std::int64_t>()) val = std::to_string(*i);
+      else if (auto b = v.value<bool>()) val = *b ? "on" : "off";
+      else return ConfigError{"config file " + config_file + ": option '" + key + "' must be a string, number or boolean"};
+      values[key] = {val, "config file " + config_file + " (" + std::string(k.str()) + ")"};
+    }
+  }
+  for (auto& d : serve_options()) {
+    if (d.name == "config") continue;
+    if (auto it = env.find(env_name(d.name)); it != env.end()) values[d.name] = {it->second, env_name(d.name)};
+  }
+  for (auto& [k, v] : flags) {
+    if (!known(k)) return ConfigError{"unknown option --" + k + "; see `herald serve --help`"};
+    if (k != "config") values[k] = {v, "--" + k};
+  }
+
+  ServeConfig c;
+  auto bad = [&](const std::string& opt, const std::string& expected) {
+    auto& s = values[opt];
+    return ConfigError{"invalid value '" + s.value + "' for " + opt + " (from " + s.where + "): expected " + expected};
+  };
+  for (auto& [k, s] : values) {
+    const std::string& v = s.value;
+    if (k == "listen") {
+      auto colon = v.rfind(':');
+      if (colon == std::string::npos || colon == 0) return bad(k, "HOST:PORT such as 127.0.0.1:8080");
+      c.host = v.substr(0, colon);
+      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') c.host = c.host.substr(1, c.host.size() - 2);
+      if (!parse_uint(v.substr(colon + 1), c.port, 0, 65535)) return bad(k, "HOST:PORT with a port from 0 to 65535");
+    } else if (k == "data") {
+      if (v.empty()) return bad(k, "a folder path");
+      c.data_dir = v;
+    } else if (k == "base-url") {
+      if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return bad(k, "an http:// or https:// address");
+      c.base_url = v;
+    } else if (k == "threads") {
+      if (!parse_uint(v, c.threads, 1, 256)) return bad(k, "a number from 1 to 256");
+    } else if (k == "access-log") {
+      if (!parse_bool(v, c.access_log)) return bad(k, "on or off");
+    } else if (k == "demo") {
+      if (!parse_bool(v, c.demo)) return bad(k, "on or off");
+    } else if (k == "cache-mb") {
+      if (!parse_uint(v, c.cache_mb, 1, 1 << 20)) return bad(k, "a size in MiB from 1 to 1048576");
+    } else if (k == "page-ttl-s") {
+      if (!parse_uint(v, c.page_ttl_s, 1, 86400)) return bad(k, "seconds from 1 to 86400");
+    } else if (k == "header-limit-kb") {
+      if (!parse_uint(v, c.header_limit_kb, 1, 1024)) return bad(k, "a size in KiB from 1 to 1024");
+    } else if (k == "body-limit-kb") {
+      if (!parse_uint(v, c.body_limit_kb, 1, 1 << 20)) return bad(k, "a size in KiB from 1 to 1048576");
+    } else if (k == "header-timeout-s") {
+      if (!parse_uint(v, c.header_timeout_s, 1, 3600)) return bad(k, "seconds from 1 to 3600");
+    } else if (k == "idle-timeout-s") {
+      if (!parse_uint(v, c.idle_timeout_s, 1, 3600)) return bad(k, "seconds from 1 to 3600");
+    } else if (k == "shutdown-timeout-s") {
+      if (!parse_uint(v, c.shutdown_timeout_s, 0, 600)) return bad(k, "seconds from 0 to 600");
+    } else if (k == "log-level") {
+      if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
+        return bad(k, "trace, debug, info, warn or error");
+      c.log_level = v;
+    }
+  }
+  if (c.base_url.empty()) {
+    std::string h = c.host == "0.0.0.0" || c.host == "::" ? "127.0.0.1" : c.host;
+    if (h.find(':') != std::string::npos) h = "[" + h + "]";
+    c.base_url = "http://" + h + ":" + std::to_string(c.port);
+  }
+  return c;
+}
+
+}  // namespace herald::app

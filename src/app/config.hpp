@@ -1,0 +1,52 @@
+// Server configuration from four sources, later ones overriding earlier ones:
+//   built-in defaults < config file (TOML, --config or HERALD_CONFIG) < HERALD_* environment
+//   variables < command-line flags.
+// Every option has the same name in each source: --body-limit-kb, HERALD_BODY_LIMIT_KB,
+// body_limit_kb (or body-limit-kb) in the file.
+#pragma once
+#include <chrono>
+#include <map>
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+namespace herald::app {
+
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string data_dir = "var";
+  std::string base_url;  // default: http://<listen>
+  unsigned threads = 0;  // 0: one per core
+  bool access_log = true;
+  bool demo = true;      // seed the demo editions into an empty database
+  std::size_t cache_mb = 256;
+  std::size_t header_limit_kb = 16;
+  std::size_t body_limit_kb = 1024;
+  unsigned header_timeout_s = 10;
+  unsigned idle_timeout_s = 30;
+  unsigned shutdown_timeout_s = 10;
+  unsigned page_ttl_s = 300;
+  std::string log_level = "info";
+};
+
+// One option as documented by `herald serve --help`.
+struct OptionDoc {
+  std::string name;  // flag name without dashes
+  std::string value; // placeholder, e.g. "HOST:PORT"; empty for a switch-like bool
+  std::string help;
+};
+const std::vector<OptionDoc>& serve_options();
+
+struct ConfigError {
+  std::string message;  // names the option, its source and what to do
+};
+
+// Builds the configuration. `flags` holds --name=value pairs already split from argv;
+// `env` the process environment (name -> value). Returns an error for any unknown option,
+// malformed value or unreadable config file.
+std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, std::string>& flags,
+                                                   const std::map<std::string, std::string>& env);
+
+}  // namespace herald::app

@@ -1,0 +1,324 @@
+// herald: the command-line entry point (serve, demo, migrate, publish, unpublish).
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "app/config.hpp"
+#include "demo/demo.hpp"
+#include "net/server.hpp"
+#include "site/site.hpp"
+#include "storage/store.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace herald;
+
+constexpr const char* kUsage = R"(Herald — a news publishing platform in one binary.
+
+Usage: herald COMMAND [OPTIONS]
+
+Commands:
+  serve       serve the site (run `herald serve --help` for every option)
+  demo        fill an empty data folder with the demo editions
+                --data DIR        data folder (default ./var)
+                --articles N      stories in all (default 144: 72 per edition)
+                --images N        generated photographs (default 16)
+  migrate     create or upgrade the database schema, then exit   (--data DIR)
+  publish     publish a story now            (--data DIR --id N)
+  unpublish   take a story off the site      (--data DIR --id N)
+  version     print the version
+
+Options for every command may also come from HERALD_* environment variables
+(HERALD_DATA=/srv/herald) and, for serve, from a TOML file (--config FILE).
+Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.
+)";
+
+void serve_help() {
+  std::cout << "Usage: herald serve [OPTIONS]\n\nServes every edition of the site from one data folder.\n\n"
+               "Options (flag / environment variable / config file key):\n";
+  for (auto& d : app::serve_options()) {
+    std::string flag = "--" + d.name + (d.value.empty() ? "" : " " + d.value);
+    std::string env = "HERALD_";
+    for (char c : d.name) env.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    std::string key = d.name;
+    for (auto& c : key)
+      if (c == '-') c = '_';
+    std::printf("  %-32s %s\n  %-32s %s / %s\n", flag.c_str(), d.help.c_str(), "", env.c_str(), key.c_str());
+  }
+  std::cout << "\nPrecedence: flags > environment > config file > defaults.\n"
+               "A bad value stops start-up with a message naming the option (exit code 2).\n";
+}
+
+// Splits "--name value" / "--name=value" into a map. Returns false on a stray argument.
+bool parse_flags(int argc, char** argv, int from, std::map<std::string, std::string>& out, std::string& err) {
+  for (int i = from; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0 || a.size() < 3) {
+      err = "unexpected argument '" + a + "'";
+      return false;
+    }
+    a = a.substr(2);
+    auto eq = a.find('=');
+    if (eq != std::string::npos) {
+      out[a.substr(0, eq)] = a.substr(eq + 1);
+    } else if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0) {
+      out[a] = argv[++i];
+    } else {
+      out[a] = "on";
+    }
+  }
+  return true;
+}
+
+std::map<std::string, std::string> environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string s = *e;
+    auto eq = s.find('=');
+    if (eq != std::string::npos && s.rfind("HERALD_", 0) == 0) env[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  return env;
+}
+
+std::string value_or(const std::map<std::string, std::string>& flags, const std::map<std::string, std::string>& env,
+                     const std::string& name, const std::string& env_name, const std::string& def) {
+  if (auto it = flags.find(name); it != flags.end()) return it->second;
+  if (auto it = env.find(env_name); it != env.end()) return it->second;
+  return def;
+}
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "herald: %s\nRun `herald --help` for usage.\n", msg.c_str());
+  return 2;
+}
+
+std::unique_ptr<storage::NewsStore> open_store(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir + "/media", ec);
+  if (ec)
+    throw storage::StorageError("cannot create the data folder " + data_dir + ": " + ec.message() +
+                                " (choose another with --data)");
+  return storage::open_sqlite(data_dir + "/herald.db");
+}
+
+// A progress bar on stderr for long jobs.
+void progress_bar(std::int64_t done, std::int64_t total, const char* stage) {
+  static std::string last_stage;
+  static int last_pct = -1;
+  int pct = total ? static_cast<int>(done * 100 / total) : 100;
+  if (stage == last_stage && pct == last_pct) return;
+  if (stage != last_stage && !last_stage.empty()) std::fputc('\n', stderr);
+  last_stage = stage;
+  last_pct = pct;
+  int bars = pct / 4;
+  std::fprintf(stderr, "\r%-8s [%-25s] %3d%% %lld/%lld", stage, std::string(static_cast<std::size_t>(bars), '#').c_str(),
+               pct, static_cast<long long>(done), static_cast<long long>(total));
+  std::fflush(stderr);
+}
+
+int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_t stories, int images) {
+  demo::DemoOptions o;
+  o.stories = stories;
+  o.images = images;
+  o.media_dir = data_dir + "/media";
+  auto t0 = std::chrono::steady_clock::now();
+  auto rep = demo::generate(store, o, progress_bar);
+  std::fputc('\n', stderr);
+  if (!rep.error.empty()) {
+    std::fprintf(stderr, "herald demo: %s\n", rep.error.c_str());
+    return 1;
+  }
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "demo: %d editions, %d sections, %lld stories, %d photographs in %.1f s\n", rep.editions,
+               rep.sections, static_cast<long long>(rep.stories), rep.images, secs);
+  return 0;
+}
+
+int cmd_serve(const std::map<std::string, std::string>& flags) {
+  auto loaded = app::load_config(flags, environment());
+  if (auto* err = std::get_if<app::ConfigError>(&loaded)) {
+    std::fprintf(stderr, "herald serve: %s\n", err->message.c_str());
+    return 2;
+  }
+  auto cfg = std::get<app::ServeConfig>(loaded);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  std::unique_ptr<storage::NewsStore> store;
+  try {
+    store = open_store(cfg.data_dir);
+    if (cfg.demo && store->editions().empty()) {
+      std::fprintf(stderr, "Empty database: creating the demo editions in %s\n", cfg.data_dir.c_str());
+      if (int rc = run_demo(*store, cfg.data_dir, 0, 16)) return rc;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return 1;
+  }
+
+  // Serving many keep-alive connections needs file descriptors.
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+
+  site::SiteOptions so;
+  so.base_url = cfg.base_url;
+  so.data_dir = cfg.data_dir;
+  so.cache_bytes = cfg.cache_mb << 20;
+  so.page_ttl = std::chrono::seconds(cfg.page_ttl_s);
+  std::unique_ptr<site::Site> site;
+  try {
+    site = std::make_unique<site::Site>(so, *store);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return 1;
+  }
+
+  std::shared_ptr<spdlog::logger> access;
+  if (cfg.access_log) {
+    spdlog::init_thread_pool(16384, 1);
+    access = std::make_shared<spdlog::async_logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>(),
+                                                    spdlog::thread_pool(), spdlog::async_overflow_policy::overrun_oldest);
+    access->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
+  }
+  net::ServerOptions no;
+  no.host = cfg.host;
+  no.port = cfg.port;
+  no.threads = cfg.threads;
+  no.limits.header_bytes = cfg.header_limit_kb * 1024;
+  no.limits.body_bytes = cfg.body_limit_kb * 1024;
+  no.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+  no.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+  no.limits.shutdown_timeout = std::chrono::seconds(cfg.shutdown_timeout_s);
+  net::Server server(
+      no, [&](const net::Request& r) { return site->handle(r); },
+      access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes, std::int64_t us) {
+        access->info("{} {} {} {}B {}us", r.method, r.target, status, bytes, us);
+      })
+             : net::AccessLog());
+  try {
+    server.bind();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return 1;
+  }
+  std::printf("Herald %s is serving %s (listening on %s:%u, data in %s). Press Ctrl+C to stop.\n", HERALD_VERSION,
+              cfg.base_url.c_str(), cfg.host.c_str(), server.port(), cfg.data_dir.c_str());
+  std::fflush(stdout);
+
+  // Content changes made by other processes (the CLI, later the newsroom) purge the cache.
+  std::atomic<bool> done{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::thread watcher([&] {
+    std::unique_lock lock(mu);
+    while (!done) {
+      cv.wait_for(lock, std::chrono::milliseconds(200));
+      try {
+        if (auto n = site->apply_events()) spdlog::debug("applied {} content events", n);
+      } catch (const std::exception& e) {
+        spdlog::error("content events: {}", e.what());
+      }
+    }
+  });
+  server.run();
+  {
+    std::lock_guard g(mu);
+    done = true;
+  }
+  cv.notify_all();
+  watcher.join();
+  if (access) access->flush();
+  std::printf("Herald stopped.\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stdout);
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::printf("herald %s\n", HERALD_VERSION);
+    return 0;
+  }
+  for (int i = 2; i < argc; ++i)
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      if (cmd == "serve") serve_help();
+      else std::fputs(kUsage, stdout);
+      return 0;
+    }
+  std::map<std::string, std::string> flags;
+  std::string err;
+  if (!parse_flags(argc, argv, 2, flags, err)) return usage_error(err);
+  if (cmd == "serve") return cmd_serve(flags);
+
+  auto env = environment();
+  std::string data = value_or(flags, env, "data", "HERALD_DATA", "var");
+  try {
+    if (cmd == "demo") {
+      for (auto& [k, v] : flags)
+        if (k != "data" && k != "articles" && k != "images") return usage_error("demo: unknown option --" + k);
+      std::int64_t n = 0;
+      int images = 16;
+      try {
+        if (flags.count("articles")) n = std::stoll(flags["articles"]);
+        if (flags.count("images")) images = std::stoi(flags["images"]);
+      } catch (...) {
+        return usage_error("demo: --articles and --images take whole numbers");
+      }
+      if (n < 0 || n > 10000000) return usage_error("demo: --articles must be from 1 to 10000000");
+      if (images < 1 || images > 1000) return usage_error("demo: --images must be from 1 to 1000");
+      auto store = open_store(data);
+      return run_demo(*store, data, n, images);
+    }
+    if (cmd == "migrate") {
+      auto store = open_store(data);
+      std::printf("database %s/herald.db is up to date\n", data.c_str());
+      return 0;
+    }
+    if (cmd == "publish" || cmd == "unpublish") {
+      if (!flags.count("id")) return usage_error(cmd + ": --id N is required");
+      std::int64_t id = 0;
+      try {
+        id = std::stoll(flags["id"]);
+      } catch (...) {
+        return usage_error(cmd + ": --id takes a story number");
+      }
+      auto store = open_store(data);
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      auto r = cmd == "publish" ? store->publish(id, now) : store->unpublish(id);
+      if (!r.ok()) {
+        std::fprintf(stderr, "herald %s: %s\n", cmd.c_str(), r.error.c_str());
+        return 1;
+      }
+      std::printf("story %lld %s\n", static_cast<long long>(id), cmd == "publish" ? "published" : "unpublished");
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald %s: %s\n", cmd.c_str(), e.what());
+    return 1;
+  }
+  return usage_error("unknown command '" + cmd + "'");
+}

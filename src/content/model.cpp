@@ -1,0 +1,76 @@
+#include "content/model.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace herald::content {
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::Draft: return "draft";
+    case Status::Review: return "review";
+    case Status::Scheduled: return "scheduled";
+    case Status::Published: return "published";
+    case Status::Unpublished: return "unpublished";
+  }
+  return "draft";
+}
+
+std::optional<Status> status_from_string(const std::string& s) {
+  for (auto st : {Status::Draft, Status::Review, Status::Scheduled, Status::Published,
+                  Status::Unpublished})
+    if (s == to_string(st)) return st;
+  return std::nullopt;
+}
+
+std::string article_path(const Edition& e, const Section& s, const Article& a) {
+  return "/" + e.code + "/" + s.slug + "/" + std::to_string(a.id) + "-" + a.slug;
+}
+
+bool is_reserved_section_slug(const std::string& slug) {
+  static constexpr std::array<std::string_view, 13> kReserved = {"feeds",
+      "newsfeed", "tag", "author", "rss.xml", "atom.xml", "api",
+      "static",   "media", "search", "newsroom", "live", "sitemaps"};
+  for (auto r : kReserved)
+    if (slug == r) return true;
+  return false;
+}
+
+std::string validate(const Article& a) {
+  if (a.headline.empty()) return "The headline is empty.";
+  if (a.headline.size() > 300) return "The headline is longer than 300 bytes.";
+  if (a.summary.size() > 1000) return "The summary is longer than 1000 bytes.";
+  if (a.slug.empty()) return "The slug is empty.";
+  for (char c : a.slug)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      return "The slug may hold only a-z, 0-9 and '-'.";
+  if (a.section_id == 0) return "The story has no section.";
+  if (a.status == Status::Published && a.published_at == 0)
+    return "A published story needs a publication time.";
+  for (const auto& b : a.body) {
+    if (b.type == Block::Type::Image && b.media_id == 0) return "An image block has no image.";
+    if (b.type == Block::Type::Embed &&
+        !(b.url.rfind("https://", 0) == 0 || b.url.rfind("http://", 0) == 0))
+      return "An embedded link must start with http:// or https://.";
+    if (b.type == Block::Type::List && b.items.empty()) return "A list block has no items.";
+  }
+  return {};
+}
+
+}  // namespace herald::content
+
+namespace herald::content {
+std::vector<std::string> purge_keys_for(const Article& a) {
+  std::vector<std::string> keys;
+  auto e = std::to_string(a.edition_id);
+  keys.push_back("article:" + std::to_string(a.id));
+  keys.push_back("section:" + std::to_string(a.section_id));
+  for (auto t : a.tag_ids) keys.push_back("tag:" + std::to_string(t));
+  for (auto au : a.author_ids) keys.push_back("author:" + std::to_string(au));
+  keys.push_back("home:" + e);
+  keys.push_back("newsfeed:" + e);
+  keys.push_back("feed:" + e);
+  keys.push_back("sitemap:" + e);
+  return keys;
+}
+}  // namespace herald::content

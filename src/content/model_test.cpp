@@ -1,0 +1,101 @@
+#include "content/model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "content/body.hpp"
+
+using namespace herald::content;
+
+namespace {
+Article valid_article() {
+  Article a;
+  a.id = 7;
+  a.edition_id = 1;
+  a.section_id = 2;
+  a.slug = "a-story";
+  a.headline = "A story";
+  a.status = Status::Published;
+  a.published_at = 1700000000;
+  a.tag_ids = {5, 6};
+  a.author_ids = {9};
+  return a;
+}
+}  // namespace
+
+TEST(Article, ValidationNamesTheProblem) {
+  auto a = valid_article();
+  EXPECT_EQ(validate(a), "");
+  a.headline.clear();
+  EXPECT_EQ(validate(a), "The headline is empty.");
+  a = valid_article();
+  a.slug = "Bad Slug";
+  EXPECT_NE(validate(a).find("slug"), std::string::npos);
+  a = valid_article();
+  a.published_at = 0;
+  EXPECT_NE(validate(a).find("publication time"), std::string::npos);
+  a = valid_article();
+  a.body.push_back(Block{Block::Type::Embed, "x"});
+  a.body.back().url = "javascript:alert(1)";
+  EXPECT_NE(validate(a).find("http"), std::string::npos);
+}
+
+TEST(Article, PathIsEditionSectionIdSlug) {
+  Edition e;
+  e.code = "ru";
+  Section s;
+  s.slug = "mir";
+  auto a = valid_article();
+  EXPECT_EQ(article_path(e, s, a), "/ru/mir/7-a-story");
+}
+
+TEST(Article, PurgeKeysCoverEveryPageThatShowsTheStory) {
+  auto keys = purge_keys_for(valid_article());
+  for (const char* k : {"article:7", "section:2", "tag:5", "tag:6", "author:9", "home:1", "newsfeed:1", "feed:1", "sitemap:1"})
+    EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
+  EXPECT_EQ(keys.size(), 9u);
+}
+
+TEST(Section, ReservedSlugsCollideWithSiteRoutes) {
+  EXPECT_TRUE(is_reserved_section_slug("newsfeed"));
+  EXPECT_TRUE(is_reserved_section_slug("feeds"));
+  EXPECT_TRUE(is_reserved_section_slug("tag"));
+  EXPECT_FALSE(is_reserved_section_slug("world"));
+}
+
+TEST(Body, RoundTripsEveryBlockType) {
+  std::vector<Block> blocks(6);
+  blocks[0] = Block{Block::Type::Paragraph, "Hello <b>"};
+  blocks[1] = Block{Block::Type::Subheading, "Sub"};
+  blocks[2] = Block{Block::Type::Quote, "Q", "Someone"};
+  blocks[3].type = Block::Type::List;
+  blocks[3].items = {"a", "b"};
+  blocks[3].ordered = true;
+  blocks[4].type = Block::Type::Image;
+  blocks[4].media_id = 42;
+  blocks[4].credit = "© X";
+  blocks[5].type = Block::Type::Embed;
+  blocks[5].url = "https://example.org/";
+  std::vector<Block> back;
+  std::string err;
+  ASSERT_TRUE(body_from_json(body_to_json(blocks), back, err)) << err;
+  ASSERT_EQ(back.size(), 6u);
+  EXPECT_EQ(back[0].text, "Hello <b>");
+  EXPECT_EQ(back[2].cite, "Someone");
+  EXPECT_EQ(back[3].items.size(), 2u);
+  EXPECT_TRUE(back[3].ordered);
+  EXPECT_EQ(back[4].media_id, 42);
+  EXPECT_EQ(back[4].credit, "© X");
+  EXPECT_EQ(back[5].url, "https://example.org/");
+}
+
+TEST(Body, RefusesUnknownOrMalformedBlocks) {
+  std::vector<Block> out;
+  std::string err;
+  EXPECT_FALSE(body_from_json("{}", out, err));
+  EXPECT_FALSE(body_from_json("[{\"type\":\"script\",\"text\":\"x\"}]", out, err));
+  EXPECT_NE(err.find("script"), std::string::npos);
+  EXPECT_FALSE(body_from_json("[{\"type\":\"image\"}]", out, err));
+  EXPECT_FALSE(body_from_json("not json", out, err));
+}

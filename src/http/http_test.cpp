@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "http/compress.hpp"
+#include "http/page_cache.hpp"
+#include "http/router.hpp"
+
+using namespace herald::http;
+
+namespace {
+std::shared_ptr<CachedPage> page(std::string body, std::vector<std::string> keys) {
+  auto p = std::make_shared<CachedPage>();
+  p->body = std::make_shared<const std::string>(std::move(body));
+  p->keys = std::move(keys);
+  p->expires = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  return p;
+}
+}  // namespace
+
+TEST(PageCache, PurgesExactlyTheTaggedPages) {
+  PageCache c(1 << 20);
+  c.put("/en/", page("home", {"home:1"}), c.generation());
+  c.put("/en/world/", page("world", {"section:1"}), c.generation());
+  c.put("/en/science/", page("science", {"section:2"}), c.generation());
+  c.put("/en/world/5-x", page("story", {"article:5"}), c.generation());
+  EXPECT_EQ(c.purge({"article:5", "section:1", "home:1"}), 3u);
+  EXPECT_EQ(c.get("/en/"), nullptr);
+  EXPECT_EQ(c.get("/en/world/"), nullptr);
+  EXPECT_EQ(c.get("/en/world/5-x"), nullptr);
+  ASSERT_NE(c.get("/en/science/"), nullptr);
+  EXPECT_EQ(*c.get("/en/science/")->body, "science");
+}
+
+TEST(PageCache, RefusesAPageRenderedBeforeAPurge) {
+  PageCache c(1 << 20);
+  auto gen = c.generation();
+  c.purge({"section:1"});  // content changed while the page was being rendered
+  c.put("/en/world/", page("stale", {"section:1"}), gen);
+  EXPECT_EQ(c.get("/en/world/"), nullptr);
+}
+
+TEST(PageCache, StaysWithinItsByteBudget) {
+  PageCache c(64 * 1024);
+  for (int i = 0; i < 100; ++i) c.put("/p" + std::to_string(i), page(std::string(4000, 'x'), {"k"}), c.generation());
+  EXPECT_LE(c.bytes(), 64u * 1024);
+  EXPECT_GT(c.size(), 0u);
+  EXPECT_NE(c.get("/p99"), nullptr);  // the newest stays
+  EXPECT_EQ(c.get("/p0"), nullptr);   // the oldest left first
+}
+
+TEST(PageCache, ExpiredPagesAreNotServed) {
+  PageCache c(1 << 20);
+  auto p = page("old", {"k"});
+  p->expires = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  c.put("/old", p, c.generation());
+  EXPECT_EQ(c.get("/old"), nullptr);
+}
+
+TEST(Compress, GzipRoundTrips) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "Herald news line " + std::to_string(i) + "\n";
+  std::string z = gzip(text);
+  ASSERT_FALSE(z.empty());
+  EXPECT_LT(z.size(), text.size());
+  std::string back(text.size(), '\0');
+  z_stream zs{};
+  inflateInit2(&zs, 15 + 16);
+  zs.next_in = reinterpret_cast<Bytef*>(z.data());
+  zs.avail_in = static_cast<uInt>(z.size());
+  zs.next_out = reinterpret_cast<Bytef*>(back.data());
+  zs.avail_out = static_cast<uInt>(back.size());
+  EXPECT_EQ(inflate(&zs, Z_FINISH), Z_STREAM_END);
+  inflateEnd(&zs);
+  EXPECT_EQ(back, text);
+}
+
+TEST(Compress, AcceptEncodingParsing) {
+  EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0, gzip;q=0.8"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("br"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_TRUE(accepts_gzip("*"));
+}
+
+TEST(Compress, EtagsAreStableAndMatchLists) {
+  EXPECT_EQ(etag_of("abc"), etag_of("abc"));
+  EXPECT_NE(etag_of("abc"), etag_of("abd"));
+  auto e = etag_of("abc");
+  EXPECT_TRUE(etag_matches(e, e));
+  EXPECT_TRUE(etag_matches("\"zzz\", " + e, e));
+  EXPECT_TRUE(etag_matches("W/" + e, e));
+  EXPECT_TRUE(etag_matches("*", e));
+  EXPECT_FALSE(etag_matches("\"other\"", e));
+}
+
+TEST(Router, MatchesCapturesInOrderAndReports405) {
+  Router<int, std::string> r;
+  r.add("GET", "/:edition/", [](const int&, const Params& p) { return "home " + std::string(p.get("edition")); });
+  r.add("GET", "/:edition/tag/:tag/", [](const int&, const Params& p) { return "tag " + std::string(p.get("tag")); });
+  r.add("GET", "/:edition/:section/", [](const int&, const Params& p) { return "section " + std::string(p.get("section")); });
+  r.add("POST", "/api/thing", [](const int&, const Params&) { return std::string("post"); });
+  Params p;
+  bool wrong = false;
+  auto* f = r.match("GET", "/en/tag/arctic/", p, wrong);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ((*f)(0, p), "tag arctic");
+  f = r.match("HEAD", "/en/world/", p, wrong);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ((*f)(0, p), "section world");
+  EXPECT_EQ(r.match("GET", "/en/world", p, wrong), nullptr);  // trailing slash matters
+  EXPECT_EQ(r.match("GET", "/api/thing", p, wrong), nullptr);
+  EXPECT_TRUE(wrong);
+}

@@ -1,0 +1,85 @@
+#include "http/page_cache.hpp"
+
+#include <mutex>
+
+namespace herald::http {
+
+std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {
+  std::shared_lock lock(mu_);
+  auto it = pages_.find(url);
+  if (it == pages_.end()) return nullptr;
+  if (it->second->expires <= std::chrono::steady_clock::now()) return nullptr;
+  return it->second;
+}
+
+void PageCache::put(const std::string& url, std::shared_ptr<const CachedPage> page,
+                    std::uint64_t generation) {
+  std::unique_lock lock(mu_);
+  if (generation != generation_.load()) return;  // content changed while rendering
+  if (page->bytes() > max_bytes_ / 4) return;
+  erase_locked(url);
+  for (const auto& k : page->keys) by_key_[k].insert(url);
+  bytes_ += page->bytes();
+  pages_.emplace(url, std::move(page));
+  order_.push_back(url);
+  while (bytes_ > max_bytes_ && !order_.empty()) {
+    std::string victim = std::move(order_.front());
+    order_.pop_front();
+    erase_locked(victim);
+  }
+  if (order_.size() > pages_.size() * 2 + 1024) {  // drop stale entries from the order queue
+    std::deque<std::string> fresh;
+    for (auto& u : order_)
+      if (pages_.count(u)) fresh.push_back(std::move(u));
+    order_.swap(fresh);
+  }
+}
+
+void PageCache::erase_locked(const std::string& url) {
+  auto it = pages_.find(url);
+  if (it == pages_.end()) return;
+  for (const auto& k : it->second->keys) {
+    auto b = by_key_.find(k);
+    if (b == by_key_.end()) continue;
+    b->second.erase(url);
+    if (b->second.empty()) by_key_.erase(b);
+  }
+  bytes_ -= it->second->bytes();
+  pages_.erase(it);
+}
+
+std::size_t PageCache::purge(const std::vector<std::string>& keys) {
+  std::unique_lock lock(mu_);
+  generation_++;
+  std::size_t n = 0;
+  for (const auto& k : keys) {
+    if (k == "*") {
+      n += pages_.size();
+      pages_.clear();
+      by_key_.clear();
+      order_.clear();
+      bytes_ = 0;
+      return n;
+    }
+    auto b = by_key_.find(k);
+    if (b == by_key_.end()) continue;
+    std::vector<std::string> urls(b->second.begin(), b->second.end());
+    for (const auto& u : urls) {
+      erase_locked(u);
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::size_t PageCache::size() const {
+  std::shared_lock lock(mu_);
+  return pages_.size();
+}
+
+std::size_t PageCache::bytes() const {
+  std::shared_lock lock(mu_);
+  return bytes_;
+}
+
+}  // namespace herald::http

@@ -1,0 +1,60 @@
+// The anonymous page cache: rendered responses kept in memory, each tagged with the content
+// keys it shows ("article:12", "section:3", "home:1", ...), purged by key when that content
+// changes, and bounded in bytes (oldest entries leave first) and in age.
+// Thread safety: all methods are safe to call concurrently.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace herald::http {
+
+struct CachedPage {
+  int status = 200;
+  std::string content_type;
+  std::string cache_control;
+  std::string etag;           // quoted strong validator
+  std::string last_modified;  // RFC 1123, may be empty
+  std::int64_t last_modified_unix = 0;
+  std::shared_ptr<const std::string> body;
+  std::shared_ptr<const std::string> gzip_body;  // null when not worth compressing
+  std::vector<std::string> keys;
+  std::chrono::steady_clock::time_point expires;
+  std::size_t bytes() const {
+    return (body ? body->size() : 0) + (gzip_body ? gzip_body->size() : 0) + 256;
+  }
+};
+
+class PageCache {
+ public:
+  explicit PageCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const CachedPage> get(const std::string& url) const;
+  // Stores `page` unless a purge happened after `generation` was read (the page may be stale).
+  void put(const std::string& url, std::shared_ptr<const CachedPage> page, std::uint64_t generation);
+  // Read before rendering a page that will be put().
+  std::uint64_t generation() const { return generation_.load(); }
+  // Removes every page tagged with any of `keys`; "*" removes everything. Returns how many.
+  std::size_t purge(const std::vector<std::string>& keys);
+  std::size_t size() const;
+  std::size_t bytes() const;
+
+ private:
+  void erase_locked(const std::string& url);
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedPage>> pages_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> by_key_;
+  std::deque<std::string> order_;  // insertion order for eviction (may hold stale urls)
+  std::size_t bytes_ = 0;
+  std::size_t max_bytes_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace herald::http

@@ -1,0 +1,48 @@
+#include "i18n/i18n.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace herald::i18n;
+
+TEST(Catalog, EmbeddedCatalogsHaveTheSameKeys) {
+  auto c = Catalog::load_embedded();
+  ASSERT_TRUE(c.has_language("en"));
+  ASSERT_TRUE(c.has_language("ru"));
+  for (const auto& [k, v] : c.all("en")) EXPECT_TRUE(c.all("ru").count(k)) << "ru.json lacks " << k;
+  for (const auto& [k, v] : c.all("ru")) EXPECT_TRUE(c.all("en").count(k)) << "en.json lacks " << k;
+}
+
+TEST(Catalog, PluralRulesPerLanguage) {
+  auto c = Catalog::load_embedded();
+  EXPECT_EQ(c.plural("en", "comments_count", 1), "1 comment");
+  EXPECT_EQ(c.plural("en", "comments_count", 5), "5 comments");
+  EXPECT_EQ(c.plural("ru", "comments_count", 1), "1 комментарий");
+  EXPECT_EQ(c.plural("ru", "comments_count", 3), "3 комментария");
+  EXPECT_EQ(c.plural("ru", "comments_count", 5), "5 комментариев");
+  EXPECT_EQ(c.plural("ru", "comments_count", 21), "21 комментарий");
+}
+
+TEST(Catalog, FallsBackToEnglishThenTheKey) {
+  Catalog c;
+  c.add("en", R"({"hello": "Hello"})");
+  c.add("ru", R"({})");
+  EXPECT_EQ(c.text("ru", "hello"), "Hello");
+  EXPECT_EQ(c.text("ru", "missing"), "missing");
+  EXPECT_THROW(c.add("xx", "[1]"), std::runtime_error);
+}
+
+TEST(Dates, FormattedInTheEditionsLocaleAndZone) {
+  // 2022-01-26 21:30 UTC is already the 27th in Moscow (UTC+3).
+  std::int64_t t = 1643232600;
+  EXPECT_EQ(format_time(t, "dd.MM.yyyy", "en_GB", "Europe/London"), "26.01.2022");
+  EXPECT_EQ(format_time(t, "dd.MM.yyyy", "ru_RU", "Europe/Moscow"), "27.01.2022");
+  EXPECT_EQ(format_time(t, "d MMMM yyyy", "ru_RU", "Europe/Moscow"), "27 января 2022");
+  EXPECT_EQ(format_time(t, "d MMMM yyyy", "en_GB", "UTC"), "26 January 2022");
+}
+
+TEST(Dates, HttpDatesRoundTrip) {
+  EXPECT_EQ(rfc1123(1643232600), "Wed, 26 Jan 2022 21:30:00 GMT");
+  EXPECT_EQ(parse_http_date("Wed, 26 Jan 2022 21:30:00 GMT"), 1643232600);
+  EXPECT_EQ(parse_http_date("yesterday"), -1);
+  EXPECT_EQ(iso8601(1643232600), "2022-01-26T21:30:00Z");
+}

@@ -1,0 +1,392 @@
+// The site's request pipeline: route table, page cache, conditional requests, gzip,
+// static assets with content-hashed names, and media files.
+#include <ctemplate/template.h>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "http/compress.hpp"
+#include "site/internal.hpp"
+#include "util/assets.hpp"
+
+namespace herald::site {
+
+namespace {
+
+std::string hex8(std::string_view data) {
+  std::string e = http::etag_of(data);  // "\"0123456789abcdef\""
+  return e.substr(1, 8);
+}
+
+std::string type_for(std::string_view name) {
+  auto ends = [&](std::string_view s) {
+    return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
+  };
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".json")) return "application/json";
+  if (ends(".jpg") || ends(".jpeg")) return "image/jpeg";
+  if (ends(".webp")) return "image/webp";
+  if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
+  return "application/octet-stream";
+}
+
+bool is_text_type(std::string_view ct) {
+  return ct.rfind("text/", 0) == 0 || ct.find("json") != std::string_view::npos ||
+         ct.find("xml") != std::string_view::npos || ct.find("javascript") != std::string_view::npos ||
+         ct.find("svg") != std::string_view::npos;
+}
+
+void security_headers(net::Response& r, bool html) {
+  r.set_header("X-Content-Type-Options", "nosniff");
+  if (html) {
+    r.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+    r.set_header("X-Frame-Options", "SAMEORIGIN");
+    r.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                 "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'");
+  }
+}
+
+std::string default_cache_control(int status) {
+  if (status == 200) return "public, max-age=60, stale-while-revalidate=30";
+  if (status == 301) return "public, max-age=3600";
+  if (status == 404 || status == 410) return "public, max-age=30";
+  return "no-store";
+}
+
+}  // namespace
+
+std::string query_param(std::string_view query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    auto amp = query.find('&', pos);
+    auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    auto eq = part.find('=');
+    if (part.substr(0, eq) == name) {
+      if (eq == std::string_view::npos) return {};
+      std::string out;
+      auto v = part.substr(eq + 1);
+      auto hex = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      };
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '+') {
+          out.push_back(' ');
+        } else if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1]) >= 0 && hex(v[i + 2]) >= 0) {
+          out.push_back(static_cast<char>(hex(v[i + 1]) * 16 + hex(v[i + 2])));
+          i += 2;
+        } else {
+          out.push_back(v[i]);
+        }
+      }
+      return out;
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return {};
+}
+
+std::optional<storage::Cursor> parse_cursor(std::string_view s) {
+  auto dot = s.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= s.size() || s.size() > 40) return std::nullopt;
+  storage::Cursor c;
+  for (char ch : s.substr(0, dot)) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    c.published_at = c.published_at * 10 + (ch - '0');
+  }
+  for (char ch : s.substr(dot + 1)) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    c.id = c.id * 10 + (ch - '0');
+  }
+  if (c.id <= 0) return std::nullopt;
+  return c;
+}
+
+std::string cursor_string(const content::Article& a) {
+  return std::to_string(a.published_at) + "." + std::to_string(a.id);
+}
+
+std::string json_for_script(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + 16);
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else if (c == '\xe2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
+             (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
+      out += json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else out.push_back(c);
+  }
+  return out;
+}
+
+Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
+    : options(std::move(o)), store(s), catalog(i18n::Catalog::load_embedded()), cache(options.cache_bytes) {
+  while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
+  directory.store(Directory::load(store));
+  event_seq = store.last_event_seq();
+  for (const auto& [path, data] : assets::all()) {
+    const std::string_view tp = "web/templates/", sp = "web/static/";
+    if (path.substr(0, tp.size()) == tp) {
+      std::string name(path.substr(tp.size()));
+      ctemplate::StringToTemplateCache(name, data.data(), data.size(), ctemplate::DO_NOT_STRIP);
+    } else if (path.substr(0, sp.size()) == sp) {
+      std::string name(path.substr(sp.size()));
+      auto dot = name.rfind('.');
+      std::string hashed = "/static/" + name.substr(0, dot) + "." + hex8(data) + name.substr(dot);
+      static_urls[name] = hashed;
+      static_files[hashed] = {type_for(name), data};
+    }
+  }
+  add_routes();
+}
+
+void Site::Impl::add_routes() {
+  auto on = [this](const char* pattern, Reply (Impl::*fn)(const net::Request&, const http::Params&)) {
+    router.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) { return (this->*fn)(r, p); });
+  };
+  // Site-wide documents.
+  on("/robots.txt", &Impl::robots);
+  on("/sitemap.xml", &Impl::sitemap_index);
+  on("/sitemaps/:file", &Impl::sitemap_file);
+  // Read API.
+  on("/api/v1/editions", &Impl::api_editions);
+  on("/api/v1/editions/:edition/sections", &Impl::api_sections);
+  on("/api/v1/articles", &Impl::api_articles);
+  on("/api/v1/articles/:id", &Impl::api_article);
+  on("/api/v1/newsfeed", &Impl::api_newsfeed);
+  on("/api/v1/openapi.json", &Impl::api_openapi);
+  // Editions.
+  on("/:edition/", &Impl::home);
+  auto feeds = [this](const std::string& prefix) {
+    router.add("GET", prefix + "rss.xml", [this](const net::Request& r, const http::Params& p) { return feed(r, p, false); });
+    router.add("GET", prefix + "atom.xml", [this](const net::Request& r, const http::Params& p) { return feed(r, p, true); });
+  };
+  feeds("/:edition/");
+  on("/:edition/newsfeed/", &Impl::newsfeed);
+  on("/:edition/tag/:tag/", &Impl::tag_page);
+  feeds("/:edition/tag/:tag/");
+  on("/:edition/author/:author/", &Impl::author_page);
+  on("/:edition/:section/", &Impl::section_page);
+  feeds("/:edition/:section/");
+  on("/:edition/:section/:article", &Impl::article_page);
+}
+
+net::Response Site::Impl::handle(const net::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    bool api = req.path.rfind("/api/", 0) == 0;
+    Reply r = api ? api_error(405, "method_not_allowed", "This address only answers GET and HEAD.")
+                  : error_page(405, dir()->default_edition());
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return finish(req, std::move(r), false, 0, {});
+  }
+  if (req.path == "/healthz") {
+    Reply r;
+    r.content_type = "application/json";
+    r.cache_control = "no-store";
+    r.body = "{\"status\":\"ok\"}";
+    return finish(req, std::move(r), false, 0, {});
+  }
+  if (req.path.rfind("/static/", 0) == 0) {
+    auto it = static_files.find(req.path);
+    if (it == static_files.end()) return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
+    Reply r;
+    r.content_type = it->second.first;
+    r.body = std::string(it->second.second);
+    r.cache_control = "public, max-age=31536000, immutable";
+    return finish(req, std::move(r), true, cache.generation(), req.path);
+  }
+  if (req.path == "/") {
+    auto d = dir();
+    Reply r;
+    auto* e = d->default_edition();
+    r.status = 302;
+    r.location = e ? "/" + e->code + "/" : "/healthz";
+    r.cache_control = "no-cache";
+    return finish(req, std::move(r), false, 0, {});
+  }
+
+  // Anonymous pages: the cache first.
+  std::string url = req.path;
+  if (!req.query.empty()) url += "?" + req.query;
+  if (auto page = cache.get(url)) {
+    net::Response resp;
+    resp.status = page->status;
+    resp.set_header("Content-Type", page->content_type);
+    resp.set_header("Cache-Control", page->cache_control);
+    resp.set_header("ETag", page->etag);
+    if (!page->last_modified.empty()) resp.set_header("Last-Modified", page->last_modified);
+    resp.set_header("X-Cache", "hit");
+    security_headers(resp, page->content_type.rfind("text/html", 0) == 0);
+    auto inm = req.header("If-None-Match");
+    auto ims = req.header("If-Modified-Since");
+    if ((!inm.empty() && http::etag_matches(inm, page->etag)) ||
+        (inm.empty() && !ims.empty() && page->last_modified_unix &&
+         i18n::parse_http_date(ims) >= page->last_modified_unix)) {
+      resp.status = 304;
+      return resp;
+    }
+    if (page->gzip_body) {
+      resp.set_header("Vary", "Accept-Encoding");
+      if (http::accepts_gzip(req.header("Accept-Encoding"))) {
+        resp.set_header("Content-Encoding", "gzip");
+        resp.body = page->gzip_body;
+        return resp;
+      }
+    }
+    resp.body = page->body;
+    return resp;
+  }
+
+  if (req.path.rfind("/media/", 0) == 0) return serve_media(req);
+  std::uint64_t gen = cache.generation();
+  http::Params params;
+  bool wrong_method = false;
+  auto* fn = router.match(req.method, req.path, params, wrong_method);
+  Reply reply;
+  if (!fn) {
+    bool api = req.path.rfind("/api/", 0) == 0;
+    reply = api ? api_error(404, "not_found", "There is no API endpoint at this address.")
+                : error_page(404, nullptr);
+    // A path without its trailing slash: send the reader to the page that exists.
+    if (!api && req.path.back() != '/' && req.path.find('.') == std::string::npos) {
+      bool mm = false;
+      http::Params p2;
+      if (router.match("GET", req.path + "/", p2, mm)) {
+        reply = Reply{};
+        reply.status = 301;
+        reply.location = req.path + "/" + (req.query.empty() ? "" : "?" + req.query);
+      }
+    }
+  } else {
+    try {
+      reply = (*fn)(req, params);
+    } catch (const std::exception& ex) {
+      bool api = req.path.rfind("/api/", 0) == 0;
+      reply = api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
+                  : error_page(500, dir()->default_edition());
+      spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
+    }
+  }
+  return finish(req, std::move(reply), true, gen, url);
+}
+
+net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cacheable, std::uint64_t gen,
+                                 const std::string& cache_url) {
+  net::Response resp;
+  resp.status = reply.status;
+  bool html = reply.content_type.rfind("text/html", 0) == 0;
+  std::string cc = reply.cache_control.empty() ? default_cache_control(reply.status) : reply.cache_control;
+  auto body = std::make_shared<const std::string>(std::move(reply.body));
+  std::string etag = http::etag_of(*body);
+  std::shared_ptr<const std::string> gz;
+  if (is_text_type(reply.content_type) && body->size() >= 1024) {
+    auto z = http::gzip(*body);
+    if (!z.empty() && z.size() < body->size()) gz = std::make_shared<const std::string>(std::move(z));
+  }
+  if (cacheable && reply.status == 200 && (!reply.cache_keys.empty() || cache_url.rfind("/static/", 0) == 0)) {
+    auto page = std::make_shared<http::CachedPage>();
+    page->status = 200;
+    page->content_type = reply.content_type;
+    page->cache_control = cc;
+    page->etag = etag;
+    page->last_modified_unix = reply.last_modified;
+    if (reply.last_modified) page->last_modified = i18n::rfc1123(reply.last_modified);
+    page->body = body;
+    page->gzip_body = gz;
+    page->keys = std::move(reply.cache_keys);
+    auto ttl = reply.ttl.count() ? reply.ttl : options.page_ttl;
+    if (cache_url.rfind("/static/", 0) == 0) ttl = std::chrono::hours(24 * 365);
+    page->expires = std::chrono::steady_clock::now() + ttl;
+    cache.put(cache_url, page, gen);
+  }
+  resp.set_header("Content-Type", reply.content_type);
+  resp.set_header("Cache-Control", cc);
+  if (!reply.location.empty()) resp.set_header("Location", reply.location);
+  for (auto& [k, v] : reply.headers) resp.set_header(k, v);
+  security_headers(resp, html);
+  if (reply.status == 200) {
+    resp.set_header("ETag", etag);
+    if (reply.last_modified) resp.set_header("Last-Modified", i18n::rfc1123(reply.last_modified));
+    if (cacheable) resp.set_header("X-Cache", "miss");
+    auto inm = req.header("If-None-Match");
+    auto ims = req.header("If-Modified-Since");
+    if ((!inm.empty() && http::etag_matches(inm, etag)) ||
+        (inm.empty() && !ims.empty() && reply.last_modified &&
+         i18n::parse_http_date(ims) >= reply.last_modified)) {
+      resp.status = 304;
+      return resp;
+    }
+  }
+  if (gz) {
+    resp.set_header("Vary", "Accept-Encoding");
+    if (http::accepts_gzip(req.header("Accept-Encoding"))) {
+      resp.set_header("Content-Encoding", "gzip");
+      resp.body = gz;
+      return resp;
+    }
+  }
+  resp.body = body;
+  return resp;
+}
+
+net::Response Site::Impl::serve_media(const net::Request& req) {
+  std::string name = req.path.substr(7);
+  bool ok = !name.empty() && name.size() < 128 && name[0] != '.';
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) ok = false;
+  if (ok && name.find("..") != std::string::npos) ok = false;
+  if (!ok) return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
+  std::string url = req.path;
+  std::ifstream in(options.data_dir + "/media/" + name, std::ios::binary);
+  if (!in) return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  Reply r;
+  r.content_type = type_for(name);
+  r.body = ss.str();
+  r.cache_control = "public, max-age=31536000, immutable";
+  r.cache_keys = {"media:" + name};
+  r.ttl = std::chrono::hours(24);
+  return finish(req, std::move(r), true, cache.generation(), url);
+}
+
+Site::Site(SiteOptions options, storage::NewsStore& store) : impl_(new Impl(std::move(options), store)) {}
+Site::~Site() = default;
+
+net::Response Site::handle(const net::Request& req) { return impl_->handle(req); }
+
+http::PageCache& Site::cache() { return impl_->cache; }
+
+std::size_t Site::apply_events() {
+  auto& im = *impl_;
+  std::size_t n = 0;
+  for (;;) {
+    auto events = im.store.events_since(im.event_seq.load(), 500);
+    if (events.empty()) break;
+    bool reload = false;
+    for (auto& ev : events) {
+      if (ev.kind == "catalog") reload = true;
+      im.cache.purge(ev.purge_keys);
+      im.event_seq = ev.seq;
+      ++n;
+    }
+    if (reload) {
+      im.directory.store(Directory::load(im.store));
+      im.cache.purge({"*"});
+    }
+  }
+  return n;
+}
+
+}  // namespace herald::site

@@ -1,0 +1,229 @@
+// RSS 2.0 and Atom feeds, sitemaps (an index, pages, articles by id range, news of the last
+// 48 hours) and robots.txt.
+#include <ctemplate/template.h>
+
+#include <chrono>
+
+#include "site/internal.hpp"
+
+namespace herald::site {
+
+using ctemplate::TemplateDictionary;
+
+namespace {
+constexpr content::Id kSitemapChunk = 10000;
+
+std::int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.limit = 30;
+  std::string title = e->site_name;
+  std::string description = e->tagline;
+  std::string link = "/" + e->code + "/";
+  std::vector<std::string> keys = {"feed:" + std::to_string(e->id)};
+  if (auto slug = p.get("section"); !slug.empty()) {
+    const auto* s = d->section(e->id, slug);
+    if (!s) return error_page(404, e);
+    q.section_id = s->id;
+    title = s->name + " — " + e->site_name;
+    description = s->description;
+    link += s->slug + "/";
+  } else if (auto tslug = p.get("tag"); !tslug.empty()) {
+    const auto* t = d->tag(e->id, tslug);
+    if (!t) return error_page(404, e);
+    q.tag_id = t->id;
+    title = t->name + " — " + e->site_name;
+    link += "tag/" + t->slug + "/";
+  }
+  auto items = store.articles(q);
+  TemplateDictionary dict("feed");
+  dict.SetValue("TITLE", title);
+  dict.SetValue("DESCRIPTION", description);
+  dict.SetValue("LINK", abs(link));
+  dict.SetValue("SELF", abs(link + (atom ? "atom.xml" : "rss.xml")));
+  dict.SetValue("LANG", e->language);
+  std::int64_t newest = 0;
+  for (auto& a : items) newest = std::max({newest, a.updated_at, a.published_at});
+  dict.SetValue("BUILD_DATE", i18n::rfc1123(newest ? newest : now_unix()));
+  dict.SetValue("UPDATED", i18n::iso8601(newest ? newest : now_unix()));
+  for (auto& a : items) {
+    const auto* s = d->section(a.section_id);
+    if (!s) continue;
+    auto* it = dict.AddSectionDictionary("ITEM");
+    it->SetValue("TITLE", a.headline);
+    it->SetValue("LINK", abs(content::article_path(*e, *s, a)));
+    it->SetValue("ID", abs("/" + e->code + "/" + std::to_string(a.id)));
+    it->SetValue("SUMMARY", a.summary);
+    it->SetValue("SECTION", s->name);
+    it->SetValue("PUB_DATE", i18n::rfc1123(a.published_at));
+    it->SetValue("PUBLISHED", i18n::iso8601(a.published_at));
+    it->SetValue("UPDATED", i18n::iso8601(std::max(a.updated_at, a.published_at)));
+    for (auto aid : a.author_ids)
+      if (const auto* au = d->author(aid)) it->AddSectionDictionary("AUTHOR")->SetValue("NAME", au->name);
+    if (a.lead_media_id)
+      if (auto m = store.media(a.lead_media_id)) {
+        auto* im = it->AddSectionDictionary("IMAGE");
+        im->SetValue("URL", abs(media_url(m->file)));
+        im->SetIntValue("W", m->width);
+        im->SetIntValue("H", m->height);
+        im->SetValue("CAPTION", m->caption);
+        im->SetValue("CREDIT", m->credit);
+      }
+  }
+  Reply r;
+  r.content_type = atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
+  r.body = render(atom ? "atom.tpl" : "rss.tpl", dict);
+  r.cache_keys = std::move(keys);
+  r.last_modified = newest;
+  r.cache_control = "public, max-age=60";
+  return r;
+}
+
+Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
+  auto d = dir();
+  TemplateDictionary dict("sitemap_index");
+  std::vector<std::string> keys;
+  for (auto& e : d->editions) {
+    dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/" + e.code + "-pages.xml"));
+    keys.push_back("sitemap:" + std::to_string(e.id));
+  }
+  content::Id max_id = store.max_article_id();
+  for (content::Id n = 1; (n - 1) * kSitemapChunk < max_id; ++n)
+    dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
+  dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/news.xml"));
+  Reply r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = render("sitemap_index.tpl", dict);
+  r.cache_keys = std::move(keys);
+  r.cache_control = "public, max-age=300";
+  return r;
+}
+
+Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p) {
+  std::string_view file = p.get("file");
+  auto strip = [&](std::string_view prefix, std::string_view suffix) -> std::optional<std::string_view> {
+    if (file.size() <= prefix.size() + suffix.size() || file.substr(0, prefix.size()) != prefix ||
+        file.substr(file.size() - suffix.size()) != suffix)
+      return std::nullopt;
+    return file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+  };
+  http::Params q;
+  if (file == "news.xml") return sitemap_news(r, q);
+  if (auto n = strip("articles-", ".xml")) {
+    q.add("n", *n);
+    return sitemap_articles(r, q);
+  }
+  if (auto code = strip("", "-pages.xml")) {
+    q.add("edition", *code);
+    return sitemap_pages(r, q);
+  }
+  return error_page(404, nullptr);
+}
+
+Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  TemplateDictionary dict("urlset");
+  auto add = [&](const std::string& path) { dict.AddSectionDictionary("URL")->SetValue("LOC", abs(path)); };
+  add("/" + e->code + "/");
+  add("/" + e->code + "/newsfeed/");
+  for (auto* s : d->sections_of(e->id)) add("/" + e->code + "/" + s->slug + "/");
+  for (auto& t : d->tags)
+    if (t.edition_id == e->id) add("/" + e->code + "/tag/" + t.slug + "/");
+  Reply r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = render("urlset.tpl", dict);
+  r.cache_keys = {"sitemap:" + std::to_string(e->id)};
+  r.cache_control = "public, max-age=300";
+  return r;
+}
+
+Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
+  auto d = dir();
+  auto ns = p.get("n");
+  content::Id n = 0;
+  for (char c : ns) {
+    if (c < '0' || c > '9' || n > 1000000) return error_page(404, nullptr);
+    n = n * 10 + (c - '0');
+  }
+  if (n == 0) return error_page(404, nullptr);
+  auto items = store.published_in_id_range((n - 1) * kSitemapChunk + 1, n * kSitemapChunk + 1);
+  TemplateDictionary dict("urlset");
+  std::vector<std::string> keys;
+  for (auto& e : d->editions) keys.push_back("sitemap:" + std::to_string(e.id));
+  for (auto& a : items) {
+    const auto* e = d->edition(a.edition_id);
+    const auto* s = d->section(a.section_id);
+    if (!e || !s) continue;
+    auto* u = dict.AddSectionDictionary("URL");
+    u->SetValue("LOC", abs(content::article_path(*e, *s, a)));
+    u->AddSectionDictionary("LASTMOD")->SetValue("DATE", i18n::iso8601(std::max(a.updated_at, a.published_at)));
+  }
+  Reply r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = render("urlset.tpl", dict);
+  r.cache_keys = std::move(keys);
+  r.cache_control = "public, max-age=300";
+  return r;
+}
+
+Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
+  auto d = dir();
+  TemplateDictionary dict("urlset");
+  dict.ShowSection("NEWS_NS");
+  std::vector<std::string> keys;
+  std::int64_t since = now_unix() - 48 * 3600;
+  for (auto& e : d->editions) {
+    keys.push_back("sitemap:" + std::to_string(e.id));
+    storage::ArticleQuery q;
+    q.edition_id = e.id;
+    q.since = since;
+    q.limit = 200;
+    storage::Cursor cur;
+    for (int page = 0; page < 5; ++page) {  // Google reads at most 1,000 news URLs per map
+      q.before = cur;
+      auto items = store.articles(q);
+      for (auto& a : items) {
+        const auto* s = d->section(a.section_id);
+        if (!s) continue;
+        auto* u = dict.AddSectionDictionary("URL");
+        u->SetValue("LOC", abs(content::article_path(e, *s, a)));
+        auto* nw = u->AddSectionDictionary("NEWS");
+        nw->SetValue("NAME", e.site_name);
+        nw->SetValue("LANG", e.language);
+        nw->SetValue("DATE", i18n::iso8601(a.published_at));
+        nw->SetValue("TITLE", a.headline);
+      }
+      if (items.size() < 200) break;
+      cur = storage::Cursor{items.back().published_at, items.back().id};
+    }
+  }
+  Reply r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = render("urlset.tpl", dict);
+  r.cache_keys = std::move(keys);
+  r.cache_control = "public, max-age=120";
+  r.ttl = std::chrono::seconds(600);  // stories age out of the 48-hour window
+  return r;
+}
+
+Reply Site::Impl::robots(const net::Request&, const http::Params&) {
+  Reply r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*?fragment=1\n\nSitemap: " + abs("/sitemap.xml") + "\n";
+  r.cache_keys = {"robots"};
+  r.cache_control = "public, max-age=3600";
+  return r;
+}
+
+}  // namespace herald::site

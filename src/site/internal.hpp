@@ -1,0 +1,121 @@
+// Shared by the site's translation units (pages, feeds, api, app). Not a public interface.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/page_cache.hpp"
+#include "http/router.hpp"
+#include "i18n/i18n.hpp"
+#include "net/message.hpp"
+#include "site/directory.hpp"
+#include "site/site.hpp"
+
+namespace ctemplate {
+class TemplateDictionary;
+}
+
+namespace herald::site {
+
+// What a page handler produces; the app turns it into a cached, compressed response.
+struct Reply {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::string cache_control;            // empty: chosen from the status
+  std::vector<std::string> cache_keys;  // non-empty and status 200: kept in the page cache
+  std::int64_t last_modified = 0;       // Unix time of the newest content shown
+  std::string location;                 // redirects
+  std::chrono::seconds ttl{0};          // 0: the site's default
+  net::Headers headers;
+};
+
+// Query string helpers.
+std::string query_param(std::string_view query, std::string_view name);
+// "1732800000.1234" -> cursor; invalid input -> nullopt.
+std::optional<storage::Cursor> parse_cursor(std::string_view s);
+std::string cursor_string(const content::Article& a);
+
+// Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
+std::string json_for_script(std::string_view json);
+
+struct Site::Impl {
+  SiteOptions options;
+  storage::NewsStore& store;
+  i18n::Catalog catalog;
+  http::PageCache cache;
+  std::atomic<std::shared_ptr<const Directory>> directory;
+  std::atomic<std::int64_t> event_seq{0};
+  std::map<std::string, std::string> static_urls;  // "site.css" -> "/static/site.1a2b3c4d.css"
+  std::map<std::string, std::pair<std::string, std::string_view>> static_files;  // url -> (type, bytes)
+  http::Router<net::Request, Reply> router;
+
+  Impl(SiteOptions o, storage::NewsStore& s);
+  std::shared_ptr<const Directory> dir() const { return directory.load(); }
+  void add_routes();
+  net::Response handle(const net::Request& req);
+  net::Response serve_media(const net::Request& req);
+  net::Response finish(const net::Request& req, Reply reply, bool cacheable, std::uint64_t gen,
+                       const std::string& cache_url);
+
+  // Rendering helpers (render.cpp)
+  std::string render(const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
+  void fill_strings(ctemplate::TemplateDictionary& d, const std::string& lang) const;
+  // The page around the content: head, masthead, navigation, footer.
+  struct Chrome {
+    const content::Edition* edition = nullptr;
+    std::string title;
+    std::string description;
+    std::string canonical;  // path
+    std::string og_type = "website";
+    std::string og_image;   // absolute URL
+    std::string jsonld;     // JSON text, escaped when inserted
+    std::string rss;        // path of the page's feed
+    std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> path
+    content::Id active_section = 0;
+    bool noindex = false;
+  };
+  std::string page(const Chrome& c, const std::string& content_html) const;
+  Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
+  std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
+  void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir, const content::Edition& e,
+                       const content::Article& a) const;
+  void fill_image(ctemplate::TemplateDictionary* d, const content::Media& m, const std::string& sizes) const;
+  std::string media_url(const std::string& file) const { return "/media/" + file; }
+  std::string abs(const std::string& path) const { return options.base_url + path; }
+
+  // Pages (pages.cpp)
+  Reply home(const net::Request& r, const http::Params& p);
+  Reply section_page(const net::Request& r, const http::Params& p);
+  Reply tag_page(const net::Request& r, const http::Params& p);
+  Reply author_page(const net::Request& r, const http::Params& p);
+  Reply newsfeed(const net::Request& r, const http::Params& p);
+  Reply article_page(const net::Request& r, const http::Params& p);
+  Reply listing(const net::Request& r, const content::Edition& e, storage::ArticleQuery q,
+                Chrome chrome, const std::string& heading, const std::string& description,
+                std::vector<std::string> keys, const std::string& list_class);
+
+  // Feeds and sitemaps (feeds.cpp)
+  Reply feed(const net::Request& r, const http::Params& p, bool atom);
+  Reply sitemap_index(const net::Request& r, const http::Params& p);
+  Reply sitemap_file(const net::Request& r, const http::Params& p);  // dispatches the three below
+  Reply sitemap_pages(const net::Request& r, const http::Params& p);
+  Reply sitemap_articles(const net::Request& r, const http::Params& p);
+  Reply sitemap_news(const net::Request& r, const http::Params& p);
+  Reply robots(const net::Request& r, const http::Params& p);
+
+  // JSON API (api.cpp)
+  Reply api_editions(const net::Request& r, const http::Params& p);
+  Reply api_sections(const net::Request& r, const http::Params& p);
+  Reply api_articles(const net::Request& r, const http::Params& p);
+  Reply api_article(const net::Request& r, const http::Params& p);
+  Reply api_newsfeed(const net::Request& r, const http::Params& p);
+  Reply api_openapi(const net::Request& r, const http::Params& p);
+  static Reply api_error(int status, const std::string& code, const std::string& message);
+};
+
+}  // namespace herald::site

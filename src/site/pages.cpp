@@ -1,0 +1,445 @@
+// The reader's HTML pages: home, section, tag, author, newsfeed and article.
+#include <ctemplate/template.h>
+
+#include <boost/json.hpp>
+
+#include "site/internal.hpp"
+
+namespace herald::site {
+
+using ctemplate::TemplateDictionary;
+namespace json = boost::json;
+
+namespace {
+
+std::string host_of(const std::string& url) {
+  auto p = url.find("://");
+  if (p == std::string::npos) return {};
+  auto rest = url.substr(p + 3);
+  return rest.substr(0, rest.find('/'));
+}
+
+}  // namespace
+
+Reply Site::Impl::home(const net::Request&, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  TemplateDictionary dict("home");
+  fill_strings(dict, e->language);
+  dict.SetValue("NEWSFEED_URL", "/" + e->code + "/newsfeed/");
+  std::vector<std::string> keys = {"home:" + std::to_string(e->id)};
+  std::int64_t newest = 0;
+
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.limit = 12;
+  auto latest = store.articles(q);
+  // The top story: the newest breaking story of the last day, else the newest with a photo.
+  const content::Article* top = nullptr;
+  for (auto& a : latest)
+    if (a.breaking && latest.front().published_at - a.published_at < 86400) { top = &a; break; }
+  if (!top)
+    for (auto& a : latest)
+      if (a.lead_media_id) { top = &a; break; }
+  if (!top && !latest.empty()) top = &latest.front();
+  if (top) {
+    auto* t = dict.AddSectionDictionary("TOP");
+    fill_story_item(t, *d, *e, *top);
+    if (top->lead_media_id)
+      if (auto m = store.media(top->lead_media_id))
+        fill_image(t->AddSectionDictionary("PHOTO"), *m, "(min-width: 1000px) 960px, 100vw");
+    newest = std::max(newest, top->updated_at);
+  }
+  for (auto* s : d->sections_of(e->id)) {
+    storage::ArticleQuery sq;
+    sq.edition_id = e->id;
+    sq.section_id = s->id;
+    sq.limit = 5;
+    auto items = store.articles(sq);
+    if (items.empty()) continue;
+    auto* b = dict.AddSectionDictionary("SECTION_BLOCK");
+    b->SetValue("NAME", s->name);
+    b->SetValue("DESCRIPTION", s->description);
+    b->SetValue("URL", "/" + e->code + "/" + s->slug + "/");
+    TemplateDictionary items_dict("items");
+    fill_strings(items_dict, e->language);
+    for (auto& a : items) {
+      if (top && a.id == top->id) continue;
+      fill_story_item(items_dict.AddSectionDictionary("STORY"), *d, *e, a);
+      newest = std::max(newest, a.updated_at);
+    }
+    b->SetValue("ITEMS", render("items.tpl", items_dict));
+  }
+  for (auto& a : latest) {
+    auto* f = dict.AddSectionDictionary("FEED");
+    fill_story_item(f, *d, *e, a);
+    newest = std::max(newest, a.updated_at);
+  }
+  if (latest.empty()) dict.ShowSection("EMPTY");
+
+  Chrome c;
+  c.edition = e;
+  c.canonical = "/" + e->code + "/";
+  c.rss = "/" + e->code + "/rss.xml";
+  c.description = e->tagline;
+  for (auto& other : d->editions) c.alternates.emplace_back(other.language, "/" + other.code + "/");
+  json::object ld{{"@context", "https://schema.org"}, {"@type", "WebSite"}, {"name", e->site_name},
+                  {"url", abs(c.canonical)}, {"inLanguage", e->language}};
+  c.jsonld = json::serialize(ld);
+  Reply r;
+  r.body = page(c, render("home.tpl", dict));
+  r.cache_keys = std::move(keys);
+  r.last_modified = newest;
+  r.cache_control = "public, max-age=30, stale-while-revalidate=30";
+  return r;
+}
+
+Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, storage::ArticleQuery q,
+                          Chrome chrome, const std::string& heading, const std::string& description,
+                          std::vector<std::string> keys, const std::string& list_class) {
+  auto d = dir();
+  std::string before = query_param(req.query, "before");
+  if (!before.empty()) {
+    auto cur = parse_cursor(before);
+    if (!cur) return error_page(400, &e, catalog.text(e.language, "bad_cursor"));
+    q.before = *cur;
+  }
+  bool fragment = query_param(req.query, "fragment") == "1";
+  q.limit = 20;
+  auto items = store.articles(q);
+  TemplateDictionary items_dict("items");
+  fill_strings(items_dict, e.language);
+  std::int64_t newest = 0;
+  bool feed_style = list_class == "newsfeed";
+  for (auto& a : items) {
+    fill_story_item(items_dict.AddSectionDictionary(feed_style ? "FEED_ITEM" : "STORY"), *d, e, a);
+    newest = std::max(newest, a.updated_at);
+  }
+  std::string more_url;
+  if (items.size() == 20) more_url = req.path + "?before=" + cursor_string(items.back());
+  std::string items_html = render("items.tpl", items_dict);
+  Reply r;
+  r.cache_keys = std::move(keys);
+  r.last_modified = newest;
+  TemplateDictionary dict(fragment ? "fragment" : "listing");
+  fill_strings(dict, e.language);
+  dict.SetValue("ITEMS", items_html);
+  if (!more_url.empty()) dict.AddSectionDictionary("MORE")->SetValue("URL", more_url);
+  if (fragment) {
+    r.body = render("fragment.tpl", dict);
+    r.headers.emplace_back("X-Robots-Tag", "noindex");
+    return r;
+  }
+  dict.SetValue("HEADING", heading);
+  if (!description.empty()) dict.AddSectionDictionary("DESCRIPTION")->SetValue("TEXT", description);
+  dict.SetValue("LIST_CLASS", list_class);
+  if (items.empty()) dict.ShowSection("EMPTY");
+  if (!chrome.rss.empty()) dict.AddSectionDictionary("FEED_LINK")->SetValue("URL", chrome.rss);
+  if (!before.empty()) chrome.noindex = true;
+  r.body = page(chrome, render("listing.tpl", dict));
+  return r;
+}
+
+Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  if (p.get("section") == "feeds") {
+    TemplateDictionary dict("feeds");
+    fill_strings(dict, e->language);
+    auto add = [&](const std::string& name, const std::string& prefix) {
+      auto* f = dict.AddSectionDictionary("FEED");
+      f->SetValue("NAME", name);
+      f->SetValue("RSS", prefix + "rss.xml");
+      f->SetValue("ATOM", prefix + "atom.xml");
+    };
+    add(e->site_name, "/" + e->code + "/");
+    for (auto* s : d->sections_of(e->id)) add(s->name, "/" + e->code + "/" + s->slug + "/");
+    Chrome c;
+    c.edition = e;
+    c.title = catalog.text(e->language, "feeds_title");
+    c.canonical = "/" + e->code + "/feeds/";
+    c.rss = "/" + e->code + "/rss.xml";
+    Reply r;
+    r.body = page(c, render("feeds.tpl", dict));
+    r.cache_keys = {"catalog"};
+    return r;
+  }
+  const auto* s = d->section(e->id, p.get("section"));
+  if (!s) return error_page(404, e);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.section_id = s->id;
+  Chrome c;
+  c.edition = e;
+  c.title = s->name;
+  c.description = s->description;
+  c.canonical = "/" + e->code + "/" + s->slug + "/";
+  c.rss = c.canonical + "rss.xml";
+  c.active_section = s->id;
+  json::object ld{{"@context", "https://schema.org"}, {"@type", "CollectionPage"}, {"name", s->name},
+                  {"description", s->description}, {"url", abs(c.canonical)}};
+  c.jsonld = json::serialize(ld);
+  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)}, "section");
+}
+
+Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  const auto* t = d->tag(e->id, p.get("tag"));
+  if (!t) return error_page(404, e);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.tag_id = t->id;
+  Chrome c;
+  c.edition = e;
+  c.title = t->name;
+  c.canonical = "/" + e->code + "/tag/" + t->slug + "/";
+  c.rss = c.canonical + "rss.xml";
+  return listing(req, *e, q, c, t->name, catalog.text(e->language, "tag_description"),
+                 {"tag:" + std::to_string(t->id)}, "tag");
+}
+
+Reply Site::Impl::author_page(const net::Request& req, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  const auto* a = d->author(p.get("author"));
+  if (!a) return error_page(404, e);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.author_id = a->id;
+  Chrome c;
+  c.edition = e;
+  c.title = a->name;
+  c.description = a->bio;
+  c.canonical = "/" + e->code + "/author/" + a->slug + "/";
+  json::object ld{{"@context", "https://schema.org"}, {"@type", "ProfilePage"},
+                  {"mainEntity", json::object{{"@type", "Person"}, {"name", a->name}}}};
+  c.jsonld = json::serialize(ld);
+  return listing(req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)}, "author");
+}
+
+Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  Chrome c;
+  c.edition = e;
+  c.title = catalog.text(e->language, "newsfeed");
+  c.canonical = "/" + e->code + "/newsfeed/";
+  c.rss = "/" + e->code + "/rss.xml";
+  for (auto& other : d->editions) c.alternates.emplace_back(other.language, "/" + other.code + "/newsfeed/");
+  Reply r = listing(req, *e, q, c, catalog.text(e->language, "newsfeed"),
+                    catalog.text(e->language, "newsfeed_description"),
+                    {"newsfeed:" + std::to_string(e->id)}, "newsfeed");
+  r.cache_control = "public, max-age=15, stale-while-revalidate=15";
+  return r;
+}
+
+Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e) return error_page(404, nullptr);
+  auto ref = p.get("article");
+  content::Id id = 0;
+  std::size_t i = 0;
+  for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i < 18; ++i) id = id * 10 + (ref[i] - '0');
+  if (id == 0 || (i < ref.size() && ref[i] != '-')) return error_page(404, e);
+  auto a = store.article(id);
+  if (!a || a->status != content::Status::Published || a->edition_id != e->id) return error_page(404, e);
+  const auto* s = d->section(a->section_id);
+  if (!s) return error_page(404, e);
+  std::string path = content::article_path(*e, *s, *a);
+  bool fragment = query_param(req.query, "fragment") == "1";
+  if (path != req.path) {
+    Reply r;
+    r.status = 301;
+    r.location = path + (fragment ? "?fragment=1" : "");
+    return r;
+  }
+  TemplateDictionary dict("article");
+  fill_strings(dict, e->language);
+  dict.SetValue("PATH", path);
+  dict.SetValue("DOC_TITLE", a->headline + " — " + e->site_name);
+  dict.SetValue("HEADLINE", a->headline);
+  dict.SetValue("SUMMARY", a->summary);
+  dict.SetValue("SECTION_NAME", s->name);
+  dict.SetValue("SECTION_URL", "/" + e->code + "/" + s->slug + "/");
+  dict.SetValue("PUBLISHED", fmt_date(*e, a->published_at, "date_long"));
+  dict.SetValue("PUBLISHED_ISO", i18n::iso8601(a->published_at));
+  if (a->breaking) dict.ShowSection("BREAKING");
+  if (a->updated_at > a->published_at + 60) {
+    auto* u = dict.AddSectionDictionary("UPDATED");
+    u->SetValue("ISO", i18n::iso8601(a->updated_at));
+    u->SetValue("TEXT", fmt_date(*e, a->updated_at, "date_long"));
+  }
+  json::array ld_authors;
+  for (auto aid : a->author_ids)
+    if (const auto* au = d->author(aid)) {
+      auto* x = dict.AddSectionDictionary("AUTHOR");
+      x->SetValue("NAME", au->name);
+      x->SetValue("URL", "/" + e->code + "/author/" + au->slug + "/");
+      ld_authors.emplace_back(json::object{{"@type", "Person"}, {"name", au->name},
+                                           {"url", abs("/" + e->code + "/author/" + au->slug + "/")}});
+    }
+  if (!a->author_ids.empty()) dict.ShowSection("BYLINE");
+  std::string caption_date = i18n::format_time(a->published_at, e->date_format, e->locale, e->time_zone);
+  std::string og_image;
+  std::optional<content::Media> lead;
+  if (a->lead_media_id) lead = store.media(a->lead_media_id);
+  if (lead) {
+    auto* l = dict.AddSectionDictionary("LEAD");
+    fill_image(l, *lead, "(min-width: 800px) 760px, 100vw");
+    l->SetValue("CAPTION", lead->caption);
+    l->SetValue("CREDIT", lead->credit);
+    l->SetValue("CAPTION_LINE", e->site_name + ", " + caption_date);
+    l->SetValue("LOADING", "eager");
+    og_image = abs(media_url(lead->file));
+  }
+  bool first_paragraph = true;
+  for (const auto& b : a->body) {
+    auto* bd = dict.AddSectionDictionary("BLOCK");
+    using T = content::Block::Type;
+    switch (b.type) {
+      case T::Paragraph: {
+        auto* x = bd->AddSectionDictionary("P");
+        x->SetValue("TEXT", b.text);
+        if (first_paragraph && !a->dateline.empty())
+          x->AddSectionDictionary("DATELINE")->SetValue("TEXT", a->dateline);
+        first_paragraph = false;
+        break;
+      }
+      case T::Subheading: bd->AddSectionDictionary("H2")->SetValue("TEXT", b.text); break;
+      case T::Quote: {
+        auto* x = bd->AddSectionDictionary("QUOTE");
+        x->SetValue("TEXT", b.text);
+        if (!b.cite.empty()) x->AddSectionDictionary("CITE")->SetValue("NAME", b.cite);
+        break;
+      }
+      case T::List: {
+        auto* x = bd->AddSectionDictionary(b.ordered ? "OL" : "UL");
+        for (auto& item : b.items) x->AddSectionDictionary("ITEM")->SetValue("TEXT", item);
+        break;
+      }
+      case T::Image: {
+        auto m = store.media(b.media_id);
+        if (!m) break;
+        auto* x = bd->AddSectionDictionary("IMAGE");
+        fill_image(x, *m, "(min-width: 800px) 760px, 100vw");
+        x->SetValue("CAPTION", b.caption.empty() ? m->caption : b.caption);
+        x->SetValue("CREDIT", b.credit.empty() ? m->credit : b.credit);
+        x->SetValue("LOADING", "lazy");
+        break;
+      }
+      case T::Embed: {
+        auto* x = bd->AddSectionDictionary("EMBED");
+        x->SetValue("URL", b.url);
+        x->SetValue("TITLE", b.text.empty() ? b.url : b.text);
+        x->SetValue("HOST", host_of(b.url));
+        break;
+      }
+    }
+  }
+  for (auto tid : a->tag_ids)
+    if (const auto* t = d->tag(tid)) {
+      auto* x = dict.AddSectionDictionary("TAG");
+      x->SetValue("NAME", t->name);
+      x->SetValue("URL", "/" + e->code + "/tag/" + t->slug + "/");
+    }
+  if (!a->tag_ids.empty()) dict.ShowSection("TAGS");
+  dict.SetValue("SUBSCRIBE_URL", "/" + e->code + "/feeds/");
+
+  Chrome c;
+  c.edition = e;
+  c.alternates.emplace_back(e->language, path);
+  for (auto& t : store.translations(a->translation_key, a->id)) {
+    const auto* te = d->edition(t.edition_id);
+    const auto* ts = d->section(t.section_id);
+    if (!te || !ts) continue;
+    std::string tpath = content::article_path(*te, *ts, t);
+    c.alternates.emplace_back(te->language, tpath);
+    auto* x = dict.AddSectionDictionary("TRANSLATION");
+    x->SetValue("URL", tpath);
+    x->SetValue("LANG", te->language);
+    x->SetValue("NAME", catalog.text(te->language, "lang_" + te->language));
+    x->SetValue("HEADLINE", t.headline);
+  }
+  if (c.alternates.size() == 1) c.alternates.clear();
+
+  // The next story of the section loads below this one as the reader reaches the end.
+  storage::ArticleQuery nq;
+  nq.edition_id = e->id;
+  nq.section_id = s->id;
+  nq.before = storage::Cursor{a->published_at, a->id};
+  nq.limit = 1;
+  auto next = store.articles(nq);
+  if (!next.empty()) {
+    auto* n = dict.AddSectionDictionary("NEXT");
+    n->SetValue("NEXT_URL", content::article_path(*e, *s, next.front()));
+    n->SetValue("NEXT_HEADLINE", next.front().headline);
+  }
+  storage::ArticleQuery lq;
+  lq.edition_id = e->id;
+  lq.section_id = s->id;
+  lq.limit = 6;
+  auto latest = store.articles(lq);
+  int shown = 0;
+  TemplateDictionary* latest_dict = nullptr;
+  for (auto& x : latest) {
+    if (x.id == a->id || shown == 5) continue;
+    if (!latest_dict) {
+      latest_dict = dict.AddSectionDictionary("LATEST");
+      latest_dict->SetValue("SECTION_NAME", s->name);
+    }
+    auto* it = latest_dict->AddSectionDictionary("ITEM");
+    it->SetValue("URL", content::article_path(*e, *s, x));
+    it->SetValue("HEADLINE", x.headline);
+    it->SetValue("ISO", i18n::iso8601(x.published_at));
+    it->SetValue("TIME", fmt_date(*e, x.published_at, "date_short"));
+    ++shown;
+  }
+
+  Reply r;
+  r.cache_keys = {"article:" + std::to_string(a->id)};
+  r.last_modified = a->updated_at;
+  r.cache_control = "public, max-age=60, stale-while-revalidate=60";
+  std::string content_html = render("article.tpl", dict);
+  if (fragment) {
+    r.body = std::move(content_html);
+    r.headers.emplace_back("X-Robots-Tag", "noindex");
+    return r;
+  }
+  c.title = a->headline;
+  c.description = a->summary;
+  c.canonical = path;
+  c.og_type = "article";
+  c.og_image = og_image;
+  c.active_section = s->id;
+  c.rss = "/" + e->code + "/" + s->slug + "/rss.xml";
+  json::object ld{{"@context", "https://schema.org"},
+                  {"@type", "NewsArticle"},
+                  {"headline", a->headline},
+                  {"description", a->summary},
+                  {"inLanguage", e->language},
+                  {"mainEntityOfPage", abs(path)},
+                  {"datePublished", i18n::iso8601(a->published_at)},
+                  {"dateModified", i18n::iso8601(std::max(a->updated_at, a->published_at))},
+                  {"articleSection", s->name},
+                  {"author", ld_authors},
+                  {"publisher", json::object{{"@type", "NewsMediaOrganization"},
+                                             {"name", e->site_name},
+                                             {"url", abs("/" + e->code + "/")},
+                                             {"logo", json::object{{"@type", "ImageObject"},
+                                                                   {"url", abs(static_urls.at("favicon.svg"))}}}}}};
+  if (lead) ld["image"] = json::array{abs(media_url(lead->file))};
+  c.jsonld = json::serialize(ld);
+  r.body = page(c, content_html);
+  return r;
+}
+
+}  // namespace herald::site

@@ -1,0 +1,44 @@
+// The reader site: HTML pages, feeds, sitemaps, the read API, static files and media, behind
+// the anonymous page cache. One Site serves every edition.
+// Thread safety: handle() is called concurrently from all I/O threads; apply_events() from one
+// watcher thread.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "net/message.hpp"
+#include "storage/store.hpp"
+
+namespace herald::http {
+class PageCache;
+}
+
+namespace herald::site {
+
+struct SiteOptions {
+  std::string base_url = "http://127.0.0.1:8080";  // absolute links in feeds, canonical, OG
+  std::string data_dir = "var";                     // media files live in <data_dir>/media
+  std::size_t cache_bytes = 256u << 20;             // page cache budget
+  std::chrono::seconds page_ttl{300};               // longest a cached page lives unpurged
+};
+
+class Site {
+ public:
+  // `store` must outlive the Site. Loads templates, catalogs and the directory; throws
+  // std::runtime_error with a message when an embedded asset is broken.
+  Site(SiteOptions options, storage::NewsStore& store);
+  ~Site();
+
+  net::Response handle(const net::Request& req);
+  // Reads content events recorded since the last call: purges the cached pages they name
+  // and reloads the directory on catalog changes. Returns how many events were applied.
+  std::size_t apply_events();
+  http::PageCache& cache();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::site

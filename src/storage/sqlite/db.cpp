@@ -1,0 +1,121 @@
+#include "storage/sqlite/db.hpp"
+
+#include "storage/store.hpp"
+
+namespace herald::storage::sqlite {
+
+Stmt::~Stmt() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+Stmt& Stmt::bind(int i, std::int64_t v) {
+  if (sqlite3_bind_int64(s_, i, v) != SQLITE_OK) conn_.fail("bind");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    conn_.fail("bind");
+  return *this;
+}
+
+Stmt& Stmt::bind_null(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  conn_.fail("step");
+}
+
+void Stmt::run() {
+  while (step()) {
+  }
+}
+
+std::int64_t Stmt::i64(int col) const { return sqlite3_column_int64(s_, col); }
+
+std::string Stmt::text(int col) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+}
+
+bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+Connection::Connection(const std::string& path, bool readonly) {
+  int flags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError("cannot open the database " + path + ": " + msg +
+                       " (check that the data folder exists and is writable)");
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+  if (!readonly) {
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+  }
+  exec("PRAGMA foreign_keys=ON");
+}
+
+Connection::~Connection() {
+  for (auto& [k, s] : cache_) sqlite3_finalize(s);
+  sqlite3_close(db_);
+}
+
+void Connection::fail(std::string_view what) {
+  throw StorageError(std::string("database ") + std::string(what) + " failed: " + sqlite3_errmsg(db_));
+}
+
+Stmt Connection::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end()) return Stmt(*this, it->second);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
+                         nullptr) != SQLITE_OK)
+    fail("prepare");
+  cache_.emplace(std::string(sql), s);
+  return Stmt(*this, s);
+}
+
+void Connection::exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string q(sql);
+  if (sqlite3_exec(db_, q.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StorageError("database: " + msg);
+  }
+}
+
+Database::Database(std::string path) : path_(std::move(path)) {
+  writer_ = std::make_unique<Connection>(path_, false);
+}
+
+Database::Lease::~Lease() {
+  if (c_ && db_) {
+    std::lock_guard g(db_->pool_mu_);
+    db_->pool_.push_back(std::move(c_));
+  }
+}
+
+Database::Lease Database::reader() {
+  {
+    std::lock_guard g(pool_mu_);
+    if (!pool_.empty()) {
+      auto c = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(*this, std::move(c));
+    }
+  }
+  return Lease(*this, std::make_unique<Connection>(path_, true));
+}
+
+}  // namespace herald::storage::sqlite

@@ -1,0 +1,90 @@
+// A thin RAII layer over the SQLite C API: a connection pool and prepared statements.
+// Used only inside storage/sqlite.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace herald::storage::sqlite {
+
+class Connection;
+
+// A prepared statement, reset and unbound when it goes out of scope (it stays cached in its
+// connection). Bind indexes start at 1, column indexes at 0.
+class Stmt {
+ public:
+  Stmt(Connection& c, sqlite3_stmt* s) : conn_(c), s_(s) {}
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind_null(int i);
+  bool step();  // true while a row is available; throws StorageError on failure
+  void run();   // step to completion
+  std::int64_t i64(int col) const;
+  std::string text(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  Connection& conn_;
+  sqlite3_stmt* s_;
+};
+
+class Connection {
+ public:
+  Connection(const std::string& path, bool readonly);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  // The statement for `sql`, prepared once per connection and reused.
+  Stmt prepare(std::string_view sql);
+  void exec(std::string_view sql);
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  sqlite3* raw() { return db_; }
+  [[noreturn]] void fail(std::string_view what);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Read connections are pooled (one per concurrent reader); there is a single writer.
+class Database {
+ public:
+  explicit Database(std::string path);
+  class Lease {
+   public:
+    Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    Connection* operator->() { return c_.get(); }
+    Connection& operator*() { return *c_; }
+
+   private:
+    Database* db_;
+    std::unique_ptr<Connection> c_;
+  };
+  Lease reader();
+  // The writer connection, locked for the caller's scope.
+  std::unique_lock<std::recursive_mutex> lock_writer() { return std::unique_lock(write_mu_); }
+  Connection& writer() { return *writer_; }
+
+ private:
+  friend class Lease;
+  std::string path_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> pool_;
+  std::recursive_mutex write_mu_;  // recursive: a bulk load holds it across calls
+  std::unique_ptr<Connection> writer_;
+};
+
+}  // namespace herald::storage::sqlite

@@ -1,0 +1,99 @@
+#include "storage/sqlite/migrations.hpp"
+
+namespace herald::storage::sqlite {
+
+// Append only: never edit a migration that has shipped.
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> m = {
+      // 1: the news model
+      R"sql(
+CREATE TABLE editions(
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  language TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  site_name TEXT NOT NULL,
+  tagline TEXT NOT NULL DEFAULT '',
+  time_zone TEXT NOT NULL,
+  date_format TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE sections(
+  id INTEGER PRIMARY KEY,
+  edition_id INTEGER NOT NULL REFERENCES editions(id),
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(edition_id, slug));
+CREATE TABLE authors(
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  bio TEXT NOT NULL DEFAULT '');
+CREATE TABLE tags(
+  id INTEGER PRIMARY KEY,
+  edition_id INTEGER NOT NULL REFERENCES editions(id),
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  UNIQUE(edition_id, slug));
+CREATE TABLE media(
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  caption TEXT NOT NULL DEFAULT '',
+  credit TEXT NOT NULL DEFAULT '',
+  alt TEXT NOT NULL DEFAULT '',
+  renditions TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL);
+CREATE TABLE articles(
+  id INTEGER PRIMARY KEY,
+  edition_id INTEGER NOT NULL REFERENCES editions(id),
+  section_id INTEGER NOT NULL REFERENCES sections(id),
+  slug TEXT NOT NULL,
+  headline TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  dateline TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '[]',
+  lead_media_id INTEGER REFERENCES media(id),
+  translation_key TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('draft','review','scheduled','published','unpublished')),
+  breaking INTEGER NOT NULL DEFAULT 0,
+  published_at INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX articles_edition_pub ON articles(edition_id, status, published_at DESC, id DESC);
+CREATE INDEX articles_section_pub ON articles(section_id, status, published_at DESC, id DESC);
+CREATE INDEX articles_translation ON articles(translation_key) WHERE translation_key <> '';
+-- published_at and status are copied here so that tag and author pages read one index.
+CREATE TABLE article_tags(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id),
+  position INTEGER NOT NULL DEFAULT 0,
+  published INTEGER NOT NULL DEFAULT 0,
+  published_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(article_id, tag_id));
+CREATE INDEX article_tags_tag ON article_tags(tag_id, published, published_at DESC, article_id DESC);
+CREATE TABLE article_authors(
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  author_id INTEGER NOT NULL REFERENCES authors(id),
+  position INTEGER NOT NULL DEFAULT 0,
+  published INTEGER NOT NULL DEFAULT 0,
+  published_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(article_id, author_id));
+CREATE INDEX article_authors_author ON article_authors(author_id, published, published_at DESC, article_id DESC);
+CREATE TABLE content_events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  edition_id INTEGER NOT NULL DEFAULT 0,
+  article_id INTEGER NOT NULL DEFAULT 0,
+  purge TEXT NOT NULL DEFAULT '[]');
+)sql",
+  };
+  return m;
+}
+
+}  // namespace herald::storage::sqlite

@@ -1,0 +1,538 @@
+// NewsStore on SQLite (WAL). Readers use pooled read-only connections; writes go through
+// the single writer connection, each in its own transaction.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "content/body.hpp"
+#include "storage/sqlite/db.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/store.hpp"
+
+namespace herald::storage {
+namespace json = boost::json;
+using namespace content;
+using sqlite::Connection;
+using sqlite::Stmt;
+
+namespace {
+
+UnixTime now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string renditions_to_json(const std::vector<Rendition>& rs) {
+  json::array a;
+  for (auto& r : rs)
+    a.emplace_back(json::object{{"w", r.width}, {"h", r.height}, {"f", r.format}, {"file", r.file}});
+  return json::serialize(a);
+}
+
+std::vector<Rendition> renditions_from_json(const std::string& s) {
+  std::vector<Rendition> out;
+  boost::system::error_code ec;
+  auto v = json::parse(s, ec);
+  if (ec || !v.is_array()) return out;
+  for (auto& x : v.get_array()) {
+    if (!x.is_object()) continue;
+    auto& o = x.get_object();
+    Rendition r;
+    if (auto* p = o.if_contains("w"); p && p->is_int64()) r.width = static_cast<int>(p->get_int64());
+    if (auto* p = o.if_contains("h"); p && p->is_int64()) r.height = static_cast<int>(p->get_int64());
+    if (auto* p = o.if_contains("f"); p && p->is_string()) r.format = p->get_string();
+    if (auto* p = o.if_contains("file"); p && p->is_string()) r.file = p->get_string();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string keys_to_json(const std::vector<std::string>& keys) {
+  json::array a;
+  for (auto& k : keys) a.emplace_back(k);
+  return json::serialize(a);
+}
+
+std::vector<std::string> keys_from_json(const std::string& s) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = json::parse(s, ec);
+  if (ec || !v.is_array()) return out;
+  for (auto& x : v.get_array())
+    if (x.is_string()) out.emplace_back(x.get_string());
+  return out;
+}
+
+constexpr const char* kArticleCols =
+    "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.summary, a.dateline, "
+    "a.lead_media_id, a.translation_key, a.status, a.breaking, a.published_at, a.updated_at";
+
+Article read_article_row(Stmt& s, bool with_body, int body_col) {
+  Article a;
+  a.id = s.i64(0);
+  a.edition_id = s.i64(1);
+  a.section_id = s.i64(2);
+  a.slug = s.text(3);
+  a.headline = s.text(4);
+  a.summary = s.text(5);
+  a.dateline = s.text(6);
+  a.lead_media_id = s.is_null(7) ? 0 : s.i64(7);
+  a.translation_key = s.text(8);
+  a.status = status_from_string(s.text(9)).value_or(Status::Draft);
+  a.breaking = s.i64(10) != 0;
+  a.published_at = s.i64(11);
+  a.updated_at = s.i64(12);
+  if (with_body) {
+    std::string err;
+    body_from_json(s.text(body_col), a.body, err);
+  }
+  return a;
+}
+
+class Transaction {
+ public:
+  explicit Transaction(Connection& c, bool active) : c_(c), active_(active) {
+    if (active_) c_.exec("BEGIN IMMEDIATE");
+  }
+  ~Transaction() {
+    if (active_ && !done_) {
+      try {
+        c_.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  void commit() {
+    if (active_) c_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool active_;
+  bool done_ = false;
+};
+
+class SqliteStore final : public NewsStore {
+ public:
+  explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
+
+  std::vector<Edition> editions() override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, code, language, locale, site_name, tagline, time_zone, date_format, is_default, "
+        "position FROM editions ORDER BY position, id");
+    std::vector<Edition> out;
+    while (s.step()) {
+      Edition e;
+      e.id = s.i64(0);
+      e.code = s.text(1);
+      e.language = s.text(2);
+      e.locale = s.text(3);
+      e.site_name = s.text(4);
+      e.tagline = s.text(5);
+      e.time_zone = s.text(6);
+      e.date_format = s.text(7);
+      e.is_default = s.i64(8) != 0;
+      e.position = static_cast<int>(s.i64(9));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  std::vector<Section> sections() override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, edition_id, slug, name, description, position FROM sections "
+        "ORDER BY edition_id, position, id");
+    std::vector<Section> out;
+    while (s.step())
+      out.push_back(Section{s.i64(0), s.i64(1), s.text(2), s.text(3), s.text(4),
+                            static_cast<int>(s.i64(5))});
+    return out;
+  }
+
+  std::vector<Author> authors() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT id, slug, name, bio FROM authors ORDER BY name");
+    std::vector<Author> out;
+    while (s.step()) out.push_back(Author{s.i64(0), s.text(1), s.text(2), s.text(3)});
+    return out;
+  }
+
+  std::vector<Tag> tags() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT id, edition_id, slug, name FROM tags ORDER BY edition_id, name");
+    std::vector<Tag> out;
+    while (s.step()) out.push_back(Tag{s.i64(0), s.i64(1), s.text(2), s.text(3)});
+    return out;
+  }
+
+  std::vector<Article> articles(const ArticleQuery& q) override {
+    int limit = std::clamp(q.limit, 1, 200);
+    std::string sql = std::string("SELECT ") + kArticleCols + (q.with_body ? ", a.body" : "") +
+                      " FROM articles a ";
+    // Each filter reads its own index; the cursor continues strictly after (published_at, id).
+    const char* pub = "a.published_at";
+    if (q.tag_id) {
+      sql += "JOIN article_tags x ON x.article_id = a.id WHERE x.tag_id = ?1 AND x.published = 1 ";
+      pub = "x.published_at";
+    } else if (q.author_id) {
+      sql += "JOIN article_authors x ON x.article_id = a.id WHERE x.author_id = ?1 AND x.published = 1 ";
+      pub = "x.published_at";
+    } else if (q.section_id) {
+      sql += "WHERE a.section_id = ?1 AND a.status = 'published' ";
+    } else {
+      sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
+    }
+    std::string id_col = (q.tag_id || q.author_id) ? "x.article_id" : "a.id";
+    sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
+    sql += std::string("AND (?3 = 0 OR ") + pub + " < ?4 OR (" + pub + " = ?4 AND " + id_col +
+           " < ?3)) ";
+    sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
+    auto c = db_.reader();
+    auto s = c->prepare(sql);
+    Id filter = q.tag_id ? q.tag_id : q.author_id ? q.author_id : q.section_id ? q.section_id : q.edition_id;
+    s.bind(1, filter).bind(2, q.edition_id).bind(3, q.before.id).bind(4, q.before.published_at);
+    s.bind(5, q.since).bind(6, limit);
+    std::vector<Article> out;
+    while (s.step()) out.push_back(read_article_row(s, q.with_body, 13));
+    load_links(*c, out);
+    return out;
+  }
+
+  std::optional<Article> article(Id id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kArticleCols + ", a.body FROM articles a WHERE a.id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    std::vector<Article> v{read_article_row(s, true, 13)};
+    load_links(*c, v);
+    return std::move(v[0]);
+  }
+
+  std::vector<Article> translations(const std::string& key, Id except) override {
+    std::vector<Article> out;
+    if (key.empty()) return out;
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
+                        " FROM articles a WHERE a.translation_key = ?1 AND a.id <> ?2 "
+                        "AND a.status = 'published' ORDER BY a.edition_id");
+    s.bind(1, key).bind(2, except);
+    while (s.step()) out.push_back(read_article_row(s, false, 0));
+    return out;
+  }
+
+  std::optional<Media> media(Id id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, file, mime, width, height, caption, credit, alt, renditions FROM media WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    Media m;
+    m.id = s.i64(0);
+    m.file = s.text(1);
+    m.mime = s.text(2);
+    m.width = static_cast<int>(s.i64(3));
+    m.height = static_cast<int>(s.i64(4));
+    m.caption = s.text(5);
+    m.credit = s.text(6);
+    m.alt = s.text(7);
+    m.renditions = renditions_from_json(s.text(8));
+    return m;
+  }
+
+  std::int64_t count_published(Id edition_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT count(*) FROM articles WHERE edition_id = ?1 AND status = 'published'");
+    s.bind(1, edition_id);
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  std::vector<Article> published_in_id_range(Id lo, Id hi) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
+                        " FROM articles a WHERE a.id >= ?1 AND a.id < ?2 AND a.status = 'published' "
+                        "ORDER BY a.id");
+    s.bind(1, lo).bind(2, hi);
+    std::vector<Article> out;
+    while (s.step()) out.push_back(read_article_row(s, false, 0));
+    return out;
+  }
+
+  Id max_article_id() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT coalesce(max(id), 0) FROM articles");
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  UnixTime last_published(Id edition_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT max(published_at) FROM articles WHERE edition_id = ?1 AND status = 'published'");
+    s.bind(1, edition_id);
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  WriteResult add_edition(const Edition& e) override {
+    if (e.code.empty() || e.code.size() > 16) return {0, "The edition code must be 1-16 characters."};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare(
+        "INSERT INTO editions(code, language, locale, site_name, tagline, time_zone, date_format, "
+        "is_default, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s.bind(1, e.code).bind(2, e.language).bind(3, e.locale).bind(4, e.site_name).bind(5, e.tagline);
+    s.bind(6, e.time_zone).bind(7, e.date_format).bind(8, e.is_default ? 1 : 0).bind(9, e.position);
+    return insert(c, s, "An edition with this code already exists.");
+  }
+
+  WriteResult add_section(const Section& sec) override {
+    if (is_reserved_section_slug(sec.slug))
+      return {0, "The slug '" + sec.slug + "' is reserved for the site's own pages."};
+    if (sec.slug.empty() || sec.name.empty()) return {0, "A section needs a slug and a name."};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare(
+        "INSERT INTO sections(edition_id, slug, name, description, position) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, sec.edition_id).bind(2, sec.slug).bind(3, sec.name).bind(4, sec.description).bind(5, sec.position);
+    return insert(c, s, "A section with this slug already exists in the edition.");
+  }
+
+  WriteResult add_author(const Author& a) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare("INSERT INTO authors(slug, name, bio) VALUES (?1, ?2, ?3)");
+    s.bind(1, a.slug).bind(2, a.name).bind(3, a.bio);
+    return insert(c, s, "An author with this slug already exists.");
+  }
+
+  WriteResult add_tag(const Tag& t) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare("INSERT INTO tags(edition_id, slug, name) VALUES (?1, ?2, ?3)");
+    s.bind(1, t.edition_id).bind(2, t.slug).bind(3, t.name);
+    return insert(c, s, "A tag with this slug already exists in the edition.");
+  }
+
+  WriteResult add_media(const Media& m) override {
+    if (m.alt.empty()) return {0, "An image needs alt text."};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare(
+        "INSERT INTO media(file, mime, width, height, caption, credit, alt, renditions, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s.bind(1, m.file).bind(2, m.mime).bind(3, m.width).bind(4, m.height).bind(5, m.caption);
+    s.bind(6, m.credit).bind(7, m.alt).bind(8, renditions_to_json(m.renditions)).bind(9, now_unix());
+    return insert(c, s, "The image could not be stored.");
+  }
+
+  WriteResult save_article(const Article& a) override {
+    if (auto err = validate(a); !err.empty()) return {0, err};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    Transaction tx(c, !bulk_);
+    // The section must belong to the article's edition.
+    {
+      auto s = c.prepare("SELECT edition_id FROM sections WHERE id = ?1");
+      s.bind(1, a.section_id);
+      if (!s.step() || s.i64(0) != a.edition_id)
+        return {0, "The section does not exist in this edition."};
+    }
+    Id id = a.id;
+    UnixTime now = now_unix();
+    UnixTime updated = a.updated_at ? a.updated_at : now;
+    std::string body = body_to_json(a.body);
+    if (id == 0) {
+      auto s = c.prepare(
+          "INSERT INTO articles(edition_id, section_id, slug, headline, summary, dateline, body, "
+          "lead_media_id, translation_key, status, breaking, published_at, updated_at, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+      bind_article(s, a, body, updated);
+      s.bind(14, now);
+      s.run();
+      id = c.last_insert_id();
+    } else {
+      auto s = c.prepare(
+          "UPDATE articles SET edition_id = ?1, section_id = ?2, slug = ?3, headline = ?4, summary = ?5, "
+          "dateline = ?6, body = ?7, lead_media_id = ?8, translation_key = ?9, status = ?10, "
+          "breaking = ?11, published_at = ?12, updated_at = ?13 WHERE id = ?14");
+      bind_article(s, a, body, updated);
+      s.bind(14, id);
+      s.run();
+      if (c.changes() == 0) return {0, "No story with this id."};
+    }
+    bool published = a.status == Status::Published;
+    c.prepare("DELETE FROM article_tags WHERE article_id = ?1").bind(1, id).run();
+    c.prepare("DELETE FROM article_authors WHERE article_id = ?1").bind(1, id).run();
+    int pos = 0;
+    for (auto t : a.tag_ids) {
+      auto s = c.prepare(
+          "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position, published, published_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)");
+      s.bind(1, id).bind(2, t).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
+      s.run();
+    }
+    pos = 0;
+    for (auto au : a.author_ids) {
+      auto s = c.prepare(
+          "INSERT OR IGNORE INTO article_authors(article_id, author_id, position, published, "
+          "published_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+      s.bind(1, id).bind(2, au).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
+      s.run();
+    }
+    if (!bulk_ && published) {
+      Article copy = a;
+      copy.id = id;
+      record_event(c, a.id == 0 ? "article.published" : "article.updated", copy);
+    }
+    tx.commit();
+    return {id, {}};
+  }
+
+  WriteResult publish(Id article_id, UnixTime at) override { return set_published(article_id, true, at); }
+  WriteResult unpublish(Id article_id) override { return set_published(article_id, false, 0); }
+
+  void begin_bulk() override {
+    bulk_lock_ = db_.lock_writer();
+    db_.writer().exec("BEGIN IMMEDIATE");
+    bulk_ = true;
+  }
+
+  void commit_bulk() override {
+    db_.writer().exec("COMMIT");
+    bulk_ = false;
+    bulk_lock_.unlock();
+  }
+
+  void rollback_bulk() override {
+    db_.writer().exec("ROLLBACK");
+    bulk_ = false;
+    bulk_lock_.unlock();
+  }
+
+  std::vector<ContentEvent> events_since(std::int64_t seq, int limit) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT seq, at, kind, edition_id, article_id, purge FROM content_events WHERE seq > ?1 "
+        "ORDER BY seq LIMIT ?2");
+    s.bind(1, seq).bind(2, limit);
+    std::vector<ContentEvent> out;
+    while (s.step())
+      out.push_back(ContentEvent{s.i64(0), s.i64(1), s.text(2), s.i64(3), s.i64(4), keys_from_json(s.text(5))});
+    return out;
+  }
+
+  std::int64_t last_event_seq() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT coalesce(max(seq), 0) FROM content_events");
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  void add_event(const ContentEvent& e) override {
+    auto lock = db_.lock_writer();
+    insert_event(db_.writer(), e);
+  }
+
+ private:
+  void migrate() {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare("PRAGMA user_version");
+    std::int64_t version = s.step() ? s.i64(0) : 0;
+    const auto& ms = sqlite::migrations();
+    if (version > static_cast<std::int64_t>(ms.size()))
+      throw StorageError("the database was written by a newer Herald (schema version " +
+                         std::to_string(version) + "); upgrade Herald or restore a backup");
+    for (auto v = version; v < static_cast<std::int64_t>(ms.size()); ++v) {
+      Transaction tx(c, true);
+      c.exec(ms[static_cast<std::size_t>(v)]);
+      c.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      tx.commit();
+    }
+  }
+
+  static void bind_article(Stmt& s, const Article& a, const std::string& body, UnixTime updated) {
+    s.bind(1, a.edition_id).bind(2, a.section_id).bind(3, a.slug).bind(4, a.headline).bind(5, a.summary);
+    s.bind(6, a.dateline).bind(7, body);
+    if (a.lead_media_id) s.bind(8, a.lead_media_id); else s.bind_null(8);
+    s.bind(9, a.translation_key).bind(10, to_string(a.status)).bind(11, a.breaking ? 1 : 0);
+    s.bind(12, a.published_at).bind(13, updated);
+  }
+
+  WriteResult insert(Connection& c, Stmt& s, const char* conflict) {
+    try {
+      s.run();
+    } catch (const StorageError& e) {
+      if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE) return {0, conflict};
+      if ((sqlite3_extended_errcode(c.raw()) & 0xff) == SQLITE_CONSTRAINT)
+        return {0, std::string("Refused: ") + e.what()};
+      throw;
+    }
+    return {c.last_insert_id(), {}};
+  }
+
+  void load_links(Connection& c, std::vector<Article>& v) {
+    for (auto& a : v) {
+      auto t = c.prepare("SELECT tag_id FROM article_tags WHERE article_id = ?1 ORDER BY position");
+      t.bind(1, a.id);
+      while (t.step()) a.tag_ids.push_back(t.i64(0));
+      auto s = c.prepare("SELECT author_id FROM article_authors WHERE article_id = ?1 ORDER BY position");
+      s.bind(1, a.id);
+      while (s.step()) a.author_ids.push_back(s.i64(0));
+    }
+  }
+
+  void insert_event(Connection& c, const ContentEvent& e) {
+    auto s = c.prepare(
+        "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, e.at ? e.at : now_unix()).bind(2, e.kind).bind(3, e.edition_id).bind(4, e.article_id);
+    s.bind(5, keys_to_json(e.purge_keys));
+    s.run();
+  }
+
+  void record_event(Connection& c, const std::string& kind, const Article& a) {
+    insert_event(c, ContentEvent{0, now_unix(), kind, a.edition_id, a.id, purge_keys_for(a)});
+  }
+
+  WriteResult set_published(Id id, bool on, UnixTime at) {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    Transaction tx(c, true);
+    std::optional<Article> a;
+    {
+      auto s = c.prepare(std::string("SELECT ") + kArticleCols + " FROM articles a WHERE a.id = ?1");
+      s.bind(1, id);
+      if (!s.step()) return {0, "No story with this id."};
+      a = read_article_row(s, false, 0);
+    }
+    std::vector<Article> v{*a};
+    load_links(c, v);
+    a = v[0];
+    UnixTime now = now_unix();
+    UnixTime pub = on ? (at ? at : now) : a->published_at;
+    c.prepare("UPDATE articles SET status = ?1, published_at = ?2, updated_at = ?3 WHERE id = ?4")
+        .bind(1, on ? "published" : "unpublished").bind(2, pub).bind(3, now).bind(4, id).run();
+    c.prepare("UPDATE article_tags SET published = ?1, published_at = ?2 WHERE article_id = ?3")
+        .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
+    c.prepare("UPDATE article_authors SET published = ?1, published_at = ?2 WHERE article_id = ?3")
+        .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
+    bool was = a->status == Status::Published;
+    a->published_at = pub;
+    record_event(c, on ? (was ? "article.updated" : "article.published") : "article.removed", *a);
+    tx.commit();
+    return {id, {}};
+  }
+
+  sqlite::Database db_;
+  bool bulk_ = false;
+  std::unique_lock<std::recursive_mutex> bulk_lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<NewsStore> open_sqlite(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace herald::storage

@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "storage/store.hpp"
+
+using namespace herald;
+using namespace herald::content;
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("herald-store-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    store = storage::open_sqlite((dir / "herald.db").string());
+    ed = store->add_edition(Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true, 0}).id;
+    sec = store->add_section(Section{0, ed, "world", "World", "News", 0}).id;
+    sec2 = store->add_section(Section{0, ed, "science", "Science", "", 1}).id;
+    tag = store->add_tag(Tag{0, ed, "arctic", "Arctic"}).id;
+    author = store->add_author(Author{0, "helen-marsh", "Helen Marsh", ""}).id;
+  }
+  void TearDown() override {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  Article story(const std::string& headline, UnixTime t, Id section) {
+    Article a;
+    a.edition_id = ed;
+    a.section_id = section;
+    a.headline = headline;
+    a.slug = "s";
+    a.status = Status::Published;
+    a.published_at = t;
+    a.tag_ids = {tag};
+    a.author_ids = {author};
+    a.body = {Block{Block::Type::Paragraph, "Text"}};
+    return a;
+  }
+  std::filesystem::path dir;
+  std::unique_ptr<storage::NewsStore> store;
+  Id ed = 0, sec = 0, sec2 = 0, tag = 0, author = 0;
+};
+
+}  // namespace
+
+TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->save_article(story("S" + std::to_string(i), 1000 + i, sec)).ok());
+  // Two stories at the same second are ordered by id.
+  ASSERT_TRUE(store->save_article(story("Same", 1004, sec)).ok());
+  storage::ArticleQuery q;
+  q.edition_id = ed;
+  q.limit = 3;
+  auto page1 = store->articles(q);
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].headline, "Same");
+  EXPECT_EQ(page1[1].headline, "S4");
+  q.before = {page1.back().published_at, page1.back().id};
+  auto page2 = store->articles(q);
+  ASSERT_EQ(page2.size(), 3u);
+  EXPECT_EQ(page2[0].headline, "S2");
+  EXPECT_EQ(page2[2].headline, "S0");
+  EXPECT_EQ(page2[0].tag_ids, std::vector<Id>{tag});
+}
+
+TEST_F(StoreTest, FiltersBySectionTagAndAuthor) {
+  store->save_article(story("World", 1000, sec));
+  auto sci = story("Science", 1001, sec2);
+  sci.tag_ids.clear();
+  store->save_article(sci);
+  storage::ArticleQuery q;
+  q.edition_id = ed;
+  q.section_id = sec2;
+  ASSERT_EQ(store->articles(q).size(), 1u);
+  q.section_id = 0;
+  q.tag_id = tag;
+  auto tagged = store->articles(q);
+  ASSERT_EQ(tagged.size(), 1u);
+  EXPECT_EQ(tagged[0].headline, "World");
+  q.tag_id = 0;
+  q.author_id = author;
+  EXPECT_EQ(store->articles(q).size(), 2u);
+}
+
+TEST_F(StoreTest, DraftsAreNotListedAndPublishingRecordsAnEvent) {
+  auto a = story("Draft", 0, sec);
+  a.status = Status::Draft;
+  auto r = store->save_article(a);
+  ASSERT_TRUE(r.ok()) << r.error;
+  storage::ArticleQuery q;
+  q.edition_id = ed;
+  EXPECT_TRUE(store->articles(q).empty());
+  auto before = store->last_event_seq();
+  ASSERT_TRUE(store->publish(r.id, 5000).ok());
+  auto listed = store->articles(q);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].published_at, 5000);
+  auto events = store->events_since(before, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "article.published");
+  EXPECT_EQ(events[0].article_id, r.id);
+  // Unpublishing removes it from tag pages too.
+  ASSERT_TRUE(store->unpublish(r.id).ok());
+  q.tag_id = tag;
+  EXPECT_TRUE(store->articles(q).empty());
+  EXPECT_EQ(store->events_since(before, 10).back().kind, "article.removed");
+}
+
+TEST_F(StoreTest, RefusesBadInputWithoutStoringIt) {
+  auto a = story("", 1000, sec);
+  EXPECT_FALSE(store->save_article(a).ok());
+  auto b = story("Wrong edition", 1000, sec);
+  b.edition_id = ed + 100;
+  EXPECT_FALSE(store->save_article(b).ok());
+  EXPECT_FALSE(store->add_section(Section{0, ed, "newsfeed", "Clash", "", 0}).ok());
+  EXPECT_FALSE(store->add_section(Section{0, ed, "world", "Duplicate", "", 0}).ok());
+  EXPECT_FALSE(store->add_media(Media{0, "x.jpg", "image/jpeg", 10, 10, "", "", ""}).ok());  // no alt text
+  EXPECT_FALSE(store->publish(99999, 1).ok());
+  storage::ArticleQuery q;
+  q.edition_id = ed;
+  EXPECT_TRUE(store->articles(q).empty());
+  EXPECT_EQ(store->sections().size(), 2u);
+}
+
+TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
+  Media m{0, "p.jpg", "image/jpeg", 1600, 900, "Caption", "© Agency Photo / Name", "Alt", {{320, 180, "webp", "p-320.webp"}}};
+  auto mid = store->add_media(m).id;
+  auto a = story("With photo", 1000, sec);
+  a.lead_media_id = mid;
+  a.body.push_back(Block{Block::Type::Subheading, "Sub"});
+  auto id = store->save_article(a).id;
+  store.reset();
+  store = storage::open_sqlite((dir / "herald.db").string());
+  auto back = store->article(id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->body.size(), 2u);
+  EXPECT_EQ(back->body[1].text, "Sub");
+  auto media = store->media(back->lead_media_id);
+  ASSERT_TRUE(media);
+  EXPECT_EQ(media->credit, "© Agency Photo / Name");
+  ASSERT_EQ(media->renditions.size(), 1u);
+  EXPECT_EQ(media->renditions[0].file, "p-320.webp");
+}

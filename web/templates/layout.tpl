@@ -1,0 +1,58 @@
+{{%AUTOESCAPE context="HTML"}}<!doctype html>
+<html lang="{{LANG}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}}</title>
+<meta name="description" content="{{DESCRIPTION}}">
+{{#NOINDEX}}<meta name="robots" content="noindex">
+{{/NOINDEX}}<link rel="canonical" href="{{CANONICAL}}">
+{{#ALT}}<link rel="alternate" hreflang="{{HREFLANG}}" href="{{HREF}}">
+{{/ALT}}{{#RSS}}<link rel="alternate" type="application/rss+xml" title="{{RSS_TITLE}}" href="{{RSS_URL}}">
+{{/RSS}}<meta property="og:site_name" content="{{SITE_NAME}}">
+<meta property="og:type" content="{{OG_TYPE}}">
+<meta property="og:title" content="{{TITLE}}">
+<meta property="og:description" content="{{DESCRIPTION}}">
+<meta property="og:url" content="{{CANONICAL}}">
+<meta property="og:locale" content="{{OG_LOCALE}}">
+{{#OG_IMAGE}}<meta property="og:image" content="{{URL}}">
+<meta name="twitter:image" content="{{URL}}">
+{{/OG_IMAGE}}<meta name="twitter:card" content="{{TWITTER_CARD}}">
+<meta name="twitter:title" content="{{TITLE}}">
+<meta name="twitter:description" content="{{DESCRIPTION}}">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="{{FAVICON_URL}}" type="image/svg+xml">
+<link rel="stylesheet" href="{{CSS_URL}}">
+<script src="{{JS_URL}}" defer></script>
+{{#JSONLD}}<script type="application/ld+json">{{DATA:none}}</script>
+{{/JSONLD}}</head>
+<body>
+<a class="skip" href="#main">{{T_SKIP}}</a>
+<header class="masthead">
+  <div class="wrap masthead-top">
+    <a class="logo" href="{{HOME_URL}}">{{SITE_NAME}}</a>
+    <p class="tagline">{{TAGLINE}}</p>
+    <nav class="tools" aria-label="{{T_TOOLS}}">
+      <a class="newsfeed-link" href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a>
+      <a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a>
+      <details class="editions">
+        <summary>{{EDITION_NAME}}</summary>
+        <ul>{{#EDITION}}<li><a href="{{URL}}" hreflang="{{LANG}}" lang="{{LANG}}"{{#CURRENT}} aria-current="true"{{/CURRENT}}>{{NAME}}</a></li>{{/EDITION}}</ul>
+      </details>
+    </nav>
+  </div>
+  <nav class="sections" aria-label="{{T_SECTIONS}}">
+    <ul class="wrap">{{#NAV}}<li><a href="{{URL}}"{{#ACTIVE}} aria-current="page"{{/ACTIVE}}>{{NAME}}</a></li>{{/NAV}}</ul>
+  </nav>
+</header>
+<main id="main" class="wrap">
+{{CONTENT:none}}
+</main>
+<footer class="site-footer">
+  <div class="wrap">
+    <p><a href="{{HOME_URL}}">{{SITE_NAME}}</a> · <a href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a> · <a href="{{SUBSCRIBE_URL}}">{{T_FEEDS}}</a></p>
+    <p class="small">© {{YEAR}} {{SITE_NAME}}. {{T_RIGHTS}}</p>
+  </div>
+</footer>
+</body>
+</html>

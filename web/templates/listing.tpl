@@ -1,0 +1,12 @@
+{{%AUTOESCAPE context="HTML"}}<header class="listing-head">
+<h1>{{HEADING}}</h1>
+{{#DESCRIPTION}}<p class="lede">{{TEXT}}</p>{{/DESCRIPTION}}
+{{#FEED_LINK}}<p class="feed-links"><a href="{{URL}}">{{T_RSS}}</a></p>{{/FEED_LINK}}
+</header>
+{{#EMPTY}}<p class="empty">{{T_NO_STORIES}}</p>{{/EMPTY}}
+<div class="listing" data-listing>
+<ol class="story-list {{LIST_CLASS}}" data-list>
+{{ITEMS:none}}
+</ol>
+{{#MORE}}<nav class="pager" data-pager><a class="button more" href="{{URL}}" rel="next" data-more>{{T_SHOW_MORE}}</a></nav>{{/MORE}}
+</div>
