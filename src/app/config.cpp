@@ -124,6 +124,8 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "base-url") {
       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return bad(k, "an http:// or https:// address");
       c.base_url = v;
+      while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+      c.base_url_given = true;
     } else if (k == "threads") {
       if (!parse_uint(v, c.threads, 1, 256)) return bad(k, "a number from 1 to 256");
     } else if (k == "access-log") {

@@ -18,6 +18,7 @@ struct ServeConfig {
   unsigned short port = 8080;
   std::string data_dir = "var";
   std::string base_url;  // default: http://<listen>
+  bool base_url_given = false;
   unsigned threads = 0;  // 0: one per core
   bool access_log = true;
   bool demo = true;      // seed the demo editions into an empty database

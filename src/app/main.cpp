@@ -35,7 +35,7 @@ Commands:
   serve       serve the site (run `herald serve --help` for every option)
   demo        fill an empty data folder with the demo editions
                 --data DIR        data folder (default ./var)
-                --articles N      stories in all (default 144: 72 per edition)
+                --articles N      stories in all (default 300: 150 per edition)
                 --images N        generated photographs (default 16)
   migrate     create or upgrade the database schema, then exit   (--data DIR)
   publish     publish a story now            (--data DIR --id N)
@@ -175,19 +175,6 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     setrlimit(RLIMIT_NOFILE, &rl);
   }
 
-  site::SiteOptions so;
-  so.base_url = cfg.base_url;
-  so.data_dir = cfg.data_dir;
-  so.cache_bytes = cfg.cache_mb << 20;
-  so.page_ttl = std::chrono::seconds(cfg.page_ttl_s);
-  std::unique_ptr<site::Site> site;
-  try {
-    site = std::make_unique<site::Site>(so, *store);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "herald serve: %s\n", e.what());
-    return 1;
-  }
-
   std::shared_ptr<spdlog::logger> access;
   if (cfg.access_log) {
     spdlog::init_thread_pool(16384, 1);
@@ -204,6 +191,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
   no.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   no.limits.shutdown_timeout = std::chrono::seconds(cfg.shutdown_timeout_s);
+  std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
   net::Server server(
       no, [&](const net::Request& r) { return site->handle(r); },
       access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes, std::int64_t us) {
@@ -216,8 +204,25 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
   }
-  std::printf("Herald %s is serving %s (listening on %s:%u, data in %s). Press Ctrl+C to stop.\n", HERALD_VERSION,
-              cfg.base_url.c_str(), cfg.host.c_str(), server.port(), cfg.data_dir.c_str());
+  if (cfg.port == 0 && !cfg.base_url_given) {  // --listen HOST:0 picks a free port
+    auto colon = cfg.base_url.rfind(':');
+    cfg.base_url = cfg.base_url.substr(0, colon + 1) + std::to_string(server.port());
+  }
+  site::SiteOptions so;
+  so.base_url = cfg.base_url;
+  so.data_dir = cfg.data_dir;
+  so.cache_bytes = cfg.cache_mb << 20;
+  so.page_ttl = std::chrono::seconds(cfg.page_ttl_s);
+  try {
+    site = std::make_unique<site::Site>(so, *store);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return 1;
+  }
+
+  std::string local = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
+  std::printf("Herald %s listening on http://%s:%u (public address %s, data in %s). Press Ctrl+C to stop.\n",
+              HERALD_VERSION, local.c_str(), server.port(), cfg.base_url.c_str(), cfg.data_dir.c_str());
   std::fflush(stdout);
 
   // Content changes made by other processes (the CLI, later the newsroom) purge the cache.

@@ -130,7 +130,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
 
   // Stories: each English story has a Russian translation; published newest first over the
   // last days (or, for large databases, over the last years).
-  std::int64_t total = o.stories > 0 ? o.stories : 144;
+  std::int64_t total = o.stories > 0 ? o.stories : 300;
   std::int64_t pairs = (total + 1) / 2;
   std::int64_t span = pairs <= 200 ? 4 * 86400 : std::min<std::int64_t>(pairs * 600, 3LL * 365 * 86400);
   std::int64_t step = std::max<std::int64_t>(1, span / pairs);

@@ -11,7 +11,7 @@
 namespace herald::demo {
 
 struct DemoOptions {
-  std::int64_t stories = 0;   // stories in all; 0: 72 per edition (a story and its translation)
+  std::int64_t stories = 0;   // stories in all; 0: 150 per edition (a story and its translation)
   int images = 16;            // distinct generated photographs
   std::string media_dir;      // where photographs are written
   std::uint32_t seed = 2026;

@@ -129,6 +129,21 @@ struct Server::Impl {
     }
     const auto& lim = options.limits;
     bool first = true;
+    // Request deadlines use a timer that cancels the read (rather than the stream's own
+    // timeout, which closes the socket) so that a 408 can still be sent.
+    asio::steady_timer deadline(stream.get_executor());
+    auto timed_out = std::make_shared<bool>(false);
+    auto arm = [&](std::chrono::seconds d) {
+      *timed_out = false;
+      deadline.expires_after(d);
+      deadline.async_wait([&sock = stream.socket(), flag = timed_out](const boost::system::error_code& ec) {
+        if (!ec) {
+          *flag = true;
+          boost::system::error_code ignored;
+          sock.cancel(ignored);
+        }
+      });
+    };
     for (;;) {
       conn.idle = true;
       if (stopping) break;
@@ -146,11 +161,13 @@ struct Server::Impl {
       parser.body_limit(lim.body_bytes);
       Request req;
       req.remote = remote;
-      stream.expires_after(lim.header_timeout);
+      stream.expires_never();
+      arm(lim.header_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, nothrow_awaitable);
       (void)hn;
+      deadline.cancel();
       int err = 0;
-      if (hec == beast::error::timeout) err = 408;
+      if (*timed_out) err = 408;
       else if (hec == http::error::header_limit) err = 431;
       else if (hec == http::error::body_limit) err = 413;
       else if (hec == http::error::end_of_stream || hec == asio::error::eof ||
@@ -166,10 +183,11 @@ struct Server::Impl {
           err = 400;
       }
       if (!err && !parser.is_done()) {
-        stream.expires_after(lim.body_timeout);
+        arm(lim.body_timeout);
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow_awaitable);
         (void)bn;
-        if (bec == beast::error::timeout) err = 408;
+        deadline.cancel();
+        if (*timed_out) err = 408;
         else if (bec == http::error::body_limit) err = 413;
         else if (bec) err = 400;
       }

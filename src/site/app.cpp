@@ -153,7 +153,8 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
 
 void Site::Impl::add_routes() {
   auto on = [this](const char* pattern, Reply (Impl::*fn)(const net::Request&, const http::Params&)) {
-    router.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) { return (this->*fn)(r, p); });
+    auto& table = std::string_view(pattern).substr(0, 5) == "/api/" ? api_router : router;
+    table.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) { return (this->*fn)(r, p); });
   };
   // Site-wide documents.
   on("/robots.txt", &Impl::robots);
@@ -252,10 +253,10 @@ net::Response Site::Impl::handle(const net::Request& req) {
   std::uint64_t gen = cache.generation();
   http::Params params;
   bool wrong_method = false;
-  auto* fn = router.match(req.method, req.path, params, wrong_method);
+  bool api = req.path.rfind("/api/", 0) == 0;
+  auto* fn = (api ? api_router : router).match(req.method, req.path, params, wrong_method);
   Reply reply;
   if (!fn) {
-    bool api = req.path.rfind("/api/", 0) == 0;
     reply = api ? api_error(404, "not_found", "There is no API endpoint at this address.")
                 : error_page(404, nullptr);
     // A path without its trailing slash: send the reader to the page that exists.
@@ -272,7 +273,6 @@ net::Response Site::Impl::handle(const net::Request& req) {
     try {
       reply = (*fn)(req, params);
     } catch (const std::exception& ex) {
-      bool api = req.path.rfind("/api/", 0) == 0;
       reply = api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
                   : error_page(500, dir()->default_edition());
       spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());

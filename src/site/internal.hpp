@@ -52,7 +52,8 @@ struct Site::Impl {
   std::atomic<std::int64_t> event_seq{0};
   std::map<std::string, std::string> static_urls;  // "site.css" -> "/static/site.1a2b3c4d.css"
   std::map<std::string, std::pair<std::string, std::string_view>> static_files;  // url -> (type, bytes)
-  http::Router<net::Request, Reply> router;
+  http::Router<net::Request, Reply> router;      // reader pages, feeds, sitemaps
+  http::Router<net::Request, Reply> api_router;  // /api/v1
 
   Impl(SiteOptions o, storage::NewsStore& s);
   std::shared_ptr<const Directory> dir() const { return directory.load(); }

@@ -1,0 +1,45 @@
+# Herald: `make run` serves the demo site, `make test` runs every test. Both install what is
+# missing first (scripts/setup.sh: Debian packages, npm ci).
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DATA ?= var
+LISTEN ?= 127.0.0.1:8080
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup build run test test-asan ci bench clean format
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/herald serve --data $(DATA) --listen $(LISTEN)
+
+# Unit, HTTP integration and browser tests against the Release build.
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j 2
+
+# Unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout 900 -j 2 -LE browser
+
+ci: test test-asan
+
+bench: build
+	bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,82 @@
+"""The command line: help, configuration sources and their errors, demo, restart."""
+import os
+import tempfile
+import time
+import unittest
+
+from harness import Server, herald
+
+
+class CliTest(unittest.TestCase):
+    def test_help_documents_commands_and_options(self):
+        r = herald("--help")
+        self.assertEqual(r.returncode, 0)
+        for cmd in ("serve", "demo", "migrate", "publish"):
+            self.assertIn(cmd, r.stdout)
+        r = herald("serve", "--help")
+        self.assertEqual(r.returncode, 0)
+        for opt in ("--listen HOST:PORT", "--data DIR", "HERALD_LISTEN", "body_limit_kb", "Precedence"):
+            self.assertIn(opt, r.stdout)
+
+    def test_bad_values_stop_startup_naming_the_option(self):
+        cases = [
+            (["--listen", "nonsense"], {}, "listen"),
+            (["--listen", "127.0.0.1:99999"], {}, "port"),
+            (["--threads", "0"], {}, "threads"),
+            (["--body-limit-kb", "lots"], {}, "body-limit-kb"),
+            (["--no-such-option", "1"], {}, "unknown option --no-such-option"),
+            ([], {"HERALD_THREADS": "many"}, "HERALD_THREADS"),
+            (["--base-url", "ftp://x"], {}, "base-url"),
+        ]
+        with tempfile.TemporaryDirectory() as d:
+            for args, env, needle in cases:
+                r = herald("serve", "--data", d, *args, env=env, timeout=30)
+                self.assertEqual(r.returncode, 2, (args, r.stderr))
+                self.assertIn(needle, r.stderr, args)
+
+    def test_config_file_env_and_flags_in_order_of_precedence(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "herald.toml")
+            with open(cfg, "w") as f:
+                f.write('base_url = "https://from-file.example"\nthreads = 1\naccess_log = false\n')
+            with Server("--config", cfg) as s:
+                self.assertIn("https://from-file.example/en/", s.get("/en/").text)
+            with Server("--config", cfg, env={"HERALD_BASE_URL": "https://from-env.example"}) as s:
+                self.assertIn("https://from-env.example/en/", s.get("/en/").text)
+            with Server("--config", cfg, "--base-url", "https://from-flag.example",
+                        env={"HERALD_BASE_URL": "https://from-env.example"}) as s:
+                self.assertIn("https://from-flag.example/en/", s.get("/en/").text)
+            with open(cfg, "w") as f:
+                f.write("threads = \n")
+            r = herald("serve", "--config", cfg, "--data", d, timeout=30)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(cfg, r.stderr)
+            with open(cfg, "w") as f:
+                f.write("colour = 'red'\n")
+            r = herald("serve", "--config", cfg, "--data", d, timeout=30)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("unknown option 'colour'", r.stderr)
+
+    def test_demo_refuses_a_non_empty_database_and_restart_keeps_content(self):
+        with Server() as s:
+            data = s.data
+            before = s.get("/api/v1/articles?edition=en&limit=5").text
+            r = herald("demo", "--data", data)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("already holds editions", r.stderr)
+            s.proc.terminate()
+            s.proc.wait(15)
+            start = time.monotonic()
+            with Server(data=data) as again:
+                self.assertEqual(again.get("/api/v1/articles?edition=en&limit=5").text.replace(str(again.port), "P"),
+                                 before.replace(str(s.port), "P"))
+            self.assertLess(time.monotonic() - start, 30)
+
+    def test_unwritable_data_folder_is_a_clear_error(self):
+        r = herald("serve", "--data", "/proc/herald-cannot-write-here", timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("data folder", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,179 @@
+"""HTTP behaviour of the real server: validators, gzip, caching headers, limits, errors, shutdown."""
+import gzip
+import os
+import re
+import signal
+import socket
+import time
+import unittest
+
+from harness import Server, ServerTest
+
+
+class HeadersTest(ServerTest):
+    def test_etag_and_last_modified_answer_304(self):
+        first = self.get("/en/world/")
+        etag, lm = first.header("etag"), first.header("last-modified")
+        self.assertRegex(etag, r'^"[0-9a-f]{16}"$')
+        self.assertRegex(lm, r"^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$")
+        r = self.get("/en/world/", headers={"If-None-Match": etag})
+        self.assertEqual(r.status, 304)
+        self.assertEqual(r.body, b"")
+        self.assertEqual(r.header("etag"), etag)
+        r = self.get("/en/world/", headers={"If-Modified-Since": lm})
+        self.assertEqual(r.status, 304)
+        r = self.get("/en/world/", headers={"If-None-Match": '"something-else"'})
+        self.assertEqual(r.status, 200)
+        r = self.get("/en/world/", headers={"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"})
+        self.assertEqual(r.status, 200)
+
+    def test_gzip_only_when_asked(self):
+        plain = self.get("/en/")
+        self.assertIsNone(plain.header("content-encoding"))
+        self.assertEqual(plain.header("vary"), "Accept-Encoding")
+        z = self.get("/en/", headers={"Accept-Encoding": "gzip, deflate"})
+        self.assertEqual(z.header("content-encoding"), "gzip")
+        self.assertEqual(gzip.decompress(z.body), plain.body)
+        self.assertLess(len(z.body), len(plain.body) / 2)
+        no = self.get("/en/", headers={"Accept-Encoding": "gzip;q=0"})
+        self.assertIsNone(no.header("content-encoding"))
+        # Images are not compressed again.
+        img = re.search(r'src="(/media/[^"]+\.jpg)"', plain.text).group(1)
+        self.assertIsNone(self.get(img, headers={"Accept-Encoding": "gzip"}).header("content-encoding"))
+
+    def test_cache_control_fits_each_page(self):
+        self.assertEqual(self.get("/en/").header("cache-control"), "public, max-age=30, stale-while-revalidate=30")
+        self.assertEqual(self.get("/en/newsfeed/").header("cache-control"), "public, max-age=15, stale-while-revalidate=15")
+        self.assertEqual(self.get(self.first_article_path()).header("cache-control"), "public, max-age=60, stale-while-revalidate=60")
+        self.assertEqual(self.get("/en/rss.xml").header("cache-control"), "public, max-age=60")
+        self.assertEqual(self.get("/healthz").header("cache-control"), "no-store")
+        self.assertEqual(self.get("/en/nothing-here/").header("cache-control"), "public, max-age=30")
+
+    def test_second_request_is_served_from_the_page_cache(self):
+        self.get("/en/science/")
+        self.assertEqual(self.get("/en/science/").header("x-cache"), "hit")
+
+    def test_security_headers_on_html(self):
+        r = self.get("/en/")
+        self.assertEqual(r.header("x-content-type-options"), "nosniff")
+        self.assertIn("default-src 'self'", r.header("content-security-policy"))
+        self.assertEqual(r.header("x-frame-options"), "SAMEORIGIN")
+
+    def test_head_sends_headers_only(self):
+        get = self.get("/en/world/")
+        head = self.server.request("HEAD", "/en/world/")
+        self.assertEqual(head.status, 200)
+        self.assertEqual(head.body, b"")
+        self.assertEqual(head.header("content-length"), str(len(get.body)))
+
+    def test_other_methods_get_405_with_allow(self):
+        r = self.server.request("POST", "/en/", body=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 405)
+        self.assertEqual(r.header("allow"), "GET, HEAD")
+        self.assertIn("Not allowed here", r.text)
+        api = self.server.request("DELETE", "/api/v1/articles/1")
+        self.assertEqual(api.status, 405)
+        self.assertEqual(api.header("content-type"), "application/json; charset=utf-8")
+
+    def test_keep_alive_serves_several_requests_on_one_connection(self):
+        req = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        out = self.server.raw(req + req + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(out.count(b"HTTP/1.1 200 OK"), 3)
+
+    def test_oversized_headers_get_431(self):
+        big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+        out = self.server.raw(big)
+        self.assertTrue(out.startswith(b"HTTP/1.1 431"), out[:100])
+
+    def test_oversized_body_is_refused_before_it_is_read(self):
+        # Only the headers are sent: the answer must not wait for 2 MB that never come.
+        start = time.monotonic()
+        out = self.server.raw(b"POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 413"), out[:100])
+        self.assertLess(time.monotonic() - start, 5)
+        chunked = b"POST /en/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + b"100000\r\n" + b"a" * 0x100000 + b"\r\n" + b"100000\r\n" + b"a" * 0x100000 + b"\r\n0\r\n\r\n"
+        out = self.server.raw(chunked)
+        self.assertTrue(out.startswith(b"HTTP/1.1 413"), out[:100])
+
+    def test_smuggling_shapes_get_400_and_close(self):
+        for req in (
+            b"POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            b"POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
+            b"POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        ):
+            out = self.server.raw(req + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:200])
+            self.assertEqual(out.count(b"HTTP/1.1"), 1, "the connection must close after the 400")
+
+    def test_garbage_and_bad_paths_get_400(self):
+        self.assertTrue(self.server.raw(b"HELLO\r\n\r\n").startswith(b"HTTP/1.1 400"))
+        self.assertTrue(self.server.raw(b"GET /en/%zz HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 400"))
+        self.assertTrue(self.server.raw(b"GET /en/%00 HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 400"))
+
+    def test_access_log_has_one_line_per_request(self):
+        self.get("/en/defense/?probe=access-log")
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            m = re.search(r"GET /en/defense/\?probe=access-log 200 (\d+)B (\d+)us", self.server.output())
+            if m:
+                break
+            time.sleep(0.1)
+        self.assertIsNotNone(m, self.server.output()[-2000:])
+        self.assertGreater(int(m.group(1)), 1000)
+
+
+class TimeoutTest(unittest.TestCase):
+    def test_slow_headers_get_408_then_close(self):
+        with Server("--header-timeout-s", "1") as s:
+            start = time.monotonic()
+            out = s.raw(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finishes its headers
+            self.assertTrue(out.startswith(b"HTTP/1.1 408"), out[:100])
+            self.assertLess(time.monotonic() - start, 5)
+
+    def test_idle_keep_alive_connections_are_closed(self):
+        with Server("--idle-timeout-s", "1") as s:
+            sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.2)
+            first = sock.recv(65536)
+            self.assertIn(b"200 OK", first)
+            start = time.monotonic()
+            self.assertEqual(sock.recv(65536), b"")  # closed by the server
+            self.assertLess(time.monotonic() - start, 5)
+            sock.close()
+
+
+class ShutdownTest(unittest.TestCase):
+    def test_sigterm_drains_the_request_in_flight_then_stops(self):
+        s = Server()
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=15)
+        # A request whose body is still arriving when the signal comes.
+        sock.sendall(b"POST /en/ HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello")
+        time.sleep(0.3)
+        s.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        sock.sendall(b"world")
+        answer = sock.recv(65536)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 405"), answer[:100])
+        self.assertIn(b"Connection: close", answer)
+        sock.close()
+        s.proc.wait(12)
+        self.assertEqual(s.proc.returncode, 0)
+        s.reader.join(5)
+        self.assertIn("Herald stopped.", s.output())
+        s.stop()
+
+    def test_sigint_with_idle_connections_stops_promptly(self):
+        s = Server()
+        idle = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+        start = time.monotonic()
+        s.proc.send_signal(signal.SIGINT)
+        s.proc.wait(12)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertEqual(s.proc.returncode, 0)
+        idle.close()
+        s.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
