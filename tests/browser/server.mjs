@@ -1,0 +1,51 @@
+// Starts the real herald binary on a free loopback port with a copy of the demo fixture,
+// and launches Debian's chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export async function startHerald() {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
+  const data = join(dir, 'data');
+  if (process.env.HERALD_FIXTURE) cpSync(process.env.HERALD_FIXTURE, data, { recursive: true });
+  const bin = process.env.HERALD_BIN || 'build/herald';
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--access-log', 'off'],
+                     { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('herald did not start: ' + out)), 120000);
+    const onData = (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on http:\/\/[^ ]+:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`herald exited with ${code}: ${out}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.exitCode !== null ? r() : proc.on('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// playwright's launch() gives every run a fresh, empty user-data-dir of its own.
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function outputDir() {
+  const dir = process.env.HERALD_OUTPUT || 'test-output/browser';
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
