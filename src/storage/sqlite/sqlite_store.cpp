@@ -401,6 +401,7 @@ class SqliteStore final : public NewsStore {
 
   void commit_bulk() override {
     db_.writer().exec("COMMIT");
+    db_.writer().exec("PRAGMA wal_checkpoint(TRUNCATE)");  // fold the big load into the main file
     bulk_ = false;
     bulk_lock_.unlock();
   }

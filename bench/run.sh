@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Reader-site benchmark: wrk against Herald with 100,000 demo stories, and nginx serving the
+# byte-identical article page as a static file in the same run. Prints a Markdown table for
+# docs/benchmarks.md. Loopback only; every wrk run is bounded in time.
+#   bash bench/run.sh            (or: make bench)
+# Environment: STORIES (100000), DURATION (10s), CONNECTIONS (64), PORT (18080), NGINX_PORT (18081)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/herald}
+STORIES=${STORIES:-100000}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18080}
+NGINX_PORT=${NGINX_PORT:-18081}
+WORK=${WORK:-/tmp/herald-bench}
+DATA=$WORK/data-$STORIES
+BASE=http://127.0.0.1:$PORT
+mkdir -p "$WORK"
+
+for p in $PORT $NGINX_PORT; do
+  if ss -ltn "sport = :$p" | grep -q LISTEN; then
+    echo "bench: port $p is in use; stop whatever holds it (SO_REUSEPORT would share the load)" >&2
+    exit 1
+  fi
+done
+
+if [ ! -f "$DATA/herald.db" ]; then
+  echo "bench: generating $STORIES stories into $DATA" >&2
+  "$BIN" demo --data "$DATA" --articles "$STORIES" --images 8 >&2
+fi
+
+SERVER_PID=
+NGINX_PID=
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_server() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$BIN" serve --listen 127.0.0.1:$PORT --data "$DATA" "$@" > "$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -sf -o /dev/null "$BASE/en/"; do sleep 0.01; done
+  t1=$(date +%s.%N)
+  echo "$t0 $t1" | awk '{printf "%.0f", ($2-$1)*1000}'
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
+
+rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
+
+# wrk run -> "req/s|p50|p99"
+measure() {
+  local out
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1)
+  echo "$out" >> "$WORK/wrk.log"
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  echo "$rps|$p50|$p99"
+}
+
+first_ms=$(start_server)
+ARTICLE=$(curl -s "$BASE/api/v1/articles?edition=en&section=world&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["url"].split("127.0.0.1:'$PORT'",1)[1])')
+SECTION=/en/world/
+curl -s -o "$WORK/article.html" "$BASE$ARTICLE"
+
+# nginx serving the same bytes as a static file.
+mkdir -p "$WORK/nginx/html"
+cp "$WORK/article.html" "$WORK/nginx/html/article.html"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  sendfile on;
+  tcp_nopush on;
+  default_type text/html;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/nginx/html;
+  }
+}
+CONF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+NGINX_PID=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/article.html"; do sleep 0.05; done
+cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT/article.html") <(curl -s "$BASE$ARTICLE") || { echo "bench: bodies differ" >&2; exit 1; }
+
+# Cache misses: every request a different story (canonical addresses from the sitemap).
+curl -s "$BASE/sitemaps/articles-1.xml" "$BASE/sitemaps/articles-2.xml" "$BASE/sitemaps/articles-3.xml" \
+  "$BASE/sitemaps/articles-4.xml" "$BASE/sitemaps/articles-5.xml" \
+  | grep -o "<loc>[^<]*</loc>" | sed "s|<loc>http://127.0.0.1:$PORT||; s|</loc>||" > "$WORK/paths.txt"
+cat > "$WORK/paths.lua" <<LUA
+local paths = {}
+for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+LUA
+
+# Warm the cached pages once.
+for p in "$ARTICLE" "$SECTION" /en/ /en/rss.xml; do curl -s -o /dev/null "$BASE$p"; done
+
+nginx_r=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
+article_r=$(measure "$BASE$ARTICLE")
+section_r=$(measure "$BASE$SECTION")
+home_r=$(measure "$BASE/en/")
+rss_r=$(measure "$BASE/en/rss.xml")
+nginx_r2=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
+miss_r=$(measure -s "$WORK/paths.lua" "$BASE")
+rss_mem=$(rss_kb "$SERVER_PID")
+stop_server
+restart_ms=$(start_server)
+stop_server
+
+nginx_rps=$(echo "$nginx_r $nginx_r2" | awk -F'[ |]' '{printf "%.0f", ($1+$4)/2}')
+row() {  # name, result, note
+  local rps p50 p99
+  IFS='|' read -r rps p50 p99 <<< "$2"
+  printf "| %s | %s | %s | %s | %s |\n" "$1" "$rps" "$p50" "$p99" \
+    "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN{printf "%.2f", a/b}')"
+}
+echo
+echo "Stories: $STORIES · wrk -t1 -c$CONNECTIONS -d$DURATION --latency · $(nproc) cores · $(date -u +%Y-%m-%d)"
+echo
+echo "| target | req/s | p50 | p99 | × nginx |"
+echo "| --- | --- | --- | --- | --- |"
+row "nginx, same article bytes as a static file (1st run)" "$nginx_r"
+row "nginx, same article bytes as a static file (2nd run)" "$nginx_r2"
+row "Herald article page (cached)" "$article_r"
+row "Herald section page (cached)" "$section_r"
+row "Herald home page (cached)" "$home_r"
+row "Herald edition RSS (cached)" "$rss_r"
+row "Herald article page, cache miss (every request a different story)" "$miss_r"
+echo
+echo "Server resident memory after the runs: $((rss_mem / 1024)) MiB."
+echo "First page served after start: ${first_ms} ms (cold start, first run); after a restart: ${restart_ms} ms."
