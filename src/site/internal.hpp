@@ -98,7 +98,8 @@ struct Site::Impl {
   Reply article_page(const net::Request& r, const http::Params& p);
   Reply listing(const net::Request& r, const content::Edition& e, storage::ArticleQuery q,
                 Chrome chrome, const std::string& heading, const std::string& description,
-                std::vector<std::string> keys, const std::string& list_class);
+                std::vector<std::string> keys, const std::string& list_class,
+                const std::string& count = {});
 
   // Feeds and sitemaps (feeds.cpp)
   Reply feed(const net::Request& r, const http::Params& p, bool atom);

@@ -97,7 +97,8 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
 
 Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, storage::ArticleQuery q,
                           Chrome chrome, const std::string& heading, const std::string& description,
-                          std::vector<std::string> keys, const std::string& list_class) {
+                          std::vector<std::string> keys, const std::string& list_class,
+                          const std::string& count) {
   auto d = dir();
   std::string before = query_param(req.query, "before");
   if (!before.empty()) {
@@ -134,6 +135,7 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, st
   dict.SetValue("HEADING", heading);
   if (!description.empty()) dict.AddSectionDictionary("DESCRIPTION")->SetValue("TEXT", description);
   dict.SetValue("LIST_CLASS", list_class);
+  if (!count.empty()) dict.AddSectionDictionary("COUNT")->SetValue("TEXT", count);
   if (items.empty()) dict.ShowSection("EMPTY");
   if (!chrome.rss.empty()) dict.AddSectionDictionary("FEED_LINK")->SetValue("URL", chrome.rss);
   if (!before.empty()) chrome.noindex = true;
@@ -181,7 +183,8 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
   json::object ld{{"@context", "https://schema.org"}, {"@type", "CollectionPage"}, {"name", s->name},
                   {"description", s->description}, {"url", abs(c.canonical)}};
   c.jsonld = json::serialize(ld);
-  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)}, "section");
+  std::string count = catalog.plural(e->language, "stories_count", store.count_published_in_section(s->id));
+  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)}, "section", count);
 }
 
 Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p) {

@@ -75,6 +75,7 @@ class NewsStore {
   virtual std::vector<content::Article> translations(const std::string& key, Id except) = 0;
   virtual std::optional<content::Media> media(Id id) = 0;
   virtual std::int64_t count_published(Id edition_id) = 0;
+  virtual std::int64_t count_published_in_section(Id section_id) = 0;
   // Published stories with lo <= id < hi, any edition, by id (sitemaps).
   virtual std::vector<content::Article> published_in_id_range(Id lo, Id hi) = 0;
   virtual Id max_article_id() = 0;

@@ -44,6 +44,9 @@ class PagesTest(ServerTest):
         page = r.text
         self.assertIn("<h1>World</h1>", page)
         self.assertIn("Diplomacy, conflicts and the news from every continent.", page)
+        self.assertRegex(page, r'<span class="count">\d+ stories</span>')
+        ru = self.get("/ru/mir/").text
+        self.assertRegex(ru, r'<span class="count">\d+ (материал|материала|материалов)</span>')
         times = re.findall(r'<time datetime="([^"]+)">', page)
         self.assertEqual(times, sorted(times, reverse=True))
         items = re.findall(r'<h3><a href="([^"]+)"', page)

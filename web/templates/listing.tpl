@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}<header class="listing-head">
 <h1>{{HEADING}}</h1>
 {{#DESCRIPTION}}<p class="lede">{{TEXT}}</p>{{/DESCRIPTION}}
-{{#FEED_LINK}}<p class="feed-links"><a href="{{URL}}">{{T_RSS}}</a></p>{{/FEED_LINK}}
+<p class="feed-links">{{#COUNT}}<span class="count">{{TEXT}}</span> {{/COUNT}}{{#FEED_LINK}}<a href="{{URL}}">{{T_RSS}}</a>{{/FEED_LINK}}</p>
 </header>
 {{#EMPTY}}<p class="empty">{{T_NO_STORIES}}</p>{{/EMPTY}}
 <div class="listing" data-listing>

@@ -250,6 +250,13 @@ class SqliteStore final : public NewsStore {
     return s.step() ? s.i64(0) : 0;
   }
 
+  std::int64_t count_published_in_section(Id section_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 'published'");
+    s.bind(1, section_id);
+    return s.step() ? s.i64(0) : 0;
+  }
+
   std::vector<Article> published_in_id_range(Id lo, Id hi) override {
     auto c = db_.reader();
     auto s = c->prepare(std::string("SELECT ") + kArticleCols +
