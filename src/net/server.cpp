@@ -80,6 +80,7 @@ struct Server::Impl {
   AccessLog log;
   std::vector<std::unique_ptr<Worker>> workers;
   unsigned short bound_port = 0;
+  std::unique_ptr<asio::signal_set> signals;  // made in bind(): a signal before run() is queued
   std::atomic<bool> stopping{false};
   std::mutex stop_mu;
   std::condition_variable stop_cv;
@@ -273,6 +274,7 @@ void Server::bind() {
     port = w->acceptor->local_endpoint().port();
   }
   impl_->bound_port = port;
+  impl_->signals = std::make_unique<asio::signal_set>(impl_->workers[0]->ctx, SIGINT, SIGTERM);
 }
 
 unsigned short Server::port() const { return impl_->bound_port; }
@@ -294,8 +296,8 @@ void Server::stop() {
 void Server::run() {
   auto& im = *impl_;
   for (auto& w : im.workers) asio::co_spawn(w->ctx, im.accept_loop(*w), asio::detached);
-  asio::signal_set signals(im.workers[0]->ctx, SIGINT, SIGTERM);
-  signals.async_wait([this, &signals](const boost::system::error_code& ec, int) {
+  if (!im.signals) throw std::runtime_error("Server::run() called before bind()");
+  im.signals->async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) stop();
   });
   std::vector<std::thread> threads;
@@ -310,7 +312,7 @@ void Server::run() {
     std::unique_lock lock(im.stop_mu);
     im.stop_cv.wait(lock, [&] { return im.stopping.load() || running == 0; });
   }
-  asio::post(im.workers[0]->ctx, [&signals] { signals.cancel(); });
+  asio::post(im.workers[0]->ctx, [&im] { im.signals->cancel(); });
   {
     std::unique_lock lock(im.stop_mu);
     im.stop_cv.wait_for(lock, im.options.limits.shutdown_timeout, [&] { return running == 0; });

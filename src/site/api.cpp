@@ -26,7 +26,7 @@ Reply json_reply(const json::value& v, std::vector<std::string> keys, std::int64
 
 }  // namespace
 
-Reply Site::Impl::api_error(int status, const std::string& code, const std::string& message) {
+Reply api_error(int status, const std::string& code, const std::string& message) {
   Reply r;
   r.status = status;
   r.content_type = "application/json; charset=utf-8";
@@ -34,6 +34,24 @@ Reply Site::Impl::api_error(int status, const std::string& code, const std::stri
   r.cache_control = "no-store";
   return r;
 }
+
+namespace {
+// The parameters every list endpoint shares: ?edition= (default edition when absent) and
+// ?cursor= (the next_cursor of the previous page). Returns the error reply when one is bad.
+std::optional<Reply> list_params(const net::Request& req, const Directory& d, storage::ArticleQuery& q,
+                                 const content::Edition*& e) {
+  std::string code = query_param(req.query, "edition");
+  e = code.empty() ? d.default_edition() : d.edition(code);
+  if (!e) return api_error(404, "not_found", "There is no edition '" + code + "'; see /api/v1/editions.");
+  q.edition_id = e->id;
+  if (auto c = query_param(req.query, "cursor"); !c.empty()) {
+    auto cur = parse_cursor(c);
+    if (!cur) return api_error(400, "bad_request", "cursor is malformed; pass the next_cursor of a previous page.");
+    q.before = *cur;
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 Reply Site::Impl::api_editions(const net::Request&, const http::Params&) {
   auto d = dir();
@@ -88,11 +106,9 @@ json::object article_summary(const Directory& d, const content::Edition& e, cons
 
 Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   auto d = dir();
-  std::string code = query_param(req.query, "edition");
-  const auto* e = code.empty() ? d->default_edition() : d->edition(code);
-  if (!e) return api_error(404, "not_found", "There is no edition '" + code + "'; see /api/v1/editions.");
   storage::ArticleQuery q;
-  q.edition_id = e->id;
+  const content::Edition* e = nullptr;
+  if (auto err = list_params(req, *d, q, e)) return std::move(*err);
   std::vector<std::string> keys;
   if (auto s = query_param(req.query, "section"); !s.empty()) {
     const auto* sec = d->section(e->id, s);
@@ -116,11 +132,6 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
     }
     if (n < 1 || n > 100) return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
     q.limit = n;
-  }
-  if (auto c = query_param(req.query, "cursor"); !c.empty()) {
-    auto cur = parse_cursor(c);
-    if (!cur) return api_error(400, "bad_request", "cursor is malformed; pass the next_cursor of a previous page.");
-    q.before = *cur;
   }
   auto items = store.articles(q);
   json::array arr;
@@ -180,17 +191,10 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
 
 Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&) {
   auto d = dir();
-  std::string code = query_param(req.query, "edition");
-  const auto* e = code.empty() ? d->default_edition() : d->edition(code);
-  if (!e) return api_error(404, "not_found", "There is no edition '" + code + "'; see /api/v1/editions.");
   storage::ArticleQuery q;
-  q.edition_id = e->id;
+  const content::Edition* e = nullptr;
+  if (auto err = list_params(req, *d, q, e)) return std::move(*err);
   q.limit = 30;
-  if (auto c = query_param(req.query, "cursor"); !c.empty()) {
-    auto cur = parse_cursor(c);
-    if (!cur) return api_error(400, "bad_request", "cursor is malformed; pass the next_cursor of a previous page.");
-    q.before = *cur;
-  }
   auto items = store.articles(q);
   json::array arr;
   for (auto& a : items) {

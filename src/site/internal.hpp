@@ -40,6 +40,9 @@ std::string query_param(std::string_view query, std::string_view name);
 std::optional<storage::Cursor> parse_cursor(std::string_view s);
 std::string cursor_string(const content::Article& a);
 
+// An API error: {"error": {"code": ..., "message": ...}} with the given status.
+Reply api_error(int status, const std::string& code, const std::string& message);
+
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
 
@@ -117,7 +120,6 @@ struct Site::Impl {
   Reply api_article(const net::Request& r, const http::Params& p);
   Reply api_newsfeed(const net::Request& r, const http::Params& p);
   Reply api_openapi(const net::Request& r, const http::Params& p);
-  static Reply api_error(int status, const std::string& code, const std::string& message);
 };
 
 }  // namespace herald::site
