@@ -45,7 +45,7 @@ start_server() {
   SERVER_PID=$!
   until curl -sf -o /dev/null "$BASE/en/"; do sleep 0.01; done
   t1=$(date +%s.%N)
-  echo "$t0 $t1" | awk '{printf "%.0f", ($2-$1)*1000}'
+  START_MS=$(echo "$t0 $t1" | awk '{printf "%.0f", ($2-$1)*1000}')
 }
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
 
@@ -63,7 +63,8 @@ measure() {
   echo "$rps|$p50|$p99"
 }
 
-first_ms=$(start_server)
+start_server
+first_ms=$START_MS
 ARTICLE=$(curl -s "$BASE/api/v1/articles?edition=en&section=world&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"][0]["url"].split("127.0.0.1:'$PORT'",1)[1])')
 SECTION=/en/world/
 curl -s -o "$WORK/article.html" "$BASE$ARTICLE"
@@ -120,7 +121,8 @@ nginx_r2=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
 miss_r=$(measure -s "$WORK/paths.lua" "$BASE")
 rss_mem=$(rss_kb "$SERVER_PID")
 stop_server
-restart_ms=$(start_server)
+start_server
+restart_ms=$START_MS
 stop_server
 
 nginx_rps=$(echo "$nginx_r $nginx_r2" | awk -F'[ |]' '{printf "%.0f", ($1+$4)/2}')

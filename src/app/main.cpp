@@ -2,6 +2,7 @@
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -167,6 +168,11 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
   }
+
+  // Keep freed memory in the process: returning it to the kernel after every large page costs a
+  // TLB shootdown across cores (measured: a fifth of the CPU time on cache misses).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
 
   // Serving many keep-alive connections needs file descriptors.
   rlimit rl{};

@@ -3,21 +3,34 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <functional>
 
 namespace herald::http {
 
-std::string gzip(std::string_view data) {
+namespace {
+// One deflate state per thread, reset between uses: zlib's ~270 KB of state is allocated once
+// instead of on every response.
+struct Deflater {
   z_stream zs{};
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  bool ok = false;
+  Deflater() { ok = deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK; }
+  ~Deflater() {
+    if (ok) deflateEnd(&zs);
+  }
+};
+}  // namespace
+
+std::string gzip(std::string_view data) {
+  thread_local Deflater d;
+  if (!d.ok || deflateReset(&d.zs) != Z_OK) return {};
+  auto& zs = d.zs;
   std::string out;
   out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());
   zs.next_out = reinterpret_cast<Bytef*>(out.data());
   zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return {};
+  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) return {};
   out.resize(zs.total_out);
   return out;
 }
@@ -47,11 +60,9 @@ bool accepts_gzip(std::string_view ae) {
 }
 
 std::string etag_of(std::string_view data) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
+  // libstdc++'s string hash (64-bit murmur2, fixed seed): stable across runs and nodes of one
+  // build, and several times faster than a byte-wise hash on 30 KB pages.
+  std::uint64_t h = std::hash<std::string_view>{}(data) ^ (data.size() * 0x9e3779b97f4a7c15ULL);
   char buf[24];
   std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
   return buf;

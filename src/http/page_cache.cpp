@@ -2,7 +2,21 @@
 
 #include <mutex>
 
+#include "http/compress.hpp"
+
 namespace herald::http {
+
+std::shared_ptr<const std::string> CachedPage::gzip_body() const {
+  if (!compressible || !body) return nullptr;
+  auto z = gzip_.load();
+  if (!z) {  // two threads may both compress the first time; either result is right
+    auto made = gzip(*body);
+    if (made.empty() || made.size() >= body->size()) return nullptr;
+    z = std::make_shared<const std::string>(std::move(made));
+    gzip_.store(z);
+  }
+  return z;
+}
 
 std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {
   std::shared_lock lock(mu_);

@@ -24,12 +24,16 @@ struct CachedPage {
   std::string last_modified;  // RFC 1123, may be empty
   std::int64_t last_modified_unix = 0;
   std::shared_ptr<const std::string> body;
-  std::shared_ptr<const std::string> gzip_body;  // null when not worth compressing
+  bool compressible = false;  // text worth compressing
   std::vector<std::string> keys;
   std::chrono::steady_clock::time_point expires;
-  std::size_t bytes() const {
-    return (body ? body->size() : 0) + (gzip_body ? gzip_body->size() : 0) + 256;
-  }
+  // Budgeted as if the gzip copy were present (a third of the body).
+  std::size_t bytes() const { return (body ? body->size() + body->size() / 3 : 0) + 256; }
+  // The gzip copy, made on the first request that accepts it; null when not compressible.
+  std::shared_ptr<const std::string> gzip_body() const;
+
+ private:
+  mutable std::atomic<std::shared_ptr<const std::string>> gzip_;
 };
 
 class PageCache {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 #include <memory>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "util/assets.hpp"
@@ -82,6 +83,16 @@ std::string format_time(std::int64_t unix_seconds, const std::string& pattern, c
                         const std::string& time_zone) {
   thread_local std::map<std::string, std::unique_ptr<icu::SimpleDateFormat>> cache;
   std::string key = pattern + '\x1f' + locale + '\x1f' + time_zone;
+  // ICU formatting costs ~10 µs; pages show the same few times over and over. Patterns without
+  // seconds are remembered per minute.
+  bool per_minute = pattern.find('s') == std::string::npos && pattern.find('S') == std::string::npos;
+  thread_local std::unordered_map<std::string, std::string> done;
+  std::string done_key;
+  if (per_minute) {
+    done_key = key + '\x1f' + std::to_string(unix_seconds / 60);
+    if (auto it = done.find(done_key); it != done.end()) return it->second;
+    if (done.size() > 20000) done.clear();
+  }
   auto& f = cache[key];
   if (!f) {
     UErrorCode st = U_ZERO_ERROR;
@@ -94,9 +105,10 @@ std::string format_time(std::int64_t unix_seconds, const std::string& pattern, c
     f->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(time_zone)));
   }
   icu::UnicodeString out;
-  f->format(static_cast<UDate>(unix_seconds) * 1000.0, out);
+  f->format(static_cast<UDate>(unix_seconds - (per_minute ? unix_seconds % 60 : 0)) * 1000.0, out);
   std::string s;
   out.toUTF8String(s);
+  if (per_minute) done.emplace(std::move(done_key), s);
   return s;
 }
 

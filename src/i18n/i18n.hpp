@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace herald::i18n {
 
@@ -27,6 +28,11 @@ class Catalog {
   // Every key of one language (templates fill their dictionaries from it).
   const std::unordered_map<std::string, std::string>& all(const std::string& lang) const;
   bool has_language(const std::string& lang) const { return langs_.count(lang) != 0; }
+  std::vector<std::string> languages() const {
+    std::vector<std::string> out;
+    for (auto& [k, v] : langs_) out.push_back(k);
+    return out;
+  }
 
  private:
   std::unordered_map<std::string, std::unordered_map<std::string, std::string>> langs_;

@@ -109,6 +109,7 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   storage::ArticleQuery q;
   const content::Edition* e = nullptr;
   if (auto err = list_params(req, *d, q, e)) return std::move(*err);
+  q.with_links = true;  // tags and authors
   std::vector<std::string> keys;
   if (auto s = query_param(req.query, "section"); !s.empty()) {
     const auto* sec = d->section(e->id, s);
@@ -174,11 +175,11 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   for (auto& b : body.as_array()) {
     auto& bo = b.as_object();
     if (bo["type"] == "image")
-      if (auto m = store.media(bo["media_id"].as_int64())) bo["media"] = media_json(*m);
+      if (auto m = media(bo["media_id"].as_int64())) bo["media"] = media_json(*m);
   }
   o["body"] = body;
   if (a->lead_media_id)
-    if (auto m = store.media(a->lead_media_id)) o["lead_image"] = media_json(*m);
+    if (auto m = media(a->lead_media_id)) o["lead_image"] = media_json(*m);
   json::array tr;
   for (auto& t : store.translations(a->translation_key, a->id)) {
     auto* te = d->edition(t.edition_id);

@@ -140,6 +140,10 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
     if (path.substr(0, tp.size()) == tp) {
       std::string name(path.substr(tp.size()));
       ctemplate::StringToTemplateCache(name, data.data(), data.size(), ctemplate::DO_NOT_STRIP);
+      for (const auto& lang : catalog.languages()) {
+        std::string text = localize_template(data, catalog, lang);
+        ctemplate::StringToTemplateCache(lang + "/" + name, text.data(), text.size(), ctemplate::DO_NOT_STRIP);
+      }
     } else if (path.substr(0, sp.size()) == sp) {
       std::string name(path.substr(sp.size()));
       auto dot = name.rfind('.');
@@ -149,6 +153,20 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
     }
   }
   add_routes();
+}
+
+std::shared_ptr<const content::Media> Site::Impl::media(content::Id id) const {
+  {
+    std::shared_lock lock(media_mu);
+    if (auto it = media_cache.find(id); it != media_cache.end()) return it->second;
+  }
+  auto m = store.media(id);
+  if (!m) return nullptr;
+  auto p = std::make_shared<const content::Media>(std::move(*m));
+  std::unique_lock lock(media_mu);
+  if (media_cache.size() > 100000) media_cache.clear();
+  media_cache.emplace(id, p);
+  return p;
 }
 
 void Site::Impl::add_routes() {
@@ -237,13 +255,14 @@ net::Response Site::Impl::handle(const net::Request& req) {
       resp.status = 304;
       return resp;
     }
-    if (page->gzip_body) {
+    if (page->compressible) {
       resp.set_header("Vary", "Accept-Encoding");
-      if (http::accepts_gzip(req.header("Accept-Encoding"))) {
-        resp.set_header("Content-Encoding", "gzip");
-        resp.body = page->gzip_body;
-        return resp;
-      }
+      if (http::accepts_gzip(req.header("Accept-Encoding")))
+        if (auto z = page->gzip_body()) {
+          resp.set_header("Content-Encoding", "gzip");
+          resp.body = std::move(z);
+          return resp;
+        }
     }
     resp.body = page->body;
     return resp;
@@ -271,6 +290,7 @@ net::Response Site::Impl::handle(const net::Request& req) {
     }
   } else {
     try {
+      auto snapshot = store.snapshot();
       reply = (*fn)(req, params);
     } catch (const std::exception& ex) {
       reply = api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
@@ -289,13 +309,11 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
   std::string cc = reply.cache_control.empty() ? default_cache_control(reply.status) : reply.cache_control;
   auto body = std::make_shared<const std::string>(std::move(reply.body));
   std::string etag = http::etag_of(*body);
-  std::shared_ptr<const std::string> gz;
-  if (is_text_type(reply.content_type) && body->size() >= 1024) {
-    auto z = http::gzip(*body);
-    if (!z.empty() && z.size() < body->size()) gz = std::make_shared<const std::string>(std::move(z));
-  }
+  bool compressible = is_text_type(reply.content_type) && body->size() >= 1024;
+  bool wants_gzip = compressible && http::accepts_gzip(req.header("Accept-Encoding"));
+  std::shared_ptr<http::CachedPage> page;
   if (cacheable && reply.status == 200 && (!reply.cache_keys.empty() || cache_url.rfind("/static/", 0) == 0)) {
-    auto page = std::make_shared<http::CachedPage>();
+    page = std::make_shared<http::CachedPage>();
     page->status = 200;
     page->content_type = reply.content_type;
     page->cache_control = cc;
@@ -303,7 +321,7 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
     page->last_modified_unix = reply.last_modified;
     if (reply.last_modified) page->last_modified = i18n::rfc1123(reply.last_modified);
     page->body = body;
-    page->gzip_body = gz;
+    page->compressible = compressible;
     page->keys = std::move(reply.cache_keys);
     auto ttl = reply.ttl.count() ? reply.ttl : options.page_ttl;
     if (cache_url.rfind("/static/", 0) == 0) ttl = std::chrono::hours(24 * 365);
@@ -328,12 +346,20 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
       return resp;
     }
   }
-  if (gz) {
+  if (compressible) {
     resp.set_header("Vary", "Accept-Encoding");
-    if (http::accepts_gzip(req.header("Accept-Encoding"))) {
-      resp.set_header("Content-Encoding", "gzip");
-      resp.body = gz;
-      return resp;
+    if (wants_gzip) {
+      std::shared_ptr<const std::string> z;
+      if (page) {
+        z = page->gzip_body();
+      } else if (auto made = http::gzip(*body); !made.empty() && made.size() < body->size()) {
+        z = std::make_shared<const std::string>(std::move(made));
+      }
+      if (z) {
+        resp.set_header("Content-Encoding", "gzip");
+        resp.body = std::move(z);
+        return resp;
+      }
     }
   }
   resp.body = body;
@@ -383,6 +409,10 @@ std::size_t Site::apply_events() {
     }
     if (reload) {
       im.directory.store(Directory::load(im.store));
+      {
+        std::unique_lock lock(im.media_mu);
+        im.media_cache.clear();
+      }
       im.cache.purge({"*"});
     }
   }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "site/internal.hpp"
+#include "site/template_names.hpp"
 
 namespace herald::site {
 
@@ -26,6 +27,7 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
   storage::ArticleQuery q;
   q.edition_id = e->id;
   q.limit = 30;
+  q.with_links = true;  // authors
   std::string title = e->site_name;
   std::string description = e->tagline;
   std::string link = "/" + e->code + "/";
@@ -46,37 +48,37 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
   }
   auto items = store.articles(q);
   TemplateDictionary dict("feed");
-  dict.SetValue("TITLE", title);
-  dict.SetValue("DESCRIPTION", description);
-  dict.SetValue("LINK", abs(link));
-  dict.SetValue("SELF", abs(link + (atom ? "atom.xml" : "rss.xml")));
-  dict.SetValue("LANG", e->language);
+  dict.SetValue(tn::kTITLE, title);
+  dict.SetValue(tn::kDESCRIPTION, description);
+  dict.SetValue(tn::kLINK, abs(link));
+  dict.SetValue(tn::kSELF, abs(link + (atom ? "atom.xml" : "rss.xml")));
+  dict.SetValue(tn::kLANG, e->language);
   std::int64_t newest = 0;
   for (auto& a : items) newest = std::max({newest, a.updated_at, a.published_at});
-  dict.SetValue("BUILD_DATE", i18n::rfc1123(newest ? newest : now_unix()));
-  dict.SetValue("UPDATED", i18n::iso8601(newest ? newest : now_unix()));
+  dict.SetValue(tn::kBUILD_DATE, i18n::rfc1123(newest ? newest : now_unix()));
+  dict.SetValue(tn::kUPDATED, i18n::iso8601(newest ? newest : now_unix()));
   for (auto& a : items) {
     const auto* s = d->section(a.section_id);
     if (!s) continue;
-    auto* it = dict.AddSectionDictionary("ITEM");
-    it->SetValue("TITLE", a.headline);
-    it->SetValue("LINK", abs(content::article_path(*e, *s, a)));
-    it->SetValue("ID", abs("/" + e->code + "/" + std::to_string(a.id)));
-    it->SetValue("SUMMARY", a.summary);
-    it->SetValue("SECTION", s->name);
-    it->SetValue("PUB_DATE", i18n::rfc1123(a.published_at));
-    it->SetValue("PUBLISHED", i18n::iso8601(a.published_at));
-    it->SetValue("UPDATED", i18n::iso8601(std::max(a.updated_at, a.published_at)));
+    auto* it = dict.AddSectionDictionary(tn::kITEM);
+    it->SetValue(tn::kTITLE, a.headline);
+    it->SetValue(tn::kLINK, abs(content::article_path(*e, *s, a)));
+    it->SetValue(tn::kID, abs("/" + e->code + "/" + std::to_string(a.id)));
+    it->SetValue(tn::kSUMMARY, a.summary);
+    it->SetValue(tn::kSECTION, s->name);
+    it->SetValue(tn::kPUB_DATE, i18n::rfc1123(a.published_at));
+    it->SetValue(tn::kPUBLISHED, i18n::iso8601(a.published_at));
+    it->SetValue(tn::kUPDATED, i18n::iso8601(std::max(a.updated_at, a.published_at)));
     for (auto aid : a.author_ids)
-      if (const auto* au = d->author(aid)) it->AddSectionDictionary("AUTHOR")->SetValue("NAME", au->name);
+      if (const auto* au = d->author(aid)) it->AddSectionDictionary(tn::kAUTHOR)->SetValue(tn::kNAME, au->name);
     if (a.lead_media_id)
-      if (auto m = store.media(a.lead_media_id)) {
-        auto* im = it->AddSectionDictionary("IMAGE");
-        im->SetValue("URL", abs(media_url(m->file)));
-        im->SetIntValue("W", m->width);
-        im->SetIntValue("H", m->height);
-        im->SetValue("CAPTION", m->caption);
-        im->SetValue("CREDIT", m->credit);
+      if (auto m = media(a.lead_media_id)) {
+        auto* im = it->AddSectionDictionary(tn::kIMAGE);
+        im->SetValue(tn::kURL, abs(media_url(m->file)));
+        im->SetIntValue(tn::kW, m->width);
+        im->SetIntValue(tn::kH, m->height);
+        im->SetValue(tn::kCAPTION, m->caption);
+        im->SetValue(tn::kCREDIT, m->credit);
       }
   }
   Reply r;
@@ -93,13 +95,13 @@ Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
   TemplateDictionary dict("sitemap_index");
   std::vector<std::string> keys;
   for (auto& e : d->editions) {
-    dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/" + e.code + "-pages.xml"));
+    dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/" + e.code + "-pages.xml"));
     keys.push_back("sitemap:" + std::to_string(e.id));
   }
   content::Id max_id = store.max_article_id();
   for (content::Id n = 1; (n - 1) * kSitemapChunk < max_id; ++n)
-    dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
-  dict.AddSectionDictionary("MAP")->SetValue("LOC", abs("/sitemaps/news.xml"));
+    dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
+  dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/news.xml"));
   Reply r;
   r.content_type = "application/xml; charset=utf-8";
   r.body = render("sitemap_index.tpl", dict);
@@ -134,7 +136,7 @@ Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p) {
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
   TemplateDictionary dict("urlset");
-  auto add = [&](const std::string& path) { dict.AddSectionDictionary("URL")->SetValue("LOC", abs(path)); };
+  auto add = [&](const std::string& path) { dict.AddSectionDictionary(tn::kURL)->SetValue(tn::kLOC, abs(path)); };
   add("/" + e->code + "/");
   add("/" + e->code + "/newsfeed/");
   for (auto* s : d->sections_of(e->id)) add("/" + e->code + "/" + s->slug + "/");
@@ -165,9 +167,9 @@ Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
     const auto* e = d->edition(a.edition_id);
     const auto* s = d->section(a.section_id);
     if (!e || !s) continue;
-    auto* u = dict.AddSectionDictionary("URL");
-    u->SetValue("LOC", abs(content::article_path(*e, *s, a)));
-    u->AddSectionDictionary("LASTMOD")->SetValue("DATE", i18n::iso8601(std::max(a.updated_at, a.published_at)));
+    auto* u = dict.AddSectionDictionary(tn::kURL);
+    u->SetValue(tn::kLOC, abs(content::article_path(*e, *s, a)));
+    u->AddSectionDictionary(tn::kLASTMOD)->SetValue(tn::kDATE, i18n::iso8601(std::max(a.updated_at, a.published_at)));
   }
   Reply r;
   r.content_type = "application/xml; charset=utf-8";
@@ -180,7 +182,7 @@ Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
 Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
   auto d = dir();
   TemplateDictionary dict("urlset");
-  dict.ShowSection("NEWS_NS");
+  dict.ShowSection(tn::kNEWS_NS);
   std::vector<std::string> keys;
   std::int64_t since = now_unix() - 48 * 3600;
   for (auto& e : d->editions) {
@@ -196,13 +198,13 @@ Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
       for (auto& a : items) {
         const auto* s = d->section(a.section_id);
         if (!s) continue;
-        auto* u = dict.AddSectionDictionary("URL");
-        u->SetValue("LOC", abs(content::article_path(e, *s, a)));
-        auto* nw = u->AddSectionDictionary("NEWS");
-        nw->SetValue("NAME", e.site_name);
-        nw->SetValue("LANG", e.language);
-        nw->SetValue("DATE", i18n::iso8601(a.published_at));
-        nw->SetValue("TITLE", a.headline);
+        auto* u = dict.AddSectionDictionary(tn::kURL);
+        u->SetValue(tn::kLOC, abs(content::article_path(e, *s, a)));
+        auto* nw = u->AddSectionDictionary(tn::kNEWS);
+        nw->SetValue(tn::kNAME, e.site_name);
+        nw->SetValue(tn::kLANG, e.language);
+        nw->SetValue(tn::kDATE, i18n::iso8601(a.published_at));
+        nw->SetValue(tn::kTITLE, a.headline);
       }
       if (items.size() < 200) break;
       cur = storage::Cursor{items.back().published_at, items.back().id};

@@ -5,7 +5,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "http/page_cache.hpp"
@@ -43,6 +45,9 @@ std::string cursor_string(const content::Article& a);
 // An API error: {"error": {"code": ..., "message": ...}} with the given status.
 Reply api_error(int status, const std::string& code, const std::string& message);
 
+// Replaces {{T_KEY}} placeholders in a template with the catalog's text for `lang`, HTML-escaped.
+std::string localize_template(std::string_view text, const i18n::Catalog& catalog, const std::string& lang);
+
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
 
@@ -58,6 +63,11 @@ struct Site::Impl {
   http::Router<net::Request, Reply> router;      // reader pages, feeds, sitemaps
   http::Router<net::Request, Reply> api_router;  // /api/v1
 
+  // Media rows are read on every page that shows a photo: kept in memory once read.
+  mutable std::shared_mutex media_mu;
+  mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache;
+  std::shared_ptr<const content::Media> media(content::Id id) const;
+
   Impl(SiteOptions o, storage::NewsStore& s);
   std::shared_ptr<const Directory> dir() const { return directory.load(); }
   void add_routes();
@@ -68,7 +78,8 @@ struct Site::Impl {
 
   // Rendering helpers (render.cpp)
   std::string render(const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
-  void fill_strings(ctemplate::TemplateDictionary& d, const std::string& lang) const;
+  // The template in one language: {{T_KEY}} strings were filled in from the catalog at load.
+  std::string render(const std::string& lang, const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
   // The page around the content: head, masthead, navigation, footer.
   struct Chrome {
     const content::Edition* edition = nullptr;

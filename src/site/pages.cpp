@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "site/internal.hpp"
+#include "site/template_names.hpp"
 
 namespace herald::site {
 
@@ -26,8 +27,7 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
   TemplateDictionary dict("home");
-  fill_strings(dict, e->language);
-  dict.SetValue("NEWSFEED_URL", "/" + e->code + "/newsfeed/");
+  dict.SetValue(tn::kNEWSFEED_URL, "/" + e->code + "/newsfeed/");
   std::vector<std::string> keys = {"home:" + std::to_string(e->id)};
   std::int64_t newest = 0;
 
@@ -44,11 +44,11 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
       if (a.lead_media_id) { top = &a; break; }
   if (!top && !latest.empty()) top = &latest.front();
   if (top) {
-    auto* t = dict.AddSectionDictionary("TOP");
+    auto* t = dict.AddSectionDictionary(tn::kTOP);
     fill_story_item(t, *d, *e, *top);
     if (top->lead_media_id)
-      if (auto m = store.media(top->lead_media_id))
-        fill_image(t->AddSectionDictionary("PHOTO"), *m, "(min-width: 1000px) 960px, 100vw");
+      if (auto m = media(top->lead_media_id))
+        fill_image(t->AddSectionDictionary(tn::kPHOTO), *m, "(min-width: 1000px) 960px, 100vw");
     newest = std::max(newest, top->updated_at);
   }
   for (auto* s : d->sections_of(e->id)) {
@@ -58,25 +58,24 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
     sq.limit = 5;
     auto items = store.articles(sq);
     if (items.empty()) continue;
-    auto* b = dict.AddSectionDictionary("SECTION_BLOCK");
-    b->SetValue("NAME", s->name);
-    b->SetValue("DESCRIPTION", s->description);
-    b->SetValue("URL", "/" + e->code + "/" + s->slug + "/");
+    auto* b = dict.AddSectionDictionary(tn::kSECTION_BLOCK);
+    b->SetValue(tn::kNAME, s->name);
+    b->SetValue(tn::kDESCRIPTION, s->description);
+    b->SetValue(tn::kURL, "/" + e->code + "/" + s->slug + "/");
     TemplateDictionary items_dict("items");
-    fill_strings(items_dict, e->language);
     for (auto& a : items) {
       if (top && a.id == top->id) continue;
-      fill_story_item(items_dict.AddSectionDictionary("STORY"), *d, *e, a);
+      fill_story_item(items_dict.AddSectionDictionary(tn::kSTORY), *d, *e, a);
       newest = std::max(newest, a.updated_at);
     }
-    b->SetValue("ITEMS", render("items.tpl", items_dict));
+    b->SetValue(tn::kITEMS, render(e->language, "items.tpl", items_dict));
   }
   for (auto& a : latest) {
-    auto* f = dict.AddSectionDictionary("FEED");
+    auto* f = dict.AddSectionDictionary(tn::kFEED);
     fill_story_item(f, *d, *e, a);
     newest = std::max(newest, a.updated_at);
   }
-  if (latest.empty()) dict.ShowSection("EMPTY");
+  if (latest.empty()) dict.ShowSection(tn::kEMPTY);
 
   Chrome c;
   c.edition = e;
@@ -88,7 +87,7 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
                   {"url", abs(c.canonical)}, {"inLanguage", e->language}};
   c.jsonld = json::serialize(ld);
   Reply r;
-  r.body = page(c, render("home.tpl", dict));
+  r.body = page(c, render(e->language, "home.tpl", dict));
   r.cache_keys = std::move(keys);
   r.last_modified = newest;
   r.cache_control = "public, max-age=30, stale-while-revalidate=30";
@@ -110,7 +109,6 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, st
   q.limit = 20;
   auto items = store.articles(q);
   TemplateDictionary items_dict("items");
-  fill_strings(items_dict, e.language);
   std::int64_t newest = 0;
   bool feed_style = list_class == "newsfeed";
   for (auto& a : items) {
@@ -119,27 +117,26 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, st
   }
   std::string more_url;
   if (items.size() == 20) more_url = req.path + "?before=" + cursor_string(items.back());
-  std::string items_html = render("items.tpl", items_dict);
+  std::string items_html = render(e.language, "items.tpl", items_dict);
   Reply r;
   r.cache_keys = std::move(keys);
   r.last_modified = newest;
   TemplateDictionary dict(fragment ? "fragment" : "listing");
-  fill_strings(dict, e.language);
-  dict.SetValue("ITEMS", items_html);
-  if (!more_url.empty()) dict.AddSectionDictionary("MORE")->SetValue("URL", more_url);
+  dict.SetValue(tn::kITEMS, items_html);
+  if (!more_url.empty()) dict.AddSectionDictionary(tn::kMORE)->SetValue(tn::kURL, more_url);
   if (fragment) {
-    r.body = render("fragment.tpl", dict);
+    r.body = render(e.language, "fragment.tpl", dict);
     r.headers.emplace_back("X-Robots-Tag", "noindex");
     return r;
   }
-  dict.SetValue("HEADING", heading);
-  if (!description.empty()) dict.AddSectionDictionary("DESCRIPTION")->SetValue("TEXT", description);
-  dict.SetValue("LIST_CLASS", list_class);
-  if (!count.empty()) dict.AddSectionDictionary("COUNT")->SetValue("TEXT", count);
-  if (items.empty()) dict.ShowSection("EMPTY");
-  if (!chrome.rss.empty()) dict.AddSectionDictionary("FEED_LINK")->SetValue("URL", chrome.rss);
+  dict.SetValue(tn::kHEADING, heading);
+  if (!description.empty()) dict.AddSectionDictionary(tn::kDESCRIPTION)->SetValue(tn::kTEXT, description);
+  dict.SetValue(tn::kLIST_CLASS, list_class);
+  if (!count.empty()) dict.AddSectionDictionary(tn::kCOUNT)->SetValue(tn::kTEXT, count);
+  if (items.empty()) dict.ShowSection(tn::kEMPTY);
+  if (!chrome.rss.empty()) dict.AddSectionDictionary(tn::kFEED_LINK)->SetValue(tn::kURL, chrome.rss);
   if (!before.empty()) chrome.noindex = true;
-  r.body = page(chrome, render("listing.tpl", dict));
+  r.body = page(chrome, render(e.language, "listing.tpl", dict));
   return r;
 }
 
@@ -149,12 +146,11 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
   if (!e) return error_page(404, nullptr);
   if (p.get("section") == "feeds") {
     TemplateDictionary dict("feeds");
-    fill_strings(dict, e->language);
     auto add = [&](const std::string& name, const std::string& prefix) {
-      auto* f = dict.AddSectionDictionary("FEED");
-      f->SetValue("NAME", name);
-      f->SetValue("RSS", prefix + "rss.xml");
-      f->SetValue("ATOM", prefix + "atom.xml");
+      auto* f = dict.AddSectionDictionary(tn::kFEED);
+      f->SetValue(tn::kNAME, name);
+      f->SetValue(tn::kRSS, prefix + "rss.xml");
+      f->SetValue(tn::kATOM, prefix + "atom.xml");
     };
     add(e->site_name, "/" + e->code + "/");
     for (auto* s : d->sections_of(e->id)) add(s->name, "/" + e->code + "/" + s->slug + "/");
@@ -164,7 +160,7 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
     c.canonical = "/" + e->code + "/feeds/";
     c.rss = "/" + e->code + "/rss.xml";
     Reply r;
-    r.body = page(c, render("feeds.tpl", dict));
+    r.body = page(c, render(e->language, "feeds.tpl", dict));
     r.cache_keys = {"catalog"};
     return r;
   }
@@ -266,96 +262,95 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     return r;
   }
   TemplateDictionary dict("article");
-  fill_strings(dict, e->language);
-  dict.SetValue("PATH", path);
-  dict.SetValue("DOC_TITLE", a->headline + " — " + e->site_name);
-  dict.SetValue("HEADLINE", a->headline);
-  dict.SetValue("SUMMARY", a->summary);
-  dict.SetValue("SECTION_NAME", s->name);
-  dict.SetValue("SECTION_URL", "/" + e->code + "/" + s->slug + "/");
-  dict.SetValue("PUBLISHED", fmt_date(*e, a->published_at, "date_long"));
-  dict.SetValue("PUBLISHED_ISO", i18n::iso8601(a->published_at));
-  if (a->breaking) dict.ShowSection("BREAKING");
+  dict.SetValue(tn::kPATH, path);
+  dict.SetValue(tn::kDOC_TITLE, a->headline + " — " + e->site_name);
+  dict.SetValue(tn::kHEADLINE, a->headline);
+  dict.SetValue(tn::kSUMMARY, a->summary);
+  dict.SetValue(tn::kSECTION_NAME, s->name);
+  dict.SetValue(tn::kSECTION_URL, "/" + e->code + "/" + s->slug + "/");
+  dict.SetValue(tn::kPUBLISHED, fmt_date(*e, a->published_at, "date_long"));
+  dict.SetValue(tn::kPUBLISHED_ISO, i18n::iso8601(a->published_at));
+  if (a->breaking) dict.ShowSection(tn::kBREAKING);
   if (a->updated_at > a->published_at + 60) {
-    auto* u = dict.AddSectionDictionary("UPDATED");
-    u->SetValue("ISO", i18n::iso8601(a->updated_at));
-    u->SetValue("TEXT", fmt_date(*e, a->updated_at, "date_long"));
+    auto* u = dict.AddSectionDictionary(tn::kUPDATED);
+    u->SetValue(tn::kISO, i18n::iso8601(a->updated_at));
+    u->SetValue(tn::kTEXT, fmt_date(*e, a->updated_at, "date_long"));
   }
   json::array ld_authors;
   for (auto aid : a->author_ids)
     if (const auto* au = d->author(aid)) {
-      auto* x = dict.AddSectionDictionary("AUTHOR");
-      x->SetValue("NAME", au->name);
-      x->SetValue("URL", "/" + e->code + "/author/" + au->slug + "/");
+      auto* x = dict.AddSectionDictionary(tn::kAUTHOR);
+      x->SetValue(tn::kNAME, au->name);
+      x->SetValue(tn::kURL, "/" + e->code + "/author/" + au->slug + "/");
       ld_authors.emplace_back(json::object{{"@type", "Person"}, {"name", au->name},
                                            {"url", abs("/" + e->code + "/author/" + au->slug + "/")}});
     }
-  if (!a->author_ids.empty()) dict.ShowSection("BYLINE");
+  if (!a->author_ids.empty()) dict.ShowSection(tn::kBYLINE);
   std::string caption_date = i18n::format_time(a->published_at, e->date_format, e->locale, e->time_zone);
   std::string og_image;
-  std::optional<content::Media> lead;
-  if (a->lead_media_id) lead = store.media(a->lead_media_id);
+  std::shared_ptr<const content::Media> lead;
+  if (a->lead_media_id) lead = media(a->lead_media_id);
   if (lead) {
-    auto* l = dict.AddSectionDictionary("LEAD");
+    auto* l = dict.AddSectionDictionary(tn::kLEAD);
     fill_image(l, *lead, "(min-width: 800px) 760px, 100vw");
-    l->SetValue("CAPTION", lead->caption);
-    l->SetValue("CREDIT", lead->credit);
-    l->SetValue("CAPTION_LINE", e->site_name + ", " + caption_date);
-    l->SetValue("LOADING", "eager");
+    l->SetValue(tn::kCAPTION, lead->caption);
+    l->SetValue(tn::kCREDIT, lead->credit);
+    l->SetValue(tn::kCAPTION_LINE, e->site_name + ", " + caption_date);
+    l->SetValue(tn::kLOADING, "eager");
     og_image = abs(media_url(lead->file));
   }
   bool first_paragraph = true;
   for (const auto& b : a->body) {
-    auto* bd = dict.AddSectionDictionary("BLOCK");
+    auto* bd = dict.AddSectionDictionary(tn::kBLOCK);
     using T = content::Block::Type;
     switch (b.type) {
       case T::Paragraph: {
-        auto* x = bd->AddSectionDictionary("P");
-        x->SetValue("TEXT", b.text);
+        auto* x = bd->AddSectionDictionary(tn::kP);
+        x->SetValue(tn::kTEXT, b.text);
         if (first_paragraph && !a->dateline.empty())
-          x->AddSectionDictionary("DATELINE")->SetValue("TEXT", a->dateline);
+          x->AddSectionDictionary(tn::kDATELINE)->SetValue(tn::kTEXT, a->dateline);
         first_paragraph = false;
         break;
       }
-      case T::Subheading: bd->AddSectionDictionary("H2")->SetValue("TEXT", b.text); break;
+      case T::Subheading: bd->AddSectionDictionary(tn::kH2)->SetValue(tn::kTEXT, b.text); break;
       case T::Quote: {
-        auto* x = bd->AddSectionDictionary("QUOTE");
-        x->SetValue("TEXT", b.text);
-        if (!b.cite.empty()) x->AddSectionDictionary("CITE")->SetValue("NAME", b.cite);
+        auto* x = bd->AddSectionDictionary(tn::kQUOTE);
+        x->SetValue(tn::kTEXT, b.text);
+        if (!b.cite.empty()) x->AddSectionDictionary(tn::kCITE)->SetValue(tn::kNAME, b.cite);
         break;
       }
       case T::List: {
         auto* x = bd->AddSectionDictionary(b.ordered ? "OL" : "UL");
-        for (auto& item : b.items) x->AddSectionDictionary("ITEM")->SetValue("TEXT", item);
+        for (auto& item : b.items) x->AddSectionDictionary(tn::kITEM)->SetValue(tn::kTEXT, item);
         break;
       }
       case T::Image: {
-        auto m = store.media(b.media_id);
+        auto m = media(b.media_id);
         if (!m) break;
-        auto* x = bd->AddSectionDictionary("IMAGE");
+        auto* x = bd->AddSectionDictionary(tn::kIMAGE);
         fill_image(x, *m, "(min-width: 800px) 760px, 100vw");
-        x->SetValue("CAPTION", b.caption.empty() ? m->caption : b.caption);
-        x->SetValue("CREDIT", b.credit.empty() ? m->credit : b.credit);
-        x->SetValue("LOADING", "lazy");
+        x->SetValue(tn::kCAPTION, b.caption.empty() ? m->caption : b.caption);
+        x->SetValue(tn::kCREDIT, b.credit.empty() ? m->credit : b.credit);
+        x->SetValue(tn::kLOADING, "lazy");
         break;
       }
       case T::Embed: {
-        auto* x = bd->AddSectionDictionary("EMBED");
-        x->SetValue("URL", b.url);
-        x->SetValue("TITLE", b.text.empty() ? b.url : b.text);
-        x->SetValue("HOST", host_of(b.url));
+        auto* x = bd->AddSectionDictionary(tn::kEMBED);
+        x->SetValue(tn::kURL, b.url);
+        x->SetValue(tn::kTITLE, b.text.empty() ? b.url : b.text);
+        x->SetValue(tn::kHOST, host_of(b.url));
         break;
       }
     }
   }
   for (auto tid : a->tag_ids)
     if (const auto* t = d->tag(tid)) {
-      auto* x = dict.AddSectionDictionary("TAG");
-      x->SetValue("NAME", t->name);
-      x->SetValue("URL", "/" + e->code + "/tag/" + t->slug + "/");
+      auto* x = dict.AddSectionDictionary(tn::kTAG);
+      x->SetValue(tn::kNAME, t->name);
+      x->SetValue(tn::kURL, "/" + e->code + "/tag/" + t->slug + "/");
     }
-  if (!a->tag_ids.empty()) dict.ShowSection("TAGS");
-  dict.SetValue("SUBSCRIBE_URL", "/" + e->code + "/feeds/");
+  if (!a->tag_ids.empty()) dict.ShowSection(tn::kTAGS);
+  dict.SetValue(tn::kSUBSCRIBE_URL, "/" + e->code + "/feeds/");
 
   Chrome c;
   c.edition = e;
@@ -366,11 +361,11 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     if (!te || !ts) continue;
     std::string tpath = content::article_path(*te, *ts, t);
     c.alternates.emplace_back(te->language, tpath);
-    auto* x = dict.AddSectionDictionary("TRANSLATION");
-    x->SetValue("URL", tpath);
-    x->SetValue("LANG", te->language);
-    x->SetValue("NAME", catalog.text(te->language, "lang_" + te->language));
-    x->SetValue("HEADLINE", t.headline);
+    auto* x = dict.AddSectionDictionary(tn::kTRANSLATION);
+    x->SetValue(tn::kURL, tpath);
+    x->SetValue(tn::kLANG, te->language);
+    x->SetValue(tn::kNAME, catalog.text(te->language, "lang_" + te->language));
+    x->SetValue(tn::kHEADLINE, t.headline);
   }
   if (c.alternates.size() == 1) c.alternates.clear();
 
@@ -382,9 +377,9 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   nq.limit = 1;
   auto next = store.articles(nq);
   if (!next.empty()) {
-    auto* n = dict.AddSectionDictionary("NEXT");
-    n->SetValue("NEXT_URL", content::article_path(*e, *s, next.front()));
-    n->SetValue("NEXT_HEADLINE", next.front().headline);
+    auto* n = dict.AddSectionDictionary(tn::kNEXT);
+    n->SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
+    n->SetValue(tn::kNEXT_HEADLINE, next.front().headline);
   }
   storage::ArticleQuery lq;
   lq.edition_id = e->id;
@@ -396,14 +391,14 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   for (auto& x : latest) {
     if (x.id == a->id || shown == 5) continue;
     if (!latest_dict) {
-      latest_dict = dict.AddSectionDictionary("LATEST");
-      latest_dict->SetValue("SECTION_NAME", s->name);
+      latest_dict = dict.AddSectionDictionary(tn::kLATEST);
+      latest_dict->SetValue(tn::kSECTION_NAME, s->name);
     }
-    auto* it = latest_dict->AddSectionDictionary("ITEM");
-    it->SetValue("URL", content::article_path(*e, *s, x));
-    it->SetValue("HEADLINE", x.headline);
-    it->SetValue("ISO", i18n::iso8601(x.published_at));
-    it->SetValue("TIME", fmt_date(*e, x.published_at, "date_short"));
+    auto* it = latest_dict->AddSectionDictionary(tn::kITEM);
+    it->SetValue(tn::kURL, content::article_path(*e, *s, x));
+    it->SetValue(tn::kHEADLINE, x.headline);
+    it->SetValue(tn::kISO, i18n::iso8601(x.published_at));
+    it->SetValue(tn::kTIME, fmt_date(*e, x.published_at, "date_short"));
     ++shown;
   }
 
@@ -411,7 +406,7 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   r.cache_keys = {"article:" + std::to_string(a->id)};
   r.last_modified = a->updated_at;
   r.cache_control = "public, max-age=60, stale-while-revalidate=60";
-  std::string content_html = render("article.tpl", dict);
+  std::string content_html = render(e->language, "article.tpl", dict);
   if (fragment) {
     r.body = std::move(content_html);
     r.headers.emplace_back("X-Robots-Tag", "noindex");

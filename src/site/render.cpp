@@ -1,30 +1,66 @@
 // Rendering helpers shared by the pages: the layout around every page, strings from the
 // catalog, dates, story list items and responsive images.
 #include <ctemplate/template.h>
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_emitter.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <ctime>
 
 #include "site/internal.hpp"
+#include "site/template_names.hpp"
 
 namespace herald::site {
 
 using ctemplate::TemplateDictionary;
 
 std::string Site::Impl::render(const std::string& tpl, TemplateDictionary& dict) const {
+  // ctemplate's shared cache takes one lock per expansion; each I/O thread expands from its
+  // own frozen copy instead (all templates are registered before the threads start).
+  thread_local std::unique_ptr<ctemplate::TemplateCache> cache = [] {
+    std::unique_ptr<ctemplate::TemplateCache> c(ctemplate::mutable_default_template_cache()->Clone());
+    c->Freeze();
+    return c;
+  }();
   std::string out;
-  if (!ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP, &dict, &out))
+  ctemplate::StringEmitter emitter(&out);
+  if (!cache->ExpandWithData(tpl, ctemplate::DO_NOT_STRIP, &dict, nullptr, &emitter))
     throw std::runtime_error("template " + tpl + " failed to expand");
   return out;
 }
 
-void Site::Impl::fill_strings(TemplateDictionary& d, const std::string& lang) const {
-  for (const auto& [k, v] : catalog.all(lang)) {
-    std::string name = "T_";
-    for (char c : k) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    d.SetValue(name, v);
+std::string Site::Impl::render(const std::string& lang, const std::string& tpl, TemplateDictionary& dict) const {
+  return render(lang + "/" + tpl, dict);
+}
+
+std::string localize_template(std::string_view text, const i18n::Catalog& catalog, const std::string& lang) {
+  // {{T_SHOW_MORE}} -> the catalog's "show_more", HTML-escaped, fixed at load time.
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  for (;;) {
+    auto open = text.find("{{T_", pos);
+    if (open == std::string_view::npos) break;
+    auto close = text.find("}}", open);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(pos, open - pos));
+    std::string key(text.substr(open + 4, close - open - 4));
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : catalog.text(lang, key)) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out.push_back(c);
+      }
+    }
+    pos = close + 2;
   }
+  out.append(text.substr(pos));
+  return out;
 }
 
 std::string Site::Impl::fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const {
@@ -50,13 +86,13 @@ void Site::Impl::fill_image(TemplateDictionary* d, const content::Media& m, cons
   std::string src = media_url(m.file);
   for (auto* r : jpeg)
     if (r->width <= 1024) src = media_url(r->file);
-  d->SetValue("SRC", src);
-  d->SetValue("SRCSET_JPEG", jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg));
-  if (!webp.empty()) d->AddSectionDictionary("WEBP")->SetValue("SRCSET", srcset(webp));
-  d->SetValue("SIZES", sizes);
-  d->SetIntValue("W", m.width);
-  d->SetIntValue("H", m.height);
-  d->SetValue("ALT", m.alt);
+  d->SetValue(tn::kSRC, src);
+  d->SetValue(tn::kSRCSET_JPEG, jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg));
+  if (!webp.empty()) d->AddSectionDictionary(tn::kWEBP)->SetValue(tn::kSRCSET, srcset(webp));
+  d->SetValue(tn::kSIZES, sizes);
+  d->SetIntValue(tn::kW, m.width);
+  d->SetIntValue(tn::kH, m.height);
+  d->SetValue(tn::kALT, m.alt);
 }
 
 void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir, const content::Edition& e,
@@ -64,19 +100,19 @@ void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir, co
   const auto* s = dir.section(a.section_id);
   if (!s) return;
   std::string url = content::article_path(e, *s, a);
-  d->SetValue("URL", url);
-  d->SetValue("HEADLINE", a.headline);
-  d->SetValue("SUMMARY", a.summary);
-  d->SetValue("SECTION_NAME", s->name);
-  d->SetValue("SECTION_URL", "/" + e.code + "/" + s->slug + "/");
-  d->SetValue("ISO", i18n::iso8601(a.published_at));
-  d->SetValue("WHEN", fmt_date(e, a.published_at, "date_short"));
-  d->SetValue("TIME", fmt_date(e, a.published_at, "time_only"));
-  if (a.breaking) d->ShowSection("BREAKING");
+  d->SetValue(tn::kURL, url);
+  d->SetValue(tn::kHEADLINE, a.headline);
+  d->SetValue(tn::kSUMMARY, a.summary);
+  d->SetValue(tn::kSECTION_NAME, s->name);
+  d->SetValue(tn::kSECTION_URL, "/" + e.code + "/" + s->slug + "/");
+  d->SetValue(tn::kISO, i18n::iso8601(a.published_at));
+  d->SetValue(tn::kWHEN, fmt_date(e, a.published_at, "date_short"));
+  d->SetValue(tn::kTIME, fmt_date(e, a.published_at, "time_only"));
+  if (a.breaking) d->ShowSection(tn::kBREAKING);
   if (a.lead_media_id) {
-    if (auto m = store.media(a.lead_media_id)) {
-      d->ShowSection("WITH_IMAGE");
-      fill_image(d->AddSectionDictionary("THUMB"), *m, "(min-width: 700px) 200px, 30vw");
+    if (auto m = media(a.lead_media_id)) {
+      d->ShowSection(tn::kWITH_IMAGE);
+      fill_image(d->AddSectionDictionary(tn::kTHUMB), *m, "(min-width: 700px) 200px, 30vw");
     }
   }
 }
@@ -86,64 +122,63 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   const content::Edition* e = c.edition ? c.edition : d->default_edition();
   TemplateDictionary dict("layout");
   std::string lang = e ? e->language : "en";
-  fill_strings(dict, lang);
-  dict.SetValue("LANG", lang);
-  dict.SetValue("SITE_NAME", e ? e->site_name : "Herald");
-  dict.SetValue("TAGLINE", e ? e->tagline : "");
+  dict.SetValue(tn::kLANG, lang);
+  dict.SetValue(tn::kSITE_NAME, e ? e->site_name : "Herald");
+  dict.SetValue(tn::kTAGLINE, e ? e->tagline : "");
   std::string home = e ? "/" + e->code + "/" : "/";
-  dict.SetValue("HOME_URL", home);
-  dict.SetValue("NEWSFEED_URL", home + "newsfeed/");
-  dict.SetValue("SUBSCRIBE_URL", home + "feeds/");
+  dict.SetValue(tn::kHOME_URL, home);
+  dict.SetValue(tn::kNEWSFEED_URL, home + "newsfeed/");
+  dict.SetValue(tn::kSUBSCRIBE_URL, home + "feeds/");
   std::string site = e ? e->site_name : "Herald";
-  dict.SetValue("TITLE", c.title.empty() ? site : c.title + " — " + site);
-  dict.SetValue("DESCRIPTION", c.description.empty() ? (e ? e->tagline : "") : c.description);
-  dict.SetValue("CANONICAL", abs(c.canonical));
-  dict.SetValue("OG_TYPE", c.og_type);
-  dict.SetValue("OG_LOCALE", e ? e->locale : "en_GB");
-  dict.SetValue("TWITTER_CARD", c.og_image.empty() ? "summary" : "summary_large_image");
-  if (!c.og_image.empty()) dict.AddSectionDictionary("OG_IMAGE")->SetValue("URL", c.og_image);
-  if (c.noindex) dict.ShowSection("NOINDEX");
-  dict.SetValue("CSS_URL", static_urls.at("site.css"));
-  dict.SetValue("JS_URL", static_urls.at("site.js"));
-  dict.SetValue("FAVICON_URL", static_urls.at("favicon.svg"));
-  dict.SetIntValue("YEAR", [] {
+  dict.SetValue(tn::kTITLE, c.title.empty() ? site : c.title + " — " + site);
+  dict.SetValue(tn::kDESCRIPTION, c.description.empty() ? (e ? e->tagline : "") : c.description);
+  dict.SetValue(tn::kCANONICAL, abs(c.canonical));
+  dict.SetValue(tn::kOG_TYPE, c.og_type);
+  dict.SetValue(tn::kOG_LOCALE, e ? e->locale : "en_GB");
+  dict.SetValue(tn::kTWITTER_CARD, c.og_image.empty() ? "summary" : "summary_large_image");
+  if (!c.og_image.empty()) dict.AddSectionDictionary(tn::kOG_IMAGE)->SetValue(tn::kURL, c.og_image);
+  if (c.noindex) dict.ShowSection(tn::kNOINDEX);
+  dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
+  dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
+  dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
+  dict.SetIntValue(tn::kYEAR, [] {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&t, &tm);
     return tm.tm_year + 1900;
   }());
-  if (!c.jsonld.empty()) dict.AddSectionDictionary("JSONLD")->SetValue("DATA", json_for_script(c.jsonld));
+  if (!c.jsonld.empty()) dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));
   if (!c.rss.empty()) {
-    auto* r = dict.AddSectionDictionary("RSS");
-    r->SetValue("RSS_URL", c.rss);
-    r->SetValue("RSS_TITLE", site + " RSS");
+    auto* r = dict.AddSectionDictionary(tn::kRSS);
+    r->SetValue(tn::kRSS_URL, c.rss);
+    r->SetValue(tn::kRSS_TITLE, site + " RSS");
   }
   for (auto& [hl, href] : c.alternates) {
-    auto* a = dict.AddSectionDictionary("ALT");
-    a->SetValue("HREFLANG", hl);
-    a->SetValue("HREF", abs(href));
+    auto* a = dict.AddSectionDictionary(tn::kALT);
+    a->SetValue(tn::kHREFLANG, hl);
+    a->SetValue(tn::kHREF, abs(href));
   }
   if (e) {
     for (auto* s : d->sections_of(e->id)) {
-      auto* n = dict.AddSectionDictionary("NAV");
-      n->SetValue("NAME", s->name);
-      n->SetValue("URL", "/" + e->code + "/" + s->slug + "/");
-      if (s->id == c.active_section) n->ShowSection("ACTIVE");
+      auto* n = dict.AddSectionDictionary(tn::kNAV);
+      n->SetValue(tn::kNAME, s->name);
+      n->SetValue(tn::kURL, "/" + e->code + "/" + s->slug + "/");
+      if (s->id == c.active_section) n->ShowSection(tn::kACTIVE);
     }
-    dict.SetValue("EDITION_NAME", catalog.text(e->language, "lang_" + e->language));
+    dict.SetValue(tn::kEDITION_NAME, catalog.text(e->language, "lang_" + e->language));
     for (auto& other : d->editions) {
-      auto* x = dict.AddSectionDictionary("EDITION");
-      x->SetValue("NAME", catalog.text(other.language, "lang_" + other.language));
-      x->SetValue("LANG", other.language);
+      auto* x = dict.AddSectionDictionary(tn::kEDITION);
+      x->SetValue(tn::kNAME, catalog.text(other.language, "lang_" + other.language));
+      x->SetValue(tn::kLANG, other.language);
       std::string url = "/" + other.code + "/";
       for (auto& [hl, href] : c.alternates)
         if (hl == other.language) url = href;
-      x->SetValue("URL", url);
-      if (other.id == e->id) x->ShowSection("CURRENT");
+      x->SetValue(tn::kURL, url);
+      if (other.id == e->id) x->ShowSection(tn::kCURRENT);
     }
   }
-  dict.SetValue("CONTENT", content_html);
-  return render("layout.tpl", dict);
+  dict.SetValue(tn::kCONTENT, content_html);
+  return render(lang, "layout.tpl", dict);
 }
 
 Reply Site::Impl::error_page(int status, const content::Edition* e, const std::string& detail) const {
@@ -153,11 +188,10 @@ Reply Site::Impl::error_page(int status, const content::Edition* e, const std::s
   std::string key = status == 404 ? "not_found" : status == 405 ? "method_not_allowed"
                     : status == 400 ? "bad_request" : "server_error";
   TemplateDictionary dict("error");
-  fill_strings(dict, lang);
-  dict.SetIntValue("STATUS", status);
-  dict.SetValue("HEADING", catalog.text(lang, key + "_title"));
-  dict.SetValue("TEXT", detail.empty() ? catalog.text(lang, key + "_text") : detail);
-  dict.SetValue("HOME_URL", e ? "/" + e->code + "/" : "/");
+  dict.SetIntValue(tn::kSTATUS, status);
+  dict.SetValue(tn::kHEADING, catalog.text(lang, key + "_title"));
+  dict.SetValue(tn::kTEXT, detail.empty() ? catalog.text(lang, key + "_text") : detail);
+  dict.SetValue(tn::kHOME_URL, e ? "/" + e->code + "/" : "/");
   Chrome c;
   c.edition = e;
   c.title = catalog.text(lang, key + "_title");
@@ -165,7 +199,7 @@ Reply Site::Impl::error_page(int status, const content::Edition* e, const std::s
   c.noindex = true;
   Reply r;
   r.status = status;
-  r.body = page(c, render("error.tpl", dict));
+  r.body = page(c, render(lang, "error.tpl", dict));
   return r;
 }
 

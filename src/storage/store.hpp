@@ -44,7 +44,8 @@ struct ArticleQuery {
   UnixTime since = 0; // only stories published at or after this time (0: any)
   Cursor before;      // start after this story (invalid: from the newest)
   int limit = 20;     // 1..200
-  bool with_body = false;  // list views skip the body
+  bool with_body = false;   // list views skip the body
+  bool with_links = false;  // fill tag_ids and author_ids (one more query per story)
 };
 
 // Something changed that readers may see: caches purge `purge_keys`, live features listen.
@@ -57,9 +58,18 @@ struct ContentEvent {
   std::vector<std::string> purge_keys;
 };
 
+// Held while one page is built: the reads made on this thread until it ends see one
+// consistent state of the newsroom (and share one read transaction).
+class ReadSnapshot {
+ public:
+  virtual ~ReadSnapshot() = default;
+};
+
 class NewsStore {
  public:
   virtual ~NewsStore() = default;
+
+  virtual std::unique_ptr<ReadSnapshot> snapshot() = 0;
 
   // Catalog: small, changes rarely; the site keeps a snapshot of it.
   virtual std::vector<content::Edition> editions() = 0;
@@ -67,7 +77,7 @@ class NewsStore {
   virtual std::vector<content::Author> authors() = 0;
   virtual std::vector<content::Tag> tags() = 0;
 
-  // Published stories only, newest first. Articles come with tag_ids and author_ids.
+  // Published stories only, newest first.
   virtual std::vector<content::Article> articles(const ArticleQuery& q) = 0;
   // Any status; callers decide what a reader may see.
   virtual std::optional<content::Article> article(Id id) = 0;

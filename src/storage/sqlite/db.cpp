@@ -63,6 +63,11 @@ Connection::Connection(const std::string& path, bool readonly) {
     exec("PRAGMA synchronous=NORMAL");
   }
   exec("PRAGMA foreign_keys=ON");
+  if (readonly) {
+    // Readers map the file instead of copying pages through a small per-connection cache.
+    exec("PRAGMA mmap_size=1073741824");
+    exec("PRAGMA cache_size=-8192");
+  }
 }
 
 Connection::~Connection() {
@@ -75,7 +80,7 @@ void Connection::fail(std::string_view what) {
 }
 
 Stmt Connection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return Stmt(*this, it->second);
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
@@ -106,7 +111,42 @@ Database::Lease::~Lease() {
   }
 }
 
+namespace {
+struct Pinned {
+  const Database* db = nullptr;
+  Connection* conn = nullptr;
+};
+thread_local Pinned t_pinned;
+}  // namespace
+
+Database::Snapshot::Snapshot(Database& db) : db_(db), outer_(t_pinned.db == nullptr) {
+  if (!outer_) return;  // nested: the outer snapshot already pins a connection
+  {
+    std::lock_guard g(db.pool_mu_);
+    if (!db.pool_.empty()) {
+      c_ = std::move(db.pool_.back());
+      db.pool_.pop_back();
+    }
+  }
+  if (!c_) c_ = std::make_unique<Connection>(db.path_, true);
+  c_->exec("BEGIN");
+  t_pinned = {&db, c_.get()};
+}
+
+Database::Snapshot::~Snapshot() {
+  if (!outer_) return;
+  t_pinned = {};
+  try {
+    c_->exec("COMMIT");
+  } catch (...) {
+    return;  // drop the connection rather than pool one in an unknown state
+  }
+  std::lock_guard g(db_.pool_mu_);
+  db_.pool_.push_back(std::move(c_));
+}
+
 Database::Lease Database::reader() {
+  if (t_pinned.db == this) return Lease(t_pinned.conn);
   {
     std::lock_guard g(pool_mu_);
     if (!pool_.empty()) {

@@ -54,24 +54,44 @@ class Connection {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
 };
 
 // Read connections are pooled (one per concurrent reader); there is a single writer.
 class Database {
  public:
   explicit Database(std::string path);
+  // A read connection: owned (returned to the pool at the end) or borrowed from a Snapshot.
   class Lease {
    public:
-    Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)) {}
+    Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
+    explicit Lease(Connection* borrowed) : db_(nullptr), raw_(borrowed) {}
     Lease(Lease&&) = default;
     ~Lease();
-    Connection* operator->() { return c_.get(); }
-    Connection& operator*() { return *c_; }
+    Connection* operator->() { return raw_; }
+    Connection& operator*() { return *raw_; }
 
    private:
     Database* db_;
     std::unique_ptr<Connection> c_;
+    Connection* raw_;
+  };
+  // While a Snapshot lives, every reader() on its thread uses one connection inside one read
+  // transaction: the reads see one consistent state and pay for locking once.
+  class Snapshot {
+   public:
+    explicit Snapshot(Database& db);
+    ~Snapshot();
+    Snapshot(const Snapshot&) = delete;
+
+   private:
+    Database& db_;
+    std::unique_ptr<Connection> c_;
+    bool outer_;
   };
   Lease reader();
   // The writer connection, locked for the caller's scope.

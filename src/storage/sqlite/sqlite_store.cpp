@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <limits>
 
 #include "content/body.hpp"
 #include "storage/sqlite/db.hpp"
@@ -118,6 +119,14 @@ class SqliteStore final : public NewsStore {
  public:
   explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
 
+  std::unique_ptr<ReadSnapshot> snapshot() override {
+    struct Snap : ReadSnapshot {
+      explicit Snap(sqlite::Database& db) : s(db) {}
+      sqlite::Database::Snapshot s;
+    };
+    return std::make_unique<Snap>(db_);
+  }
+
   std::vector<Edition> editions() override {
     auto c = db_.reader();
     auto s = c->prepare(
@@ -187,18 +196,20 @@ class SqliteStore final : public NewsStore {
       sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
     }
     std::string id_col = (q.tag_id || q.author_id) ? "x.article_id" : "a.id";
+    // A row-value comparison lets SQLite seek the index straight to the cursor.
     sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
-    sql += std::string("AND (?3 = 0 OR ") + pub + " < ?4 OR (" + pub + " = ?4 AND " + id_col +
-           " < ?3)) ";
+    sql += std::string("AND (") + pub + ", " + id_col + ") < (?4, ?3) ";
     sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
     auto c = db_.reader();
     auto s = c->prepare(sql);
     Id filter = q.tag_id ? q.tag_id : q.author_id ? q.author_id : q.section_id ? q.section_id : q.edition_id;
-    s.bind(1, filter).bind(2, q.edition_id).bind(3, q.before.id).bind(4, q.before.published_at);
+    constexpr std::int64_t kTop = std::numeric_limits<std::int64_t>::max();
+    s.bind(1, filter).bind(2, q.edition_id);
+    s.bind(3, q.before.valid() ? q.before.id : kTop).bind(4, q.before.valid() ? q.before.published_at : kTop);
     s.bind(5, q.since).bind(6, limit);
     std::vector<Article> out;
     while (s.step()) out.push_back(read_article_row(s, q.with_body, 13));
-    load_links(*c, out);
+    if (q.with_links) load_links(*c, out);
     return out;
   }
 
@@ -217,7 +228,7 @@ class SqliteStore final : public NewsStore {
     if (key.empty()) return out;
     auto c = db_.reader();
     auto s = c->prepare(std::string("SELECT ") + kArticleCols +
-                        " FROM articles a WHERE a.translation_key = ?1 AND a.id <> ?2 "
+                        " FROM articles a WHERE a.translation_key = ?1 AND a.translation_key <> '' AND a.id <> ?2 "
                         "AND a.status = 'published' ORDER BY a.edition_id");
     s.bind(1, key).bind(2, except);
     while (s.step()) out.push_back(read_article_row(s, false, 0));

@@ -55,6 +55,7 @@ TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
   storage::ArticleQuery q;
   q.edition_id = ed;
   q.limit = 3;
+  q.with_links = true;
   auto page1 = store->articles(q);
   ASSERT_EQ(page1.size(), 3u);
   EXPECT_EQ(page1[0].headline, "Same");
