@@ -114,6 +114,7 @@ for p in "$ARTICLE" "$SECTION" /en/ /en/rss.xml; do curl -s -o /dev/null "$BASE$
 
 nginx_r=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
 article_r=$(measure "$BASE$ARTICLE")
+article_gz_r=$(measure -H "Accept-Encoding: gzip" "$BASE$ARTICLE")
 section_r=$(measure "$BASE$SECTION")
 home_r=$(measure "$BASE/en/")
 rss_r=$(measure "$BASE/en/rss.xml")
@@ -140,6 +141,7 @@ echo "| --- | --- | --- | --- | --- |"
 row "nginx, same article bytes as a static file (1st run)" "$nginx_r"
 row "nginx, same article bytes as a static file (2nd run)" "$nginx_r2"
 row "Herald article page (cached)" "$article_r"
+row "Herald article page (cached, gzip)" "$article_gz_r"
 row "Herald section page (cached)" "$section_r"
 row "Herald home page (cached)" "$home_r"
 row "Herald edition RSS (cached)" "$rss_r"
