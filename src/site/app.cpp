@@ -93,6 +93,22 @@ std::string query_param(std::string_view query, std::string_view name) {
   return {};
 }
 
+bool query_is_cacheable(std::string_view query) {
+  static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section", "tag", "limit", "cursor"};
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    auto amp = query.find('&', pos);
+    auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    auto name = part.substr(0, part.find('='));
+    bool known = false;
+    for (auto k : kKnown) known = known || name == k;
+    if (!known) return false;
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return query.size() <= 256;
+}
+
 std::optional<storage::Cursor> parse_cursor(std::string_view s) {
   auto dot = s.find('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 >= s.size() || s.size() > 40) return std::nullopt;
@@ -235,7 +251,9 @@ net::Response Site::Impl::handle(const net::Request& req) {
     return finish(req, std::move(r), false, 0, {});
   }
 
-  // Anonymous pages: the cache first.
+  // Anonymous pages: the cache first. Only queries made of parameters the site reads are cached,
+  // so that random query strings cannot push real pages out of the cache.
+  bool cacheable = query_is_cacheable(req.query);
   std::string url = req.path;
   if (!req.query.empty()) url += "?" + req.query;
   if (auto page = cache.get(url)) {
@@ -298,7 +316,7 @@ net::Response Site::Impl::handle(const net::Request& req) {
       spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
     }
   }
-  return finish(req, std::move(reply), true, gen, url);
+  return finish(req, std::move(reply), cacheable, gen, url);
 }
 
 net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cacheable, std::uint64_t gen,

@@ -38,6 +38,8 @@ struct Reply {
 
 // Query string helpers.
 std::string query_param(std::string_view query, std::string_view name);
+// True when every query parameter is one the site reads (the page may be cached under it).
+bool query_is_cacheable(std::string_view query);
 // "1732800000.1234" -> cursor; invalid input -> nullopt.
 std::optional<storage::Cursor> parse_cursor(std::string_view s);
 std::string cursor_string(const content::Article& a);

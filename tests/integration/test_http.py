@@ -53,6 +53,14 @@ class HeadersTest(ServerTest):
         self.get("/en/science/")
         self.assertEqual(self.get("/en/science/").header("x-cache"), "hit")
 
+    def test_unknown_query_parameters_are_served_but_not_cached(self):
+        for _ in range(2):
+            r = self.get("/en/economy/?utm_source=x")
+        self.assertEqual(r.status, 200)
+        self.assertIsNone(r.header("x-cache"))
+        self.get("/en/economy/?before=9999999999.1")
+        self.assertEqual(self.get("/en/economy/?before=9999999999.1").header("x-cache"), "hit")
+
     def test_security_headers_on_html(self):
         r = self.get("/en/")
         self.assertEqual(r.header("x-content-type-options"), "nosniff")
