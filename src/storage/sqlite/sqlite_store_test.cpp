@@ -49,7 +49,7 @@ class StoreTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->save_article(story("S" + std::to_string(i), 1000 + i, sec)).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->save_article(story(std::string("S").append(std::to_string(i)), 1000 + i, sec)).ok());
   // Two stories at the same second are ordered by id.
   ASSERT_TRUE(store->save_article(story("Same", 1004, sec)).ok());
   storage::ArticleQuery q;
