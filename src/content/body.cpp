@@ -62,7 +62,10 @@ std::string body_to_json(const std::vector<Block>& blocks) {
 bool body_from_json(const std::string& text, std::vector<Block>& out, std::string& error) {
   out.clear();
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  // Bodies are small: parse into a stack buffer instead of many heap allocations.
+  unsigned char buffer[16384];
+  json::monotonic_resource mr(buffer, sizeof buffer);
+  json::value v = json::parse(text, ec, &mr);
   if (ec || !v.is_array()) {
     error = "The body is not a JSON array of blocks.";
     return false;

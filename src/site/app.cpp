@@ -111,7 +111,9 @@ bool query_is_cacheable(std::string_view query) {
 
 std::optional<storage::Cursor> parse_cursor(std::string_view s) {
   auto dot = s.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= s.size() || s.size() > 40) return std::nullopt;
+  // At most 18 digits on each side: no overflow.
+  if (dot == std::string_view::npos || dot == 0 || dot > 18 || dot + 1 >= s.size() || s.size() - dot - 1 > 18)
+    return std::nullopt;
   storage::Cursor c;
   for (char ch : s.substr(0, dot)) {
     if (ch < '0' || ch > '9') return std::nullopt;
@@ -132,17 +134,24 @@ std::string cursor_string(const content::Article& a) {
 std::string json_for_script(std::string_view json) {
   std::string out;
   out.reserve(json.size() + 16);
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
+  std::size_t pos = 0;
+  while (pos < json.size()) {
+    auto hit = json.find_first_of("<>&\xe2", pos);
+    if (hit == std::string_view::npos) break;
+    out.append(json.substr(pos, hit - pos));
+    char c = json[hit];
+    pos = hit + 1;
     if (c == '<') out += "\\u003c";
     else if (c == '>') out += "\\u003e";
     else if (c == '&') out += "\\u0026";
-    else if (c == '\xe2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
-             (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
-      out += json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
-      i += 2;
-    } else out.push_back(c);
+    else if (hit + 2 < json.size() && json[hit + 1] == '\x80' && (json[hit + 2] == '\xa8' || json[hit + 2] == '\xa9')) {
+      out += json[hit + 2] == '\xa8' ? "\\u2028" : "\\u2029";  // line separators end a JS string
+      pos = hit + 3;
+    } else {
+      out.push_back(c);
+    }
   }
+  out.append(json.substr(pos));
   return out;
 }
 

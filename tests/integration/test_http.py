@@ -118,6 +118,23 @@ class HeadersTest(ServerTest):
         self.assertTrue(self.server.raw(b"GET /en/%zz HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 400"))
         self.assertTrue(self.server.raw(b"GET /en/%00 HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 400"))
 
+    def test_hostile_addresses_never_get_a_5xx(self):
+        import random
+        import urllib.parse
+        rng = random.Random(2026)
+        pieces = ["en", "ru", "world", "mir", "tag", "author", "newsfeed", "api", "v1", "articles", "..", ".",
+                  "%00", "%zz", "%2e%2e", "rss.xml", "sitemaps", "articles-999999999999.xml", "-pages.xml",
+                  "1-x", "99999999999999999999-x", "'\"<script>", "ё", "", "static", "media"]
+        queries = ["", "?before=", "?before=1.1", "?before=%00", "?cursor=..", "?limit=-1", "?limit=99999999999",
+                   "?fragment=1", "?edition=xx&section=yy", "?tag=%ff", "?" + "a=1&" * 50]
+        for _ in range(400):
+            path = "/" + "/".join(urllib.parse.quote(rng.choice(pieces), safe="%.-") for _ in range(rng.randint(0, 5)))
+            if rng.random() < 0.5:
+                path += "/"
+            r = self.get(path + rng.choice(queries))
+            self.assertLess(r.status, 500, path)
+        self.assertEqual(self.get("/healthz").status, 200)
+
     def test_access_log_has_one_line_per_request(self):
         self.get("/en/defense/?probe=access-log")
         deadline = time.time() + 5

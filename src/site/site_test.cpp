@@ -1,0 +1,46 @@
+#include <gtest/gtest.h>
+
+#include "site/internal.hpp"
+
+using namespace herald::site;
+
+TEST(SiteHelpers, JsonForScriptCannotCloseTheScriptElement) {
+  EXPECT_EQ(json_for_script(R"({"h":"</script><b>&"})"), R"({"h":"\u003c/script\u003e\u003cb\u003e\u0026"})");
+  EXPECT_EQ(json_for_script("{\"s\":\"a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\"}"), R"({"s":"a\u2028b\u2029c"})");
+  EXPECT_EQ(json_for_script("{\"ru\":\"Привет — мир\"}"), "{\"ru\":\"Привет — мир\"}");  // other UTF-8 untouched
+  EXPECT_EQ(json_for_script(""), "");
+}
+
+TEST(SiteHelpers, QueryParametersAreDecoded) {
+  EXPECT_EQ(query_param("a=1&before=17.5&x", "before"), "17.5");
+  EXPECT_EQ(query_param("q=hello+world%21", "q"), "hello world!");
+  EXPECT_EQ(query_param("q=%zz%4", "q"), "%zz%4");  // malformed escapes stay as they are
+  EXPECT_EQ(query_param("flag", "flag"), "");
+  EXPECT_EQ(query_param("", "x"), "");
+}
+
+TEST(SiteHelpers, CursorsAreStrict) {
+  auto c = parse_cursor("1732800000.1234");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->published_at, 1732800000);
+  EXPECT_EQ(c->id, 1234);
+  for (const char* bad : {"", "abc", "1.", ".1", "1.0", "-1.2", "1.2.3", "1 .2", "99999999999999999999999999999999999.1"})
+    EXPECT_FALSE(parse_cursor(bad)) << bad;
+}
+
+TEST(SiteHelpers, OnlyKnownQueriesAreCacheable) {
+  EXPECT_TRUE(query_is_cacheable(""));
+  EXPECT_TRUE(query_is_cacheable("before=1.2&fragment=1"));
+  EXPECT_FALSE(query_is_cacheable("utm_source=x"));
+  EXPECT_FALSE(query_is_cacheable("before=1.2&cachebuster=9"));
+  EXPECT_FALSE(query_is_cacheable("before=" + std::string(300, '1')));
+}
+
+TEST(SiteHelpers, TemplatesAreLocalizedAndEscapedAtLoad) {
+  herald::i18n::Catalog c;
+  c.add("en", R"({"more": "Show <more> & \"all\""})");
+  c.add("ru", R"({"more": "Ещё"})");
+  EXPECT_EQ(localize_template("<a>{{T_MORE}}</a> {{NAME}}", c, "en"),
+            "<a>Show &lt;more&gt; &amp; &quot;all&quot;</a> {{NAME}}");
+  EXPECT_EQ(localize_template("<a>{{T_MORE}}</a>", c, "ru"), "<a>Ещё</a>");
+}
