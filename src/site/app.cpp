@@ -440,6 +440,10 @@ std::size_t Site::apply_events() {
         std::unique_lock lock(im.media_mu);
         im.media_cache.clear();
       }
+      {
+        std::unique_lock lock(im.frame_mu);
+        im.frames.clear();
+      }
       im.cache.purge({"*"});
     }
   }

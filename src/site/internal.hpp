@@ -7,6 +7,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -97,6 +98,15 @@ struct Site::Impl {
     bool noindex = false;
   };
   std::string page(const Chrome& c, const std::string& content_html) const;
+  // Masthead (navigation, edition switcher) and footer of one edition, one active section.
+  struct Frame {
+    std::string masthead;
+    std::string footer;
+  };
+  using FrameKey = std::tuple<content::Id, content::Id, int>;  // edition, active section, year
+  mutable std::shared_mutex frame_mu;
+  mutable std::map<FrameKey, std::shared_ptr<const Frame>> frames;
+  std::shared_ptr<const Frame> frame(const content::Edition* e, content::Id active_section) const;
   Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
   std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
   void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir, const content::Edition& e,

@@ -117,18 +117,58 @@ void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir, co
   }
 }
 
-std::string Site::Impl::page(const Chrome& c, const std::string& content_html) const {
+std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Edition* e, content::Id active) const {
+  int year = [] {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+  }();
+  FrameKey key{e ? e->id : 0, active, year};
+  {
+    std::shared_lock lock(frame_mu);
+    if (auto it = frames.find(key); it != frames.end()) return it->second;
+  }
   auto d = dir();
-  const content::Edition* e = c.edition ? c.edition : d->default_edition();
-  TemplateDictionary dict("layout");
   std::string lang = e ? e->language : "en";
-  dict.SetValue(tn::kLANG, lang);
+  TemplateDictionary dict("f");
+  std::string home = e ? "/" + e->code + "/" : "/";
   dict.SetValue(tn::kSITE_NAME, e ? e->site_name : "Herald");
   dict.SetValue(tn::kTAGLINE, e ? e->tagline : "");
-  std::string home = e ? "/" + e->code + "/" : "/";
   dict.SetValue(tn::kHOME_URL, home);
   dict.SetValue(tn::kNEWSFEED_URL, home + "newsfeed/");
   dict.SetValue(tn::kSUBSCRIBE_URL, home + "feeds/");
+  dict.SetIntValue(tn::kYEAR, year);
+  if (e) {
+    for (auto* s : d->sections_of(e->id)) {
+      auto* n = dict.AddSectionDictionary(tn::kNAV);
+      n->SetValue(tn::kNAME, s->name);
+      n->SetValue(tn::kURL, "/" + e->code + "/" + s->slug + "/");
+      if (s->id == active) n->ShowSection(tn::kACTIVE);
+    }
+    dict.SetValue(tn::kEDITION_NAME, catalog.text(e->language, "lang_" + e->language));
+    for (auto& other : d->editions) {
+      auto* x = dict.AddSectionDictionary(tn::kEDITION);
+      x->SetValue(tn::kNAME, catalog.text(other.language, "lang_" + other.language));
+      x->SetValue(tn::kLANG, other.language);
+      x->SetValue(tn::kURL, "/" + other.code + "/");
+      if (other.id == e->id) x->ShowSection(tn::kCURRENT);
+    }
+  }
+  auto f = std::make_shared<const Frame>(Frame{render(lang, "masthead.tpl", dict), render(lang, "footer.tpl", dict)});
+  std::unique_lock lock(frame_mu);
+  if (frames.size() > 1000) frames.clear();
+  frames.emplace(key, f);
+  return f;
+}
+
+std::string Site::Impl::page(const Chrome& c, const std::string& content_html) const {
+  auto d = dir();
+  const content::Edition* e = c.edition ? c.edition : d->default_edition();
+  TemplateDictionary dict("l");
+  std::string lang = e ? e->language : "en";
+  dict.SetValue(tn::kLANG, lang);
+  dict.SetValue(tn::kSITE_NAME, e ? e->site_name : "Herald");
   std::string site = e ? e->site_name : "Herald";
   dict.SetValue(tn::kTITLE, c.title.empty() ? site : c.title + " — " + site);
   dict.SetValue(tn::kDESCRIPTION, c.description.empty() ? (e ? e->tagline : "") : c.description);
@@ -141,12 +181,6 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
   dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
-  dict.SetIntValue(tn::kYEAR, [] {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900;
-  }());
   if (!c.jsonld.empty()) dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));
   if (!c.rss.empty()) {
     auto* r = dict.AddSectionDictionary(tn::kRSS);
@@ -158,25 +192,10 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
     a->SetValue(tn::kHREFLANG, hl);
     a->SetValue(tn::kHREF, abs(href));
   }
-  if (e) {
-    for (auto* s : d->sections_of(e->id)) {
-      auto* n = dict.AddSectionDictionary(tn::kNAV);
-      n->SetValue(tn::kNAME, s->name);
-      n->SetValue(tn::kURL, "/" + e->code + "/" + s->slug + "/");
-      if (s->id == c.active_section) n->ShowSection(tn::kACTIVE);
-    }
-    dict.SetValue(tn::kEDITION_NAME, catalog.text(e->language, "lang_" + e->language));
-    for (auto& other : d->editions) {
-      auto* x = dict.AddSectionDictionary(tn::kEDITION);
-      x->SetValue(tn::kNAME, catalog.text(other.language, "lang_" + other.language));
-      x->SetValue(tn::kLANG, other.language);
-      std::string url = "/" + other.code + "/";
-      for (auto& [hl, href] : c.alternates)
-        if (hl == other.language) url = href;
-      x->SetValue(tn::kURL, url);
-      if (other.id == e->id) x->ShowSection(tn::kCURRENT);
-    }
-  }
+  // The masthead and footer are the same on every page of an edition section: rendered once.
+  auto f = frame(e, c.active_section);
+  dict.SetValue(tn::kMASTHEAD, f->masthead);
+  dict.SetValue(tn::kFOOTER, f->footer);
   dict.SetValue(tn::kCONTENT, content_html);
   return render(lang, "layout.tpl", dict);
 }

@@ -112,4 +112,6 @@ inline const ctemplate::StaticTemplateString kWEBP = STS_INIT(kWEBP, "WEBP");
 inline const ctemplate::StaticTemplateString kWHEN = STS_INIT(kWHEN, "WHEN");
 inline const ctemplate::StaticTemplateString kWITH_IMAGE = STS_INIT(kWITH_IMAGE, "WITH_IMAGE");
 inline const ctemplate::StaticTemplateString kYEAR = STS_INIT(kYEAR, "YEAR");
+inline const ctemplate::StaticTemplateString kFOOTER = STS_INIT(kFOOTER, "FOOTER");
+inline const ctemplate::StaticTemplateString kMASTHEAD = STS_INIT(kMASTHEAD, "MASTHEAD");
 }  // namespace herald::site::tn

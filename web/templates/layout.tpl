@@ -27,32 +27,8 @@
 {{#JSONLD}}<script type="application/ld+json">{{DATA:none}}</script>
 {{/JSONLD}}</head>
 <body>
-<a class="skip" href="#main">{{T_SKIP}}</a>
-<header class="masthead">
-  <div class="wrap masthead-top">
-    <a class="logo" href="{{HOME_URL}}">{{SITE_NAME}}</a>
-    <p class="tagline">{{TAGLINE}}</p>
-    <nav class="tools" aria-label="{{T_TOOLS}}">
-      <a class="newsfeed-link" href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a>
-      <a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a>
-      <details class="editions">
-        <summary>{{EDITION_NAME}}</summary>
-        <ul>{{#EDITION}}<li><a href="{{URL}}" hreflang="{{LANG}}" lang="{{LANG}}"{{#CURRENT}} aria-current="true"{{/CURRENT}}>{{NAME}}</a></li>{{/EDITION}}</ul>
-      </details>
-    </nav>
-  </div>
-  <nav class="sections" aria-label="{{T_SECTIONS}}">
-    <ul class="wrap">{{#NAV}}<li><a href="{{URL}}"{{#ACTIVE}} aria-current="page"{{/ACTIVE}}>{{NAME}}</a></li>{{/NAV}}</ul>
-  </nav>
-</header>
-<main id="main" class="wrap">
+{{MASTHEAD:none}}<main id="main" class="wrap">
 {{CONTENT:none}}
 </main>
-<footer class="site-footer">
-  <div class="wrap">
-    <p><a href="{{HOME_URL}}">{{SITE_NAME}}</a> · <a href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a> · <a href="{{SUBSCRIBE_URL}}">{{T_FEEDS}}</a></p>
-    <p class="small">© {{YEAR}} {{SITE_NAME}}. {{T_RIGHTS}}</p>
-  </div>
-</footer>
-</body>
+{{FOOTER:none}}</body>
 </html>
