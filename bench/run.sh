@@ -10,6 +10,7 @@ BIN=${BIN:-build/herald}
 STORIES=${STORIES:-100000}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
+MISS_DURATION=${MISS_DURATION:-5s}  # shorter than one pass over all stories
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 WORK=${WORK:-/tmp/herald-bench}
@@ -54,7 +55,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
 # wrk run -> "req/s|p50|p99"
 measure() {
   local out
-  out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1)
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}" --latency "$@" 2>&1)
   echo "$out" >> "$WORK/wrk.log"
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -96,18 +97,23 @@ until curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/article.html"; do slee
 cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT/article.html") <(curl -s "$BASE$ARTICLE") || { echo "bench: bodies differ" >&2; exit 1; }
 
 # Cache misses: every request a different story (canonical addresses from the sitemap).
-curl -s "$BASE/sitemaps/articles-1.xml" "$BASE/sitemaps/articles-2.xml" "$BASE/sitemaps/articles-3.xml" \
-  "$BASE/sitemaps/articles-4.xml" "$BASE/sitemaps/articles-5.xml" \
+for n in $(seq 1 $(( (STORIES + 9999) / 10000 ))); do curl -s "$BASE/sitemaps/articles-$n.xml"; done \
   | grep -o "<loc>[^<]*</loc>" | sed "s|<loc>http://127.0.0.1:$PORT||; s|</loc>||" > "$WORK/paths.txt"
-cat > "$WORK/paths.lua" <<LUA
+# The measured run walks the stories from the first, the warm-up run from the last: no story is
+# requested twice, so every measured request renders its page.
+for dir in forward backward; do
+  cat > "$WORK/paths-$dir.lua" <<LUA
 local paths = {}
 for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
 local i = 0
+local backward = "$dir" == "backward"
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
+  local k = backward and (#paths - (i % #paths)) or ((i % #paths) + 1)
+  return wrk.format("GET", paths[k])
 end
 LUA
+done
 
 # Warm the cached pages once.
 for p in "$ARTICLE" "$SECTION" /en/ /en/rss.xml; do curl -s -o /dev/null "$BASE$p"; done
@@ -119,7 +125,8 @@ section_r=$(measure "$BASE$SECTION")
 home_r=$(measure "$BASE/en/")
 rss_r=$(measure "$BASE/en/rss.xml")
 nginx_r2=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
-miss_r=$(measure -s "$WORK/paths.lua" "$BASE")
+wrk -t1 -c"$CONNECTIONS" -d3s -s "$WORK/paths-backward.lua" "$BASE" > /dev/null
+miss_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$BASE")
 rss_mem=$(rss_kb "$SERVER_PID")
 stop_server
 start_server
@@ -145,7 +152,7 @@ row "Herald article page (cached, gzip)" "$article_gz_r"
 row "Herald section page (cached)" "$section_r"
 row "Herald home page (cached)" "$home_r"
 row "Herald edition RSS (cached)" "$rss_r"
-row "Herald article page, cache miss (every request a different story)" "$miss_r"
+row "Herald article page, cache miss (every request a different story; ${MISS_DURATION})" "$miss_r"
 echo
 echo "Server resident memory after the runs: $((rss_mem / 1024)) MiB."
 echo "First page served after start: ${first_ms} ms (cold start, first run); after a restart: ${restart_ms} ms."

@@ -1,6 +1,7 @@
 #include "i18n/i18n.hpp"
 
 #include <unicode/calendar.h>
+#include <unicode/dtfmtsym.h>
 #include <unicode/locid.h>
 #include <unicode/msgfmt.h>
 #include <unicode/smpdtfmt.h>
@@ -79,21 +80,10 @@ std::string Catalog::plural(const std::string& lang, const std::string& key, std
   return s;
 }
 
-std::string format_time(std::int64_t unix_seconds, const std::string& pattern, const std::string& locale,
-                        const std::string& time_zone) {
+std::string format_time_icu(std::int64_t unix_seconds, const std::string& pattern, const std::string& locale,
+                            const std::string& time_zone) {
   thread_local std::map<std::string, std::unique_ptr<icu::SimpleDateFormat>> cache;
-  std::string key = pattern + '\x1f' + locale + '\x1f' + time_zone;
-  // ICU formatting costs ~10 µs; pages show the same few times over and over. Patterns without
-  // seconds are remembered per minute.
-  bool per_minute = pattern.find('s') == std::string::npos && pattern.find('S') == std::string::npos;
-  thread_local std::unordered_map<std::string, std::string> done;
-  std::string done_key;
-  if (per_minute) {
-    done_key = key + '\x1f' + std::to_string(unix_seconds / 60);
-    if (auto it = done.find(done_key); it != done.end()) return it->second;
-    if (done.size() > 20000) done.clear();
-  }
-  auto& f = cache[key];
+  auto& f = cache[pattern + '\x1f' + locale + '\x1f' + time_zone];
   if (!f) {
     UErrorCode st = U_ZERO_ERROR;
     f = std::make_unique<icu::SimpleDateFormat>(icu::UnicodeString::fromUTF8(pattern),
@@ -105,11 +95,112 @@ std::string format_time(std::int64_t unix_seconds, const std::string& pattern, c
     f->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(time_zone)));
   }
   icu::UnicodeString out;
-  f->format(static_cast<UDate>(unix_seconds - (per_minute ? unix_seconds % 60 : 0)) * 1000.0, out);
+  f->format(static_cast<UDate>(unix_seconds) * 1000.0, out);
   std::string s;
   out.toUTF8String(s);
-  if (per_minute) done.emplace(std::move(done_key), s);
   return s;
+}
+
+namespace {
+
+struct MonthNames {
+  std::string wide[12];
+  std::string abbreviated[12];
+};
+
+const MonthNames& month_names(const std::string& locale) {
+  thread_local std::map<std::string, MonthNames> cache;
+  auto [it, fresh] = cache.try_emplace(locale);
+  if (fresh) {
+    UErrorCode st = U_ZERO_ERROR;
+    icu::DateFormatSymbols syms(icu::Locale(locale.c_str()), st);
+    int32_t n = 0;
+    const icu::UnicodeString* w = syms.getMonths(n, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::WIDE);
+    for (int i = 0; i < 12 && i < n; ++i) w[i].toUTF8String(it->second.wide[i]);
+    const icu::UnicodeString* a =
+        syms.getMonths(n, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::ABBREVIATED);
+    for (int i = 0; i < 12 && i < n; ++i) a[i].toUTF8String(it->second.abbreviated[i]);
+  }
+  return it->second;
+}
+
+// Offset of `zone` from UTC at `t`, in seconds, with daylight saving.
+std::int64_t zone_offset(const std::string& zone, std::int64_t t) {
+  thread_local std::map<std::string, std::unique_ptr<icu::TimeZone>> zones;
+  auto& z = zones[zone];
+  if (!z) z.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone)));
+  int32_t raw = 0, dst = 0;
+  UErrorCode st = U_ZERO_ERROR;
+  z->getOffset(static_cast<UDate>(t) * 1000.0, false, raw, dst, st);
+  return U_SUCCESS(st) ? (raw + dst) / 1000 : 0;
+}
+
+// Day count -> civil date (proleptic Gregorian), after H. Hinnant's algorithm.
+void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
+  z += 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t yy = static_cast<std::int64_t>(yoe) + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = static_cast<int>(yy + (m <= 2));
+}
+
+// The patterns pages use (d, M, y, H, m fields and plain punctuation), formatted without an
+// ICU formatter. Returns false for anything else, which then goes to ICU.
+bool format_time_fast(std::int64_t t, const std::string& pattern, const std::string& locale,
+                      const std::string& time_zone, std::string& out) {
+  for (char c : pattern)
+    if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && c != 'd' && c != 'M' && c != 'y' && c != 'H' &&
+        c != 'm')
+      return false;
+    else if (c == '\'')
+      return false;
+  std::int64_t local = t + zone_offset(time_zone, t);
+  std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  std::int64_t secs = local - days * 86400;
+  int y = 0, mo = 0, d = 0;
+  civil_from_days(days, y, mo, d);
+  int hh = static_cast<int>(secs / 3600), mi = static_cast<int>(secs % 3600 / 60);
+  auto num = [&](int v, std::size_t width) {
+    std::string s = std::to_string(v);
+    if (s.size() < width) out.append(width - s.size(), '0');
+    out += s;
+  };
+  for (std::size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    std::size_t n = 1;
+    while (i + n < pattern.size() && pattern[i + n] == c) ++n;
+    switch (c) {
+      case 'd': num(d, n); break;
+      case 'H': num(hh, n); break;
+      case 'm': num(mi, n); break;
+      case 'y':
+        if (n == 2) num(y % 100, 2);
+        else num(y, n);
+        break;
+      case 'M':
+        if (n <= 2) num(mo, n);
+        else if (n == 3) out += month_names(locale).abbreviated[mo - 1];
+        else out += month_names(locale).wide[mo - 1];
+        break;
+      default: out.append(n, c);
+    }
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string format_time(std::int64_t unix_seconds, const std::string& pattern, const std::string& locale,
+                        const std::string& time_zone) {
+  std::string out;
+  if (format_time_fast(unix_seconds, pattern, locale, time_zone, out)) return out;
+  return format_time_icu(unix_seconds, pattern, locale, time_zone);
 }
 
 std::string iso8601(std::int64_t t) {

@@ -43,6 +43,11 @@ class Catalog {
 std::string format_time(std::int64_t unix_seconds, const std::string& pattern,
                         const std::string& locale, const std::string& time_zone);
 
+// The same through ICU's SimpleDateFormat in every case (format_time takes a faster path for
+// the numeric and month-name patterns pages use; tests compare the two).
+std::string format_time_icu(std::int64_t unix_seconds, const std::string& pattern,
+                            const std::string& locale, const std::string& time_zone);
+
 // RFC 3339 / ISO 8601 in UTC: "2026-11-28T15:04:05Z".
 std::string iso8601(std::int64_t unix_seconds);
 // RFC 1123 (HTTP dates, RSS): "Sat, 28 Nov 2026 15:04:05 GMT".

@@ -134,24 +134,29 @@ std::string cursor_string(const content::Article& a) {
 std::string json_for_script(std::string_view json) {
   std::string out;
   out.reserve(json.size() + 16);
-  std::size_t pos = 0;
-  while (pos < json.size()) {
-    auto hit = json.find_first_of("<>&\xe2", pos);
-    if (hit == std::string_view::npos) break;
-    out.append(json.substr(pos, hit - pos));
-    char c = json[hit];
-    pos = hit + 1;
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
-    else if (hit + 2 < json.size() && json[hit + 1] == '\x80' && (json[hit + 2] == '\xa8' || json[hit + 2] == '\xa9')) {
-      out += json[hit + 2] == '\xa8' ? "\\u2028" : "\\u2029";  // line separators end a JS string
-      pos = hit + 3;
-    } else {
-      out.push_back(c);
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char* rep = nullptr;
+    std::size_t skip = 1;
+    switch (json[i]) {
+      case '<': rep = "\\u003c"; break;
+      case '>': rep = "\\u003e"; break;
+      case '&': rep = "\\u0026"; break;
+      case '\xe2':  // U+2028 and U+2029 end a JavaScript string
+        if (i + 2 < json.size() && json[i + 1] == '\x80' && (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
+          rep = json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+          skip = 3;
+        }
+        break;
+      default: break;
     }
+    if (!rep) continue;
+    out.append(json.substr(run, i - run));
+    out += rep;
+    i += skip - 1;
+    run = i + 1;
   }
-  out.append(json.substr(pos));
+  out.append(json.substr(run));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // NewsStore on SQLite (WAL). Readers use pooled read-only connections; writes go through
 // the single writer connection, each in its own transaction.
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <chrono>
 #include <limits>
@@ -180,26 +181,38 @@ class SqliteStore final : public NewsStore {
 
   std::vector<Article> articles(const ArticleQuery& q) override {
     int limit = std::clamp(q.limit, 1, 200);
-    std::string sql = std::string("SELECT ") + kArticleCols + (q.with_body ? ", a.body" : "") +
-                      " FROM articles a ";
-    // Each filter reads its own index; the cursor continues strictly after (published_at, id).
-    const char* pub = "a.published_at";
-    if (q.tag_id) {
-      sql += "JOIN article_tags x ON x.article_id = a.id WHERE x.tag_id = ?1 AND x.published = 1 ";
-      pub = "x.published_at";
-    } else if (q.author_id) {
-      sql += "JOIN article_authors x ON x.article_id = a.id WHERE x.author_id = ?1 AND x.published = 1 ";
-      pub = "x.published_at";
-    } else if (q.section_id) {
-      sql += "WHERE a.section_id = ?1 AND a.status = 'published' ";
-    } else {
-      sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
-    }
-    std::string id_col = (q.tag_id || q.author_id) ? "x.article_id" : "a.id";
-    // A row-value comparison lets SQLite seek the index straight to the cursor.
-    sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
-    sql += std::string("AND (") + pub + ", " + id_col + ") < (?4, ?3) ";
-    sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
+    // Four filters (edition, section, tag, author) x with/without body: built once.
+    static const std::array<std::string, 8> kSql = [] {
+      std::array<std::string, 8> out;
+      for (int kind = 0; kind < 4; ++kind)
+        for (int body = 0; body < 2; ++body) {
+          std::string sql = std::string("SELECT ") + kArticleCols + (body ? ", a.body" : "") + " FROM articles a ";
+          // Each filter reads its own index; the cursor continues strictly after (published_at, id).
+          const char* pub = "a.published_at";
+          const char* id_col = "a.id";
+          if (kind == 2) {
+            sql += "JOIN article_tags x ON x.article_id = a.id WHERE x.tag_id = ?1 AND x.published = 1 ";
+            pub = "x.published_at";
+            id_col = "x.article_id";
+          } else if (kind == 3) {
+            sql += "JOIN article_authors x ON x.article_id = a.id WHERE x.author_id = ?1 AND x.published = 1 ";
+            pub = "x.published_at";
+            id_col = "x.article_id";
+          } else if (kind == 1) {
+            sql += "WHERE a.section_id = ?1 AND a.status = 'published' ";
+          } else {
+            sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
+          }
+          // A row-value comparison lets SQLite seek the index straight to the cursor.
+          sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
+          sql += std::string("AND (") + pub + ", " + id_col + ") < (?4, ?3) ";
+          sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
+          out[static_cast<std::size_t>(kind * 2 + body)] = std::move(sql);
+        }
+      return out;
+    }();
+    int kind = q.tag_id ? 2 : q.author_id ? 3 : q.section_id ? 1 : 0;
+    const std::string& sql = kSql[static_cast<std::size_t>(kind * 2 + (q.with_body ? 1 : 0))];
     auto c = db_.reader();
     auto s = c->prepare(sql);
     Id filter = q.tag_id ? q.tag_id : q.author_id ? q.author_id : q.section_id ? q.section_id : q.edition_id;
