@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -436,6 +437,17 @@ std::size_t Site::apply_events() {
     for (auto& ev : events) {
       if (ev.kind == "catalog") reload = true;
       im.cache.purge(ev.purge_keys);
+      {
+        std::unique_lock lock(im.latest_mu);
+        for (const auto& k : ev.purge_keys) {
+          if (k == "*") im.latest_cache.clear();
+          else if (k.rfind("section:", 0) == 0) {
+            content::Id id = 0;
+            auto tail = std::string_view(k).substr(8);
+            if (std::from_chars(tail.data(), tail.data() + tail.size(), id).ec == std::errc()) im.latest_cache.erase(id);
+          }
+        }
+      }
       im.event_seq = ev.seq;
       ++n;
     }

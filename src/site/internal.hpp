@@ -107,6 +107,15 @@ struct Site::Impl {
   mutable std::shared_mutex frame_mu;
   mutable std::map<FrameKey, std::shared_ptr<const Frame>> frames;
   std::shared_ptr<const Frame> frame(const content::Edition* e, content::Id active_section) const;
+  // Each section's newest stories as ready list items, for the "More from" box on story pages.
+  // Dropped when an event purges the section (apply_events), like the section page itself.
+  struct LatestItem {
+    content::Id id;
+    std::string html;
+  };
+  mutable std::shared_mutex latest_mu;
+  mutable std::unordered_map<content::Id, std::shared_ptr<const std::vector<LatestItem>>> latest_cache;
+  std::shared_ptr<const std::vector<LatestItem>> latest_in(const content::Edition& e, const content::Section& s) const;
   Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
   std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
   void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir, const content::Edition& e,

@@ -122,7 +122,7 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, st
   r.cache_keys = std::move(keys);
   r.last_modified = newest;
   TemplateDictionary dict(fragment ? "fragment" : "listing");
-  dict.SetValue(tn::kITEMS, items_html);
+  dict.SetValueWithoutCopy(tn::kITEMS, items_html);
   if (!more_url.empty()) dict.AddSectionDictionary(tn::kMORE)->SetValue(tn::kURL, more_url);
   if (fragment) {
     r.body = render(e.language, "fragment.tpl", dict);
@@ -238,6 +238,30 @@ Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
                     {"newsfeed:" + std::to_string(e->id)}, "newsfeed");
   r.cache_control = "public, max-age=15, stale-while-revalidate=15";
   return r;
+}
+
+std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(const content::Edition& e,
+                                                                               const content::Section& s) const {
+  {
+    std::shared_lock lock(latest_mu);
+    if (auto it = latest_cache.find(s.id); it != latest_cache.end()) return it->second;
+  }
+  storage::ArticleQuery q;
+  q.edition_id = e.id;
+  q.section_id = s.id;
+  q.limit = 6;
+  auto items = std::make_shared<std::vector<LatestItem>>();
+  for (auto& x : store.articles(q)) {
+    TemplateDictionary d("i");
+    d.SetValue(tn::kURL, content::article_path(e, s, x));
+    d.SetValue(tn::kHEADLINE, x.headline);
+    d.SetValue(tn::kISO, i18n::iso8601(x.published_at));
+    d.SetValue(tn::kTIME, fmt_date(e, x.published_at, "date_short"));
+    items->push_back({x.id, render(e.language, "latest_item.tpl", d)});
+  }
+  std::unique_lock lock(latest_mu);
+  latest_cache[s.id] = items;
+  return items;
 }
 
 Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
@@ -381,25 +405,19 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     n->SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
     n->SetValue(tn::kNEXT_HEADLINE, next.front().headline);
   }
-  storage::ArticleQuery lq;
-  lq.edition_id = e->id;
-  lq.section_id = s->id;
-  lq.limit = 6;
-  auto latest = store.articles(lq);
+  // "More from the section": the section's newest stories, this one left out.
+  auto latest = latest_in(*e, *s);
+  std::string latest_html;
   int shown = 0;
-  TemplateDictionary* latest_dict = nullptr;
-  for (auto& x : latest) {
-    if (x.id == a->id || shown == 5) continue;
-    if (!latest_dict) {
-      latest_dict = dict.AddSectionDictionary(tn::kLATEST);
-      latest_dict->SetValue(tn::kSECTION_NAME, s->name);
-    }
-    auto* it = latest_dict->AddSectionDictionary(tn::kITEM);
-    it->SetValue(tn::kURL, content::article_path(*e, *s, x));
-    it->SetValue(tn::kHEADLINE, x.headline);
-    it->SetValue(tn::kISO, i18n::iso8601(x.published_at));
-    it->SetValue(tn::kTIME, fmt_date(*e, x.published_at, "date_short"));
+  for (auto& item : *latest) {
+    if (item.id == a->id || shown == 5) continue;
+    latest_html += item.html;
     ++shown;
+  }
+  if (shown) {
+    auto* l = dict.AddSectionDictionary(tn::kLATEST);
+    l->SetValue(tn::kSECTION_NAME, s->name);
+    l->SetValueWithoutCopy(tn::kITEMS, latest_html);
   }
 
   Reply r;

@@ -194,9 +194,10 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   }
   // The masthead and footer are the same on every page of an edition section: rendered once.
   auto f = frame(e, c.active_section);
-  dict.SetValue(tn::kMASTHEAD, f->masthead);
-  dict.SetValue(tn::kFOOTER, f->footer);
-  dict.SetValue(tn::kCONTENT, content_html);
+  // Large values we keep alive ourselves are not copied into the dictionary's arena.
+  dict.SetValueWithoutCopy(tn::kMASTHEAD, f->masthead);
+  dict.SetValueWithoutCopy(tn::kFOOTER, f->footer);
+  dict.SetValueWithoutCopy(tn::kCONTENT, content_html);
   return render(lang, "layout.tpl", dict);
 }
 

@@ -48,6 +48,10 @@ class PurgeTest(ServerTest):
             self.wait_miss(p)
         for p in unaffected:
             self.assertEqual(self.get(p).header("x-cache"), "hit", f"{p} was purged but does not show the story")
+        # Story pages of the same section rendered from now on list it under "More from".
+        sibling = "/" + api[0]["url"].split("//", 1)[1].split("/", 1)[1]
+        aside = re.search(r'<aside class="latest">(.*?)</aside>', self.get(sibling + "?fragment=1").text, re.S).group(1)
+        self.assertIn(story_path, aside)
         # The republished story now leads the newsfeed and the section.
         feed = self.get("/en/newsfeed/").text
         first = re.search(r'class="headline" href="([^"]+)"', feed).group(1)

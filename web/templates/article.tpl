@@ -29,7 +29,7 @@
 </footer>
 {{#LATEST}}<aside class="latest">
 <h2>{{T_MORE_FROM}} {{SECTION_NAME}}</h2>
-<ul>{{#ITEM}}<li><a href="{{URL}}">{{HEADLINE}}</a> <time datetime="{{ISO}}">{{TIME}}</time></li>{{/ITEM}}</ul>
+<ul>{{ITEMS:none}}</ul>
 </aside>{{/LATEST}}
 </article>
 {{#NEXT}}<nav class="next-story" data-next-story><a href="{{NEXT_URL}}" data-next-link>{{T_NEXT_STORY}}: {{NEXT_HEADLINE}}</a></nav>{{/NEXT}}

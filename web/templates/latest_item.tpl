@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<li><a href="{{URL}}">{{HEADLINE}}</a> <time datetime="{{ISO}}">{{TIME}}</time></li>
