@@ -50,6 +50,24 @@ std::vector<Rendition> renditions_from_json(const std::string& s) {
   return out;
 }
 
+std::vector<Id> id_list(const std::string& csv) {
+  std::vector<Id> out;
+  Id v = 0;
+  bool any = false;
+  for (char ch : csv) {
+    if (ch >= '0' && ch <= '9') {
+      v = v * 10 + (ch - '0');
+      any = true;
+    } else if (ch == ',') {
+      if (any) out.push_back(v);
+      v = 0;
+      any = false;
+    }
+  }
+  if (any) out.push_back(v);
+  return out;
+}
+
 std::string keys_to_json(const std::vector<std::string>& keys) {
   json::array a;
   for (auto& k : keys) a.emplace_back(k);
@@ -228,12 +246,20 @@ class SqliteStore final : public NewsStore {
 
   std::optional<Article> article(Id id) override {
     auto c = db_.reader();
-    auto s = c->prepare(std::string("SELECT ") + kArticleCols + ", a.body FROM articles a WHERE a.id = ?1");
+    // One statement for the story, its tags and its authors (in their order).
+    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
+                        ", a.body, "
+                        "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
+                        "  WHERE article_id = a.id ORDER BY position)), "
+                        "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
+                        "  WHERE article_id = a.id ORDER BY position)) "
+                        "FROM articles a WHERE a.id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    std::vector<Article> v{read_article_row(s, true, 13)};
-    load_links(*c, v);
-    return std::move(v[0]);
+    Article a = read_article_row(s, true, 13);
+    a.tag_ids = id_list(s.text(14));
+    a.author_ids = id_list(s.text(15));
+    return a;
   }
 
   std::vector<Article> translations(const std::string& key, Id except) override {
