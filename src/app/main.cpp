@@ -136,6 +136,11 @@ int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_
   o.stories = stories;
   o.images = images;
   o.media_dir = data_dir + "/media";
+  // Story bodies are stored with their HTML, rendered by the site's own templates.
+  site::SiteOptions so;
+  so.data_dir = data_dir;
+  site::Site renderer(so, store);
+  o.prepare = [&renderer](content::Article& a) { renderer.prepare_body(a); };
   auto t0 = std::chrono::steady_clock::now();
   auto rep = demo::generate(store, o, progress_bar);
   std::fputc('\n', stderr);

@@ -120,4 +120,11 @@ bool body_from_json(const std::string& text, std::vector<Block>& out, std::strin
   return true;
 }
 
+bool ensure_body(Article& a, std::string& error) {
+  if (a.body_json.empty()) return true;
+  bool ok = body_from_json(a.body_json, a.body, error);
+  a.body_json.clear();
+  return ok;
+}
+
 }  // namespace herald::content

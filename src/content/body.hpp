@@ -14,4 +14,8 @@ std::string body_to_json(const std::vector<Block>& blocks);
 // returns false and sets `error` to a message naming the block.
 bool body_from_json(const std::string& json, std::vector<Block>& out, std::string& error);
 
+// Fills a.body from a.body_json when the store left it unparsed. Returns false with `error`
+// when the stored JSON is damaged.
+bool ensure_body(Article& a, std::string& error);
+
 }  // namespace herald::content

@@ -94,6 +94,14 @@ struct Article {
   std::string summary;
   std::string dateline;  // "MOSCOW"
   std::vector<Block> body;
+  // The body as HTML, rendered when the story was saved, and the version of the body template
+  // that made it (0: none). Readers' pages use it while the version is current; otherwise the
+  // page renders `body` itself.
+  std::string body_html;
+  std::int64_t body_html_version = 0;
+  // The stored JSON of `body` when the store left parsing it to the caller (see
+  // content::ensure_body); empty when `body` is filled.
+  std::string body_json;
   Id lead_media_id = 0;  // 0: none
   std::string translation_key;  // shared by the versions of one story across editions
   Status status = Status::Draft;

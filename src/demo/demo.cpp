@@ -213,6 +213,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
           e.url = "https://example.org/reports/" + std::to_string(1000 + i);
           a.body.push_back(std::move(e));
         }
+        if (o.prepare) o.prepare(a);
         auto r = store.save_article(a);
         if (!r.ok()) throw std::runtime_error(r.error);
         ++made;

@@ -16,6 +16,8 @@ struct DemoOptions {
   std::string media_dir;      // where photographs are written
   std::uint32_t seed = 2026;
   std::int64_t now = 0;       // 0: the current time
+  // Called on each story before it is saved (the site renders the body's HTML here).
+  std::function<void(content::Article&)> prepare;
 };
 
 struct DemoReport {

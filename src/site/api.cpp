@@ -171,6 +171,9 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   };
   json::object o = article_summary(*d, *e, *s, *a, options.base_url);
   o["dateline"] = a->dateline;
+  std::string body_error;
+  if (!content::ensure_body(*a, body_error))
+    return api_error(500, "internal", "The story's stored body is damaged; an editor needs to re-save it.");
   json::value body = json::parse(content::body_to_json(a->body));
   for (auto& b : body.as_array()) {
     auto& bo = b.as_object();

@@ -183,6 +183,14 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
       static_files[hashed] = {type_for(name), data};
     }
   }
+  // Stored body HTML is reused while body.tpl stays the same (and the rendering code with it:
+  // bump the salt when render_body changes what it puts in the dictionary).
+  {
+    constexpr std::string_view kRenderBodySalt = "render_body v1";
+    std::string basis = std::string(assets::get("web/templates/body.tpl")) + std::string(kRenderBodySalt);
+    body_version = static_cast<std::int64_t>(std::hash<std::string>{}(basis) & 0x7fffffffffffffffULL);
+    if (body_version == 0) body_version = 1;
+  }
   add_routes();
 }
 
@@ -426,6 +434,11 @@ Site::~Site() = default;
 net::Response Site::handle(const net::Request& req) { return impl_->handle(req); }
 
 http::PageCache& Site::cache() { return impl_->cache; }
+
+void Site::prepare_body(content::Article& a) const {
+  a.body_html = impl_->render_body(a);
+  a.body_html_version = impl_->body_version;
+}
 
 std::size_t Site::apply_events() {
   auto& im = *impl_;

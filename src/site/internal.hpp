@@ -124,6 +124,10 @@ struct Site::Impl {
   std::string media_url(const std::string& file) const { return "/media/" + file; }
   std::string abs(const std::string& path) const { return options.base_url + path; }
 
+  // The story body through body.tpl; parses the stored blocks when needed.
+  std::string render_body(content::Article& a) const;
+  std::int64_t body_version = 0;  // of body.tpl and what it shows: stored HTML of another version is redone
+
   // Pages (pages.cpp)
   Reply home(const net::Request& r, const http::Params& p);
   Reply section_page(const net::Request& r, const http::Params& p);

@@ -1,7 +1,11 @@
 // The reader's HTML pages: home, section, tag, author, newsfeed and article.
 #include <ctemplate/template.h>
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
+
+#include "content/body.hpp"
 
 #include "site/internal.hpp"
 #include "site/template_names.hpp"
@@ -240,6 +244,58 @@ Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
   return r;
 }
 
+std::string Site::Impl::render_body(content::Article& story) const {
+  std::string error;
+  if (!content::ensure_body(story, error)) spdlog::error("story {}: {}", story.id, error);
+  const content::Article& a = story;
+  TemplateDictionary dict("b");
+  bool first_paragraph = true;
+  for (const auto& b : a.body) {
+    auto* bd = dict.AddSectionDictionary(tn::kBLOCK);
+    using T = content::Block::Type;
+    switch (b.type) {
+      case T::Paragraph: {
+        auto* x = bd->AddSectionDictionary(tn::kP);
+        x->SetValue(tn::kTEXT, b.text);
+        if (first_paragraph && !a.dateline.empty())
+          x->AddSectionDictionary(tn::kDATELINE)->SetValue(tn::kTEXT, a.dateline);
+        first_paragraph = false;
+        break;
+      }
+      case T::Subheading: bd->AddSectionDictionary(tn::kH2)->SetValue(tn::kTEXT, b.text); break;
+      case T::Quote: {
+        auto* x = bd->AddSectionDictionary(tn::kQUOTE);
+        x->SetValue(tn::kTEXT, b.text);
+        if (!b.cite.empty()) x->AddSectionDictionary(tn::kCITE)->SetValue(tn::kNAME, b.cite);
+        break;
+      }
+      case T::List: {
+        auto* x = bd->AddSectionDictionary(b.ordered ? "OL" : "UL");
+        for (auto& item : b.items) x->AddSectionDictionary(tn::kITEM)->SetValue(tn::kTEXT, item);
+        break;
+      }
+      case T::Image: {
+        auto m = media(b.media_id);
+        if (!m) break;
+        auto* x = bd->AddSectionDictionary(tn::kIMAGE);
+        fill_image(x, *m, "(min-width: 800px) 760px, 100vw");
+        x->SetValue(tn::kCAPTION, b.caption.empty() ? m->caption : b.caption);
+        x->SetValue(tn::kCREDIT, b.credit.empty() ? m->credit : b.credit);
+        x->SetValue(tn::kLOADING, "lazy");
+        break;
+      }
+      case T::Embed: {
+        auto* x = bd->AddSectionDictionary(tn::kEMBED);
+        x->SetValue(tn::kURL, b.url);
+        x->SetValue(tn::kTITLE, b.text.empty() ? b.url : b.text);
+        x->SetValue(tn::kHOST, host_of(b.url));
+        break;
+      }
+    }
+  }
+  return render("body.tpl", dict);
+}
+
 std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(const content::Edition& e,
                                                                                const content::Section& s) const {
   {
@@ -323,50 +379,14 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     l->SetValue(tn::kLOADING, "eager");
     og_image = abs(media_url(lead->file));
   }
-  bool first_paragraph = true;
-  for (const auto& b : a->body) {
-    auto* bd = dict.AddSectionDictionary(tn::kBLOCK);
-    using T = content::Block::Type;
-    switch (b.type) {
-      case T::Paragraph: {
-        auto* x = bd->AddSectionDictionary(tn::kP);
-        x->SetValue(tn::kTEXT, b.text);
-        if (first_paragraph && !a->dateline.empty())
-          x->AddSectionDictionary(tn::kDATELINE)->SetValue(tn::kTEXT, a->dateline);
-        first_paragraph = false;
-        break;
-      }
-      case T::Subheading: bd->AddSectionDictionary(tn::kH2)->SetValue(tn::kTEXT, b.text); break;
-      case T::Quote: {
-        auto* x = bd->AddSectionDictionary(tn::kQUOTE);
-        x->SetValue(tn::kTEXT, b.text);
-        if (!b.cite.empty()) x->AddSectionDictionary(tn::kCITE)->SetValue(tn::kNAME, b.cite);
-        break;
-      }
-      case T::List: {
-        auto* x = bd->AddSectionDictionary(b.ordered ? "OL" : "UL");
-        for (auto& item : b.items) x->AddSectionDictionary(tn::kITEM)->SetValue(tn::kTEXT, item);
-        break;
-      }
-      case T::Image: {
-        auto m = media(b.media_id);
-        if (!m) break;
-        auto* x = bd->AddSectionDictionary(tn::kIMAGE);
-        fill_image(x, *m, "(min-width: 800px) 760px, 100vw");
-        x->SetValue(tn::kCAPTION, b.caption.empty() ? m->caption : b.caption);
-        x->SetValue(tn::kCREDIT, b.credit.empty() ? m->credit : b.credit);
-        x->SetValue(tn::kLOADING, "lazy");
-        break;
-      }
-      case T::Embed: {
-        auto* x = bd->AddSectionDictionary(tn::kEMBED);
-        x->SetValue(tn::kURL, b.url);
-        x->SetValue(tn::kTITLE, b.text.empty() ? b.url : b.text);
-        x->SetValue(tn::kHOST, host_of(b.url));
-        break;
-      }
-    }
+  // The body as rendered when the story was saved, unless the body template changed since.
+  std::string body_html;
+  if (a->body_html_version == body_version && !a->body_html.empty()) {
+    body_html = std::move(a->body_html);
+  } else {
+    body_html = render_body(*a);
   }
+  dict.SetValueWithoutCopy(tn::kBODY, body_html);
   for (auto tid : a->tag_ids)
     if (const auto* t = d->tag(tid)) {
       auto* x = dict.AddSectionDictionary(tn::kTAG);

@@ -35,6 +35,8 @@ class Site {
   // and reloads the directory on catalog changes. Returns how many events were applied.
   std::size_t apply_events();
   http::PageCache& cache();
+  // Renders a story's body to HTML for storing with it (writers call this before saving).
+  void prepare_body(content::Article& a) const;
 
  private:
   struct Impl;

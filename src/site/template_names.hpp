@@ -114,4 +114,5 @@ inline const ctemplate::StaticTemplateString kWITH_IMAGE = STS_INIT(kWITH_IMAGE,
 inline const ctemplate::StaticTemplateString kYEAR = STS_INIT(kYEAR, "YEAR");
 inline const ctemplate::StaticTemplateString kFOOTER = STS_INIT(kFOOTER, "FOOTER");
 inline const ctemplate::StaticTemplateString kMASTHEAD = STS_INIT(kMASTHEAD, "MASTHEAD");
+inline const ctemplate::StaticTemplateString kBODY = STS_INIT(kBODY, "BODY");
 }  // namespace herald::site::tn

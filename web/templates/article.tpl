@@ -11,17 +11,7 @@
 <figcaption><span class="caption">{{CAPTION}}</span> <span class="credit">{{CREDIT}}</span> <span class="caption-line">{{CAPTION_LINE}}</span></figcaption>
 </figure>{{/LEAD}}
 <div class="story-body">
-{{#BLOCK}}{{#P}}<p>{{#DATELINE}}<span class="dateline">{{TEXT}} — </span>{{/DATELINE}}{{TEXT}}</p>
-{{/P}}{{#H2}}<h2>{{TEXT}}</h2>
-{{/H2}}{{#QUOTE}}<blockquote><p>{{TEXT}}</p>{{#CITE}}<footer>— <cite>{{NAME}}</cite></footer>{{/CITE}}</blockquote>
-{{/QUOTE}}{{#UL}}<ul>{{#ITEM}}<li>{{TEXT}}</li>{{/ITEM}}</ul>
-{{/UL}}{{#OL}}<ol>{{#ITEM}}<li>{{TEXT}}</li>{{/ITEM}}</ol>
-{{/OL}}{{#IMAGE}}<figure class="inline-photo">
-<picture>{{#WEBP}}<source type="image/webp" srcset="{{SRCSET}}" sizes="{{SIZES}}">{{/WEBP}}<img src="{{SRC}}" srcset="{{SRCSET_JPEG}}" sizes="{{SIZES}}" width="{{W}}" height="{{H}}" alt="{{ALT}}" loading="{{LOADING}}" decoding="async"></picture>
-<figcaption><span class="caption">{{CAPTION}}</span> <span class="credit">{{CREDIT}}</span></figcaption>
-</figure>
-{{/IMAGE}}{{#EMBED}}<p class="embed"><a href="{{URL}}" rel="nofollow noopener" target="_blank">{{TITLE}}</a> <span class="host">{{HOST}}</span></p>
-{{/EMBED}}{{/BLOCK}}</div>
+{{BODY:none}}</div>
 <footer class="story-foot">
 {{#TAGS}}<ul class="tags" aria-label="{{T_TAGS}}">{{#TAG}}<li><a href="{{URL}}" rel="tag">{{NAME}}</a></li>{{/TAG}}</ul>{{/TAGS}}
 {{#TRANSLATION}}<p class="translation">{{T_READ_IN}} <a href="{{URL}}" hreflang="{{LANG}}" lang="{{LANG}}">{{NAME}}: {{HEADLINE}}</a></p>{{/TRANSLATION}}

@@ -92,6 +92,11 @@ CREATE TABLE content_events(
   article_id INTEGER NOT NULL DEFAULT 0,
   purge TEXT NOT NULL DEFAULT '[]');
 )sql",
+      // 2: bodies rendered at save time
+      R"sql(
+ALTER TABLE articles ADD COLUMN body_html TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN body_html_version INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return m;
 }

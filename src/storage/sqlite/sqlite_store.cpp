@@ -253,12 +253,17 @@ class SqliteStore final : public NewsStore {
                         "  WHERE article_id = a.id ORDER BY position)), "
                         "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
                         "  WHERE article_id = a.id ORDER BY position)) "
+                        ", a.body_html, a.body_html_version "
                         "FROM articles a WHERE a.id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    Article a = read_article_row(s, true, 13);
+    Article a = read_article_row(s, false, 13);
     a.tag_ids = id_list(s.text(14));
     a.author_ids = id_list(s.text(15));
+    a.body_html = s.text(16);
+    a.body_html_version = s.i64(17);
+    // The blocks are parsed only when the stored HTML cannot be used (or for the API).
+    a.body_json = s.text(13);
     return a;
   }
 
@@ -399,12 +404,13 @@ class SqliteStore final : public NewsStore {
     Id id = a.id;
     UnixTime now = now_unix();
     UnixTime updated = a.updated_at ? a.updated_at : now;
-    std::string body = body_to_json(a.body);
+    std::string body = a.body_json.empty() ? body_to_json(a.body) : a.body_json;
     if (id == 0) {
       auto s = c.prepare(
           "INSERT INTO articles(edition_id, section_id, slug, headline, summary, dateline, body, "
-          "lead_media_id, translation_key, status, breaking, published_at, updated_at, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+          "lead_media_id, translation_key, status, breaking, published_at, updated_at, created_at, "
+          "body_html, body_html_version) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
       bind_article(s, a, body, updated);
       s.bind(14, now);
       s.run();
@@ -413,7 +419,8 @@ class SqliteStore final : public NewsStore {
       auto s = c.prepare(
           "UPDATE articles SET edition_id = ?1, section_id = ?2, slug = ?3, headline = ?4, summary = ?5, "
           "dateline = ?6, body = ?7, lead_media_id = ?8, translation_key = ?9, status = ?10, "
-          "breaking = ?11, published_at = ?12, updated_at = ?13 WHERE id = ?14");
+          "breaking = ?11, published_at = ?12, updated_at = ?13, body_html = ?15, body_html_version = ?16 "
+          "WHERE id = ?14");
       bind_article(s, a, body, updated);
       s.bind(14, id);
       s.run();
@@ -516,6 +523,7 @@ class SqliteStore final : public NewsStore {
     if (a.lead_media_id) s.bind(8, a.lead_media_id); else s.bind_null(8);
     s.bind(9, a.translation_key).bind(10, to_string(a.status)).bind(11, a.breaking ? 1 : 0);
     s.bind(12, a.published_at).bind(13, updated);
+    s.bind(15, a.body_html).bind(16, a.body_html.empty() ? 0 : a.body_html_version);
   }
 
   WriteResult insert(Connection& c, Stmt& s, const char* conflict) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "content/body.hpp"
 #include "storage/store.hpp"
 
 using namespace herald;
@@ -138,6 +139,8 @@ TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
   store = storage::open_sqlite((dir / "herald.db").string());
   auto back = store->article(id);
   ASSERT_TRUE(back);
+  std::string err;
+  ASSERT_TRUE(content::ensure_body(*back, err)) << err;
   EXPECT_EQ(back->body.size(), 2u);
   EXPECT_EQ(back->body[1].text, "Sub");
   auto media = store->media(back->lead_media_id);
@@ -145,4 +148,19 @@ TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
   EXPECT_EQ(media->credit, "© Agency Photo / Name");
   ASSERT_EQ(media->renditions.size(), 1u);
   EXPECT_EQ(media->renditions[0].file, "p-320.webp");
+}
+
+TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
+  auto a = story("Rendered", 1000, sec);
+  a.body_html = "<p>Text</p>";
+  a.body_html_version = 42;
+  auto id = store->save_article(a).id;
+  auto back = store->article(id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->body_html, "<p>Text</p>");
+  EXPECT_EQ(back->body_html_version, 42);
+  // Saving without HTML clears it: a stale rendering is never kept.
+  back->body_html.clear();
+  store->save_article(*back);
+  EXPECT_EQ(store->article(id)->body_html_version, 0);
 }
