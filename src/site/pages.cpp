@@ -329,7 +329,7 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   std::size_t i = 0;
   for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i < 18; ++i) id = id * 10 + (ref[i] - '0');
   if (id == 0 || (i < ref.size() && ref[i] != '-')) return error_page(404, e);
-  auto a = store.article(id);
+  auto a = store.article(id, body_version);
   if (!a || a->status != content::Status::Published || a->edition_id != e->id) return error_page(404, e);
   const auto* s = d->section(a->section_id);
   if (!s) return error_page(404, e);

@@ -79,8 +79,10 @@ class NewsStore {
 
   // Published stories only, newest first.
   virtual std::vector<content::Article> articles(const ArticleQuery& q) = 0;
-  // Any status; callers decide what a reader may see.
-  virtual std::optional<content::Article> article(Id id) = 0;
+  // Any status; callers decide what a reader may see. The body comes as body_json (see
+  // content::ensure_body), except when the stored body_html has `html_version`: then the JSON
+  // is not read at all.
+  virtual std::optional<content::Article> article(Id id, std::int64_t html_version = 0) = 0;
   // Published versions of the same story in other editions.
   virtual std::vector<content::Article> translations(const std::string& key, Id except) = 0;
   virtual std::optional<content::Media> media(Id id) = 0;

@@ -56,14 +56,17 @@ CREATE TABLE articles(
   headline TEXT NOT NULL,
   summary TEXT NOT NULL DEFAULT '',
   dateline TEXT NOT NULL DEFAULT '',
-  body TEXT NOT NULL DEFAULT '[]',
   lead_media_id INTEGER REFERENCES media(id),
   translation_key TEXT NOT NULL DEFAULT '',
   status TEXT NOT NULL CHECK (status IN ('draft','review','scheduled','published','unpublished')),
   breaking INTEGER NOT NULL DEFAULT 0,
   published_at INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL);
+  created_at INTEGER NOT NULL,
+  -- Large columns last: SQLite reads a row's overflow pages only up to the columns asked for.
+  body_html_version INTEGER NOT NULL DEFAULT 0,
+  body_html TEXT NOT NULL DEFAULT '',  -- the body rendered when saved (see content::Article)
+  body TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX articles_edition_pub ON articles(edition_id, status, published_at DESC, id DESC);
 CREATE INDEX articles_section_pub ON articles(section_id, status, published_at DESC, id DESC);
 CREATE INDEX articles_translation ON articles(translation_key) WHERE translation_key <> '';
@@ -91,11 +94,6 @@ CREATE TABLE content_events(
   edition_id INTEGER NOT NULL DEFAULT 0,
   article_id INTEGER NOT NULL DEFAULT 0,
   purge TEXT NOT NULL DEFAULT '[]');
-)sql",
-      // 2: bodies rendered at save time
-      R"sql(
-ALTER TABLE articles ADD COLUMN body_html TEXT NOT NULL DEFAULT '';
-ALTER TABLE articles ADD COLUMN body_html_version INTEGER NOT NULL DEFAULT 0;
 )sql",
   };
   return m;

@@ -244,26 +244,26 @@ class SqliteStore final : public NewsStore {
     return out;
   }
 
-  std::optional<Article> article(Id id) override {
+  std::optional<Article> article(Id id, std::int64_t html_version) override {
     auto c = db_.reader();
-    // One statement for the story, its tags and its authors (in their order).
+    // One statement for the story, its tags and its authors (in their order); the JSON body
+    // only when the stored HTML cannot serve.
     auto s = c->prepare(std::string("SELECT ") + kArticleCols +
-                        ", a.body, "
+                        ", a.body_html_version, a.body_html, "
+                        "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
                         "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
                         "  WHERE article_id = a.id ORDER BY position)), "
                         "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
                         "  WHERE article_id = a.id ORDER BY position)) "
-                        ", a.body_html, a.body_html_version "
                         "FROM articles a WHERE a.id = ?1");
-    s.bind(1, id);
+    s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
-    Article a = read_article_row(s, false, 13);
-    a.tag_ids = id_list(s.text(14));
-    a.author_ids = id_list(s.text(15));
-    a.body_html = s.text(16);
-    a.body_html_version = s.i64(17);
-    // The blocks are parsed only when the stored HTML cannot be used (or for the API).
-    a.body_json = s.text(13);
+    Article a = read_article_row(s, false, 0);
+    a.body_html_version = s.i64(13);
+    a.body_html = s.text(14);
+    a.body_json = s.text(15);
+    a.tag_ids = id_list(s.text(16));
+    a.author_ids = id_list(s.text(17));
     return a;
   }
 

@@ -159,6 +159,9 @@ TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->body_html, "<p>Text</p>");
   EXPECT_EQ(back->body_html_version, 42);
+  EXPECT_FALSE(back->body_json.empty());  // no version in use: the blocks come too
+  EXPECT_TRUE(store->article(id, 42)->body_json.empty());  // the HTML serves: JSON not read
+  EXPECT_FALSE(store->article(id, 43)->body_json.empty());  // another version: blocks needed
   // Saving without HTML clears it: a stale rendering is never kept.
   back->body_html.clear();
   store->save_article(*back);
