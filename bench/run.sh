@@ -129,6 +129,13 @@ wrk -t1 -c"$CONNECTIONS" -d3s -s "$WORK/paths-backward.lua" "$BASE" > /dev/null
 miss_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$BASE")
 rss_mem=$(rss_kb "$SERVER_PID")
 stop_server
+
+# The same misses once the server has read every story before (as a long-running server has):
+# page cache off, one pass over all stories, then the measured pass.
+start_server --cache-mb 0
+wrk -t1 -c"$CONNECTIONS" -d"$(( STORIES / 8000 + 3 ))s" -s "$WORK/paths-forward.lua" "$BASE" > /dev/null
+warm_miss_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$BASE")
+stop_server
 start_server
 restart_ms=$START_MS
 stop_server
@@ -153,6 +160,7 @@ row "Herald section page (cached)" "$section_r"
 row "Herald home page (cached)" "$home_r"
 row "Herald edition RSS (cached)" "$rss_r"
 row "Herald article page, cache miss (every request a different story; ${MISS_DURATION})" "$miss_r"
+row "Herald article page, cache miss, stories read before (page cache off)" "$warm_miss_r"
 echo
 echo "Server resident memory after the runs: $((rss_mem / 1024)) MiB."
 echo "First page served after start: ${first_ms} ms (cold start, first run); after a restart: ${restart_ms} ms."

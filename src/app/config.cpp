@@ -15,7 +15,7 @@ const std::vector<OptionDoc>& serve_options() {
       {"threads", "N", "I/O threads, 1-256 (default: one per core)"},
       {"access-log", "on|off", "one log line per request (default on)"},
       {"demo", "on|off", "create the demo editions when the database is empty (default on)"},
-      {"cache-mb", "N", "page cache size in MiB (default 256)"},
+      {"cache-mb", "N", "page cache size in MiB; 0 turns it off (default 256)"},
       {"page-ttl-s", "SECONDS", "longest a cached page lives without being purged (default 300)"},
       {"header-limit-kb", "N", "largest request head in KiB; larger gets 431 (default 16)"},
       {"body-limit-kb", "N", "largest request body in KiB; larger gets 413 (default 1024)"},
@@ -133,7 +133,7 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "demo") {
       if (!parse_bool(v, c.demo)) return bad(k, "on or off");
     } else if (k == "cache-mb") {
-      if (!parse_uint(v, c.cache_mb, 1, 1 << 20)) return bad(k, "a size in MiB from 1 to 1048576");
+      if (!parse_uint(v, c.cache_mb, 0, 1 << 20)) return bad(k, "a size in MiB from 0 (no page cache) to 1048576");
     } else if (k == "page-ttl-s") {
       if (!parse_uint(v, c.page_ttl_s, 1, 86400)) return bad(k, "seconds from 1 to 86400");
     } else if (k == "header-limit-kb") {
