@@ -23,8 +23,18 @@ std::optional<Status> status_from_string(const std::string& s) {
   return std::nullopt;
 }
 
+namespace {
+std::string path_of(const Edition& e, const Section& s, Id id, const std::string& slug) {
+  return "/" + e.code + "/" + s.slug + "/" + std::to_string(id) + "-" + slug;
+}
+}  // namespace
+
 std::string article_path(const Edition& e, const Section& s, const Article& a) {
-  return "/" + e.code + "/" + s.slug + "/" + std::to_string(a.id) + "-" + a.slug;
+  return path_of(e, s, a.id, a.slug);
+}
+
+std::string article_path(const Edition& e, const Section& s, const TranslationRef& t) {
+  return path_of(e, s, t.id, t.slug);
 }
 
 bool is_reserved_section_slug(const std::string& slug) {

@@ -81,6 +81,15 @@ struct Block {
   std::string url;                 // embed link
 };
 
+// Another edition's published version of the same story.
+struct TranslationRef {
+  Id id = 0;
+  Id edition_id = 0;
+  Id section_id = 0;
+  std::string slug;
+  std::string headline;
+};
+
 enum class Status { Draft, Review, Scheduled, Published, Unpublished };
 const char* to_string(Status s);
 std::optional<Status> status_from_string(const std::string& s);
@@ -110,10 +119,13 @@ struct Article {
   UnixTime updated_at = 0;
   std::vector<Id> tag_ids;
   std::vector<Id> author_ids;
+  // Filled by NewsStore::article(): the story's published versions in other editions.
+  std::vector<TranslationRef> translations;
 };
 
 // The reader-visible address of an article: /{edition}/{section}/{id}-{slug}
 std::string article_path(const Edition& e, const Section& s, const Article& a);
+std::string article_path(const Edition& e, const Section& s, const TranslationRef& t);
 
 // Section slugs that would collide with the site's own routes.
 bool is_reserved_section_slug(const std::string& slug);

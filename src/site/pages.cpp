@@ -399,7 +399,7 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   Chrome c;
   c.edition = e;
   c.alternates.emplace_back(e->language, path);
-  for (auto& t : store.translations(a->translation_key, a->id)) {
+  for (auto& t : a->translations) {
     const auto* te = d->edition(t.edition_id);
     const auto* ts = d->section(t.section_id);
     if (!te || !ts) continue;

@@ -63,6 +63,9 @@ CREATE TABLE articles(
   published_at INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
+  -- [[id, edition_id, section_id, slug, headline], ...] of the published versions of this story
+  -- in other editions, kept by the store whenever one of them changes (saves a lookup per page).
+  translations TEXT NOT NULL DEFAULT '[]',
   -- Large columns last: SQLite reads a row's overflow pages only up to the columns asked for.
   body_html_version INTEGER NOT NULL DEFAULT 0,
   body_html TEXT NOT NULL DEFAULT '',  -- the body rendered when saved (see content::Article)

@@ -68,6 +68,21 @@ std::vector<Id> id_list(const std::string& csv) {
   return out;
 }
 
+std::vector<TranslationRef> translations_from_json(const std::string& text) {
+  std::vector<TranslationRef> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (auto& x : v.get_array()) {
+    if (!x.is_array() || x.get_array().size() != 5) continue;
+    auto& a = x.get_array();
+    if (!a[0].is_int64() || !a[1].is_int64() || !a[2].is_int64() || !a[3].is_string() || !a[4].is_string()) continue;
+    out.push_back(TranslationRef{a[0].get_int64(), a[1].get_int64(), a[2].get_int64(), std::string(a[3].get_string()),
+                                 std::string(a[4].get_string())});
+  }
+  return out;
+}
+
 std::string keys_to_json(const std::vector<std::string>& keys) {
   json::array a;
   for (auto& k : keys) a.emplace_back(k);
@@ -254,7 +269,8 @@ class SqliteStore final : public NewsStore {
                         "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
                         "  WHERE article_id = a.id ORDER BY position)), "
                         "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
-                        "  WHERE article_id = a.id ORDER BY position)) "
+                        "  WHERE article_id = a.id ORDER BY position)), "
+                        "a.translations "
                         "FROM articles a WHERE a.id = ?1");
     s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
@@ -264,6 +280,7 @@ class SqliteStore final : public NewsStore {
     a.body_json = s.text(15);
     a.tag_ids = id_list(s.text(16));
     a.author_ids = id_list(s.text(17));
+    a.translations = translations_from_json(s.text(18));
     return a;
   }
 
@@ -445,6 +462,7 @@ class SqliteStore final : public NewsStore {
       s.bind(1, id).bind(2, au).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
       s.run();
     }
+    refresh_translations(c, a.translation_key);
     if (!bulk_ && published) {
       Article copy = a;
       copy.id = id;
@@ -549,6 +567,20 @@ class SqliteStore final : public NewsStore {
     }
   }
 
+  // Rewrites the `translations` column of every version of the story `key`.
+  void refresh_translations(Connection& c, const std::string& key) {
+    if (key.empty()) return;
+    c.prepare(
+         "UPDATE articles SET translations = (SELECT coalesce(json_group_array(json_array(id, edition_id, "
+         "section_id, slug, headline)), '[]') FROM (SELECT t.id, t.edition_id, t.section_id, t.slug, t.headline "
+         "FROM articles t WHERE t.translation_key = articles.translation_key AND t.translation_key <> '' "
+         "AND t.id <> articles.id "
+         "AND t.status = 'published' ORDER BY t.edition_id)) "
+         "WHERE translation_key = ?1 AND translation_key <> ''")
+        .bind(1, key)
+        .run();
+  }
+
   void insert_event(Connection& c, const ContentEvent& e) {
     auto s = c.prepare(
         "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -583,6 +615,7 @@ class SqliteStore final : public NewsStore {
         .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
     c.prepare("UPDATE article_authors SET published = ?1, published_at = ?2 WHERE article_id = ?3")
         .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
+    refresh_translations(c, a->translation_key);
     bool was = a->status == Status::Published;
     a->published_at = pub;
     record_event(c, on ? (was ? "article.updated" : "article.published") : "article.removed", *a);

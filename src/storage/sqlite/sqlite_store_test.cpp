@@ -167,3 +167,29 @@ TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
   store->save_article(*back);
   EXPECT_EQ(store->article(id)->body_html_version, 0);
 }
+
+TEST_F(StoreTest, StoriesKnowTheirPublishedTranslations) {
+  auto ru = store->add_edition(Edition{0, "ru", "ru", "ru_RU", "Геральд", "", "Europe/Moscow", "dd.MM.yyyy", false, 1}).id;
+  auto mir = store->add_section(Section{0, ru, "mir", "Мир", "", 0}).id;
+  auto en_story = story("Talks", 1000, sec);
+  en_story.translation_key = "k1";
+  auto en_id = store->save_article(en_story).id;
+  EXPECT_TRUE(store->article(en_id)->translations.empty());
+  Article ru_story = story("Переговоры", 1000, mir);
+  ru_story.edition_id = ru;
+  ru_story.tag_ids.clear();
+  ru_story.translation_key = "k1";
+  ru_story.status = Status::Draft;
+  auto ru_id = store->save_article(ru_story).id;
+  EXPECT_TRUE(store->article(en_id)->translations.empty());  // a draft is nobody's translation yet
+  ASSERT_TRUE(store->publish(ru_id, 1001).ok());
+  auto tr = store->article(en_id)->translations;
+  ASSERT_EQ(tr.size(), 1u);
+  EXPECT_EQ(tr[0].id, ru_id);
+  EXPECT_EQ(tr[0].edition_id, ru);
+  EXPECT_EQ(tr[0].section_id, mir);
+  EXPECT_EQ(tr[0].headline, "Переговоры");
+  EXPECT_EQ(store->article(ru_id)->translations.at(0).id, en_id);
+  ASSERT_TRUE(store->unpublish(ru_id).ok());
+  EXPECT_TRUE(store->article(en_id)->translations.empty());
+}
