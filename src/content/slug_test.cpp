@@ -22,3 +22,8 @@ TEST(Slug, CutsLongTitlesAtAWordBoundary) {
   EXPECT_NE(s.back(), '-');
   EXPECT_EQ(s, "one-two-three-four");
 }
+
+TEST(Slug, BgnDisambiguationMarksDoNotSplitWords) {
+  EXPECT_EQ(make_slug("пост мэра"), "post-mera");
+  EXPECT_EQ(make_slug("Подъезд"), "podyezd");
+}
