@@ -11,7 +11,8 @@ const std::vector<OptionDoc>& serve_options() {
   static const std::vector<OptionDoc> docs = {
       {"listen", "HOST:PORT", "address to serve on (default 127.0.0.1:8080)"},
       {"data", "DIR", "data folder: SQLite database and media (default ./var)"},
-      {"base-url", "URL", "public address used in links, feeds and sitemaps (default http://LISTEN)"},
+      {"base-url", "URL",
+       "public address used in links, feeds and sitemaps (default http://LISTEN)"},
       {"threads", "N", "I/O threads, 1-256 (default: one per core)"},
       {"access-log", "on|off", "one log line per request (default on)"},
       {"demo", "on|off", "create the demo editions when the database is empty (default on)"},
@@ -19,7 +20,8 @@ const std::vector<OptionDoc>& serve_options() {
       {"page-ttl-s", "SECONDS", "longest a cached page lives without being purged (default 300)"},
       {"header-limit-kb", "N", "largest request head in KiB; larger gets 431 (default 16)"},
       {"body-limit-kb", "N", "largest request body in KiB; larger gets 413 (default 1024)"},
-      {"header-timeout-s", "SECONDS", "time to send the request head; slower gets 408 (default 10)"},
+      {"header-timeout-s", "SECONDS",
+       "time to send the request head; slower gets 408 (default 10)"},
       {"idle-timeout-s", "SECONDS", "keep-alive idle time before closing (default 30)"},
       {"shutdown-timeout-s", "SECONDS", "time in-flight requests get on SIGTERM (default 10)"},
       {"log-level", "LEVEL", "trace, debug, info, warn or error (default info)"},
@@ -32,7 +34,8 @@ namespace {
 
 std::string env_name(const std::string& opt) {
   std::string s = "HERALD_";
-  for (char c : opt) s.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : opt)
+    s.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   return s;
 }
 
@@ -57,8 +60,14 @@ bool parse_uint(const std::string& s, T& out, unsigned long long lo, unsigned lo
 }
 
 bool parse_bool(const std::string& s, bool& out) {
-  if (s == "on" || s == "true" || s == "yes" || s == "1") { out = true; return true; }
-  if (s == "off" || s == "false" || s == "no" || s == "0") { out = false; return true; }
+  if (s == "on" || s == "true" || s == "yes" || s == "1") {
+    out = true;
+    return true;
+  }
+  if (s == "off" || s == "false" || s == "no" || s == "0") {
+    out = false;
+    return true;
+  }
   return false;
 }
 
@@ -77,8 +86,8 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       tbl = toml::parse_file(config_file);
     } catch (const toml::parse_error& e) {
       std::ostringstream os;
-      os << "config file " << config_file << ": " << e.description() << " (line " << e.source().begin.line
-         << "); fix the file or drop --config";
+      os << "config file " << config_file << ": " << e.description() << " (line "
+         << e.source().begin.line << "); fix the file or drop --config";
       return ConfigError{os.str()};
     }
     for (auto& [k, v] : tbl) {
@@ -86,19 +95,25 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       for (auto& c : key)
         if (c == '_') c = '-';
       if (!known(key) || key == "config")
-        return ConfigError{"config file " + config_file + ": unknown option '" + std::string(k.str()) +
-                           "'; see `herald serve --help` for the list"};
+        return ConfigError{"config file " + config_file + ": unknown option '" +
+                           std::string(k.str()) + "'; see `herald serve --help` for the list"};
       std::string val;
-      if (auto s = v.value<std::string>()) val = *s;
-      else if (auto i = v.value<std::int64_t>()) val = std::to_string(*i);
-      else if (auto b = v.value<bool>()) val = *b ? "on" : "off";
-      else return ConfigError{"config file " + config_file + ": option '" + key + "' must be a string, number or boolean"};
+      if (auto s = v.value<std::string>())
+        val = *s;
+      else if (auto i = v.value<std::int64_t>())
+        val = std::to_string(*i);
+      else if (auto b = v.value<bool>())
+        val = *b ? "on" : "off";
+      else
+        return ConfigError{"config file " + config_file + ": option '" + key +
+                           "' must be a string, number or boolean"};
       values[key] = {val, "config file " + config_file + " (" + std::string(k.str()) + ")"};
     }
   }
   for (auto& d : serve_options()) {
     if (d.name == "config") continue;
-    if (auto it = env.find(env_name(d.name)); it != env.end()) values[d.name] = {it->second, env_name(d.name)};
+    if (auto it = env.find(env_name(d.name)); it != env.end())
+      values[d.name] = {it->second, env_name(d.name)};
   }
   for (auto& [k, v] : flags) {
     if (!known(k)) return ConfigError{"unknown option --" + k + "; see `herald serve --help`"};
@@ -108,21 +123,26 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
   ServeConfig c;
   auto bad = [&](const std::string& opt, const std::string& expected) {
     auto& s = values[opt];
-    return ConfigError{"invalid value '" + s.value + "' for " + opt + " (from " + s.where + "): expected " + expected};
+    return ConfigError{"invalid value '" + s.value + "' for " + opt + " (from " + s.where +
+                       "): expected " + expected};
   };
   for (auto& [k, s] : values) {
     const std::string& v = s.value;
     if (k == "listen") {
       auto colon = v.rfind(':');
-      if (colon == std::string::npos || colon == 0) return bad(k, "HOST:PORT such as 127.0.0.1:8080");
+      if (colon == std::string::npos || colon == 0)
+        return bad(k, "HOST:PORT such as 127.0.0.1:8080");
       c.host = v.substr(0, colon);
-      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') c.host = c.host.substr(1, c.host.size() - 2);
-      if (!parse_uint(v.substr(colon + 1), c.port, 0, 65535)) return bad(k, "HOST:PORT with a port from 0 to 65535");
+      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']')
+        c.host = c.host.substr(1, c.host.size() - 2);
+      if (!parse_uint(v.substr(colon + 1), c.port, 0, 65535))
+        return bad(k, "HOST:PORT with a port from 0 to 65535");
     } else if (k == "data") {
       if (v.empty()) return bad(k, "a folder path");
       c.data_dir = v;
     } else if (k == "base-url") {
-      if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return bad(k, "an http:// or https:// address");
+      if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+        return bad(k, "an http:// or https:// address");
       c.base_url = v;
       while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
       c.base_url_given = true;
@@ -133,13 +153,15 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "demo") {
       if (!parse_bool(v, c.demo)) return bad(k, "on or off");
     } else if (k == "cache-mb") {
-      if (!parse_uint(v, c.cache_mb, 0, 1 << 20)) return bad(k, "a size in MiB from 0 (no page cache) to 1048576");
+      if (!parse_uint(v, c.cache_mb, 0, 1 << 20))
+        return bad(k, "a size in MiB from 0 (no page cache) to 1048576");
     } else if (k == "page-ttl-s") {
       if (!parse_uint(v, c.page_ttl_s, 1, 86400)) return bad(k, "seconds from 1 to 86400");
     } else if (k == "header-limit-kb") {
       if (!parse_uint(v, c.header_limit_kb, 1, 1024)) return bad(k, "a size in KiB from 1 to 1024");
     } else if (k == "body-limit-kb") {
-      if (!parse_uint(v, c.body_limit_kb, 1, 1 << 20)) return bad(k, "a size in KiB from 1 to 1048576");
+      if (!parse_uint(v, c.body_limit_kb, 1, 1 << 20))
+        return bad(k, "a size in KiB from 1 to 1048576");
     } else if (k == "header-timeout-s") {
       if (!parse_uint(v, c.header_timeout_s, 1, 3600)) return bad(k, "seconds from 1 to 3600");
     } else if (k == "idle-timeout-s") {

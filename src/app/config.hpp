@@ -7,8 +7,8 @@
 #include <chrono>
 #include <map>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace herald::app {
@@ -21,7 +21,7 @@ struct ServeConfig {
   bool base_url_given = false;
   unsigned threads = 0;  // 0: one per core
   bool access_log = true;
-  bool demo = true;      // seed the demo editions into an empty database
+  bool demo = true;  // seed the demo editions into an empty database
   std::size_t cache_mb = 256;
   std::size_t header_limit_kb = 16;
   std::size_t body_limit_kb = 1024;
@@ -34,8 +34,8 @@ struct ServeConfig {
 
 // One option as documented by `herald serve --help`.
 struct OptionDoc {
-  std::string name;  // flag name without dashes
-  std::string value; // placeholder, e.g. "HOST:PORT"; empty for a switch-like bool
+  std::string name;   // flag name without dashes
+  std::string value;  // placeholder, e.g. "HOST:PORT"; empty for a switch-like bool
   std::string help;
 };
 const std::vector<OptionDoc>& serve_options();

@@ -1,7 +1,7 @@
 // herald: the command-line entry point (serve, demo, migrate, publish, unpublish).
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -49,23 +49,28 @@ Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.
 )";
 
 void serve_help() {
-  std::cout << "Usage: herald serve [OPTIONS]\n\nServes every edition of the site from one data folder.\n\n"
+  std::cout << "Usage: herald serve [OPTIONS]\n\nServes every edition of the site from one data "
+               "folder.\n\n"
                "Options (flag / environment variable / config file key):\n";
   for (auto& d : app::serve_options()) {
     std::string flag = "--" + d.name + (d.value.empty() ? "" : " " + d.value);
     std::string env = "HERALD_";
-    for (char c : d.name) env.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : d.name)
+      env.push_back(c == '-' ? '_'
+                             : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     std::string key = d.name;
     for (auto& c : key)
       if (c == '-') c = '_';
-    std::printf("  %-32s %s\n  %-32s %s / %s\n", flag.c_str(), d.help.c_str(), "", env.c_str(), key.c_str());
+    std::printf("  %-32s %s\n  %-32s %s / %s\n", flag.c_str(), d.help.c_str(), "", env.c_str(),
+                key.c_str());
   }
   std::cout << "\nPrecedence: flags > environment > config file > defaults.\n"
                "A bad value stops start-up with a message naming the option (exit code 2).\n";
 }
 
 // Splits "--name value" / "--name=value" into a map. Returns false on a stray argument.
-bool parse_flags(int argc, char** argv, int from, std::map<std::string, std::string>& out, std::string& err) {
+bool parse_flags(int argc, char** argv, int from, std::map<std::string, std::string>& out,
+                 std::string& err) {
   for (int i = from; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--", 0) != 0 || a.size() < 3) {
@@ -90,13 +95,15 @@ std::map<std::string, std::string> environment() {
   for (char** e = environ; e && *e; ++e) {
     std::string s = *e;
     auto eq = s.find('=');
-    if (eq != std::string::npos && s.rfind("HERALD_", 0) == 0) env[s.substr(0, eq)] = s.substr(eq + 1);
+    if (eq != std::string::npos && s.rfind("HERALD_", 0) == 0)
+      env[s.substr(0, eq)] = s.substr(eq + 1);
   }
   return env;
 }
 
-std::string value_or(const std::map<std::string, std::string>& flags, const std::map<std::string, std::string>& env,
-                     const std::string& name, const std::string& env_name, const std::string& def) {
+std::string value_or(const std::map<std::string, std::string>& flags,
+                     const std::map<std::string, std::string>& env, const std::string& name,
+                     const std::string& env_name, const std::string& def) {
   if (auto it = flags.find(name); it != flags.end()) return it->second;
   if (auto it = env.find(env_name); it != env.end()) return it->second;
   return def;
@@ -126,12 +133,14 @@ void progress_bar(std::int64_t done, std::int64_t total, const char* stage) {
   last_stage = stage;
   last_pct = pct;
   int bars = pct / 4;
-  std::fprintf(stderr, "\r%-8s [%-25s] %3d%% %lld/%lld", stage, std::string(static_cast<std::size_t>(bars), '#').c_str(),
-               pct, static_cast<long long>(done), static_cast<long long>(total));
+  std::fprintf(stderr, "\r%-8s [%-25s] %3d%% %lld/%lld", stage,
+               std::string(static_cast<std::size_t>(bars), '#').c_str(), pct,
+               static_cast<long long>(done), static_cast<long long>(total));
   std::fflush(stderr);
 }
 
-int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_t stories, int images) {
+int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_t stories,
+             int images) {
   demo::DemoOptions o;
   o.stories = stories;
   o.images = images;
@@ -149,8 +158,8 @@ int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_
     return 1;
   }
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "demo: %d editions, %d sections, %lld stories, %d photographs in %.1f s\n", rep.editions,
-               rep.sections, static_cast<long long>(rep.stories), rep.images, secs);
+  std::fprintf(stderr, "demo: %d editions, %d sections, %lld stories, %d photographs in %.1f s\n",
+               rep.editions, rep.sections, static_cast<long long>(rep.stories), rep.images, secs);
   return 0;
 }
 
@@ -166,7 +175,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   try {
     store = open_store(cfg.data_dir);
     if (cfg.demo && store->editions().empty()) {
-      std::fprintf(stderr, "Empty database: creating the demo editions in %s\n", cfg.data_dir.c_str());
+      std::fprintf(stderr, "Empty database: creating the demo editions in %s\n",
+                   cfg.data_dir.c_str());
       if (int rc = run_demo(*store, cfg.data_dir, 0, 16)) return rc;
     }
   } catch (const std::exception& e) {
@@ -188,7 +198,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
 
   // The access log goes to stdout through per-thread buffers flushed every 100 ms.
   std::unique_ptr<util::BufferedLog> access;
-  if (cfg.access_log) access = std::make_unique<util::BufferedLog>(STDOUT_FILENO, std::chrono::milliseconds(100));
+  if (cfg.access_log)
+    access = std::make_unique<util::BufferedLog>(STDOUT_FILENO, std::chrono::milliseconds(100));
   net::ServerOptions no;
   no.host = cfg.host;
   no.port = cfg.port;
@@ -201,10 +212,11 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
   net::Server server(
       no, [&](const net::Request& r) { return site->handle(r); },
-      access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes, std::int64_t us) {
+      access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes,
+                                  std::int64_t us) {
         access->append([&](std::string& out) {
-          fmt::format_to(std::back_inserter(out), "{} {} {} {} {}B {}us\n", util::BufferedLog::timestamp(),
-                         r.method, r.target, status, bytes, us);
+          fmt::format_to(std::back_inserter(out), "{} {} {} {} {}B {}us\n",
+                         util::BufferedLog::timestamp(), r.method, r.target, status, bytes, us);
         });
       })
              : net::AccessLog());
@@ -231,8 +243,10 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
 
   std::string local = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
-  std::printf("Herald %s listening on http://%s:%u (public address %s, data in %s). Press Ctrl+C to stop.\n",
-              HERALD_VERSION, local.c_str(), server.port(), cfg.base_url.c_str(), cfg.data_dir.c_str());
+  std::printf(
+      "Herald %s listening on http://%s:%u (public address %s, data in %s). Press Ctrl+C to "
+      "stop.\n",
+      HERALD_VERSION, local.c_str(), server.port(), cfg.base_url.c_str(), cfg.data_dir.c_str());
   std::fflush(stdout);
 
   // Content changes made by other processes (the CLI, later the newsroom) purge the cache.
@@ -280,8 +294,10 @@ int main(int argc, char** argv) {
   }
   for (int i = 2; i < argc; ++i)
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-      if (cmd == "serve") serve_help();
-      else std::fputs(kUsage, stdout);
+      if (cmd == "serve")
+        serve_help();
+      else
+        std::fputs(kUsage, stdout);
       return 0;
     }
   std::map<std::string, std::string> flags;
@@ -294,7 +310,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "demo") {
       for (auto& [k, v] : flags)
-        if (k != "data" && k != "articles" && k != "images") return usage_error("demo: unknown option --" + k);
+        if (k != "data" && k != "articles" && k != "images")
+          return usage_error("demo: unknown option --" + k);
       std::int64_t n = 0;
       int images = 16;
       try {
@@ -322,13 +339,16 @@ int main(int argc, char** argv) {
         return usage_error(cmd + ": --id takes a story number");
       }
       auto store = open_store(data);
-      auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
       auto r = cmd == "publish" ? store->publish(id, now) : store->unpublish(id);
       if (!r.ok()) {
         std::fprintf(stderr, "herald %s: %s\n", cmd.c_str(), r.error.c_str());
         return 1;
       }
-      std::printf("story %lld %s\n", static_cast<long long>(id), cmd == "publish" ? "published" : "unpublished");
+      std::printf("story %lld %s\n", static_cast<long long>(id),
+                  cmd == "publish" ? "published" : "unpublished");
       return 0;
     }
   } catch (const std::exception& e) {

@@ -8,12 +8,18 @@ namespace json = boost::json;
 namespace {
 const char* type_name(Block::Type t) {
   switch (t) {
-    case Block::Type::Paragraph: return "paragraph";
-    case Block::Type::Subheading: return "subheading";
-    case Block::Type::Quote: return "quote";
-    case Block::Type::List: return "list";
-    case Block::Type::Image: return "image";
-    case Block::Type::Embed: return "embed";
+    case Block::Type::Paragraph:
+      return "paragraph";
+    case Block::Type::Subheading:
+      return "subheading";
+    case Block::Type::Quote:
+      return "quote";
+    case Block::Type::List:
+      return "list";
+    case Block::Type::Image:
+      return "image";
+    case Block::Type::Embed:
+      return "embed";
   }
   return "paragraph";
 }
@@ -32,7 +38,9 @@ std::string body_to_json(const std::vector<Block>& blocks) {
     o["type"] = type_name(b.type);
     switch (b.type) {
       case Block::Type::Paragraph:
-      case Block::Type::Subheading: o["text"] = b.text; break;
+      case Block::Type::Subheading:
+        o["text"] = b.text;
+        break;
       case Block::Type::Quote:
         o["text"] = b.text;
         if (!b.cite.empty()) o["cite"] = b.cite;
@@ -81,7 +89,7 @@ bool body_from_json(const std::string& text, std::vector<Block>& out, std::strin
     std::string type = str(o, "type");
     Block b;
     if (type == "paragraph" || type == "subheading" || type == "quote") {
-      b.type = type == "paragraph" ? Block::Type::Paragraph
+      b.type = type == "paragraph"    ? Block::Type::Paragraph
                : type == "subheading" ? Block::Type::Subheading
                                       : Block::Type::Quote;
       b.text = str(o, "text");

@@ -7,18 +7,23 @@ namespace herald::content {
 
 const char* to_string(Status s) {
   switch (s) {
-    case Status::Draft: return "draft";
-    case Status::Review: return "review";
-    case Status::Scheduled: return "scheduled";
-    case Status::Published: return "published";
-    case Status::Unpublished: return "unpublished";
+    case Status::Draft:
+      return "draft";
+    case Status::Review:
+      return "review";
+    case Status::Scheduled:
+      return "scheduled";
+    case Status::Published:
+      return "published";
+    case Status::Unpublished:
+      return "unpublished";
   }
   return "draft";
 }
 
 std::optional<Status> status_from_string(const std::string& s) {
-  for (auto st : {Status::Draft, Status::Review, Status::Scheduled, Status::Published,
-                  Status::Unpublished})
+  for (auto st :
+       {Status::Draft, Status::Review, Status::Scheduled, Status::Published, Status::Unpublished})
     if (s == to_string(st)) return st;
   return std::nullopt;
 }
@@ -38,9 +43,9 @@ std::string article_path(const Edition& e, const Section& s, const TranslationRe
 }
 
 bool is_reserved_section_slug(const std::string& slug) {
-  static constexpr std::array<std::string_view, 13> kReserved = {"feeds",
-      "newsfeed", "tag", "author", "rss.xml", "atom.xml", "api",
-      "static",   "media", "search", "newsroom", "live", "sitemaps"};
+  static constexpr std::array<std::string_view, 13> kReserved = {
+      "feeds",  "newsfeed", "tag",    "author",   "rss.xml", "atom.xml", "api",
+      "static", "media",    "search", "newsroom", "live",    "sitemaps"};
   for (auto r : kReserved)
     if (slug == r) return true;
   return false;

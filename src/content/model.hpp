@@ -111,7 +111,7 @@ struct Article {
   // The stored JSON of `body` when the store left parsing it to the caller (see
   // content::ensure_body); empty when `body` is filled.
   std::string body_json;
-  Id lead_media_id = 0;  // 0: none
+  Id lead_media_id = 0;         // 0: none
   std::string translation_key;  // shared by the versions of one story across editions
   Status status = Status::Draft;
   bool breaking = false;

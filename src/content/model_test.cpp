@@ -52,7 +52,8 @@ TEST(Article, PathIsEditionSectionIdSlug) {
 
 TEST(Article, PurgeKeysCoverEveryPageThatShowsTheStory) {
   auto keys = purge_keys_for(valid_article());
-  for (const char* k : {"article:7", "section:2", "tag:5", "tag:6", "author:9", "home:1", "newsfeed:1", "feed:1", "sitemap:1"})
+  for (const char* k : {"article:7", "section:2", "tag:5", "tag:6", "author:9", "home:1",
+                        "newsfeed:1", "feed:1", "sitemap:1"})
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   EXPECT_EQ(keys.size(), 9u);
 }

@@ -13,7 +13,8 @@ icu::Transliterator* transliterator() {
   thread_local std::unique_ptr<icu::Transliterator> t = [] {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> p(icu::Transliterator::createInstance(
-        "Russian-Latin/BGN; [\\u00B7] Remove; Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+        "Russian-Latin/BGN; [\\u00B7] Remove; Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD,
+        status));
     if (U_FAILURE(status)) {
       status = U_ZERO_ERROR;
       p.reset(icu::Transliterator::createInstance("Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD,

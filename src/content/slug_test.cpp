@@ -11,7 +11,8 @@ TEST(Slug, CyrillicBecomesReadableLatin) {
 }
 
 TEST(Slug, LatinIsLowercasedAndPunctuationCollapses) {
-  EXPECT_EQ(make_slug("Talks in Korsk end — with a DRAFT agreement!"), "talks-in-korsk-end-with-a-draft-agreement");
+  EXPECT_EQ(make_slug("Talks in Korsk end — with a DRAFT agreement!"),
+            "talks-in-korsk-end-with-a-draft-agreement");
   EXPECT_EQ(make_slug("  --  "), "story");
   EXPECT_EQ(make_slug("Café déjà vu"), "cafe-deja-vu");
 }

@@ -50,15 +50,32 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
   }
   std::int64_t now = o.now ? o.now
                            : std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count();
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   std::mt19937 rng(o.seed);
   auto rnd = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
 
   // Editions.
-  Edition en{0, "en", "en", "en_GB", "Herald International", "News from every continent, as it happens.",
-             "Europe/London", "dd.MM.yyyy", true, 0};
-  Edition ru{0, "ru", "ru", "ru_RU", "Геральд", "Новости со всех континентов — по мере того, как они происходят.",
-             "Europe/Moscow", "dd.MM.yyyy", false, 1};
+  Edition en{0,
+             "en",
+             "en",
+             "en_GB",
+             "Herald International",
+             "News from every continent, as it happens.",
+             "Europe/London",
+             "dd.MM.yyyy",
+             true,
+             0};
+  Edition ru{0,
+             "ru",
+             "ru",
+             "ru_RU",
+             "Геральд",
+             "Новости со всех континентов — по мере того, как они происходят.",
+             "Europe/Moscow",
+             "dd.MM.yyyy",
+             false,
+             1};
   auto r1 = store.add_edition(en);
   auto r2 = store.add_edition(ru);
   if (!r1.ok() || !r2.ok()) {
@@ -76,22 +93,36 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
     bool isru = l == 1;
     int pos = 0;
     for (auto& s : kSections) {
-      Section sec{0, eds[l]->id, std::string(isru ? s.slug_ru : s.slug_en), std::string(pick(s.name, isru)),
-                  std::string(pick(s.description, isru)), pos++};
+      Section sec{0,
+                  eds[l]->id,
+                  std::string(isru ? s.slug_ru : s.slug_en),
+                  std::string(pick(s.name, isru)),
+                  std::string(pick(s.description, isru)),
+                  pos++};
       auto r = store.add_section(sec);
-      if (!r.ok()) { rep.error = r.error; return rep; }
+      if (!r.ok()) {
+        rep.error = r.error;
+        return rep;
+      }
       sections[l].push_back(r.id);
       rep.sections++;
     }
     for (auto& t : kTags) {
       std::string name(pick(t, isru));
       auto r = store.add_tag(Tag{0, eds[l]->id, make_slug(name), name});
-      if (!r.ok()) { rep.error = r.error; return rep; }
+      if (!r.ok()) {
+        rep.error = r.error;
+        return rep;
+      }
       tags[l].push_back(r.id);
     }
     for (auto& a : isru ? kAuthorsRu : kAuthorsEn) {
-      auto r = store.add_author(Author{0, make_slug(std::string(a.name)), std::string(a.name), std::string(a.bio)});
-      if (!r.ok()) { rep.error = r.error; return rep; }
+      auto r = store.add_author(
+          Author{0, make_slug(std::string(a.name)), std::string(a.name), std::string(a.bio)});
+      if (!r.ok()) {
+        rep.error = r.error;
+        return rep;
+      }
       authors[l].push_back(r.id);
     }
   }
@@ -103,8 +134,12 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
   for (int i = 0; i < images; ++i) {
     if (progress) progress(i, images, "photos");
     std::string name = "demo-" + std::to_string(o.seed) + "-" + std::to_string(i);
-    auto files = media::generate_demo_photo(o.media_dir, name, o.seed * 7919u + static_cast<unsigned>(i));
-    if (!files.error.empty()) { rep.error = files.error; return rep; }
+    auto files =
+        media::generate_demo_photo(o.media_dir, name, o.seed * 7919u + static_cast<unsigned>(i));
+    if (!files.error.empty()) {
+      rep.error = files.error;
+      return rep;
+    }
     Fill f{std::string(kCities[static_cast<std::size_t>(i) % kCities.size()].en)};
     Fill fr{std::string(kCities[static_cast<std::size_t>(i) % kCities.size()].ru)};
     auto& cap = kCaptions[static_cast<std::size_t>(i) % kCaptions.size()];
@@ -118,10 +153,15 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
       m.height = files.height;
       m.renditions = files.renditions;
       m.caption = fill(pick(cap, isru), isru ? fr : f);
-      m.credit = std::string(isru ? "© Фото Геральд / " : "© Herald Photo / ") + std::string(pick(ph, isru));
-      m.alt = isru ? "Сгенерированный пейзаж: холмы под вечерним небом" : "A generated landscape of hills under an evening sky";
+      m.credit = std::string(isru ? "© Фото Геральд / " : "© Herald Photo / ") +
+                 std::string(pick(ph, isru));
+      m.alt = isru ? "Сгенерированный пейзаж: холмы под вечерним небом"
+                   : "A generated landscape of hills under an evening sky";
       auto r = store.add_media(m);
-      if (!r.ok()) { rep.error = r.error; return rep; }
+      if (!r.ok()) {
+        rep.error = r.error;
+        return rep;
+      }
       photos[l].push_back(r.id);
     }
     rep.images++;
@@ -132,7 +172,8 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
   // last days (or, for large databases, over the last years).
   std::int64_t total = o.stories > 0 ? o.stories : 300;
   std::int64_t pairs = (total + 1) / 2;
-  std::int64_t span = pairs <= 200 ? 4 * 86400 : std::min<std::int64_t>(pairs * 600, 3LL * 365 * 86400);
+  std::int64_t span =
+      pairs <= 200 ? 4 * 86400 : std::min<std::int64_t>(pairs * 600, 3LL * 365 * 86400);
   std::int64_t step = std::max<std::int64_t>(1, span / pairs);
   store.begin_bulk();
   std::int64_t made = 0;
@@ -141,17 +182,21 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
       if (progress && (i % 500 == 0)) progress(made, total, "stories");
       std::size_t sec = rnd(kSections.size());
       std::size_t head = rnd(6);
-      std::size_t ci = rnd(kCities.size()), ci2 = (ci + 1 + rnd(kCities.size() - 1)) % kCities.size();
+      std::size_t ci = rnd(kCities.size()),
+                  ci2 = (ci + 1 + rnd(kCities.size() - 1)) % kCities.size();
       std::string org(kOrgs[rnd(kOrgs.size())]);
       std::string pct = std::to_string(2 + rnd(18)), n = std::to_string(5 + rnd(200));
       Fill fills[2] = {{std::string(kCities[ci].en), std::string(kCities[ci2].en), org, pct, n},
                        {std::string(kCities[ci].ru), std::string(kCities[ci2].ru), org, pct, n}};
-      std::int64_t published = now - 600 - i * step - static_cast<std::int64_t>(rnd(static_cast<std::size_t>(step / 2 + 1)));
+      std::int64_t published =
+          now - 600 - i * step -
+          static_cast<std::int64_t>(rnd(static_cast<std::size_t>(step / 2 + 1)));
       std::size_t summary = rnd(kSummaries.size());
       std::vector<std::size_t> sentences;
       for (int k = 0; k < 12; ++k) sentences.push_back(rnd(kSentences.size()));
       std::size_t sub1 = rnd(kSubheadings.size()), sub2 = (sub1 + 1) % kSubheadings.size();
-      std::size_t quote = rnd(kQuotes.size()), person = rnd(kPeople.size()), role = rnd(kRoles.size());
+      std::size_t quote = rnd(kQuotes.size()), person = rnd(kPeople.size()),
+                  role = rnd(kRoles.size());
       bool with_list = rnd(3) == 0, with_inline = rnd(3) == 0, with_embed = rnd(5) == 0;
       std::size_t list_head = rnd(kListHeads.size()), li = rnd(kListItems.size());
       std::size_t photo = rnd(photos[0].size()), photo2 = rnd(photos[0].size());
@@ -187,11 +232,13 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
         };
         para(0, 3);
         para(3, 2);
-        a.body.push_back(Block{Block::Type::Subheading, std::string(pick(kSubheadings[sub1], isru))});
+        a.body.push_back(
+            Block{Block::Type::Subheading, std::string(pick(kSubheadings[sub1], isru))});
         para(5, 3);
         {
           Block q{Block::Type::Quote, std::string(pick(kQuotes[quote], isru))};
-          q.cite = std::string(pick(kPeople[person], isru)) + ", " + std::string(pick(kRoles[role], isru));
+          q.cite = std::string(pick(kPeople[person], isru)) + ", " +
+                   std::string(pick(kRoles[role], isru));
           a.body.push_back(std::move(q));
         }
         if (with_inline) {
@@ -199,12 +246,15 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
           img.media_id = photos[l][photo2];
           a.body.push_back(std::move(img));
         }
-        a.body.push_back(Block{Block::Type::Subheading, std::string(pick(kSubheadings[sub2], isru))});
+        a.body.push_back(
+            Block{Block::Type::Subheading, std::string(pick(kSubheadings[sub2], isru))});
         para(8, 2);
         if (with_list) {
-          a.body.push_back(Block{Block::Type::Paragraph, std::string(pick(kListHeads[list_head], isru)) + ":"});
+          a.body.push_back(
+              Block{Block::Type::Paragraph, std::string(pick(kListHeads[list_head], isru)) + ":"});
           Block lst{Block::Type::List};
-          for (std::size_t k = 0; k < 3; ++k) lst.items.emplace_back(pick(kListItems[(li + k) % kListItems.size()], isru));
+          for (std::size_t k = 0; k < 3; ++k)
+            lst.items.emplace_back(pick(kListItems[(li + k) % kListItems.size()], isru));
           a.body.push_back(std::move(lst));
         }
         para(10, 2);

@@ -11,11 +11,11 @@
 namespace herald::demo {
 
 struct DemoOptions {
-  std::int64_t stories = 0;   // stories in all; 0: 150 per edition (a story and its translation)
-  int images = 16;            // distinct generated photographs
-  std::string media_dir;      // where photographs are written
+  std::int64_t stories = 0;  // stories in all; 0: 150 per edition (a story and its translation)
+  int images = 16;           // distinct generated photographs
+  std::string media_dir;     // where photographs are written
   std::uint32_t seed = 2026;
-  std::int64_t now = 0;       // 0: the current time
+  std::int64_t now = 0;  // 0: the current time
   // Called on each story before it is saved (the site renders the body's HTML here).
   std::function<void(content::Article&)> prepare;
 };

@@ -39,7 +39,8 @@ bool accepts_gzip(std::string_view ae) {
   std::size_t pos = 0;
   while (pos < ae.size()) {
     auto comma = ae.find(',', pos);
-    auto part = ae.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    auto part =
+        ae.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     pos = comma == std::string_view::npos ? ae.size() : comma + 1;
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     auto semi = part.find(';');
@@ -51,7 +52,8 @@ bool accepts_gzip(std::string_view ae) {
       auto q = params.find("q=");
       if (q != std::string_view::npos) {
         auto val = params.substr(q + 2);
-        if (val.rfind("0", 0) == 0 && val.find_first_of("123456789") == std::string_view::npos) return false;
+        if (val.rfind("0", 0) == 0 && val.find_first_of("123456789") == std::string_view::npos)
+          return false;
       }
     }
     return true;

@@ -41,7 +41,8 @@ TEST(PageCache, RefusesAPageRenderedBeforeAPurge) {
 
 TEST(PageCache, StaysWithinItsByteBudget) {
   PageCache c(64 * 1024);
-  for (int i = 0; i < 100; ++i) c.put("/p" + std::to_string(i), page(std::string(4000, 'x'), {"k"}), c.generation());
+  for (int i = 0; i < 100; ++i)
+    c.put("/p" + std::to_string(i), page(std::string(4000, 'x'), {"k"}), c.generation());
   EXPECT_LE(c.bytes(), 64u * 1024);
   EXPECT_GT(c.size(), 0u);
   EXPECT_NE(c.get("/p99"), nullptr);  // the newest stays
@@ -96,9 +97,12 @@ TEST(Compress, EtagsAreStableAndMatchLists) {
 
 TEST(Router, MatchesCapturesInOrderAndReports405) {
   Router<int, std::string> r;
-  r.add("GET", "/:edition/", [](const int&, const Params& p) { return "home " + std::string(p.get("edition")); });
-  r.add("GET", "/:edition/tag/:tag/", [](const int&, const Params& p) { return "tag " + std::string(p.get("tag")); });
-  r.add("GET", "/:edition/:section/", [](const int&, const Params& p) { return "section " + std::string(p.get("section")); });
+  r.add("GET", "/:edition/",
+        [](const int&, const Params& p) { return "home " + std::string(p.get("edition")); });
+  r.add("GET", "/:edition/tag/:tag/",
+        [](const int&, const Params& p) { return "tag " + std::string(p.get("tag")); });
+  r.add("GET", "/:edition/:section/",
+        [](const int&, const Params& p) { return "section " + std::string(p.get("section")); });
   r.add("POST", "/api/thing", [](const int&, const Params&) { return std::string("post"); });
   Params p;
   bool wrong = false;

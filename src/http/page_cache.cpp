@@ -30,7 +30,7 @@ void PageCache::put(const std::string& url, std::shared_ptr<const CachedPage> pa
                     std::uint64_t generation) {
   std::unique_lock lock(mu_);
   if (generation != generation_.load()) return;  // content changed while rendering
-  if (page->bytes() > max_bytes_ / 4) return;      // also: a cache of size 0 keeps nothing
+  if (page->bytes() > max_bytes_ / 4) return;    // also: a cache of size 0 keeps nothing
   erase_locked(url);
   for (const auto& k : page->keys) by_key_[k].insert(url);
   bytes_ += page->bytes();

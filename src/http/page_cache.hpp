@@ -42,7 +42,8 @@ class PageCache {
 
   std::shared_ptr<const CachedPage> get(const std::string& url) const;
   // Stores `page` unless a purge happened after `generation` was read (the page may be stale).
-  void put(const std::string& url, std::shared_ptr<const CachedPage> page, std::uint64_t generation);
+  void put(const std::string& url, std::shared_ptr<const CachedPage> page,
+           std::uint64_t generation);
   // Read before rendering a page that will be put().
   std::uint64_t generation() const { return generation_.load(); }
   // Removes every page tagged with any of `keys`; "*" removes everything. Returns how many.

@@ -48,8 +48,10 @@ class Router {
       for (std::size_t i = 0; i < segs.size() && ok; ++i) {
         const auto& s = r.segments[i];
         if (!s.empty() && s[0] == ':') {
-          if (segs[i].empty()) ok = false;
-          else p.add(std::string_view(s).substr(1), segs[i]);
+          if (segs[i].empty())
+            ok = false;
+          else
+            p.add(std::string_view(s).substr(1), segs[i]);
         } else if (s != segs[i]) {
           ok = false;
         }

@@ -10,8 +10,8 @@
 #include <boost/json.hpp>
 #include <ctime>
 #include <memory>
-#include <unordered_map>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "util/assets.hpp"
 
@@ -34,11 +34,13 @@ Catalog Catalog::load_embedded() {
 void Catalog::add(const std::string& lang, std::string_view json_text) {
   boost::system::error_code ec;
   auto v = boost::json::parse(json_text, ec);
-  if (ec || !v.is_object()) throw std::runtime_error("web/locales/" + lang + ".json is not a JSON object");
+  if (ec || !v.is_object())
+    throw std::runtime_error("web/locales/" + lang + ".json is not a JSON object");
   auto& m = langs_[lang];
   for (auto& [k, val] : v.get_object()) {
     if (!val.is_string())
-      throw std::runtime_error("web/locales/" + lang + ".json: key '" + std::string(k) + "' is not a string");
+      throw std::runtime_error("web/locales/" + lang + ".json: key '" + std::string(k) +
+                               "' is not a string");
     m[std::string(k)] = std::string(val.get_string());
   }
 }
@@ -56,9 +58,11 @@ const std::unordered_map<std::string, std::string>& Catalog::all(const std::stri
   return langs_.at("en");
 }
 
-std::string Catalog::plural(const std::string& lang, const std::string& key, std::int64_t count) const {
+std::string Catalog::plural(const std::string& lang, const std::string& key,
+                            std::int64_t count) const {
   const std::string& pattern = text(lang, key);
-  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::MessageFormat>> cache;
+  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::MessageFormat>>
+      cache;
   auto& fmt = cache[{lang, pattern}];
   if (!fmt) {
     UErrorCode st = U_ZERO_ERROR;
@@ -80,8 +84,8 @@ std::string Catalog::plural(const std::string& lang, const std::string& key, std
   return s;
 }
 
-std::string format_time_icu(std::int64_t unix_seconds, const std::string& pattern, const std::string& locale,
-                            const std::string& time_zone) {
+std::string format_time_icu(std::int64_t unix_seconds, const std::string& pattern,
+                            const std::string& locale, const std::string& time_zone) {
   thread_local std::map<std::string, std::unique_ptr<icu::SimpleDateFormat>> cache;
   auto& f = cache[pattern + '\x1f' + locale + '\x1f' + time_zone];
   if (!f) {
@@ -115,7 +119,8 @@ const MonthNames& month_names(const std::string& locale) {
     UErrorCode st = U_ZERO_ERROR;
     icu::DateFormatSymbols syms(icu::Locale(locale.c_str()), st);
     int32_t n = 0;
-    const icu::UnicodeString* w = syms.getMonths(n, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::WIDE);
+    const icu::UnicodeString* w =
+        syms.getMonths(n, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::WIDE);
     for (int i = 0; i < 12 && i < n; ++i) w[i].toUTF8String(it->second.wide[i]);
     const icu::UnicodeString* a =
         syms.getMonths(n, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::ABBREVIATED);
@@ -154,8 +159,8 @@ void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
 bool format_time_fast(std::int64_t t, const std::string& pattern, const std::string& locale,
                       const std::string& time_zone, std::string& out) {
   for (char c : pattern)
-    if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && c != 'd' && c != 'M' && c != 'y' && c != 'H' &&
-        c != 'm')
+    if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && c != 'd' && c != 'M' && c != 'y' &&
+        c != 'H' && c != 'm')
       return false;
     else if (c == '\'')
       return false;
@@ -175,19 +180,31 @@ bool format_time_fast(std::int64_t t, const std::string& pattern, const std::str
     std::size_t n = 1;
     while (i + n < pattern.size() && pattern[i + n] == c) ++n;
     switch (c) {
-      case 'd': num(d, n); break;
-      case 'H': num(hh, n); break;
-      case 'm': num(mi, n); break;
+      case 'd':
+        num(d, n);
+        break;
+      case 'H':
+        num(hh, n);
+        break;
+      case 'm':
+        num(mi, n);
+        break;
       case 'y':
-        if (n == 2) num(y % 100, 2);
-        else num(y, n);
+        if (n == 2)
+          num(y % 100, 2);
+        else
+          num(y, n);
         break;
       case 'M':
-        if (n <= 2) num(mo, n);
-        else if (n == 3) out += month_names(locale).abbreviated[mo - 1];
-        else out += month_names(locale).wide[mo - 1];
+        if (n <= 2)
+          num(mo, n);
+        else if (n == 3)
+          out += month_names(locale).abbreviated[mo - 1];
+        else
+          out += month_names(locale).wide[mo - 1];
         break;
-      default: out.append(n, c);
+      default:
+        out.append(n, c);
     }
     i += n;
   }
@@ -196,8 +213,8 @@ bool format_time_fast(std::int64_t t, const std::string& pattern, const std::str
 
 }  // namespace
 
-std::string format_time(std::int64_t unix_seconds, const std::string& pattern, const std::string& locale,
-                        const std::string& time_zone) {
+std::string format_time(std::int64_t unix_seconds, const std::string& pattern,
+                        const std::string& locale, const std::string& time_zone) {
   std::string out;
   if (format_time_fast(unix_seconds, pattern, locale, time_zone, out)) return out;
   return format_time_icu(unix_seconds, pattern, locale, time_zone);
@@ -220,8 +237,8 @@ std::string rfc1123(std::int64_t t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
-                months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
+                tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

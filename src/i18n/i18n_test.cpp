@@ -48,11 +48,17 @@ TEST(Dates, HttpDatesRoundTrip) {
 }
 
 TEST(Dates, FastPathAgreesWithIcu) {
-  const char* patterns[] = {"dd.MM.yyyy", "d MMMM yyyy, HH:mm", "d MMM, HH:mm", "HH:mm", "d.M.yy", "yyyy-MM-dd HH:mm"};
-  const char* zones[][2] = {{"en_GB", "Europe/London"}, {"ru_RU", "Europe/Moscow"}, {"en_US", "America/New_York"},
+  const char* patterns[] = {"dd.MM.yyyy", "d MMMM yyyy, HH:mm", "d MMM, HH:mm", "HH:mm",
+                            "d.M.yy",     "yyyy-MM-dd HH:mm"};
+  const char* zones[][2] = {{"en_GB", "Europe/London"},
+                            {"ru_RU", "Europe/Moscow"},
+                            {"en_US", "America/New_York"},
                             {"ru_RU", "Asia/Kamchatka"}};
   // Every ~13 days and 7 hours over 60 years, across DST changes and leap days.
-  for (std::int64_t t = -315619200; t < 1577836800 + 5 * 31536000LL; t += 13 * 86400 + 7 * 3600 + 1234)
+  for (std::int64_t t = -315619200; t < 1577836800 + 5 * 31536000LL;
+       t += 13 * 86400 + 7 * 3600 + 1234)
     for (auto* p : patterns)
-      for (auto& z : zones) ASSERT_EQ(format_time(t, p, z[0], z[1]), format_time_icu(t, p, z[0], z[1])) << p << " " << t << " " << z[1];
+      for (auto& z : zones)
+        ASSERT_EQ(format_time(t, p, z[0], z[1]), format_time_icu(t, p, z[0], z[1]))
+            << p << " " << t << " " << z[1];
 }

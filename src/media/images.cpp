@@ -1,10 +1,9 @@
 #include "media/images.hpp"
 
-#include <vips/vips8>
-
 #include <cmath>
 #include <mutex>
 #include <random>
+#include <vips/vips8>
 
 namespace herald::media {
 
@@ -33,15 +32,16 @@ ImageFiles write_renditions(const VImage& img, const std::string& dir, const std
     r.jpegsave((dir + "/" + base + ".jpg").c_str(),
                VImage::option()->set("Q", 80)->set("strip", true)->set("optimize_coding", true));
     out.renditions.push_back({w, h, "jpeg", base + ".jpg"});
-    r.webpsave((dir + "/" + base + ".webp").c_str(), VImage::option()->set("Q", 75)->set("strip", true));
+    r.webpsave((dir + "/" + base + ".webp").c_str(),
+               VImage::option()->set("Q", 75)->set("strip", true));
     out.renditions.push_back({w, h, "webp", base + ".webp"});
   }
   return out;
 }
 }  // namespace
 
-ImageFiles generate_demo_photo(const std::string& dir, const std::string& name, unsigned seed, int width,
-                               int height) {
+ImageFiles generate_demo_photo(const std::string& dir, const std::string& name, unsigned seed,
+                               int width, int height) {
   try {
     ensure_vips();
     std::mt19937 rng(seed);
@@ -61,21 +61,26 @@ ImageFiles generate_demo_photo(const std::string& dir, const std::string& name, 
       double a1 = 0.03 + 0.06 * u(rng), f1 = 2 + 6 * u(rng), p1 = 6.28 * u(rng);
       double a2 = 0.01 + 0.03 * u(rng), f2 = 9 + 20 * u(rng), p2 = 6.28 * u(rng);
       // sin() in libvips works in degrees.
-      VImage ridge = ((x * (f1 * 360.0) + p1 * 57.3).sin() * a1 + (x * (f2 * 360.0) + p2 * 57.3).sin() * a2) + base;
+      VImage ridge =
+          ((x * (f1 * 360.0) + p1 * 57.3).sin() * a1 + (x * (f2 * 360.0) + p2 * 57.3).sin() * a2) +
+          base;
       VImage mask = (y > ridge).ifthenelse(255, 0);
       double shade = 0.55 - 0.15 * layer;
       std::vector<double> colour = {(30 + 90 * u(rng)) * shade * 2, (60 + 100 * u(rng)) * shade * 2,
                                     (30 + 60 * u(rng)) * shade * 2};
-      VImage hill = (VImage::black(width, height) + colour).copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+      VImage hill = (VImage::black(width, height) + colour)
+                        .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
       img = mask.ifthenelse(hill, img, VImage::option()->set("blend", false));
     }
     // A sun.
-    double cx = width * (0.15 + 0.7 * u(rng)), cy = height * (0.12 + 0.2 * u(rng)), rad = height * 0.06;
+    double cx = width * (0.15 + 0.7 * u(rng)), cy = height * (0.12 + 0.2 * u(rng)),
+           rad = height * 0.06;
     VImage dist = ((xy[0] - cx).pow(2) + (xy[1] - cy).pow(2)).pow(0.5);
     VImage sun = (dist < rad).ifthenelse(std::vector<double>{255, 240, 200}, img);
     img = sun;
     // Grain, so that it compresses like a photograph.
-    VImage noise = VImage::gaussnoise(width, height, VImage::option()->set("sigma", 6.0)->set("mean", 0.0));
+    VImage noise =
+        VImage::gaussnoise(width, height, VImage::option()->set("sigma", 6.0)->set("mean", 0.0));
     img = (img + noise).cast(VIPS_FORMAT_UCHAR);
     img = img.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB)).copy_memory();
     return write_renditions(img, dir, name);

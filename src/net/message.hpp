@@ -13,13 +13,13 @@ namespace herald::net {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // "GET", "HEAD", "POST", ...
-  std::string target;   // raw request-target: path plus optional query
-  std::string path;     // percent-decoded path, without the query
-  std::string query;    // raw query string without '?'
-  Headers headers;      // names as received
+  std::string method;  // "GET", "HEAD", "POST", ...
+  std::string target;  // raw request-target: path plus optional query
+  std::string path;    // percent-decoded path, without the query
+  std::string query;   // raw query string without '?'
+  Headers headers;     // names as received
   std::string body;
-  std::string remote;   // peer address
+  std::string remote;  // peer address
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;

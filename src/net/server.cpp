@@ -37,11 +37,20 @@ std::string percent_decode(std::string_view in, bool& ok) {
   };
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%') {
-      if (i + 2 >= in.size()) { ok = false; return out; }
+      if (i + 2 >= in.size()) {
+        ok = false;
+        return out;
+      }
       int h = hex(in[i + 1]), l = hex(in[i + 2]);
-      if (h < 0 || l < 0) { ok = false; return out; }
+      if (h < 0 || l < 0) {
+        ok = false;
+        return out;
+      }
       char c = static_cast<char>(h * 16 + l);
-      if (c == '\0') { ok = false; return out; }
+      if (c == '\0') {
+        ok = false;
+        return out;
+      }
       out.push_back(c);
       i += 2;
     } else {
@@ -87,11 +96,16 @@ struct Server::Impl {
 
   Response error_response(int status) {
     switch (status) {
-      case 400: return plain_error(400, "400 Bad Request: the request could not be parsed.");
-      case 408: return plain_error(408, "408 Request Timeout: the request took too long to arrive.");
-      case 413: return plain_error(413, "413 Payload Too Large: the request body exceeds the limit.");
-      case 431: return plain_error(431, "431 Request Header Fields Too Large: send smaller headers.");
-      default: return plain_error(status, "Error");
+      case 400:
+        return plain_error(400, "400 Bad Request: the request could not be parsed.");
+      case 408:
+        return plain_error(408, "408 Request Timeout: the request took too long to arrive.");
+      case 413:
+        return plain_error(413, "413 Payload Too Large: the request body exceeds the limit.");
+      case 431:
+        return plain_error(431, "431 Request Header Fields Too Large: send smaller headers.");
+      default:
+        return plain_error(status, "Error");
     }
   }
 
@@ -107,12 +121,14 @@ struct Server::Impl {
     if (!no_body && n) res.body() = std::span<const char>(resp.body->data(), n);
     res.keep_alive(keep_alive);
     if (resp.status != 304 && resp.status != 204) res.content_length(n);
-    if (!res.has_content_length() && resp.status != 304 && resp.status != 204) res.content_length(0);
+    if (!res.has_content_length() && resp.status != 304 && resp.status != 204)
+      res.content_length(0);
     stream.expires_after(std::chrono::seconds(30));
     auto [ec, sent] = co_await http::async_write(stream, res, nothrow_awaitable);
     (void)sent;
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start).count();
+                      std::chrono::steady_clock::now() - start)
+                      .count();
     if (log) log(req, resp.status, no_body ? 0 : n, micros);
     co_return !ec;
   }
@@ -137,13 +153,14 @@ struct Server::Impl {
     auto arm = [&](std::chrono::seconds d) {
       *timed_out = false;
       deadline.expires_after(d);
-      deadline.async_wait([&sock = stream.socket(), flag = timed_out](const boost::system::error_code& ec) {
-        if (!ec) {
-          *flag = true;
-          boost::system::error_code ignored;
-          sock.cancel(ignored);
-        }
-      });
+      deadline.async_wait(
+          [&sock = stream.socket(), flag = timed_out](const boost::system::error_code& ec) {
+            if (!ec) {
+              *flag = true;
+              boost::system::error_code ignored;
+              sock.cancel(ignored);
+            }
+          });
     };
     for (;;) {
       conn.idle = true;
@@ -168,18 +185,23 @@ struct Server::Impl {
       (void)hn;
       deadline.cancel();
       int err = 0;
-      if (*timed_out) err = 408;
-      else if (hec == http::error::header_limit) err = 431;
-      else if (hec == http::error::body_limit) err = 413;
+      if (*timed_out)
+        err = 408;
+      else if (hec == http::error::header_limit)
+        err = 431;
+      else if (hec == http::error::body_limit)
+        err = 413;
       else if (hec == http::error::end_of_stream || hec == asio::error::eof ||
                hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
         break;
-      else if (hec) err = 400;
+      else if (hec)
+        err = 400;
       if (!err) {
         auto& h = parser.get();
         // Request smuggling guards: Beast already refuses conflicting Content-Length values
         // and Content-Length with Transfer-Encoding; refuse repeated headers outright.
-        if (h.count(http::field::content_length) > 1 || h.count(http::field::transfer_encoding) > 1 ||
+        if (h.count(http::field::content_length) > 1 ||
+            h.count(http::field::transfer_encoding) > 1 ||
             (h.count(http::field::content_length) && h.count(http::field::transfer_encoding)))
           err = 400;
       }
@@ -188,9 +210,12 @@ struct Server::Impl {
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow_awaitable);
         (void)bn;
         deadline.cancel();
-        if (*timed_out) err = 408;
-        else if (bec == http::error::body_limit) err = 413;
-        else if (bec) err = 400;
+        if (*timed_out)
+          err = 408;
+        else if (bec == http::error::body_limit)
+          err = 413;
+        else if (bec)
+          err = 400;
       }
       if (err) {
         req.method = parser.is_header_done() ? std::string(parser.get().method_string()) : "-";
@@ -207,7 +232,8 @@ struct Server::Impl {
       bool ok = true;
       req.path = percent_decode(std::string_view(req.target).substr(0, q), ok);
       if (q != std::string::npos) req.query = req.target.substr(q + 1);
-      for (auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      for (auto& f : msg)
+        req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
       req.body = std::move(msg.body());
       Response resp;
       if (!ok || req.path.empty() || req.path[0] != '/') {
@@ -246,7 +272,8 @@ Server::Server(ServerOptions options, Handler handler, AccessLog log) : impl_(ne
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
   impl_->log = std::move(log);
-  unsigned n = impl_->options.threads ? impl_->options.threads : std::thread::hardware_concurrency();
+  unsigned n =
+      impl_->options.threads ? impl_->options.threads : std::thread::hardware_concurrency();
   if (n == 0) n = 1;
   for (unsigned i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
 }

@@ -12,12 +12,12 @@
 namespace herald::net {
 
 struct ServerLimits {
-  std::size_t header_bytes = 16 * 1024;          // larger request head: 431
-  std::size_t body_bytes = 1024 * 1024;          // larger body: 413, refused before reading it
-  std::chrono::seconds header_timeout{10};       // headers not complete in time: 408, close
-  std::chrono::seconds idle_timeout{30};         // keep-alive connection idle: close
-  std::chrono::seconds body_timeout{30};         // body not complete in time: 408, close
-  std::chrono::seconds shutdown_timeout{10};     // in-flight requests get this long on SIGTERM
+  std::size_t header_bytes = 16 * 1024;       // larger request head: 431
+  std::size_t body_bytes = 1024 * 1024;       // larger body: 413, refused before reading it
+  std::chrono::seconds header_timeout{10};    // headers not complete in time: 408, close
+  std::chrono::seconds idle_timeout{30};      // keep-alive connection idle: close
+  std::chrono::seconds body_timeout{30};      // body not complete in time: 408, close
+  std::chrono::seconds shutdown_timeout{10};  // in-flight requests get this long on SIGTERM
 };
 
 struct ServerOptions {
@@ -31,8 +31,8 @@ struct ServerOptions {
 // (an exception becomes a 500 and is logged).
 using Handler = std::function<Response(const Request&)>;
 // Called after each response with the request, status, bytes sent and microseconds taken.
-using AccessLog = std::function<void(const Request&, int status, std::size_t bytes,
-                                     std::int64_t micros)>;
+using AccessLog =
+    std::function<void(const Request&, int status, std::size_t bytes, std::int64_t micros)>;
 
 class Server {
  public:

@@ -13,7 +13,8 @@ namespace json = boost::json;
 
 namespace {
 
-Reply json_reply(const json::value& v, std::vector<std::string> keys, std::int64_t last_modified = 0) {
+Reply json_reply(const json::value& v, std::vector<std::string> keys,
+                 std::int64_t last_modified = 0) {
   Reply r;
   r.content_type = "application/json; charset=utf-8";
   r.body = json::serialize(v);
@@ -30,7 +31,8 @@ Reply api_error(int status, const std::string& code, const std::string& message)
   Reply r;
   r.status = status;
   r.content_type = "application/json; charset=utf-8";
-  r.body = json::serialize(json::object{{"error", json::object{{"code", code}, {"message", message}}}});
+  r.body =
+      json::serialize(json::object{{"error", json::object{{"code", code}, {"message", message}}}});
   r.cache_control = "no-store";
   return r;
 }
@@ -38,15 +40,18 @@ Reply api_error(int status, const std::string& code, const std::string& message)
 namespace {
 // The parameters every list endpoint shares: ?edition= (default edition when absent) and
 // ?cursor= (the next_cursor of the previous page). Returns the error reply when one is bad.
-std::optional<Reply> list_params(const net::Request& req, const Directory& d, storage::ArticleQuery& q,
-                                 const content::Edition*& e) {
+std::optional<Reply> list_params(const net::Request& req, const Directory& d,
+                                 storage::ArticleQuery& q, const content::Edition*& e) {
   std::string code = query_param(req.query, "edition");
   e = code.empty() ? d.default_edition() : d.edition(code);
-  if (!e) return api_error(404, "not_found", "There is no edition '" + code + "'; see /api/v1/editions.");
+  if (!e)
+    return api_error(404, "not_found", "There is no edition '" + code + "'; see /api/v1/editions.");
   q.edition_id = e->id;
   if (auto c = query_param(req.query, "cursor"); !c.empty()) {
     auto cur = parse_cursor(c);
-    if (!cur) return api_error(400, "bad_request", "cursor is malformed; pass the next_cursor of a previous page.");
+    if (!cur)
+      return api_error(400, "bad_request",
+                       "cursor is malformed; pass the next_cursor of a previous page.");
     q.before = *cur;
   }
   return std::nullopt;
@@ -71,7 +76,8 @@ Reply Site::Impl::api_editions(const net::Request&, const http::Params&) {
 Reply Site::Impl::api_sections(const net::Request&, const http::Params& p) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
-  if (!e) return api_error(404, "not_found", "There is no edition with this code; see /api/v1/editions.");
+  if (!e)
+    return api_error(404, "not_found", "There is no edition with this code; see /api/v1/editions.");
   json::array arr;
   for (auto* s : d->sections_of(e->id))
     arr.emplace_back(json::object{{"slug", s->slug},
@@ -82,13 +88,16 @@ Reply Site::Impl::api_sections(const net::Request&, const http::Params& p) {
 }
 
 namespace {
-json::object article_summary(const Directory& d, const content::Edition& e, const content::Section& s,
-                             const content::Article& a, const std::string& base) {
+json::object article_summary(const Directory& d, const content::Edition& e,
+                             const content::Section& s, const content::Article& a,
+                             const std::string& base) {
   json::array tags, authors;
   for (auto t : a.tag_ids)
-    if (auto* tg = d.tag(t)) tags.emplace_back(json::object{{"slug", tg->slug}, {"name", tg->name}});
+    if (auto* tg = d.tag(t))
+      tags.emplace_back(json::object{{"slug", tg->slug}, {"name", tg->name}});
   for (auto au : a.author_ids)
-    if (auto* x = d.author(au)) authors.emplace_back(json::object{{"slug", x->slug}, {"name", x->name}});
+    if (auto* x = d.author(au))
+      authors.emplace_back(json::object{{"slug", x->slug}, {"name", x->name}});
   return json::object{{"id", a.id},
                       {"edition", e.code},
                       {"section", s.slug},
@@ -113,14 +122,19 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   std::vector<std::string> keys;
   if (auto s = query_param(req.query, "section"); !s.empty()) {
     const auto* sec = d->section(e->id, s);
-    if (!sec) return api_error(404, "not_found", "There is no section '" + s + "' in edition '" + e->code + "'.");
+    if (!sec)
+      return api_error(404, "not_found",
+                       "There is no section '" + s + "' in edition '" + e->code + "'.");
     q.section_id = sec->id;
     keys.push_back("section:" + std::to_string(sec->id));
   }
   if (auto t = query_param(req.query, "tag"); !t.empty()) {
     const auto* tag = d->tag(e->id, t);
-    if (!tag) return api_error(404, "not_found", "There is no tag '" + t + "' in edition '" + e->code + "'.");
-    if (q.section_id) return api_error(400, "bad_request", "Filter by section or by tag, not both.");
+    if (!tag)
+      return api_error(404, "not_found",
+                       "There is no tag '" + t + "' in edition '" + e->code + "'.");
+    if (q.section_id)
+      return api_error(400, "bad_request", "Filter by section or by tag, not both.");
     q.tag_id = tag->id;
     keys.push_back("tag:" + std::to_string(tag->id));
   }
@@ -128,10 +142,12 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   if (auto l = query_param(req.query, "limit"); !l.empty()) {
     int n = 0;
     for (char c : l) {
-      if (c < '0' || c > '9' || n > 1000) return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
+      if (c < '0' || c > '9' || n > 1000)
+        return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
       n = n * 10 + (c - '0');
     }
-    if (n < 1 || n > 100) return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
+    if (n < 1 || n > 100)
+      return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
     q.limit = n;
   }
   auto items = store.articles(q);
@@ -153,27 +169,34 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   auto ids = p.get("id");
   content::Id id = 0;
   for (char c : ids) {
-    if (c < '0' || c > '9' || id > 100000000000LL) return api_error(400, "bad_request", "The article id must be a number.");
+    if (c < '0' || c > '9' || id > 100000000000LL)
+      return api_error(400, "bad_request", "The article id must be a number.");
     id = id * 10 + (c - '0');
   }
   auto a = store.article(id);
-  if (!a || a->status != content::Status::Published) return api_error(404, "not_found", "There is no published article with this id.");
+  if (!a || a->status != content::Status::Published)
+    return api_error(404, "not_found", "There is no published article with this id.");
   const auto* e = d->edition(a->edition_id);
   const auto* s = d->section(a->section_id);
   if (!e || !s) return api_error(404, "not_found", "There is no published article with this id.");
   auto media_json = [&](const content::Media& m) {
     json::array rs;
     for (auto& r : m.renditions)
-      rs.emplace_back(json::object{{"width", r.width}, {"height", r.height}, {"format", r.format},
+      rs.emplace_back(json::object{{"width", r.width},
+                                   {"height", r.height},
+                                   {"format", r.format},
                                    {"url", abs(media_url(r.file))}});
-    return json::object{{"id", m.id}, {"url", abs(media_url(m.file))}, {"width", m.width}, {"height", m.height},
-                        {"caption", m.caption}, {"credit", m.credit}, {"alt", m.alt}, {"renditions", rs}};
+    return json::object{{"id", m.id},           {"url", abs(media_url(m.file))},
+                        {"width", m.width},     {"height", m.height},
+                        {"caption", m.caption}, {"credit", m.credit},
+                        {"alt", m.alt},         {"renditions", rs}};
   };
   json::object o = article_summary(*d, *e, *s, *a, options.base_url);
   o["dateline"] = a->dateline;
   std::string body_error;
   if (!content::ensure_body(*a, body_error))
-    return api_error(500, "internal", "The story's stored body is damaged; an editor needs to re-save it.");
+    return api_error(500, "internal",
+                     "The story's stored body is damaged; an editor needs to re-save it.");
   json::value body = json::parse(content::body_to_json(a->body));
   for (auto& b : body.as_array()) {
     auto& bo = b.as_object();
@@ -187,7 +210,9 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   for (auto& t : store.translations(a->translation_key, a->id)) {
     auto* te = d->edition(t.edition_id);
     auto* ts = d->section(t.section_id);
-    if (te && ts) tr.emplace_back(json::object{{"id", t.id}, {"edition", te->code}, {"url", abs(content::article_path(*te, *ts, t))}});
+    if (te && ts)
+      tr.emplace_back(json::object{
+          {"id", t.id}, {"edition", te->code}, {"url", abs(content::article_path(*te, *ts, t))}});
   }
   o["translations"] = tr;
   return json_reply(o, {"article:" + std::to_string(a->id)}, a->updated_at);

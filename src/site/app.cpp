@@ -1,7 +1,6 @@
 // The site's request pipeline: route table, page cache, conditional requests, gzip,
 // static assets with content-hashed names, and media files.
 #include <ctemplate/template.h>
-
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -38,7 +37,8 @@ std::string type_for(std::string_view name) {
 
 bool is_text_type(std::string_view ct) {
   return ct.rfind("text/", 0) == 0 || ct.find("json") != std::string_view::npos ||
-         ct.find("xml") != std::string_view::npos || ct.find("javascript") != std::string_view::npos ||
+         ct.find("xml") != std::string_view::npos ||
+         ct.find("javascript") != std::string_view::npos ||
          ct.find("svg") != std::string_view::npos;
 }
 
@@ -66,15 +66,18 @@ std::string query_param(std::string_view query, std::string_view name) {
   std::size_t pos = 0;
   while (pos <= query.size()) {
     auto amp = query.find('&', pos);
-    auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    auto part =
+        query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     auto eq = part.find('=');
     if (part.substr(0, eq) == name) {
       if (eq == std::string_view::npos) return {};
       std::string out;
       auto v = part.substr(eq + 1);
       auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
       };
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '+') {
@@ -95,11 +98,13 @@ std::string query_param(std::string_view query, std::string_view name) {
 }
 
 bool query_is_cacheable(std::string_view query) {
-  static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section", "tag", "limit", "cursor"};
+  static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section",
+                                                "tag",    "limit",    "cursor"};
   std::size_t pos = 0;
   while (pos < query.size()) {
     auto amp = query.find('&', pos);
-    auto part = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    auto part =
+        query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     auto name = part.substr(0, part.find('='));
     bool known = false;
     for (auto k : kKnown) known = known || name == k;
@@ -113,7 +118,8 @@ bool query_is_cacheable(std::string_view query) {
 std::optional<storage::Cursor> parse_cursor(std::string_view s) {
   auto dot = s.find('.');
   // At most 18 digits on each side: no overflow.
-  if (dot == std::string_view::npos || dot == 0 || dot > 18 || dot + 1 >= s.size() || s.size() - dot - 1 > 18)
+  if (dot == std::string_view::npos || dot == 0 || dot > 18 || dot + 1 >= s.size() ||
+      s.size() - dot - 1 > 18)
     return std::nullopt;
   storage::Cursor c;
   for (char ch : s.substr(0, dot)) {
@@ -140,16 +146,24 @@ std::string json_for_script(std::string_view json) {
     const char* rep = nullptr;
     std::size_t skip = 1;
     switch (json[i]) {
-      case '<': rep = "\\u003c"; break;
-      case '>': rep = "\\u003e"; break;
-      case '&': rep = "\\u0026"; break;
+      case '<':
+        rep = "\\u003c";
+        break;
+      case '>':
+        rep = "\\u003e";
+        break;
+      case '&':
+        rep = "\\u0026";
+        break;
       case '\xe2':  // U+2028 and U+2029 end a JavaScript string
-        if (i + 2 < json.size() && json[i + 1] == '\x80' && (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
+        if (i + 2 < json.size() && json[i + 1] == '\x80' &&
+            (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
           rep = json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
           skip = 3;
         }
         break;
-      default: break;
+      default:
+        break;
     }
     if (!rep) continue;
     out.append(json.substr(run, i - run));
@@ -162,7 +176,10 @@ std::string json_for_script(std::string_view json) {
 }
 
 Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
-    : options(std::move(o)), store(s), catalog(i18n::Catalog::load_embedded()), cache(options.cache_bytes) {
+    : options(std::move(o)),
+      store(s),
+      catalog(i18n::Catalog::load_embedded()),
+      cache(options.cache_bytes) {
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   directory.store(Directory::load(store));
   event_seq = store.last_event_seq();
@@ -173,7 +190,8 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
       ctemplate::StringToTemplateCache(name, data.data(), data.size(), ctemplate::DO_NOT_STRIP);
       for (const auto& lang : catalog.languages()) {
         std::string text = localize_template(data, catalog, lang);
-        ctemplate::StringToTemplateCache(lang + "/" + name, text.data(), text.size(), ctemplate::DO_NOT_STRIP);
+        ctemplate::StringToTemplateCache(lang + "/" + name, text.data(), text.size(),
+                                         ctemplate::DO_NOT_STRIP);
       }
     } else if (path.substr(0, sp.size()) == sp) {
       std::string name(path.substr(sp.size()));
@@ -187,8 +205,9 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
   // bump the salt when render_body changes what it puts in the dictionary).
   {
     constexpr std::string_view kRenderBodySalt = "render_body v1";
-    std::string basis = std::string(assets::get("web/templates/body.tpl")) + std::string(kRenderBodySalt);
-    body_version = static_cast<std::int64_t>(std::hash<std::string>{}(basis) & 0x7fffffffffffffffULL);
+    std::string basis =
+        std::string(assets::get("web/templates/body.tpl")) + std::string(kRenderBodySalt);
+    body_version = static_cast<std::int64_t>(std::hash<std::string>{}(basis)&0x7fffffffffffffffULL);
     if (body_version == 0) body_version = 1;
   }
   add_routes();
@@ -209,9 +228,12 @@ std::shared_ptr<const content::Media> Site::Impl::media(content::Id id) const {
 }
 
 void Site::Impl::add_routes() {
-  auto on = [this](const char* pattern, Reply (Impl::*fn)(const net::Request&, const http::Params&)) {
+  auto on = [this](const char* pattern,
+                   Reply (Impl::*fn)(const net::Request&, const http::Params&)) {
     auto& table = std::string_view(pattern).substr(0, 5) == "/api/" ? api_router : router;
-    table.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) { return (this->*fn)(r, p); });
+    table.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) {
+      return (this->*fn)(r, p);
+    });
   };
   // Site-wide documents.
   on("/robots.txt", &Impl::robots);
@@ -227,8 +249,10 @@ void Site::Impl::add_routes() {
   // Editions.
   on("/:edition/", &Impl::home);
   auto feeds = [this](const std::string& prefix) {
-    router.add("GET", prefix + "rss.xml", [this](const net::Request& r, const http::Params& p) { return feed(r, p, false); });
-    router.add("GET", prefix + "atom.xml", [this](const net::Request& r, const http::Params& p) { return feed(r, p, true); });
+    router.add("GET", prefix + "rss.xml",
+               [this](const net::Request& r, const http::Params& p) { return feed(r, p, false); });
+    router.add("GET", prefix + "atom.xml",
+               [this](const net::Request& r, const http::Params& p) { return feed(r, p, true); });
   };
   feeds("/:edition/");
   on("/:edition/newsfeed/", &Impl::newsfeed);
@@ -257,7 +281,8 @@ net::Response Site::Impl::handle(const net::Request& req) {
   }
   if (req.path.rfind("/static/", 0) == 0) {
     auto it = static_files.find(req.path);
-    if (it == static_files.end()) return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
+    if (it == static_files.end())
+      return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
     Reply r;
     r.content_type = it->second.first;
     r.body = std::string(it->second.second);
@@ -342,18 +367,20 @@ net::Response Site::Impl::handle(const net::Request& req) {
   return finish(req, std::move(reply), cacheable, gen, url);
 }
 
-net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cacheable, std::uint64_t gen,
-                                 const std::string& cache_url) {
+net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cacheable,
+                                 std::uint64_t gen, const std::string& cache_url) {
   net::Response resp;
   resp.status = reply.status;
   bool html = reply.content_type.rfind("text/html", 0) == 0;
-  std::string cc = reply.cache_control.empty() ? default_cache_control(reply.status) : reply.cache_control;
+  std::string cc =
+      reply.cache_control.empty() ? default_cache_control(reply.status) : reply.cache_control;
   auto body = std::make_shared<const std::string>(std::move(reply.body));
   std::string etag = http::etag_of(*body);
   bool compressible = is_text_type(reply.content_type) && body->size() >= 1024;
   bool wants_gzip = compressible && http::accepts_gzip(req.header("Accept-Encoding"));
   std::shared_ptr<http::CachedPage> page;
-  if (cacheable && reply.status == 200 && (!reply.cache_keys.empty() || cache_url.rfind("/static/", 0) == 0)) {
+  if (cacheable && reply.status == 200 &&
+      (!reply.cache_keys.empty() || cache_url.rfind("/static/", 0) == 0)) {
     page = std::make_shared<http::CachedPage>();
     page->status = 200;
     page->content_type = reply.content_type;
@@ -411,7 +438,8 @@ net::Response Site::Impl::serve_media(const net::Request& req) {
   std::string name = req.path.substr(7);
   bool ok = !name.empty() && name.size() < 128 && name[0] != '.';
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) ok = false;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      ok = false;
   if (ok && name.find("..") != std::string::npos) ok = false;
   if (!ok) return finish(req, error_page(404, dir()->default_edition()), false, 0, {});
   std::string url = req.path;
@@ -428,7 +456,8 @@ net::Response Site::Impl::serve_media(const net::Request& req) {
   return finish(req, std::move(r), true, cache.generation(), url);
 }
 
-Site::Site(SiteOptions options, storage::NewsStore& store) : impl_(new Impl(std::move(options), store)) {}
+Site::Site(SiteOptions options, storage::NewsStore& store)
+    : impl_(new Impl(std::move(options), store)) {}
 Site::~Site() = default;
 
 net::Response Site::handle(const net::Request& req) { return impl_->handle(req); }
@@ -453,11 +482,13 @@ std::size_t Site::apply_events() {
       {
         std::unique_lock lock(im.latest_mu);
         for (const auto& k : ev.purge_keys) {
-          if (k == "*") im.latest_cache.clear();
+          if (k == "*")
+            im.latest_cache.clear();
           else if (k.rfind("section:", 0) == 0) {
             content::Id id = 0;
             auto tail = std::string_view(k).substr(8);
-            if (std::from_chars(tail.data(), tail.data() + tail.size(), id).ec == std::errc()) im.latest_cache.erase(id);
+            if (std::from_chars(tail.data(), tail.data() + tail.size(), id).ec == std::errc())
+              im.latest_cache.erase(id);
           }
         }
       }

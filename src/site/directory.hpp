@@ -33,7 +33,8 @@ struct Directory {
   const content::Author* author(std::string_view slug) const;
 
  private:
-  std::unordered_map<content::Id, std::size_t> edition_by_id_, section_by_id_, tag_by_id_, author_by_id_;
+  std::unordered_map<content::Id, std::size_t> edition_by_id_, section_by_id_, tag_by_id_,
+      author_by_id_;
 };
 
 }  // namespace herald::site

@@ -15,7 +15,8 @@ namespace {
 constexpr content::Id kSitemapChunk = 10000;
 
 std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
@@ -70,7 +71,8 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
     it->SetValue(tn::kPUBLISHED, i18n::iso8601(a.published_at));
     it->SetValue(tn::kUPDATED, i18n::iso8601(std::max(a.updated_at, a.published_at)));
     for (auto aid : a.author_ids)
-      if (const auto* au = d->author(aid)) it->AddSectionDictionary(tn::kAUTHOR)->SetValue(tn::kNAME, au->name);
+      if (const auto* au = d->author(aid))
+        it->AddSectionDictionary(tn::kAUTHOR)->SetValue(tn::kNAME, au->name);
     if (a.lead_media_id)
       if (auto m = media(a.lead_media_id)) {
         auto* im = it->AddSectionDictionary(tn::kIMAGE);
@@ -82,7 +84,8 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
       }
   }
   Reply r;
-  r.content_type = atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
+  r.content_type =
+      atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
   r.body = render(atom ? "atom.tpl" : "rss.tpl", dict);
   r.cache_keys = std::move(keys);
   r.last_modified = newest;
@@ -95,12 +98,14 @@ Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
   TemplateDictionary dict("sitemap_index");
   std::vector<std::string> keys;
   for (auto& e : d->editions) {
-    dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/" + e.code + "-pages.xml"));
+    dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC,
+                                                  abs("/sitemaps/" + e.code + "-pages.xml"));
     keys.push_back("sitemap:" + std::to_string(e.id));
   }
   content::Id max_id = store.max_article_id();
   for (content::Id n = 1; (n - 1) * kSitemapChunk < max_id; ++n)
-    dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
+    dict.AddSectionDictionary(tn::kMAP)->SetValue(
+        tn::kLOC, abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
   dict.AddSectionDictionary(tn::kMAP)->SetValue(tn::kLOC, abs("/sitemaps/news.xml"));
   Reply r;
   r.content_type = "application/xml; charset=utf-8";
@@ -112,7 +117,8 @@ Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
 
 Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p) {
   std::string_view file = p.get("file");
-  auto strip = [&](std::string_view prefix, std::string_view suffix) -> std::optional<std::string_view> {
+  auto strip = [&](std::string_view prefix,
+                   std::string_view suffix) -> std::optional<std::string_view> {
     if (file.size() <= prefix.size() + suffix.size() || file.substr(0, prefix.size()) != prefix ||
         file.substr(file.size() - suffix.size()) != suffix)
       return std::nullopt;
@@ -136,7 +142,9 @@ Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p) {
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
   TemplateDictionary dict("urlset");
-  auto add = [&](const std::string& path) { dict.AddSectionDictionary(tn::kURL)->SetValue(tn::kLOC, abs(path)); };
+  auto add = [&](const std::string& path) {
+    dict.AddSectionDictionary(tn::kURL)->SetValue(tn::kLOC, abs(path));
+  };
   add("/" + e->code + "/");
   add("/" + e->code + "/newsfeed/");
   for (auto* s : d->sections_of(e->id)) add("/" + e->code + "/" + s->slug + "/");
@@ -169,7 +177,8 @@ Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
     if (!e || !s) continue;
     auto* u = dict.AddSectionDictionary(tn::kURL);
     u->SetValue(tn::kLOC, abs(content::article_path(*e, *s, a)));
-    u->AddSectionDictionary(tn::kLASTMOD)->SetValue(tn::kDATE, i18n::iso8601(std::max(a.updated_at, a.published_at)));
+    u->AddSectionDictionary(tn::kLASTMOD)
+        ->SetValue(tn::kDATE, i18n::iso8601(std::max(a.updated_at, a.published_at)));
   }
   Reply r;
   r.content_type = "application/xml; charset=utf-8";
@@ -222,7 +231,8 @@ Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
 Reply Site::Impl::robots(const net::Request&, const http::Params&) {
   Reply r;
   r.content_type = "text/plain; charset=utf-8";
-  r.body = "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*?fragment=1\n\nSitemap: " + abs("/sitemap.xml") + "\n";
+  r.body = "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*?fragment=1\n\nSitemap: " +
+           abs("/sitemap.xml") + "\n";
   r.cache_keys = {"robots"};
   r.cache_control = "public, max-age=3600";
   return r;

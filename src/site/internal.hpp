@@ -49,7 +49,8 @@ std::string cursor_string(const content::Article& a);
 Reply api_error(int status, const std::string& code, const std::string& message);
 
 // Replaces {{T_KEY}} placeholders in a template with the catalog's text for `lang`, HTML-escaped.
-std::string localize_template(std::string_view text, const i18n::Catalog& catalog, const std::string& lang);
+std::string localize_template(std::string_view text, const i18n::Catalog& catalog,
+                              const std::string& lang);
 
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
@@ -62,7 +63,8 @@ struct Site::Impl {
   std::atomic<std::shared_ptr<const Directory>> directory;
   std::atomic<std::int64_t> event_seq{0};
   std::map<std::string, std::string> static_urls;  // "site.css" -> "/static/site.1a2b3c4d.css"
-  std::map<std::string, std::pair<std::string, std::string_view>> static_files;  // url -> (type, bytes)
+  std::map<std::string, std::pair<std::string, std::string_view>>
+      static_files;                              // url -> (type, bytes)
   http::Router<net::Request, Reply> router;      // reader pages, feeds, sitemaps
   http::Router<net::Request, Reply> api_router;  // /api/v1
 
@@ -82,7 +84,8 @@ struct Site::Impl {
   // Rendering helpers (render.cpp)
   std::string render(const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
   // The template in one language: {{T_KEY}} strings were filled in from the catalog at load.
-  std::string render(const std::string& lang, const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
+  std::string render(const std::string& lang, const std::string& tpl,
+                     ctemplate::TemplateDictionary& dict) const;
   // The page around the content: head, masthead, navigation, footer.
   struct Chrome {
     const content::Edition* edition = nullptr;
@@ -90,9 +93,9 @@ struct Site::Impl {
     std::string description;
     std::string canonical;  // path
     std::string og_type = "website";
-    std::string og_image;   // absolute URL
-    std::string jsonld;     // JSON text, escaped when inserted
-    std::string rss;        // path of the page's feed
+    std::string og_image;  // absolute URL
+    std::string jsonld;    // JSON text, escaped when inserted
+    std::string rss;       // path of the page's feed
     std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> path
     content::Id active_section = 0;
     bool noindex = false;
@@ -114,19 +117,23 @@ struct Site::Impl {
     std::string html;
   };
   mutable std::shared_mutex latest_mu;
-  mutable std::unordered_map<content::Id, std::shared_ptr<const std::vector<LatestItem>>> latest_cache;
-  std::shared_ptr<const std::vector<LatestItem>> latest_in(const content::Edition& e, const content::Section& s) const;
+  mutable std::unordered_map<content::Id, std::shared_ptr<const std::vector<LatestItem>>>
+      latest_cache;
+  std::shared_ptr<const std::vector<LatestItem>> latest_in(const content::Edition& e,
+                                                           const content::Section& s) const;
   Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
   std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
-  void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir, const content::Edition& e,
-                       const content::Article& a) const;
-  void fill_image(ctemplate::TemplateDictionary* d, const content::Media& m, const std::string& sizes) const;
+  void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir,
+                       const content::Edition& e, const content::Article& a) const;
+  void fill_image(ctemplate::TemplateDictionary* d, const content::Media& m,
+                  const std::string& sizes) const;
   std::string media_url(const std::string& file) const { return "/media/" + file; }
   std::string abs(const std::string& path) const { return options.base_url + path; }
 
   // The story body through body.tpl; parses the stored blocks when needed.
   std::string render_body(content::Article& a) const;
-  std::int64_t body_version = 0;  // of body.tpl and what it shows: stored HTML of another version is redone
+  std::int64_t body_version =
+      0;  // of body.tpl and what it shows: stored HTML of another version is redone
 
   // Pages (pages.cpp)
   Reply home(const net::Request& r, const http::Params& p);

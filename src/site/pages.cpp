@@ -1,12 +1,10 @@
 // The reader's HTML pages: home, section, tag, author, newsfeed and article.
 #include <ctemplate/template.h>
-
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 
 #include "content/body.hpp"
-
 #include "site/internal.hpp"
 #include "site/template_names.hpp"
 
@@ -42,10 +40,16 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   // The top story: the newest breaking story of the last day, else the newest with a photo.
   const content::Article* top = nullptr;
   for (auto& a : latest)
-    if (a.breaking && latest.front().published_at - a.published_at < 86400) { top = &a; break; }
+    if (a.breaking && latest.front().published_at - a.published_at < 86400) {
+      top = &a;
+      break;
+    }
   if (!top)
     for (auto& a : latest)
-      if (a.lead_media_id) { top = &a; break; }
+      if (a.lead_media_id) {
+        top = &a;
+        break;
+      }
   if (!top && !latest.empty()) top = &latest.front();
   if (top) {
     auto* t = dict.AddSectionDictionary(tn::kTOP);
@@ -87,8 +91,11 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   c.rss = "/" + e->code + "/rss.xml";
   c.description = e->tagline;
   for (auto& other : d->editions) c.alternates.emplace_back(other.language, "/" + other.code + "/");
-  json::object ld{{"@context", "https://schema.org"}, {"@type", "WebSite"}, {"name", e->site_name},
-                  {"url", abs(c.canonical)}, {"inLanguage", e->language}};
+  json::object ld{{"@context", "https://schema.org"},
+                  {"@type", "WebSite"},
+                  {"name", e->site_name},
+                  {"url", abs(c.canonical)},
+                  {"inLanguage", e->language}};
   c.jsonld = json::serialize(ld);
   Reply r;
   r.body = page(c, render(e->language, "home.tpl", dict));
@@ -98,10 +105,10 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   return r;
 }
 
-Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, storage::ArticleQuery q,
-                          Chrome chrome, const std::string& heading, const std::string& description,
-                          std::vector<std::string> keys, const std::string& list_class,
-                          const std::string& count) {
+Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
+                          storage::ArticleQuery q, Chrome chrome, const std::string& heading,
+                          const std::string& description, std::vector<std::string> keys,
+                          const std::string& list_class, const std::string& count) {
   auto d = dir();
   std::string before = query_param(req.query, "before");
   if (!before.empty()) {
@@ -134,11 +141,13 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e, st
     return r;
   }
   dict.SetValue(tn::kHEADING, heading);
-  if (!description.empty()) dict.AddSectionDictionary(tn::kDESCRIPTION)->SetValue(tn::kTEXT, description);
+  if (!description.empty())
+    dict.AddSectionDictionary(tn::kDESCRIPTION)->SetValue(tn::kTEXT, description);
   dict.SetValue(tn::kLIST_CLASS, list_class);
   if (!count.empty()) dict.AddSectionDictionary(tn::kCOUNT)->SetValue(tn::kTEXT, count);
   if (items.empty()) dict.ShowSection(tn::kEMPTY);
-  if (!chrome.rss.empty()) dict.AddSectionDictionary(tn::kFEED_LINK)->SetValue(tn::kURL, chrome.rss);
+  if (!chrome.rss.empty())
+    dict.AddSectionDictionary(tn::kFEED_LINK)->SetValue(tn::kURL, chrome.rss);
   if (!before.empty()) chrome.noindex = true;
   r.body = page(chrome, render(e.language, "listing.tpl", dict));
   return r;
@@ -180,11 +189,16 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
   c.canonical = "/" + e->code + "/" + s->slug + "/";
   c.rss = c.canonical + "rss.xml";
   c.active_section = s->id;
-  json::object ld{{"@context", "https://schema.org"}, {"@type", "CollectionPage"}, {"name", s->name},
-                  {"description", s->description}, {"url", abs(c.canonical)}};
+  json::object ld{{"@context", "https://schema.org"},
+                  {"@type", "CollectionPage"},
+                  {"name", s->name},
+                  {"description", s->description},
+                  {"url", abs(c.canonical)}};
   c.jsonld = json::serialize(ld);
-  std::string count = catalog.plural(e->language, "stories_count", store.count_published_in_section(s->id));
-  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)}, "section", count);
+  std::string count =
+      catalog.plural(e->language, "stories_count", store.count_published_in_section(s->id));
+  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)},
+                 "section", count);
 }
 
 Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p) {
@@ -219,7 +233,8 @@ Reply Site::Impl::author_page(const net::Request& req, const http::Params& p) {
   c.title = a->name;
   c.description = a->bio;
   c.canonical = "/" + e->code + "/author/" + a->slug + "/";
-  json::object ld{{"@context", "https://schema.org"}, {"@type", "ProfilePage"},
+  json::object ld{{"@context", "https://schema.org"},
+                  {"@type", "ProfilePage"},
                   {"mainEntity", json::object{{"@type", "Person"}, {"name", a->name}}}};
   c.jsonld = json::serialize(ld);
   return listing(req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)}, "author");
@@ -236,7 +251,8 @@ Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
   c.title = catalog.text(e->language, "newsfeed");
   c.canonical = "/" + e->code + "/newsfeed/";
   c.rss = "/" + e->code + "/rss.xml";
-  for (auto& other : d->editions) c.alternates.emplace_back(other.language, "/" + other.code + "/newsfeed/");
+  for (auto& other : d->editions)
+    c.alternates.emplace_back(other.language, "/" + other.code + "/newsfeed/");
   Reply r = listing(req, *e, q, c, catalog.text(e->language, "newsfeed"),
                     catalog.text(e->language, "newsfeed_description"),
                     {"newsfeed:" + std::to_string(e->id)}, "newsfeed");
@@ -262,7 +278,9 @@ std::string Site::Impl::render_body(content::Article& story) const {
         first_paragraph = false;
         break;
       }
-      case T::Subheading: bd->AddSectionDictionary(tn::kH2)->SetValue(tn::kTEXT, b.text); break;
+      case T::Subheading:
+        bd->AddSectionDictionary(tn::kH2)->SetValue(tn::kTEXT, b.text);
+        break;
       case T::Quote: {
         auto* x = bd->AddSectionDictionary(tn::kQUOTE);
         x->SetValue(tn::kTEXT, b.text);
@@ -296,8 +314,8 @@ std::string Site::Impl::render_body(content::Article& story) const {
   return render("body.tpl", dict);
 }
 
-std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(const content::Edition& e,
-                                                                               const content::Section& s) const {
+std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(
+    const content::Edition& e, const content::Section& s) const {
   {
     std::shared_lock lock(latest_mu);
     if (auto it = latest_cache.find(s.id); it != latest_cache.end()) return it->second;
@@ -327,10 +345,12 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   auto ref = p.get("article");
   content::Id id = 0;
   std::size_t i = 0;
-  for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i < 18; ++i) id = id * 10 + (ref[i] - '0');
+  for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i < 18; ++i)
+    id = id * 10 + (ref[i] - '0');
   if (id == 0 || (i < ref.size() && ref[i] != '-')) return error_page(404, e);
   auto a = store.article(id, body_version);
-  if (!a || a->status != content::Status::Published || a->edition_id != e->id) return error_page(404, e);
+  if (!a || a->status != content::Status::Published || a->edition_id != e->id)
+    return error_page(404, e);
   const auto* s = d->section(a->section_id);
   if (!s) return error_page(404, e);
   std::string path = content::article_path(*e, *s, *a);
@@ -362,11 +382,14 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
       auto* x = dict.AddSectionDictionary(tn::kAUTHOR);
       x->SetValue(tn::kNAME, au->name);
       x->SetValue(tn::kURL, "/" + e->code + "/author/" + au->slug + "/");
-      ld_authors.emplace_back(json::object{{"@type", "Person"}, {"name", au->name},
-                                           {"url", abs("/" + e->code + "/author/" + au->slug + "/")}});
+      ld_authors.emplace_back(
+          json::object{{"@type", "Person"},
+                       {"name", au->name},
+                       {"url", abs("/" + e->code + "/author/" + au->slug + "/")}});
     }
   if (!a->author_ids.empty()) dict.ShowSection(tn::kBYLINE);
-  std::string caption_date = i18n::format_time(a->published_at, e->date_format, e->locale, e->time_zone);
+  std::string caption_date =
+      i18n::format_time(a->published_at, e->date_format, e->locale, e->time_zone);
   std::string og_image;
   std::shared_ptr<const content::Media> lead;
   if (a->lead_media_id) lead = media(a->lead_media_id);
@@ -457,21 +480,23 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   c.og_image = og_image;
   c.active_section = s->id;
   c.rss = "/" + e->code + "/" + s->slug + "/rss.xml";
-  json::object ld{{"@context", "https://schema.org"},
-                  {"@type", "NewsArticle"},
-                  {"headline", a->headline},
-                  {"description", a->summary},
-                  {"inLanguage", e->language},
-                  {"mainEntityOfPage", abs(path)},
-                  {"datePublished", i18n::iso8601(a->published_at)},
-                  {"dateModified", i18n::iso8601(std::max(a->updated_at, a->published_at))},
-                  {"articleSection", s->name},
-                  {"author", ld_authors},
-                  {"publisher", json::object{{"@type", "NewsMediaOrganization"},
-                                             {"name", e->site_name},
-                                             {"url", abs("/" + e->code + "/")},
-                                             {"logo", json::object{{"@type", "ImageObject"},
-                                                                   {"url", abs(static_urls.at("favicon.svg"))}}}}}};
+  json::object ld{
+      {"@context", "https://schema.org"},
+      {"@type", "NewsArticle"},
+      {"headline", a->headline},
+      {"description", a->summary},
+      {"inLanguage", e->language},
+      {"mainEntityOfPage", abs(path)},
+      {"datePublished", i18n::iso8601(a->published_at)},
+      {"dateModified", i18n::iso8601(std::max(a->updated_at, a->published_at))},
+      {"articleSection", s->name},
+      {"author", ld_authors},
+      {"publisher",
+       json::object{{"@type", "NewsMediaOrganization"},
+                    {"name", e->site_name},
+                    {"url", abs("/" + e->code + "/")},
+                    {"logo", json::object{{"@type", "ImageObject"},
+                                          {"url", abs(static_urls.at("favicon.svg"))}}}}}};
   if (lead) ld["image"] = json::array{abs(media_url(lead->file))};
   c.jsonld = json::serialize(ld);
   r.body = page(c, content_html);

@@ -19,7 +19,8 @@ std::string Site::Impl::render(const std::string& tpl, TemplateDictionary& dict)
   // ctemplate's shared cache takes one lock per expansion; each I/O thread expands from its
   // own frozen copy instead (all templates are registered before the threads start).
   thread_local std::unique_ptr<ctemplate::TemplateCache> cache = [] {
-    std::unique_ptr<ctemplate::TemplateCache> c(ctemplate::mutable_default_template_cache()->Clone());
+    std::unique_ptr<ctemplate::TemplateCache> c(
+        ctemplate::mutable_default_template_cache()->Clone());
     c->Freeze();
     return c;
   }();
@@ -30,11 +31,13 @@ std::string Site::Impl::render(const std::string& tpl, TemplateDictionary& dict)
   return out;
 }
 
-std::string Site::Impl::render(const std::string& lang, const std::string& tpl, TemplateDictionary& dict) const {
+std::string Site::Impl::render(const std::string& lang, const std::string& tpl,
+                               TemplateDictionary& dict) const {
   return render(lang + "/" + tpl, dict);
 }
 
-std::string localize_template(std::string_view text, const i18n::Catalog& catalog, const std::string& lang) {
+std::string localize_template(std::string_view text, const i18n::Catalog& catalog,
+                              const std::string& lang) {
   // {{T_SHOW_MORE}} -> the catalog's "show_more", HTML-escaped, fixed at load time.
   std::string out;
   out.reserve(text.size());
@@ -49,12 +52,23 @@ std::string localize_template(std::string_view text, const i18n::Catalog& catalo
     for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (char c : catalog.text(lang, key)) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out.push_back(c);
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          out.push_back(c);
       }
     }
     pos = close + 2;
@@ -63,12 +77,14 @@ std::string localize_template(std::string_view text, const i18n::Catalog& catalo
   return out;
 }
 
-std::string Site::Impl::fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const {
+std::string Site::Impl::fmt_date(const content::Edition& e, std::int64_t t,
+                                 const std::string& key) const {
   // Patterns per language live in the catalog ("date_long", "date_short", "time_only").
   return i18n::format_time(t, catalog.text(e.language, key), e.locale, e.time_zone);
 }
 
-void Site::Impl::fill_image(TemplateDictionary* d, const content::Media& m, const std::string& sizes) const {
+void Site::Impl::fill_image(TemplateDictionary* d, const content::Media& m,
+                            const std::string& sizes) const {
   std::vector<const content::Rendition*> jpeg, webp;
   for (auto& r : m.renditions) (r.format == "webp" ? webp : jpeg).push_back(&r);
   auto by_width = [](auto* a, auto* b) { return a->width < b->width; };
@@ -87,7 +103,8 @@ void Site::Impl::fill_image(TemplateDictionary* d, const content::Media& m, cons
   for (auto* r : jpeg)
     if (r->width <= 1024) src = media_url(r->file);
   d->SetValue(tn::kSRC, src);
-  d->SetValue(tn::kSRCSET_JPEG, jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg));
+  d->SetValue(tn::kSRCSET_JPEG,
+              jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg));
   if (!webp.empty()) d->AddSectionDictionary(tn::kWEBP)->SetValue(tn::kSRCSET, srcset(webp));
   d->SetValue(tn::kSIZES, sizes);
   d->SetIntValue(tn::kW, m.width);
@@ -95,8 +112,8 @@ void Site::Impl::fill_image(TemplateDictionary* d, const content::Media& m, cons
   d->SetValue(tn::kALT, m.alt);
 }
 
-void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir, const content::Edition& e,
-                                 const content::Article& a) const {
+void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir,
+                                 const content::Edition& e, const content::Article& a) const {
   const auto* s = dir.section(a.section_id);
   if (!s) return;
   std::string url = content::article_path(e, *s, a);
@@ -117,7 +134,8 @@ void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir, co
   }
 }
 
-std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Edition* e, content::Id active) const {
+std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Edition* e,
+                                                           content::Id active) const {
   int year = [] {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -155,7 +173,8 @@ std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Editio
       if (other.id == e->id) x->ShowSection(tn::kCURRENT);
     }
   }
-  auto f = std::make_shared<const Frame>(Frame{render(lang, "masthead.tpl", dict), render(lang, "footer.tpl", dict)});
+  auto f = std::make_shared<const Frame>(
+      Frame{render(lang, "masthead.tpl", dict), render(lang, "footer.tpl", dict)});
   std::unique_lock lock(frame_mu);
   if (frames.size() > 1000) frames.clear();
   frames.emplace(key, f);
@@ -181,7 +200,8 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
   dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
-  if (!c.jsonld.empty()) dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));
+  if (!c.jsonld.empty())
+    dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));
   if (!c.rss.empty()) {
     auto* r = dict.AddSectionDictionary(tn::kRSS);
     r->SetValue(tn::kRSS_URL, c.rss);
@@ -201,12 +221,15 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   return render(lang, "layout.tpl", dict);
 }
 
-Reply Site::Impl::error_page(int status, const content::Edition* e, const std::string& detail) const {
+Reply Site::Impl::error_page(int status, const content::Edition* e,
+                             const std::string& detail) const {
   auto d = dir();
   if (!e) e = d->default_edition();
   std::string lang = e ? e->language : "en";
-  std::string key = status == 404 ? "not_found" : status == 405 ? "method_not_allowed"
-                    : status == 400 ? "bad_request" : "server_error";
+  std::string key = status == 404   ? "not_found"
+                    : status == 405 ? "method_not_allowed"
+                    : status == 400 ? "bad_request"
+                                    : "server_error";
   TemplateDictionary dict("error");
   dict.SetIntValue(tn::kSTATUS, status);
   dict.SetValue(tn::kHEADING, catalog.text(lang, key + "_title"));

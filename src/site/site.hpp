@@ -18,9 +18,9 @@ namespace herald::site {
 
 struct SiteOptions {
   std::string base_url = "http://127.0.0.1:8080";  // absolute links in feeds, canonical, OG
-  std::string data_dir = "var";                     // media files live in <data_dir>/media
-  std::size_t cache_bytes = 256u << 20;             // page cache budget
-  std::chrono::seconds page_ttl{300};               // longest a cached page lives unpurged
+  std::string data_dir = "var";                    // media files live in <data_dir>/media
+  std::size_t cache_bytes = 256u << 20;            // page cache budget
+  std::chrono::seconds page_ttl{300};              // longest a cached page lives unpurged
 };
 
 class Site {

@@ -5,9 +5,14 @@
 using namespace herald::site;
 
 TEST(SiteHelpers, JsonForScriptCannotCloseTheScriptElement) {
-  EXPECT_EQ(json_for_script(R"({"h":"</script><b>&"})"), R"({"h":"\u003c/script\u003e\u003cb\u003e\u0026"})");
-  EXPECT_EQ(json_for_script("{\"s\":\"a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\"}"), R"({"s":"a\u2028b\u2029c"})");
-  EXPECT_EQ(json_for_script("{\"ru\":\"Привет — мир\"}"), "{\"ru\":\"Привет — мир\"}");  // other UTF-8 untouched
+  EXPECT_EQ(json_for_script(R"({"h":"</script><b>&"})"),
+            R"({"h":"\u003c/script\u003e\u003cb\u003e\u0026"})");
+  EXPECT_EQ(json_for_script("{\"s\":\"a\xe2\x80\xa8"
+                            "b\xe2\x80\xa9"
+                            "c\"}"),
+            R"({"s":"a\u2028b\u2029c"})");
+  EXPECT_EQ(json_for_script("{\"ru\":\"Привет — мир\"}"),
+            "{\"ru\":\"Привет — мир\"}");  // other UTF-8 untouched
   EXPECT_EQ(json_for_script(""), "");
 }
 
@@ -24,7 +29,8 @@ TEST(SiteHelpers, CursorsAreStrict) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->published_at, 1732800000);
   EXPECT_EQ(c->id, 1234);
-  for (const char* bad : {"", "abc", "1.", ".1", "1.0", "-1.2", "1.2.3", "1 .2", "99999999999999999999999999999999999.1"})
+  for (const char* bad : {"", "abc", "1.", ".1", "1.0", "-1.2", "1.2.3", "1 .2",
+                          "99999999999999999999999999999999999.1"})
     EXPECT_FALSE(parse_cursor(bad)) << bad;
 }
 

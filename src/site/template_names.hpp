@@ -15,7 +15,8 @@ inline const ctemplate::StaticTemplateString kBUILD_DATE = STS_INIT(kBUILD_DATE,
 inline const ctemplate::StaticTemplateString kBYLINE = STS_INIT(kBYLINE, "BYLINE");
 inline const ctemplate::StaticTemplateString kCANONICAL = STS_INIT(kCANONICAL, "CANONICAL");
 inline const ctemplate::StaticTemplateString kCAPTION = STS_INIT(kCAPTION, "CAPTION");
-inline const ctemplate::StaticTemplateString kCAPTION_LINE = STS_INIT(kCAPTION_LINE, "CAPTION_LINE");
+inline const ctemplate::StaticTemplateString kCAPTION_LINE =
+    STS_INIT(kCAPTION_LINE, "CAPTION_LINE");
 inline const ctemplate::StaticTemplateString kCITE = STS_INIT(kCITE, "CITE");
 inline const ctemplate::StaticTemplateString kCONTENT = STS_INIT(kCONTENT, "CONTENT");
 inline const ctemplate::StaticTemplateString kCOUNT = STS_INIT(kCOUNT, "COUNT");
@@ -28,7 +29,8 @@ inline const ctemplate::StaticTemplateString kDATELINE = STS_INIT(kDATELINE, "DA
 inline const ctemplate::StaticTemplateString kDESCRIPTION = STS_INIT(kDESCRIPTION, "DESCRIPTION");
 inline const ctemplate::StaticTemplateString kDOC_TITLE = STS_INIT(kDOC_TITLE, "DOC_TITLE");
 inline const ctemplate::StaticTemplateString kEDITION = STS_INIT(kEDITION, "EDITION");
-inline const ctemplate::StaticTemplateString kEDITION_NAME = STS_INIT(kEDITION_NAME, "EDITION_NAME");
+inline const ctemplate::StaticTemplateString kEDITION_NAME =
+    STS_INIT(kEDITION_NAME, "EDITION_NAME");
 inline const ctemplate::StaticTemplateString kEMBED = STS_INIT(kEMBED, "EMBED");
 inline const ctemplate::StaticTemplateString kEMPTY = STS_INIT(kEMPTY, "EMPTY");
 inline const ctemplate::StaticTemplateString kFAVICON_URL = STS_INIT(kFAVICON_URL, "FAVICON_URL");
@@ -62,10 +64,12 @@ inline const ctemplate::StaticTemplateString kMORE = STS_INIT(kMORE, "MORE");
 inline const ctemplate::StaticTemplateString kNAME = STS_INIT(kNAME, "NAME");
 inline const ctemplate::StaticTemplateString kNAV = STS_INIT(kNAV, "NAV");
 inline const ctemplate::StaticTemplateString kNEWS = STS_INIT(kNEWS, "NEWS");
-inline const ctemplate::StaticTemplateString kNEWSFEED_URL = STS_INIT(kNEWSFEED_URL, "NEWSFEED_URL");
+inline const ctemplate::StaticTemplateString kNEWSFEED_URL =
+    STS_INIT(kNEWSFEED_URL, "NEWSFEED_URL");
 inline const ctemplate::StaticTemplateString kNEWS_NS = STS_INIT(kNEWS_NS, "NEWS_NS");
 inline const ctemplate::StaticTemplateString kNEXT = STS_INIT(kNEXT, "NEXT");
-inline const ctemplate::StaticTemplateString kNEXT_HEADLINE = STS_INIT(kNEXT_HEADLINE, "NEXT_HEADLINE");
+inline const ctemplate::StaticTemplateString kNEXT_HEADLINE =
+    STS_INIT(kNEXT_HEADLINE, "NEXT_HEADLINE");
 inline const ctemplate::StaticTemplateString kNEXT_URL = STS_INIT(kNEXT_URL, "NEXT_URL");
 inline const ctemplate::StaticTemplateString kNOINDEX = STS_INIT(kNOINDEX, "NOINDEX");
 inline const ctemplate::StaticTemplateString kOG_IMAGE = STS_INIT(kOG_IMAGE, "OG_IMAGE");
@@ -75,15 +79,18 @@ inline const ctemplate::StaticTemplateString kP = STS_INIT(kP, "P");
 inline const ctemplate::StaticTemplateString kPATH = STS_INIT(kPATH, "PATH");
 inline const ctemplate::StaticTemplateString kPHOTO = STS_INIT(kPHOTO, "PHOTO");
 inline const ctemplate::StaticTemplateString kPUBLISHED = STS_INIT(kPUBLISHED, "PUBLISHED");
-inline const ctemplate::StaticTemplateString kPUBLISHED_ISO = STS_INIT(kPUBLISHED_ISO, "PUBLISHED_ISO");
+inline const ctemplate::StaticTemplateString kPUBLISHED_ISO =
+    STS_INIT(kPUBLISHED_ISO, "PUBLISHED_ISO");
 inline const ctemplate::StaticTemplateString kPUB_DATE = STS_INIT(kPUB_DATE, "PUB_DATE");
 inline const ctemplate::StaticTemplateString kQUOTE = STS_INIT(kQUOTE, "QUOTE");
 inline const ctemplate::StaticTemplateString kRSS = STS_INIT(kRSS, "RSS");
 inline const ctemplate::StaticTemplateString kRSS_TITLE = STS_INIT(kRSS_TITLE, "RSS_TITLE");
 inline const ctemplate::StaticTemplateString kRSS_URL = STS_INIT(kRSS_URL, "RSS_URL");
 inline const ctemplate::StaticTemplateString kSECTION = STS_INIT(kSECTION, "SECTION");
-inline const ctemplate::StaticTemplateString kSECTION_BLOCK = STS_INIT(kSECTION_BLOCK, "SECTION_BLOCK");
-inline const ctemplate::StaticTemplateString kSECTION_NAME = STS_INIT(kSECTION_NAME, "SECTION_NAME");
+inline const ctemplate::StaticTemplateString kSECTION_BLOCK =
+    STS_INIT(kSECTION_BLOCK, "SECTION_BLOCK");
+inline const ctemplate::StaticTemplateString kSECTION_NAME =
+    STS_INIT(kSECTION_NAME, "SECTION_NAME");
 inline const ctemplate::StaticTemplateString kSECTION_URL = STS_INIT(kSECTION_URL, "SECTION_URL");
 inline const ctemplate::StaticTemplateString kSELF = STS_INIT(kSELF, "SELF");
 inline const ctemplate::StaticTemplateString kSITE_NAME = STS_INIT(kSITE_NAME, "SITE_NAME");
@@ -93,7 +100,8 @@ inline const ctemplate::StaticTemplateString kSRCSET = STS_INIT(kSRCSET, "SRCSET
 inline const ctemplate::StaticTemplateString kSRCSET_JPEG = STS_INIT(kSRCSET_JPEG, "SRCSET_JPEG");
 inline const ctemplate::StaticTemplateString kSTATUS = STS_INIT(kSTATUS, "STATUS");
 inline const ctemplate::StaticTemplateString kSTORY = STS_INIT(kSTORY, "STORY");
-inline const ctemplate::StaticTemplateString kSUBSCRIBE_URL = STS_INIT(kSUBSCRIBE_URL, "SUBSCRIBE_URL");
+inline const ctemplate::StaticTemplateString kSUBSCRIBE_URL =
+    STS_INIT(kSUBSCRIBE_URL, "SUBSCRIBE_URL");
 inline const ctemplate::StaticTemplateString kSUMMARY = STS_INIT(kSUMMARY, "SUMMARY");
 inline const ctemplate::StaticTemplateString kTAG = STS_INIT(kTAG, "TAG");
 inline const ctemplate::StaticTemplateString kTAGLINE = STS_INIT(kTAGLINE, "TAGLINE");
@@ -104,7 +112,8 @@ inline const ctemplate::StaticTemplateString kTIME = STS_INIT(kTIME, "TIME");
 inline const ctemplate::StaticTemplateString kTITLE = STS_INIT(kTITLE, "TITLE");
 inline const ctemplate::StaticTemplateString kTOP = STS_INIT(kTOP, "TOP");
 inline const ctemplate::StaticTemplateString kTRANSLATION = STS_INIT(kTRANSLATION, "TRANSLATION");
-inline const ctemplate::StaticTemplateString kTWITTER_CARD = STS_INIT(kTWITTER_CARD, "TWITTER_CARD");
+inline const ctemplate::StaticTemplateString kTWITTER_CARD =
+    STS_INIT(kTWITTER_CARD, "TWITTER_CARD");
 inline const ctemplate::StaticTemplateString kUPDATED = STS_INIT(kUPDATED, "UPDATED");
 inline const ctemplate::StaticTemplateString kURL = STS_INIT(kURL, "URL");
 inline const ctemplate::StaticTemplateString kW = STS_INIT(kW, "W");

@@ -37,14 +37,13 @@ struct Cursor {
 };
 
 struct ArticleQuery {
-  Id edition_id = 0;  // required
-  Id section_id = 0;  // 0: any
-  Id tag_id = 0;      // 0: any
-  Id author_id = 0;   // 0: any
-  UnixTime since = 0; // only stories published at or after this time (0: any)
-  Cursor before;      // start after this story (invalid: from the newest)
-  int limit = 20;     // 1..200
-  bool with_body = false;   // list views skip the body
+  Id edition_id = 0;        // required
+  Id section_id = 0;        // 0: any
+  Id tag_id = 0;            // 0: any
+  Id author_id = 0;         // 0: any
+  UnixTime since = 0;       // only stories published at or after this time (0: any)
+  Cursor before;            // start after this story (invalid: from the newest)
+  int limit = 20;           // 1..200
   bool with_links = false;  // fill tag_ids and author_ids (one more query per story)
 };
 
@@ -86,12 +85,10 @@ class NewsStore {
   // Published versions of the same story in other editions.
   virtual std::vector<content::Article> translations(const std::string& key, Id except) = 0;
   virtual std::optional<content::Media> media(Id id) = 0;
-  virtual std::int64_t count_published(Id edition_id) = 0;
   virtual std::int64_t count_published_in_section(Id section_id) = 0;
   // Published stories with lo <= id < hi, any edition, by id (sitemaps).
   virtual std::vector<content::Article> published_in_id_range(Id lo, Id hi) = 0;
   virtual Id max_article_id() = 0;
-  virtual UnixTime last_published(Id edition_id) = 0;
 
   // Writes. Each validates its input and records a ContentEvent where readers are affected.
   virtual WriteResult add_edition(const content::Edition& e) = 0;

@@ -16,7 +16,8 @@ struct Local {
 thread_local Local t_local;
 }  // namespace
 
-BufferedLog::BufferedLog(int fd, std::chrono::milliseconds interval) : fd_(fd), interval_(interval) {
+BufferedLog::BufferedLog(int fd, std::chrono::milliseconds interval)
+    : fd_(fd), interval_(interval) {
   flusher_ = std::thread([this] {
     std::unique_lock lock(stop_mu_);
     while (!stop_) {
@@ -86,7 +87,8 @@ std::string_view BufferedLog::timestamp() {
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     last = secs;
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::snprintf(buf + 19, sizeof buf - 19, ".%03dZ", static_cast<int>(ms));
   return {buf, 24};
 }

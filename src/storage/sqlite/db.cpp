@@ -41,7 +41,8 @@ std::int64_t Stmt::i64(int col) const { return sqlite3_column_int64(s_, col); }
 
 std::string Stmt::text(int col) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col)))
+           : std::string();
 }
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
@@ -89,15 +90,16 @@ Connection::~Connection() {
 }
 
 void Connection::fail(std::string_view what) {
-  throw StorageError(std::string("database ") + std::string(what) + " failed: " + sqlite3_errmsg(db_));
+  throw StorageError(std::string("database ") + std::string(what) +
+                     " failed: " + sqlite3_errmsg(db_));
 }
 
 Stmt Connection::prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return Stmt(*this, it->second);
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
-                         nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &s, nullptr) != SQLITE_OK)
     fail("prepare");
   cache_.emplace(std::string(sql), s);
   return Stmt(*this, s);

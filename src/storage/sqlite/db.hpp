@@ -68,7 +68,8 @@ class Database {
   // A read connection: owned (returned to the pool at the end) or borrowed from a Snapshot.
   class Lease {
    public:
-    Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
+    Lease(Database& db, std::unique_ptr<Connection> c)
+        : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
     explicit Lease(Connection* borrowed) : db_(nullptr), raw_(borrowed) {}
     Lease(Lease&&) = default;
     ~Lease();

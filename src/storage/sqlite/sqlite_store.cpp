@@ -28,7 +28,8 @@ UnixTime now_unix() {
 std::string renditions_to_json(const std::vector<Rendition>& rs) {
   json::array a;
   for (auto& r : rs)
-    a.emplace_back(json::object{{"w", r.width}, {"h", r.height}, {"f", r.format}, {"file", r.file}});
+    a.emplace_back(
+        json::object{{"w", r.width}, {"h", r.height}, {"f", r.format}, {"file", r.file}});
   return json::serialize(a);
 }
 
@@ -41,8 +42,10 @@ std::vector<Rendition> renditions_from_json(const std::string& s) {
     if (!x.is_object()) continue;
     auto& o = x.get_object();
     Rendition r;
-    if (auto* p = o.if_contains("w"); p && p->is_int64()) r.width = static_cast<int>(p->get_int64());
-    if (auto* p = o.if_contains("h"); p && p->is_int64()) r.height = static_cast<int>(p->get_int64());
+    if (auto* p = o.if_contains("w"); p && p->is_int64())
+      r.width = static_cast<int>(p->get_int64());
+    if (auto* p = o.if_contains("h"); p && p->is_int64())
+      r.height = static_cast<int>(p->get_int64());
     if (auto* p = o.if_contains("f"); p && p->is_string()) r.format = p->get_string();
     if (auto* p = o.if_contains("file"); p && p->is_string()) r.file = p->get_string();
     out.push_back(std::move(r));
@@ -76,9 +79,11 @@ std::vector<TranslationRef> translations_from_json(const std::string& text) {
   for (auto& x : v.get_array()) {
     if (!x.is_array() || x.get_array().size() != 5) continue;
     auto& a = x.get_array();
-    if (!a[0].is_int64() || !a[1].is_int64() || !a[2].is_int64() || !a[3].is_string() || !a[4].is_string()) continue;
-    out.push_back(TranslationRef{a[0].get_int64(), a[1].get_int64(), a[2].get_int64(), std::string(a[3].get_string()),
-                                 std::string(a[4].get_string())});
+    if (!a[0].is_int64() || !a[1].is_int64() || !a[2].is_int64() || !a[3].is_string() ||
+        !a[4].is_string())
+      continue;
+    out.push_back(TranslationRef{a[0].get_int64(), a[1].get_int64(), a[2].get_int64(),
+                                 std::string(a[3].get_string()), std::string(a[4].get_string())});
   }
   return out;
 }
@@ -103,7 +108,7 @@ constexpr const char* kArticleCols =
     "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.summary, a.dateline, "
     "a.lead_media_id, a.translation_key, a.status, a.breaking, a.published_at, a.updated_at";
 
-Article read_article_row(Stmt& s, bool with_body, int body_col) {
+Article read_article_row(Stmt& s) {
   Article a;
   a.id = s.i64(0);
   a.edition_id = s.i64(1);
@@ -118,10 +123,6 @@ Article read_article_row(Stmt& s, bool with_body, int body_col) {
   a.breaking = s.i64(10) != 0;
   a.published_at = s.i64(11);
   a.updated_at = s.i64(12);
-  if (with_body) {
-    std::string err;
-    body_from_json(s.text(body_col), a.body, err);
-  }
   return a;
 }
 
@@ -164,7 +165,8 @@ class SqliteStore final : public NewsStore {
   std::vector<Edition> editions() override {
     auto c = db_.reader();
     auto s = c->prepare(
-        "SELECT id, code, language, locale, site_name, tagline, time_zone, date_format, is_default, "
+        "SELECT id, code, language, locale, site_name, tagline, time_zone, date_format, "
+        "is_default, "
         "position FROM editions ORDER BY position, id");
     std::vector<Edition> out;
     while (s.step()) {
@@ -191,8 +193,8 @@ class SqliteStore final : public NewsStore {
         "ORDER BY edition_id, position, id");
     std::vector<Section> out;
     while (s.step())
-      out.push_back(Section{s.i64(0), s.i64(1), s.text(2), s.text(3), s.text(4),
-                            static_cast<int>(s.i64(5))});
+      out.push_back(
+          Section{s.i64(0), s.i64(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.i64(5))});
     return out;
   }
 
@@ -214,47 +216,53 @@ class SqliteStore final : public NewsStore {
 
   std::vector<Article> articles(const ArticleQuery& q) override {
     int limit = std::clamp(q.limit, 1, 200);
-    // Four filters (edition, section, tag, author) x with/without body: built once.
-    static const std::array<std::string, 8> kSql = [] {
-      std::array<std::string, 8> out;
-      for (int kind = 0; kind < 4; ++kind)
-        for (int body = 0; body < 2; ++body) {
-          std::string sql = std::string("SELECT ") + kArticleCols + (body ? ", a.body" : "") + " FROM articles a ";
-          // Each filter reads its own index; the cursor continues strictly after (published_at, id).
-          const char* pub = "a.published_at";
-          const char* id_col = "a.id";
-          if (kind == 2) {
-            sql += "JOIN article_tags x ON x.article_id = a.id WHERE x.tag_id = ?1 AND x.published = 1 ";
-            pub = "x.published_at";
-            id_col = "x.article_id";
-          } else if (kind == 3) {
-            sql += "JOIN article_authors x ON x.article_id = a.id WHERE x.author_id = ?1 AND x.published = 1 ";
-            pub = "x.published_at";
-            id_col = "x.article_id";
-          } else if (kind == 1) {
-            sql += "WHERE a.section_id = ?1 AND a.status = 'published' ";
-          } else {
-            sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
-          }
-          // A row-value comparison lets SQLite seek the index straight to the cursor.
-          sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
-          sql += std::string("AND (") + pub + ", " + id_col + ") < (?4, ?3) ";
-          sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
-          out[static_cast<std::size_t>(kind * 2 + body)] = std::move(sql);
+    // One statement per filter (edition, section, tag, author), built once.
+    static const std::array<std::string, 4> kSql = [] {
+      std::array<std::string, 4> out;
+      for (int kind = 0; kind < 4; ++kind) {
+        std::string sql = std::string("SELECT ") + kArticleCols + " FROM articles a ";
+        // Each filter reads its own index; the cursor continues strictly after (published_at, id).
+        const char* pub = "a.published_at";
+        const char* id_col = "a.id";
+        if (kind == 2) {
+          sql +=
+              "JOIN article_tags x ON x.article_id = a.id WHERE x.tag_id = ?1 AND x.published = 1 ";
+          pub = "x.published_at";
+          id_col = "x.article_id";
+        } else if (kind == 3) {
+          sql +=
+              "JOIN article_authors x ON x.article_id = a.id WHERE x.author_id = ?1 AND "
+              "x.published = 1 ";
+          pub = "x.published_at";
+          id_col = "x.article_id";
+        } else if (kind == 1) {
+          sql += "WHERE a.section_id = ?1 AND a.status = 'published' ";
+        } else {
+          sql += "WHERE a.edition_id = ?1 AND a.status = 'published' ";
         }
+        // A row-value comparison lets SQLite seek the index straight to the cursor.
+        sql += std::string("AND a.edition_id = ?2 AND ") + pub + " >= ?5 ";
+        sql += std::string("AND (") + pub + ", " + id_col + ") < (?4, ?3) ";
+        sql += std::string("ORDER BY ") + pub + " DESC, " + id_col + " DESC LIMIT ?6";
+        out[static_cast<std::size_t>(kind)] = std::move(sql);
+      }
       return out;
     }();
     int kind = q.tag_id ? 2 : q.author_id ? 3 : q.section_id ? 1 : 0;
-    const std::string& sql = kSql[static_cast<std::size_t>(kind * 2 + (q.with_body ? 1 : 0))];
+    const std::string& sql = kSql[static_cast<std::size_t>(kind)];
     auto c = db_.reader();
     auto s = c->prepare(sql);
-    Id filter = q.tag_id ? q.tag_id : q.author_id ? q.author_id : q.section_id ? q.section_id : q.edition_id;
+    Id filter = q.tag_id       ? q.tag_id
+                : q.author_id  ? q.author_id
+                : q.section_id ? q.section_id
+                               : q.edition_id;
     constexpr std::int64_t kTop = std::numeric_limits<std::int64_t>::max();
     s.bind(1, filter).bind(2, q.edition_id);
-    s.bind(3, q.before.valid() ? q.before.id : kTop).bind(4, q.before.valid() ? q.before.published_at : kTop);
+    s.bind(3, q.before.valid() ? q.before.id : kTop)
+        .bind(4, q.before.valid() ? q.before.published_at : kTop);
     s.bind(5, q.since).bind(6, limit);
     std::vector<Article> out;
-    while (s.step()) out.push_back(read_article_row(s, q.with_body, 13));
+    while (s.step()) out.push_back(read_article_row(s));
     if (q.with_links) load_links(*c, out);
     return out;
   }
@@ -263,18 +271,19 @@ class SqliteStore final : public NewsStore {
     auto c = db_.reader();
     // One statement for the story, its tags and its authors (in their order); the JSON body
     // only when the stored HTML cannot serve.
-    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
-                        ", a.body_html_version, a.body_html, "
-                        "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
-                        "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
-                        "  WHERE article_id = a.id ORDER BY position)), "
-                        "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
-                        "  WHERE article_id = a.id ORDER BY position)), "
-                        "a.translations "
-                        "FROM articles a WHERE a.id = ?1");
+    auto s =
+        c->prepare(std::string("SELECT ") + kArticleCols +
+                   ", a.body_html_version, a.body_html, "
+                   "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
+                   "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
+                   "  WHERE article_id = a.id ORDER BY position)), "
+                   "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
+                   "  WHERE article_id = a.id ORDER BY position)), "
+                   "a.translations "
+                   "FROM articles a WHERE a.id = ?1");
     s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
-    Article a = read_article_row(s, false, 0);
+    Article a = read_article_row(s);
     a.body_html_version = s.i64(13);
     a.body_html = s.text(14);
     a.body_json = s.text(15);
@@ -288,18 +297,20 @@ class SqliteStore final : public NewsStore {
     std::vector<Article> out;
     if (key.empty()) return out;
     auto c = db_.reader();
-    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
-                        " FROM articles a WHERE a.translation_key = ?1 AND a.translation_key <> '' AND a.id <> ?2 "
-                        "AND a.status = 'published' ORDER BY a.edition_id");
+    auto s = c->prepare(
+        std::string("SELECT ") + kArticleCols +
+        " FROM articles a WHERE a.translation_key = ?1 AND a.translation_key <> '' AND a.id <> ?2 "
+        "AND a.status = 'published' ORDER BY a.edition_id");
     s.bind(1, key).bind(2, except);
-    while (s.step()) out.push_back(read_article_row(s, false, 0));
+    while (s.step()) out.push_back(read_article_row(s));
     return out;
   }
 
   std::optional<Media> media(Id id) override {
     auto c = db_.reader();
     auto s = c->prepare(
-        "SELECT id, file, mime, width, height, caption, credit, alt, renditions FROM media WHERE id = ?1");
+        "SELECT id, file, mime, width, height, caption, credit, alt, renditions FROM media WHERE "
+        "id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     Media m;
@@ -315,28 +326,23 @@ class SqliteStore final : public NewsStore {
     return m;
   }
 
-  std::int64_t count_published(Id edition_id) override {
-    auto c = db_.reader();
-    auto s = c->prepare("SELECT count(*) FROM articles WHERE edition_id = ?1 AND status = 'published'");
-    s.bind(1, edition_id);
-    return s.step() ? s.i64(0) : 0;
-  }
-
   std::int64_t count_published_in_section(Id section_id) override {
     auto c = db_.reader();
-    auto s = c->prepare("SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 'published'");
+    auto s =
+        c->prepare("SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 'published'");
     s.bind(1, section_id);
     return s.step() ? s.i64(0) : 0;
   }
 
   std::vector<Article> published_in_id_range(Id lo, Id hi) override {
     auto c = db_.reader();
-    auto s = c->prepare(std::string("SELECT ") + kArticleCols +
-                        " FROM articles a WHERE a.id >= ?1 AND a.id < ?2 AND a.status = 'published' "
-                        "ORDER BY a.id");
+    auto s =
+        c->prepare(std::string("SELECT ") + kArticleCols +
+                   " FROM articles a WHERE a.id >= ?1 AND a.id < ?2 AND a.status = 'published' "
+                   "ORDER BY a.id");
     s.bind(1, lo).bind(2, hi);
     std::vector<Article> out;
-    while (s.step()) out.push_back(read_article_row(s, false, 0));
+    while (s.step()) out.push_back(read_article_row(s));
     return out;
   }
 
@@ -346,16 +352,9 @@ class SqliteStore final : public NewsStore {
     return s.step() ? s.i64(0) : 0;
   }
 
-  UnixTime last_published(Id edition_id) override {
-    auto c = db_.reader();
-    auto s = c->prepare(
-        "SELECT max(published_at) FROM articles WHERE edition_id = ?1 AND status = 'published'");
-    s.bind(1, edition_id);
-    return s.step() ? s.i64(0) : 0;
-  }
-
   WriteResult add_edition(const Edition& e) override {
-    if (e.code.empty() || e.code.size() > 16) return {0, "The edition code must be 1-16 characters."};
+    if (e.code.empty() || e.code.size() > 16)
+      return {0, "The edition code must be 1-16 characters."};
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
@@ -373,8 +372,13 @@ class SqliteStore final : public NewsStore {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
-        "INSERT INTO sections(edition_id, slug, name, description, position) VALUES (?1, ?2, ?3, ?4, ?5)");
-    s.bind(1, sec.edition_id).bind(2, sec.slug).bind(3, sec.name).bind(4, sec.description).bind(5, sec.position);
+        "INSERT INTO sections(edition_id, slug, name, description, position) VALUES (?1, ?2, ?3, "
+        "?4, ?5)");
+    s.bind(1, sec.edition_id)
+        .bind(2, sec.slug)
+        .bind(3, sec.name)
+        .bind(4, sec.description)
+        .bind(5, sec.position);
     return insert(c, s, "A section with this slug already exists in the edition.");
   }
 
@@ -399,10 +403,14 @@ class SqliteStore final : public NewsStore {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
-        "INSERT INTO media(file, mime, width, height, caption, credit, alt, renditions, created_at) "
+        "INSERT INTO media(file, mime, width, height, caption, credit, alt, renditions, "
+        "created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     s.bind(1, m.file).bind(2, m.mime).bind(3, m.width).bind(4, m.height).bind(5, m.caption);
-    s.bind(6, m.credit).bind(7, m.alt).bind(8, renditions_to_json(m.renditions)).bind(9, now_unix());
+    s.bind(6, m.credit)
+        .bind(7, m.alt)
+        .bind(8, renditions_to_json(m.renditions))
+        .bind(9, now_unix());
     return insert(c, s, "The image could not be stored.");
   }
 
@@ -434,9 +442,11 @@ class SqliteStore final : public NewsStore {
       id = c.last_insert_id();
     } else {
       auto s = c.prepare(
-          "UPDATE articles SET edition_id = ?1, section_id = ?2, slug = ?3, headline = ?4, summary = ?5, "
+          "UPDATE articles SET edition_id = ?1, section_id = ?2, slug = ?3, headline = ?4, summary "
+          "= ?5, "
           "dateline = ?6, body = ?7, lead_media_id = ?8, translation_key = ?9, status = ?10, "
-          "breaking = ?11, published_at = ?12, updated_at = ?13, body_html = ?15, body_html_version = ?16 "
+          "breaking = ?11, published_at = ?12, updated_at = ?13, body_html = ?15, "
+          "body_html_version = ?16 "
           "WHERE id = ?14");
       bind_article(s, a, body, updated);
       s.bind(14, id);
@@ -449,7 +459,8 @@ class SqliteStore final : public NewsStore {
     int pos = 0;
     for (auto t : a.tag_ids) {
       auto s = c.prepare(
-          "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position, published, published_at) "
+          "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position, published, "
+          "published_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5)");
       s.bind(1, id).bind(2, t).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
       s.run();
@@ -472,7 +483,9 @@ class SqliteStore final : public NewsStore {
     return {id, {}};
   }
 
-  WriteResult publish(Id article_id, UnixTime at) override { return set_published(article_id, true, at); }
+  WriteResult publish(Id article_id, UnixTime at) override {
+    return set_published(article_id, true, at);
+  }
   WriteResult unpublish(Id article_id) override { return set_published(article_id, false, 0); }
 
   void begin_bulk() override {
@@ -502,7 +515,8 @@ class SqliteStore final : public NewsStore {
     s.bind(1, seq).bind(2, limit);
     std::vector<ContentEvent> out;
     while (s.step())
-      out.push_back(ContentEvent{s.i64(0), s.i64(1), s.text(2), s.i64(3), s.i64(4), keys_from_json(s.text(5))});
+      out.push_back(ContentEvent{s.i64(0), s.i64(1), s.text(2), s.i64(3), s.i64(4),
+                                 keys_from_json(s.text(5))});
     return out;
   }
 
@@ -536,9 +550,16 @@ class SqliteStore final : public NewsStore {
   }
 
   static void bind_article(Stmt& s, const Article& a, const std::string& body, UnixTime updated) {
-    s.bind(1, a.edition_id).bind(2, a.section_id).bind(3, a.slug).bind(4, a.headline).bind(5, a.summary);
+    s.bind(1, a.edition_id)
+        .bind(2, a.section_id)
+        .bind(3, a.slug)
+        .bind(4, a.headline)
+        .bind(5, a.summary);
     s.bind(6, a.dateline).bind(7, body);
-    if (a.lead_media_id) s.bind(8, a.lead_media_id); else s.bind_null(8);
+    if (a.lead_media_id)
+      s.bind(8, a.lead_media_id);
+    else
+      s.bind_null(8);
     s.bind(9, a.translation_key).bind(10, to_string(a.status)).bind(11, a.breaking ? 1 : 0);
     s.bind(12, a.published_at).bind(13, updated);
     s.bind(15, a.body_html).bind(16, a.body_html.empty() ? 0 : a.body_html_version);
@@ -561,7 +582,8 @@ class SqliteStore final : public NewsStore {
       auto t = c.prepare("SELECT tag_id FROM article_tags WHERE article_id = ?1 ORDER BY position");
       t.bind(1, a.id);
       while (t.step()) a.tag_ids.push_back(t.i64(0));
-      auto s = c.prepare("SELECT author_id FROM article_authors WHERE article_id = ?1 ORDER BY position");
+      auto s = c.prepare(
+          "SELECT author_id FROM article_authors WHERE article_id = ?1 ORDER BY position");
       s.bind(1, a.id);
       while (s.step()) a.author_ids.push_back(s.i64(0));
     }
@@ -571,9 +593,12 @@ class SqliteStore final : public NewsStore {
   void refresh_translations(Connection& c, const std::string& key) {
     if (key.empty()) return;
     c.prepare(
-         "UPDATE articles SET translations = (SELECT coalesce(json_group_array(json_array(id, edition_id, "
-         "section_id, slug, headline)), '[]') FROM (SELECT t.id, t.edition_id, t.section_id, t.slug, t.headline "
-         "FROM articles t WHERE t.translation_key = articles.translation_key AND t.translation_key <> '' "
+         "UPDATE articles SET translations = (SELECT coalesce(json_group_array(json_array(id, "
+         "edition_id, "
+         "section_id, slug, headline)), '[]') FROM (SELECT t.id, t.edition_id, t.section_id, "
+         "t.slug, t.headline "
+         "FROM articles t WHERE t.translation_key = articles.translation_key AND t.translation_key "
+         "<> '' "
          "AND t.id <> articles.id "
          "AND t.status = 'published' ORDER BY t.edition_id)) "
          "WHERE translation_key = ?1 AND translation_key <> ''")
@@ -583,7 +608,8 @@ class SqliteStore final : public NewsStore {
 
   void insert_event(Connection& c, const ContentEvent& e) {
     auto s = c.prepare(
-        "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, "
+        "?4, ?5)");
     s.bind(1, e.at ? e.at : now_unix()).bind(2, e.kind).bind(3, e.edition_id).bind(4, e.article_id);
     s.bind(5, keys_to_json(e.purge_keys));
     s.run();
@@ -599,10 +625,11 @@ class SqliteStore final : public NewsStore {
     Transaction tx(c, true);
     std::optional<Article> a;
     {
-      auto s = c.prepare(std::string("SELECT ") + kArticleCols + " FROM articles a WHERE a.id = ?1");
+      auto s =
+          c.prepare(std::string("SELECT ") + kArticleCols + " FROM articles a WHERE a.id = ?1");
       s.bind(1, id);
       if (!s.step()) return {0, "No story with this id."};
-      a = read_article_row(s, false, 0);
+      a = read_article_row(s);
     }
     std::vector<Article> v{*a};
     load_links(c, v);
@@ -610,11 +637,21 @@ class SqliteStore final : public NewsStore {
     UnixTime now = now_unix();
     UnixTime pub = on ? (at ? at : now) : a->published_at;
     c.prepare("UPDATE articles SET status = ?1, published_at = ?2, updated_at = ?3 WHERE id = ?4")
-        .bind(1, on ? "published" : "unpublished").bind(2, pub).bind(3, now).bind(4, id).run();
+        .bind(1, on ? "published" : "unpublished")
+        .bind(2, pub)
+        .bind(3, now)
+        .bind(4, id)
+        .run();
     c.prepare("UPDATE article_tags SET published = ?1, published_at = ?2 WHERE article_id = ?3")
-        .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
+        .bind(1, on ? 1 : 0)
+        .bind(2, pub)
+        .bind(3, id)
+        .run();
     c.prepare("UPDATE article_authors SET published = ?1, published_at = ?2 WHERE article_id = ?3")
-        .bind(1, on ? 1 : 0).bind(2, pub).bind(3, id).run();
+        .bind(1, on ? 1 : 0)
+        .bind(2, pub)
+        .bind(3, id)
+        .run();
     refresh_translations(c, a->translation_key);
     bool was = a->status == Status::Published;
     a->published_at = pub;

@@ -19,7 +19,10 @@ class StoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     store = storage::open_sqlite((dir / "herald.db").string());
-    ed = store->add_edition(Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true, 0}).id;
+    ed = store
+             ->add_edition(
+                 Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true, 0})
+             .id;
     sec = store->add_section(Section{0, ed, "world", "World", "News", 0}).id;
     sec2 = store->add_section(Section{0, ed, "science", "Science", "", 1}).id;
     tag = store->add_tag(Tag{0, ed, "arctic", "Arctic"}).id;
@@ -50,7 +53,9 @@ class StoreTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->save_article(story(std::string("S").append(std::to_string(i)), 1000 + i, sec)).ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(
+        store->save_article(story(std::string("S").append(std::to_string(i)), 1000 + i, sec)).ok());
   // Two stories at the same second are ordered by id.
   ASSERT_TRUE(store->save_article(story("Same", 1004, sec)).ok());
   storage::ArticleQuery q;
@@ -120,7 +125,8 @@ TEST_F(StoreTest, RefusesBadInputWithoutStoringIt) {
   EXPECT_FALSE(store->save_article(b).ok());
   EXPECT_FALSE(store->add_section(Section{0, ed, "newsfeed", "Clash", "", 0}).ok());
   EXPECT_FALSE(store->add_section(Section{0, ed, "world", "Duplicate", "", 0}).ok());
-  EXPECT_FALSE(store->add_media(Media{0, "x.jpg", "image/jpeg", 10, 10, "", "", ""}).ok());  // no alt text
+  EXPECT_FALSE(
+      store->add_media(Media{0, "x.jpg", "image/jpeg", 10, 10, "", "", ""}).ok());  // no alt text
   EXPECT_FALSE(store->publish(99999, 1).ok());
   storage::ArticleQuery q;
   q.edition_id = ed;
@@ -129,7 +135,15 @@ TEST_F(StoreTest, RefusesBadInputWithoutStoringIt) {
 }
 
 TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
-  Media m{0, "p.jpg", "image/jpeg", 1600, 900, "Caption", "© Agency Photo / Name", "Alt", {{320, 180, "webp", "p-320.webp"}}};
+  Media m{0,
+          "p.jpg",
+          "image/jpeg",
+          1600,
+          900,
+          "Caption",
+          "© Agency Photo / Name",
+          "Alt",
+          {{320, 180, "webp", "p-320.webp"}}};
   auto mid = store->add_media(m).id;
   auto a = story("With photo", 1000, sec);
   a.lead_media_id = mid;
@@ -159,7 +173,7 @@ TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->body_html, "<p>Text</p>");
   EXPECT_EQ(back->body_html_version, 42);
-  EXPECT_FALSE(back->body_json.empty());  // no version in use: the blocks come too
+  EXPECT_FALSE(back->body_json.empty());                   // no version in use: the blocks come too
   EXPECT_TRUE(store->article(id, 42)->body_json.empty());  // the HTML serves: JSON not read
   EXPECT_FALSE(store->article(id, 43)->body_json.empty());  // another version: blocks needed
   // Saving without HTML clears it: a stale rendering is never kept.
@@ -169,7 +183,10 @@ TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
 }
 
 TEST_F(StoreTest, StoriesKnowTheirPublishedTranslations) {
-  auto ru = store->add_edition(Edition{0, "ru", "ru", "ru_RU", "Геральд", "", "Europe/Moscow", "dd.MM.yyyy", false, 1}).id;
+  auto ru = store
+                ->add_edition(Edition{0, "ru", "ru", "ru_RU", "Геральд", "", "Europe/Moscow",
+                                      "dd.MM.yyyy", false, 1})
+                .id;
   auto mir = store->add_section(Section{0, ru, "mir", "Мир", "", 0}).id;
   auto en_story = story("Talks", 1000, sec);
   en_story.translation_key = "k1";
