@@ -119,6 +119,11 @@ Database::Database(std::string path) : path_(std::move(path)) {
   writer_ = std::make_unique<Connection>(path_, false);
 }
 
+Database::~Database() {
+  pool_.clear();
+  writer_.reset();
+}
+
 Database::Lease::~Lease() {
   if (c_ && db_) {
     std::lock_guard g(db_->pool_mu_);

@@ -65,6 +65,9 @@ class Connection {
 class Database {
  public:
   explicit Database(std::string path);
+  // Closes the readers before the writer, so that the writer's close checkpoints the WAL
+  // into the database file and removes it.
+  ~Database();
   // A read connection: owned (returned to the pool at the end) or borrowed from a Snapshot.
   class Lease {
    public:
