@@ -98,6 +98,26 @@ CREATE TABLE content_events(
   article_id INTEGER NOT NULL DEFAULT 0,
   purge TEXT NOT NULL DEFAULT '[]');
 )sql",
+      // 2: accounts and server-side sessions
+      R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('reader','contributor','author','editor','moderator','admin')),
+  email_verified_at INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE TABLE sessions(
+  digest TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX sessions_user ON sessions(user_id);
+)sql",
   };
   return m;
 }

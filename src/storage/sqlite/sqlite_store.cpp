@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "content/body.hpp"
+#include "storage/account_store.hpp"
 #include "storage/sqlite/db.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/store.hpp"
@@ -150,7 +151,7 @@ class Transaction {
   bool done_ = false;
 };
 
-class SqliteStore final : public NewsStore {
+class SqliteStore final : public SqliteStores {
  public:
   explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
 
@@ -526,12 +527,131 @@ class SqliteStore final : public NewsStore {
     return s.step() ? s.i64(0) : 0;
   }
 
+  // ---- accounts ----
+  WriteResult create_user(const accounts::User& u) override {
+    if (u.email.empty() || u.display_name.empty())
+      return {0, "An account needs an email address and a name."};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare(
+        "INSERT INTO users(email, display_name, password_hash, role, email_verified_at, disabled, "
+        "created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, u.email)
+        .bind(2, u.display_name)
+        .bind(3, u.password_hash)
+        .bind(4, accounts::to_string(u.role));
+    s.bind(5, u.email_verified_at)
+        .bind(6, u.disabled ? 1 : 0)
+        .bind(7, u.created_at ? u.created_at : now_unix());
+    return insert(c, s, "An account with this email address already exists.");
+  }
+
+  std::optional<accounts::User> user_by_email(const std::string& email) override {
+    return user_where("email = ?1", [&](Stmt& s) { s.bind(1, email); });
+  }
+
+  std::optional<accounts::User> user_by_id(std::int64_t id) override {
+    return user_where("id = ?1", [&](Stmt& s) { s.bind(1, id); });
+  }
+
+  WriteResult set_password_hash(std::int64_t user_id, const std::string& hash) override {
+    return update_user("UPDATE users SET password_hash = ?2 WHERE id = ?1", user_id, hash);
+  }
+
+  WriteResult set_role(std::int64_t user_id, accounts::Role role) override {
+    return update_user("UPDATE users SET role = ?2 WHERE id = ?1", user_id,
+                       accounts::to_string(role));
+  }
+
+  std::int64_t count_users() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT count(*) FROM users");
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  void create_session(const Session& x) override {
+    auto lock = db_.lock_writer();
+    auto s = db_.writer().prepare(
+        "INSERT INTO sessions(digest, user_id, csrf, created_at, last_seen_at, expires_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    s.bind(1, x.digest)
+        .bind(2, x.user_id)
+        .bind(3, x.csrf)
+        .bind(4, x.created_at)
+        .bind(5, x.last_seen_at);
+    s.bind(6, x.expires_at).run();
+  }
+
+  std::optional<Session> session(const std::string& digest) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT digest, user_id, csrf, created_at, last_seen_at, expires_at FROM sessions WHERE "
+        "digest = ?1");
+    s.bind(1, digest);
+    if (!s.step()) return std::nullopt;
+    return Session{s.text(0), s.i64(1), s.text(2), s.i64(3), s.i64(4), s.i64(5)};
+  }
+
+  void touch_session(const std::string& digest, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare("UPDATE sessions SET last_seen_at = ?2 WHERE digest = ?1")
+        .bind(1, digest)
+        .bind(2, at)
+        .run();
+  }
+
+  void delete_session(const std::string& digest) override {
+    auto lock = db_.lock_writer();
+    db_.writer().prepare("DELETE FROM sessions WHERE digest = ?1").bind(1, digest).run();
+  }
+
+  int delete_sessions_of(std::int64_t user_id, const std::string& keep) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("DELETE FROM sessions WHERE user_id = ?1 AND digest <> ?2")
+        .bind(1, user_id)
+        .bind(2, keep)
+        .run();
+    return c.changes();
+  }
+
   void add_event(const ContentEvent& e) override {
     auto lock = db_.lock_writer();
     insert_event(db_.writer(), e);
   }
 
  private:
+  template <class Bind>
+  std::optional<accounts::User> user_where(const char* where, Bind bind) {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        std::string("SELECT id, email, display_name, password_hash, role, email_verified_at, "
+                    "disabled, created_at FROM users WHERE ") +
+        where);
+    bind(s);
+    if (!s.step()) return std::nullopt;
+    accounts::User u;
+    u.id = s.i64(0);
+    u.email = s.text(1);
+    u.display_name = s.text(2);
+    u.password_hash = s.text(3);
+    u.role = accounts::role_from_string(s.text(4)).value_or(accounts::Role::Reader);
+    u.email_verified_at = s.i64(5);
+    u.disabled = s.i64(6) != 0;
+    u.created_at = s.i64(7);
+    return u;
+  }
+
+  WriteResult update_user(const char* sql, std::int64_t id, const std::string& value) {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare(sql).bind(1, id).bind(2, value).run();
+    if (c.changes() == 0) return {0, "No account with this id."};
+    return {id, {}};
+  }
+
   void migrate() {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
@@ -668,6 +788,10 @@ class SqliteStore final : public NewsStore {
 }  // namespace
 
 std::unique_ptr<NewsStore> open_sqlite(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path) {
   return std::make_unique<SqliteStore>(path);
 }
 

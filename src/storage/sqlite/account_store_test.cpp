@@ -1,0 +1,88 @@
+#include "storage/account_store.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "accounts/password.hpp"
+
+using namespace herald;
+using accounts::Role;
+using accounts::User;
+
+namespace {
+class AccountStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string name = "herald-accounts-";
+    name.append(std::to_string(::getpid())).append("-");
+    name.append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = std::filesystem::temp_directory_path() / name;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    store = storage::open_sqlite_stores((dir / "herald.db").string());
+  }
+  void TearDown() override {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  std::filesystem::path dir;
+  std::unique_ptr<storage::SqliteStores> store;
+};
+}  // namespace
+
+TEST_F(AccountStoreTest, UsersAreUniqueByEmailAndKeepTheirRole) {
+  User u;
+  u.email = "anna@example.org";
+  u.display_name = "Anna";
+  u.role = Role::Editor;
+  auto r = store->create_user(u);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_FALSE(store->create_user(u).ok());  // the same email again
+  User nameless;
+  nameless.email = "x@example.org";
+  EXPECT_FALSE(store->create_user(nameless).ok());
+  auto back = store->user_by_email("anna@example.org");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->id, r.id);
+  EXPECT_EQ(back->role, Role::Editor);
+  EXPECT_FALSE(store->user_by_email("nobody@example.org"));
+  ASSERT_TRUE(store->set_role(r.id, Role::Admin).ok());
+  EXPECT_EQ(store->user_by_id(r.id)->role, Role::Admin);
+  EXPECT_FALSE(store->set_role(99999, Role::Admin).ok());
+  EXPECT_EQ(store->count_users(), 1);
+}
+
+TEST_F(AccountStoreTest, PasswordHashesAreStoredAndVerified) {
+  User u;
+  u.email = "b@example.org";
+  u.display_name = "B";
+  auto id = store->create_user(u).id;
+  ASSERT_TRUE(store->set_password_hash(id, accounts::hash_password("correct horse")).ok());
+  auto back = store->user_by_id(id);
+  EXPECT_TRUE(accounts::verify_password("correct horse", back->password_hash));
+  EXPECT_FALSE(accounts::verify_password("wrong horse!", back->password_hash));
+}
+
+TEST_F(AccountStoreTest, SessionsAreFoundByDigestAndEndedOnTheServer) {
+  User u;
+  u.email = "c@example.org";
+  u.display_name = "C";
+  auto id = store->create_user(u).id;
+  std::string t1 = accounts::random_token(), t2 = accounts::random_token();
+  store->create_session({accounts::token_digest(t1), id, "csrf1", 100, 100, 1000});
+  store->create_session({accounts::token_digest(t2), id, "csrf2", 100, 100, 1000});
+  auto s = store->session(accounts::token_digest(t1));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->user_id, id);
+  EXPECT_EQ(s->csrf, "csrf1");
+  EXPECT_FALSE(store->session(t1));  // the raw token is not what is stored
+  store->touch_session(s->digest, 500);
+  EXPECT_EQ(store->session(s->digest)->last_seen_at, 500);
+  // "Log out my other sessions": keeps the current one.
+  EXPECT_EQ(store->delete_sessions_of(id, accounts::token_digest(t1)), 1);
+  EXPECT_FALSE(store->session(accounts::token_digest(t2)));
+  store->delete_session(accounts::token_digest(t1));
+  EXPECT_FALSE(store->session(accounts::token_digest(t1)));
+}
