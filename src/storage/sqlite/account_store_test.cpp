@@ -57,7 +57,7 @@ TEST_F(AccountStoreTest, UsersAreUniqueByEmailAndKeepTheirRole) {
 TEST_F(AccountStoreTest, PasswordHashesAreStoredAndVerified) {
   User u;
   u.email = "b@example.org";
-  u.display_name = "B";
+  u.display_name = "Bea Example";
   auto id = store->create_user(u).id;
   ASSERT_TRUE(store->set_password_hash(id, accounts::hash_password("correct horse")).ok());
   auto back = store->user_by_id(id);
@@ -68,7 +68,7 @@ TEST_F(AccountStoreTest, PasswordHashesAreStoredAndVerified) {
 TEST_F(AccountStoreTest, SessionsAreFoundByDigestAndEndedOnTheServer) {
   User u;
   u.email = "c@example.org";
-  u.display_name = "C";
+  u.display_name = "Cyril Example";
   auto id = store->create_user(u).id;
   std::string t1 = accounts::random_token(), t2 = accounts::random_token();
   store->create_session({accounts::token_digest(t1), id, "csrf1", 100, 100, 1000});
