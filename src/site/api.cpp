@@ -207,7 +207,7 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   if (a->lead_media_id)
     if (auto m = media(a->lead_media_id)) o["lead_image"] = media_json(*m);
   json::array tr;
-  for (auto& t : store.translations(a->translation_key, a->id)) {
+  for (auto& t : a->translations) {
     auto* te = d->edition(t.edition_id);
     auto* ts = d->section(t.section_id);
     if (te && ts)

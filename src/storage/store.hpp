@@ -82,8 +82,6 @@ class NewsStore {
   // content::ensure_body), except when the stored body_html has `html_version`: then the JSON
   // is not read at all.
   virtual std::optional<content::Article> article(Id id, std::int64_t html_version = 0) = 0;
-  // Published versions of the same story in other editions.
-  virtual std::vector<content::Article> translations(const std::string& key, Id except) = 0;
   virtual std::optional<content::Media> media(Id id) = 0;
   virtual std::int64_t count_published_in_section(Id section_id) = 0;
   // Published stories with lo <= id < hi, any edition, by id (sitemaps).

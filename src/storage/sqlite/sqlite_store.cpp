@@ -294,19 +294,6 @@ class SqliteStore final : public SqliteStores {
     return a;
   }
 
-  std::vector<Article> translations(const std::string& key, Id except) override {
-    std::vector<Article> out;
-    if (key.empty()) return out;
-    auto c = db_.reader();
-    auto s = c->prepare(
-        std::string("SELECT ") + kArticleCols +
-        " FROM articles a WHERE a.translation_key = ?1 AND a.translation_key <> '' AND a.id <> ?2 "
-        "AND a.status = 'published' ORDER BY a.edition_id");
-    s.bind(1, key).bind(2, except);
-    while (s.step()) out.push_back(read_article_row(s));
-    return out;
-  }
-
   std::optional<Media> media(Id id) override {
     auto c = db_.reader();
     auto s = c->prepare(
