@@ -11,9 +11,10 @@ PKGS=(
   libtomlplusplus-dev
   libsqlite3-dev sqlite3 libctemplate-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libsodium-dev libvips-dev libicu-dev libspdlog-dev libfmt-dev zlib1g-dev libssl-dev
+  libcurl4-openssl-dev
   libgoogle-perftools-dev
   # tests
-  libgtest-dev libgmock-dev python3 python3-feedparser chromium nodejs
+  libgtest-dev libgmock-dev python3 python3-feedparser python3-aiosmtpd chromium nodejs
   # benchmarks
   wrk nginx-light
 )

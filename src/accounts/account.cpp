@@ -78,12 +78,12 @@ std::string normalize_email(std::string_view email) {
 std::string password_problem(std::string_view password, std::string_view email,
                              std::string_view display_name) {
   auto n = code_points(password);
-  if (n < 8) return "Choose a password of at least 8 characters.";
-  if (n > 128) return "Choose a password of at most 128 characters.";
+  if (n < 8) return "err_password_short";
+  if (n > 128) return "err_password_long";
   std::string p = lower(password);
-  if (!email.empty() && p == lower(email)) return "Your password must not be your email address.";
+  if (!email.empty() && p == lower(email)) return "err_password_email";
   if (!display_name.empty() && p == lower(display_name))
-    return "Your password must not be your name.";
+    return "err_password_name";
   return {};
 }
 

@@ -43,7 +43,8 @@ struct User {
 // (one '@', something on both sides, a dot in the domain, at most 254 bytes, no spaces).
 std::string normalize_email(std::string_view email);
 
-// Why a password is refused, for the person choosing it; empty when it is acceptable.
+// Why a password is refused, as a catalog key (web/locales) for the person choosing it;
+// empty when it is acceptable.
 // Rules: 8 to 128 characters (code points, never truncated), not the email or display name.
 std::string password_problem(std::string_view password, std::string_view email,
                              std::string_view display_name);

@@ -25,6 +25,25 @@ const std::vector<OptionDoc>& serve_options() {
       {"idle-timeout-s", "SECONDS", "keep-alive idle time before closing (default 30)"},
       {"shutdown-timeout-s", "SECONDS", "time in-flight requests get on SIGTERM (default 10)"},
       {"log-level", "LEVEL", "trace, debug, info, warn or error (default info)"},
+      {"smtp-host", "HOST",
+       "SMTP server for account mails; empty: mails go to DATA/outbox, listed at /newsroom/outbox"},
+      {"smtp-port", "PORT", "SMTP port (default 587)"},
+      {"smtp-starttls", "on|off", "require STARTTLS; off only for a local relay (default on)"},
+      {"smtp-user", "NAME", "SMTP login (default none)"},
+      {"smtp-password", "SECRET", "SMTP password (prefer HERALD_SMTP_PASSWORD or the file)"},
+      {"mail-from", "ADDRESS", "sender of account mails (default Herald <herald@localhost>)"},
+      {"admin-email", "EMAIL",
+       "address of the first administrator, created on the first start (default "
+       "admin@example.org)"},
+      {"login-failures-per-ip", "N",
+       "failed logins one address may make in 10 minutes before 429 (default 30)"},
+      {"login-failures-per-account", "N",
+       "failed logins on one account in 10 minutes before 429, except from browsers that "
+       "logged in to it before (default 10)"},
+      {"mails-per-ip-per-hour", "N",
+       "registration and password-reset mails one address may ask for in an hour (default 5)"},
+      {"secure-cookies", "on|off",
+       "Secure, __Host- cookies (default: on when base-url is https://)"},
       {"config", "FILE", "TOML config file with the same option names"},
   };
   return docs;
@@ -168,6 +187,34 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       if (!parse_uint(v, c.idle_timeout_s, 1, 3600)) return bad(k, "seconds from 1 to 3600");
     } else if (k == "shutdown-timeout-s") {
       if (!parse_uint(v, c.shutdown_timeout_s, 0, 600)) return bad(k, "seconds from 0 to 600");
+    } else if (k == "smtp-host") {
+      c.smtp_host = v;
+    } else if (k == "smtp-port") {
+      if (!parse_uint(v, c.smtp_port, 1, 65535)) return bad(k, "a port from 1 to 65535");
+    } else if (k == "smtp-starttls") {
+      if (!parse_bool(v, c.smtp_starttls)) return bad(k, "on or off");
+    } else if (k == "smtp-user") {
+      c.smtp_user = v;
+    } else if (k == "smtp-password") {
+      c.smtp_password = v;
+    } else if (k == "mail-from") {
+      if (v.find('@') == std::string::npos || v.find('\n') != std::string::npos)
+        return bad(k, "an address such as \"Herald <news@example.org>\"");
+      c.mail_from = v;
+    } else if (k == "admin-email") {
+      if (v.find('@') == std::string::npos) return bad(k, "an email address");
+      c.admin_email = v;
+    } else if (k == "login-failures-per-ip") {
+      if (!parse_uint(v, c.login_failures_per_ip, 1, 100000)) return bad(k, "a number from 1 to 100000");
+    } else if (k == "login-failures-per-account") {
+      if (!parse_uint(v, c.login_failures_per_account, 1, 100000))
+        return bad(k, "a number from 1 to 100000");
+    } else if (k == "mails-per-ip-per-hour") {
+      if (!parse_uint(v, c.mails_per_ip_per_hour, 1, 100000)) return bad(k, "a number from 1 to 100000");
+    } else if (k == "secure-cookies") {
+      bool b = false;
+      if (!parse_bool(v, b)) return bad(k, "on or off");
+      c.secure_cookies = b ? 1 : 0;
     } else if (k == "log-level") {
       if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
         return bad(k, "trace, debug, info, warn or error");
@@ -179,6 +226,7 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     if (h.find(':') != std::string::npos) h = "[" + h + "]";
     c.base_url = "http://" + h + ":" + std::to_string(c.port);
   }
+  if (c.secure_cookies < 0) c.secure_cookies = c.base_url.rfind("https://", 0) == 0 ? 1 : 0;
   return c;
 }
 

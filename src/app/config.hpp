@@ -30,6 +30,17 @@ struct ServeConfig {
   unsigned shutdown_timeout_s = 10;
   unsigned page_ttl_s = 300;
   std::string log_level = "info";
+  std::string smtp_host;  // empty: mails go to <data>/outbox
+  unsigned short smtp_port = 587;
+  bool smtp_starttls = true;
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string mail_from = "Herald <herald@localhost>";
+  std::string admin_email = "admin@example.org";
+  int login_failures_per_ip = 30;
+  int login_failures_per_account = 10;
+  int mails_per_ip_per_hour = 5;
+  int secure_cookies = -1;  // -1: on when base_url is https://
 };
 
 // One option as documented by `herald serve --help`.

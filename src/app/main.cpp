@@ -1,4 +1,4 @@
-// herald: the command-line entry point (serve, demo, migrate, publish, unpublish).
+// herald: the command-line entry point (serve, demo, migrate, publish, unpublish, user, token).
 #include <fmt/format.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
@@ -15,8 +15,13 @@
 #include <mutex>
 #include <thread>
 
+#include "accounts/password.hpp"
+#include "accounts/service.hpp"
 #include "app/config.hpp"
 #include "demo/demo.hpp"
+#include "i18n/i18n.hpp"
+#include "mail/mail.hpp"
+#include "storage/account_store.hpp"
 #include "net/server.hpp"
 #include "site/site.hpp"
 #include "storage/store.hpp"
@@ -41,6 +46,12 @@ Commands:
   migrate     create or upgrade the database schema, then exit   (--data DIR)
   publish     publish a story now            (--data DIR --id N)
   unpublish   take a story off the site      (--data DIR --id N)
+  user create   --email E --role R [--name N]  create an account and print a one-time login
+                link (roles: reader contributor author editor moderator admin)
+  user role     --email E --role R            change an account's role (its sessions end)
+  user disable  --email E / user enable --email E
+  user link     --email E                     print a one-time login link
+  token create  --email E [--name N]          create a personal API token and print it
   version     print the version
 
 Options for every command may also come from HERALD_* environment variables
@@ -114,13 +125,44 @@ int usage_error(const std::string& msg) {
   return 2;
 }
 
-std::unique_ptr<storage::NewsStore> open_store(const std::string& data_dir) {
+std::unique_ptr<storage::SqliteStores> open_store(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir + "/media", ec);
   if (ec)
     throw storage::StorageError("cannot create the data folder " + data_dir + ": " + ec.message() +
                                 " (choose another with --data)");
-  return storage::open_sqlite(data_dir + "/herald.db");
+  return storage::open_sqlite_stores(data_dir + "/herald.db");
+}
+
+// Mail texts from the catalog of the default edition's language.
+accounts::MailText mail_texts(storage::NewsStore& store, const i18n::Catalog& catalog) {
+  std::string lang = "en", site = "Herald";
+  for (auto& e : store.editions())
+    if (e.is_default) {
+      lang = e.language;
+      site = e.site_name;
+    }
+  return [lang, site, &catalog](const std::string& key, const std::string& name,
+                                const std::string& link) {
+    auto fill = [&](std::string text) {
+      for (auto [k, v] : {std::pair<std::string, std::string>{"{name}", name}, {"{link}", link},
+                          {"{site}", site}})
+        for (auto pos = text.find(k); pos != std::string::npos; pos = text.find(k, pos + v.size()))
+          text.replace(pos, k.size(), v);
+      return text;
+    };
+    return std::pair{site + ": " + catalog.text(lang, key + "_subject"),
+                     fill(catalog.text(lang, key + "_text"))};
+  };
+}
+
+accounts::AccountsOptions accounts_options(const app::ServeConfig& cfg) {
+  accounts::AccountsOptions ao;
+  ao.base_url = cfg.base_url;
+  ao.login_failures_per_ip = cfg.login_failures_per_ip;
+  ao.login_failures_per_account = cfg.login_failures_per_account;
+  ao.mails_per_ip_per_hour = cfg.mails_per_ip_per_hour;
+  return ao;
 }
 
 // A progress bar on stderr for long jobs.
@@ -171,7 +213,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   auto cfg = std::get<app::ServeConfig>(loaded);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
-  std::unique_ptr<storage::NewsStore> store;
+  std::unique_ptr<storage::SqliteStores> store;
   try {
     store = open_store(cfg.data_dir);
     if (cfg.demo && store->editions().empty()) {
@@ -209,6 +251,14 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
   no.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   no.limits.shutdown_timeout = std::chrono::seconds(cfg.shutdown_timeout_s);
+  // Writes (password hashing, uploads, SMTP hand-off) run on the blocking pool.
+  no.offload = [](const net::Request& r) { return r.method != "GET" && r.method != "HEAD"; };
+  no.body_limit = [body = no.limits.body_bytes](std::string_view method, std::string_view path) {
+    // Photo uploads take up to 20 MB (plus the form around them).
+    if (method == "POST" && (path == "/newsroom/media" || path == "/api/v1/newsroom/media"))
+      return std::size_t(21) << 20;
+    return body;
+  };
   std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
   net::Server server(
       no, [&](const net::Request& r) { return site->handle(r); },
@@ -235,11 +285,45 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   so.data_dir = cfg.data_dir;
   so.cache_bytes = cfg.cache_mb << 20;
   so.page_ttl = std::chrono::seconds(cfg.page_ttl_s);
+  so.secure_cookies = cfg.secure_cookies == 1;
+  std::unique_ptr<mail::Mailer> mailer;
+  if (cfg.smtp_host.empty()) {
+    so.outbox_dir = cfg.data_dir + "/outbox";
+    mailer = mail::folder_mailer(so.outbox_dir, cfg.mail_from);
+  } else {
+    mail::SmtpConfig sc;
+    sc.host = cfg.smtp_host;
+    sc.port = cfg.smtp_port;
+    sc.starttls = cfg.smtp_starttls;
+    sc.user = cfg.smtp_user;
+    sc.password = cfg.smtp_password;
+    sc.from = cfg.mail_from;
+    mailer = mail::smtp_mailer(sc);
+  }
+  std::string mail_where = mailer->describe();
+  mail::MailQueue mail_queue(std::move(mailer));
+  auto catalog = i18n::Catalog::load_embedded();
+  accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
+                              mail_texts(*store, catalog));
   try {
-    site = std::make_unique<site::Site>(so, *store);
+    site = std::make_unique<site::Site>(so, *store, accounts);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
+  }
+  // No default administrator: the first start with no accounts creates one and prints a
+  // one-time login link.
+  if (store->count_users() == 0) {
+    auto o = accounts.create_user(cfg.admin_email, "Administrator", accounts::Role::Admin);
+    if (!o.ok) {
+      std::fprintf(stderr, "herald serve: cannot create the first administrator %s: %s\n",
+                   cfg.admin_email.c_str(), o.message.c_str());
+      return 2;
+    }
+    std::printf(
+        "First start: created the administrator %s. Log in once with this link (valid 24 h),\n"
+        "then set a password on the account page:\n  %s\n",
+        cfg.admin_email.c_str(), accounts.login_link(o.user_id).c_str());
   }
 
   std::string local = cfg.host.find(':') != std::string::npos ? "[" + cfg.host + "]" : cfg.host;
@@ -247,6 +331,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
       "Herald %s listening on http://%s:%u (public address %s, data in %s). Press Ctrl+C to "
       "stop.\n",
       HERALD_VERSION, local.c_str(), server.port(), cfg.base_url.c_str(), cfg.data_dir.c_str());
+  std::printf("Account mail goes to %s.\n", mail_where.c_str());
   std::fflush(stdout);
 
   // Content changes made by other processes (the CLI, later the newsroom) purge the cache.
@@ -276,6 +361,80 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   return 0;
 }
 
+// herald user ... / herald token ...: account administration from the shell. Takes the
+// serve options too (--config, --data, --base-url) so that links point at the real site.
+int cmd_accounts(const std::string& cmd, const std::string& sub,
+                 std::map<std::string, std::string> flags) {
+  std::map<std::string, std::string> own;
+  for (const char* k : {"email", "role", "name"})
+    if (auto it = flags.find(k); it != flags.end()) {
+      own[k] = it->second;
+      flags.erase(it);
+    }
+  auto loaded = app::load_config(flags, environment());
+  if (auto* e = std::get_if<app::ConfigError>(&loaded))
+    return usage_error(cmd + " " + sub + ": " + e->message);
+  auto cfg = std::get<app::ServeConfig>(loaded);
+  std::string what = cmd + " " + sub;
+  if (own["email"].empty()) return usage_error(what + ": --email is required");
+  auto store = open_store(cfg.data_dir);
+  auto catalog = i18n::Catalog::load_embedded();
+  accounts::Accounts acc(accounts_options(cfg), *store, nullptr, mail_texts(*store, catalog));
+  auto say = [&](const accounts::Outcome& o) {
+    std::fprintf(stderr, "herald %s: %s\n", what.c_str(), catalog.text("en", o.message).c_str());
+    return 1;
+  };
+  auto find = [&]() { return store->user_by_email(accounts::normalize_email(own["email"])); };
+  auto role = [&]() -> std::optional<accounts::Role> {
+    return accounts::role_from_string(own["role"]);
+  };
+  if (cmd == "user" && sub == "create") {
+    auto r = role();
+    if (!r) return usage_error(what + ": --role must be reader, contributor, author, editor, moderator or admin");
+    auto o = acc.create_user(own["email"], own["name"], *r);
+    if (!o.ok) return say(o);
+    std::printf("created %s (%s). One-time login link, valid 24 hours:\n%s\n",
+                accounts::normalize_email(own["email"]).c_str(), accounts::to_string(*r),
+                acc.login_link(o.user_id).c_str());
+    return 0;
+  }
+  auto u = find();
+  if (!u) {
+    std::fprintf(stderr, "herald %s: there is no account with the address %s\n", what.c_str(),
+                 own["email"].c_str());
+    return 1;
+  }
+  if (cmd == "user" && sub == "role") {
+    auto r = role();
+    if (!r) return usage_error(what + ": --role must be reader, contributor, author, editor, moderator or admin");
+    auto o = acc.set_role(u->id, *r);
+    if (!o.ok) return say(o);
+    std::printf("%s is now %s; their sessions have ended\n", u->email.c_str(), accounts::to_string(*r));
+    return 0;
+  }
+  if (cmd == "user" && (sub == "disable" || sub == "enable")) {
+    auto o = acc.set_disabled(u->id, sub == "disable");
+    if (!o.ok) return say(o);
+    std::printf("%s %s\n", u->email.c_str(), sub == "disable" ? "disabled" : "enabled");
+    return 0;
+  }
+  if (cmd == "user" && sub == "link") {
+    std::printf("%s\n", acc.login_link(u->id).c_str());
+    return 0;
+  }
+  if (cmd == "token" && sub == "create") {
+    if (!accounts::is_staff(u->role))
+      return usage_error(what + ": API tokens are for newsroom accounts; " + u->email + " is a reader");
+    accounts::Outcome o;
+    auto token = acc.create_api_token(u->id, own["name"].empty() ? "cli" : own["name"], o);
+    if (token.empty()) return say(o);
+    std::printf("%s\n", token.c_str());
+    std::fprintf(stderr, "Send it as \"Authorization: Bearer <token>\". It is shown only now.\n");
+    return 0;
+  }
+  return usage_error("unknown command '" + what + "'");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -302,8 +461,15 @@ int main(int argc, char** argv) {
     }
   std::map<std::string, std::string> flags;
   std::string err;
-  if (!parse_flags(argc, argv, 2, flags, err)) return usage_error(err);
+  std::string sub;
+  int first_flag = 2;
+  if ((cmd == "user" || cmd == "token") && argc >= 3 && argv[2][0] != '-') {
+    sub = argv[2];
+    first_flag = 3;
+  }
+  if (!parse_flags(argc, argv, first_flag, flags, err)) return usage_error(err);
   if (cmd == "serve") return cmd_serve(flags);
+  if (cmd == "user" || cmd == "token") return cmd_accounts(cmd, sub, flags);
 
   auto env = environment();
   std::string data = value_or(flags, env, "data", "HERALD_DATA", "var");

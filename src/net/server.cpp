@@ -88,6 +88,8 @@ struct Server::Impl {
   Handler handler;
   AccessLog log;
   std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<asio::thread_pool> pool_ptr;
+  asio::thread_pool& pool_ref() { return *pool_ptr; }
   unsigned short bound_port = 0;
   std::unique_ptr<asio::signal_set> signals;  // made in bind(): a signal before run() is queued
   std::atomic<bool> stopping{false};
@@ -176,7 +178,9 @@ struct Server::Impl {
       auto start = std::chrono::steady_clock::now();
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(lim.header_bytes));
-      parser.body_limit(lim.body_bytes);
+      // The largest any route takes; the route's own limit is checked once the head is in.
+      parser.body_limit(options.body_limit ? std::max(lim.body_bytes, options.max_body_bytes)
+                                           : lim.body_bytes);
       Request req;
       req.remote = remote;
       stream.expires_never();
@@ -204,6 +208,18 @@ struct Server::Impl {
             h.count(http::field::transfer_encoding) > 1 ||
             (h.count(http::field::content_length) && h.count(http::field::transfer_encoding)))
           err = 400;
+      }
+      if (!err && options.body_limit) {
+        auto& h = parser.get();
+        std::string_view target(h.target().data(), h.target().size());
+        std::size_t limit = std::min(
+            options.body_limit(std::string_view(h.method_string().data(), h.method_string().size()),
+                               target.substr(0, target.find('?'))),
+            std::max(lim.body_bytes, options.max_body_bytes));
+        if (auto cl = parser.content_length(); cl && *cl > limit)
+          err = 413;
+        else
+          parser.body_limit(limit);  // chunked bodies are counted as they arrive
       }
       if (!err && !parser.is_done()) {
         arm(lim.body_timeout);
@@ -239,10 +255,24 @@ struct Server::Impl {
       if (!ok || req.path.empty() || req.path[0] != '/') {
         resp = error_response(400);
       } else {
-        try {
-          resp = handler(req);
-        } catch (const std::exception& e) {
-          resp = plain_error(500, "500 Internal Server Error");
+        if (options.offload && options.offload(req)) {
+          // Runs on the blocking pool; this coroutine resumes on its own thread afterwards.
+          resp = co_await asio::co_spawn(
+              pool_ref(),
+              [this, &req]() -> asio::awaitable<Response> {
+                try {
+                  co_return handler(req);
+                } catch (const std::exception&) {
+                  co_return plain_error(500, "500 Internal Server Error");
+                }
+              },
+              asio::use_awaitable);
+        } else {
+          try {
+            resp = handler(req);
+          } catch (const std::exception& e) {
+            resp = plain_error(500, "500 Internal Server Error");
+          }
         }
       }
       bool keep = msg.keep_alive() && !resp.close && !stopping;
@@ -275,6 +305,8 @@ Server::Server(ServerOptions options, Handler handler, AccessLog log) : impl_(ne
   unsigned n =
       impl_->options.threads ? impl_->options.threads : std::thread::hardware_concurrency();
   if (n == 0) n = 1;
+  impl_->pool_ptr = std::make_unique<asio::thread_pool>(
+      std::max(1u, impl_->options.blocking_threads));
   for (unsigned i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
 }
 
@@ -346,6 +378,9 @@ void Server::run() {
   }
   for (auto& w : im.workers) w->ctx.stop();
   for (auto& t : threads) t.join();
+  // Blocking work still running refers to requests held by connection coroutines, which live
+  // until the io_contexts are destroyed: let it finish first.
+  im.pool_ptr->join();
 }
 
 }  // namespace herald::net

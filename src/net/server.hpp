@@ -20,16 +20,26 @@ struct ServerLimits {
   std::chrono::seconds shutdown_timeout{10};  // in-flight requests get this long on SIGTERM
 };
 
+// Called once per request on an I/O thread; must be thread-safe. Must not throw
+// (an exception becomes a 500 and is logged).
+using Handler = std::function<Response(const Request&)>;
+// The largest body accepted for a request line (method, path); body_bytes when not set.
+// The server reads no body larger than max_body_bytes whatever this says.
+using BodyLimit = std::function<std::size_t(std::string_view method, std::string_view path)>;
+// True for requests whose handling may block (password hashing, image processing, SMTP):
+// they run on the blocking pool so that the I/O threads keep serving readers.
+using Offload = std::function<bool(const Request&)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   unsigned threads = 0;  // 0: one per core
   ServerLimits limits;
+  BodyLimit body_limit;             // per-route body limits (uploads); unset: limits.body_bytes
+  std::size_t max_body_bytes = 24u << 20;  // no route may accept more than this
+  Offload offload;                  // unset: everything runs on the I/O threads
+  unsigned blocking_threads = 4;    // size of the blocking pool (each hash takes 64 MiB)
 };
-
-// Called once per request on an I/O thread; must be thread-safe. Must not throw
-// (an exception becomes a 500 and is logged).
-using Handler = std::function<Response(const Request&)>;
 // Called after each response with the request, status, bytes sent and microseconds taken.
 using AccessLog =
     std::function<void(const Request&, int status, std::size_t bytes, std::int64_t micros)>;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "http/compress.hpp"
+#include "http/forms.hpp"
 #include "site/internal.hpp"
 #include "util/assets.hpp"
 
@@ -69,28 +70,8 @@ std::string query_param(std::string_view query, std::string_view name) {
     auto part =
         query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     auto eq = part.find('=');
-    if (part.substr(0, eq) == name) {
-      if (eq == std::string_view::npos) return {};
-      std::string out;
-      auto v = part.substr(eq + 1);
-      auto hex = [](char c) {
-        return c >= '0' && c <= '9'   ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-      };
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '+') {
-          out.push_back(' ');
-        } else if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1]) >= 0 && hex(v[i + 2]) >= 0) {
-          out.push_back(static_cast<char>(hex(v[i + 1]) * 16 + hex(v[i + 2])));
-          i += 2;
-        } else {
-          out.push_back(v[i]);
-        }
-      }
-      return out;
-    }
+    if (part.substr(0, eq) == name)
+      return eq == std::string_view::npos ? std::string() : http::form_decode(part.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     pos = amp + 1;
   }
@@ -265,6 +246,7 @@ void Site::Impl::add_routes() {
 }
 
 net::Response Site::Impl::handle(const net::Request& req) {
+  if (is_private_path(req.path)) return handle_private(req);
   if (req.method != "GET" && req.method != "HEAD") {
     bool api = req.path.rfind("/api/", 0) == 0;
     Reply r = api ? api_error(405, "method_not_allowed", "This address only answers GET and HEAD.")
@@ -399,7 +381,12 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
   resp.set_header("Content-Type", reply.content_type);
   resp.set_header("Cache-Control", cc);
   if (!reply.location.empty()) resp.set_header("Location", reply.location);
-  for (auto& [k, v] : reply.headers) resp.set_header(k, v);
+  for (auto& [k, v] : reply.headers) {
+    if (net::iequals(k, "Set-Cookie"))
+      resp.headers.emplace_back(k, v);  // one header per cookie
+    else
+      resp.set_header(k, v);
+  }
   security_headers(resp, html);
   if (reply.status == 200) {
     resp.set_header("ETag", etag);
@@ -458,6 +445,12 @@ net::Response Site::Impl::serve_media(const net::Request& req) {
 
 Site::Site(SiteOptions options, storage::NewsStore& store)
     : impl_(new Impl(std::move(options), store)) {}
+Site::Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts)
+    : impl_(new Impl(std::move(options), store)) {
+  impl_->accounts = &accounts;
+  impl_->add_account_routes();
+  impl_->add_newsroom_routes();
+}
 Site::~Site() = default;
 
 net::Response Site::handle(const net::Request& req) { return impl_->handle(req); }

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accounts/service.hpp"
+#include "http/forms.hpp"
 #include "http/page_cache.hpp"
 #include "http/router.hpp"
 #include "i18n/i18n.hpp"
@@ -55,6 +57,30 @@ std::string localize_template(std::string_view text, const i18n::Catalog& catalo
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
 
+// What a page of the account or newsroom area knows about its request: who asks, the CSRF
+// token their forms carry, the parsed form, and cookies to set on the answer.
+struct Ctx {
+  std::optional<accounts::Visitor> visitor;
+  std::string session_token;  // from the cookie; empty when none
+  std::string csrf;           // the token forms must carry
+  http::Form form;            // POST body (application/x-www-form-urlencoded) or query
+  std::vector<std::string> set_cookies;
+  const content::Edition* edition = nullptr;  // the language of the page
+  std::string lang = "en";
+  std::string next;  // where to return after logging in: a path on this site
+  std::string ip;
+  bool api = false;
+  const accounts::User* user() const { return visitor ? &visitor->user : nullptr; }
+};
+
+// Who may use a private route: checked before the handler runs.
+enum class Need { Anyone, Login, Staff };
+
+struct PrivateRequest {
+  const net::Request& req;
+  Ctx* ctx;
+};
+
 struct Site::Impl {
   SiteOptions options;
   storage::NewsStore& store;
@@ -72,6 +98,60 @@ struct Site::Impl {
   mutable std::shared_mutex media_mu;
   mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache;
   std::shared_ptr<const content::Media> media(content::Id id) const;
+
+  accounts::Accounts* accounts = nullptr;  // null: no accounts (tools that only render)
+  // Account and newsroom pages: never cached, session-aware, CSRF-checked.
+  http::Router<PrivateRequest, Reply> private_router;
+  bool is_private_path(std::string_view path) const;
+  net::Response handle_private(const net::Request& req);
+  Ctx make_ctx(const net::Request& req);
+  std::string session_cookie_name() const;
+  void start_session_cookies(Ctx& ctx, const accounts::NewSession& ns);
+  void end_session_cookies(Ctx& ctx);
+  // Adds a private route with its permission: `need` and, for staff, an action they must be
+  // allowed (accounts::can) or nothing.
+  using PrivateFn = Reply (Impl::*)(const net::Request&, const http::Params&, Ctx&);
+  void private_route(const char* method, const char* pattern, Need need,
+                     std::optional<accounts::Action> action, PrivateFn fn);
+  std::string t(const Ctx& c, const std::string& key) const { return catalog.text(c.lang, key); }
+  std::string outcome_text(const Ctx& c, const accounts::Outcome& o) const;
+  Reply private_page(const Ctx& c, const std::string& title, const std::string& html,
+                     int status = 200) const;
+  Reply forbidden(const Ctx& c) const;
+  Reply redirect(const std::string& to, int status = 303) const;
+
+  // Accounts (accounts/pages.cpp)
+  void add_account_routes();
+  Reply account_form(const Ctx& c, const std::string& which, const std::string& error,
+                     const std::string& email = {}, const std::string& name = {},
+                     int status = 200);
+  Reply account_message(const Ctx& c, const std::string& heading_key, const std::string& text,
+                        const std::string& continue_url = {}, int status = 200);
+  Reply too_many(const Ctx& c, const accounts::Outcome& o);
+  Reply login_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply login_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply register_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply register_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply reset_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply reset_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply link_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply link_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply logout_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply account_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply account_name_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply account_password_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply account_email_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply account_delete_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply token_create_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply token_revoke_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply me_json(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply profile(const Ctx& c, const std::string& notice, const std::string& error,
+                const std::string& new_token = {}, int status = 200);
+
+  // Newsroom (newsroom/pages.cpp)
+  void add_newsroom_routes();
+  Reply newsroom_home(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply newsroom_outbox(const net::Request& r, const http::Params& p, Ctx& c);
 
   Impl(SiteOptions o, storage::NewsStore& s);
   std::shared_ptr<const Directory> dir() const { return directory.load(); }

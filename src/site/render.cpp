@@ -229,6 +229,9 @@ Reply Site::Impl::error_page(int status, const content::Edition* e,
   std::string key = status == 404   ? "not_found"
                     : status == 405 ? "method_not_allowed"
                     : status == 400 ? "bad_request"
+                    : status == 403 ? "forbidden"
+                    : status == 429 ? "too_many"
+                    : status == 409 ? "conflict"
                                     : "server_error";
   TemplateDictionary dict("error");
   dict.SetIntValue(tn::kSTATUS, status);

@@ -13,6 +13,9 @@
 namespace herald::http {
 class PageCache;
 }
+namespace herald::accounts {
+class Accounts;
+}
 
 namespace herald::site {
 
@@ -21,6 +24,8 @@ struct SiteOptions {
   std::string data_dir = "var";                    // media files live in <data_dir>/media
   std::size_t cache_bytes = 256u << 20;            // page cache budget
   std::chrono::seconds page_ttl{300};              // longest a cached page lives unpurged
+  bool secure_cookies = false;  // served over TLS: Secure, __Host- cookies
+  std::string outbox_dir;       // development mail folder listed at /newsroom/outbox
 };
 
 class Site {
@@ -28,6 +33,8 @@ class Site {
   // `store` must outlive the Site. Loads templates, catalogs and the directory; throws
   // std::runtime_error with a message when an embedded asset is broken.
   Site(SiteOptions options, storage::NewsStore& store);
+  // With accounts: the account pages and the newsroom. `accounts` must outlive the Site.
+  Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts);
   ~Site();
 
   net::Response handle(const net::Request& req);

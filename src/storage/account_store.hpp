@@ -20,6 +20,27 @@ struct Session {
   UnixTime expires_at = 0;  // absolute lifetime; idle timeout is checked against last_seen_at
 };
 
+// A one-time link sent by mail or printed by the CLI: verify an address, reset a password,
+// confirm a new address, or log in once. Only the digest of its token is stored.
+struct AccountLink {
+  std::string digest;
+  std::int64_t user_id = 0;
+  std::string purpose;  // "verify", "reset", "email", "login"
+  std::string data;     // the new address for "email"
+  UnixTime created_at = 0;
+  UnixTime expires_at = 0;
+};
+
+// A personal API token for scripts (Authorization: Bearer ...). Only its digest is stored.
+struct ApiToken {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string digest;
+  std::string name;
+  UnixTime created_at = 0;
+  UnixTime last_used_at = 0;
+};
+
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
@@ -31,6 +52,36 @@ class AccountStore {
   virtual WriteResult set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
   virtual WriteResult set_role(std::int64_t user_id, accounts::Role role) = 0;
   virtual std::int64_t count_users() = 0;
+  // Refused when another account has the address.
+  virtual WriteResult set_email(std::int64_t user_id, const std::string& normalized_email) = 0;
+  virtual WriteResult set_display_name(std::int64_t user_id, const std::string& name) = 0;
+  virtual WriteResult mark_email_verified(std::int64_t user_id, UnixTime at) = 0;
+  // Disabling also ends every session and API token of the account.
+  virtual WriteResult set_disabled(std::int64_t user_id, bool disabled) = 0;
+  // Deletes an account's personal data for good: the row stays (so that what the person wrote
+  // keeps an author) as "deleted-<id>@invalid", without name, password, sessions, tokens or
+  // links, and disabled.
+  virtual WriteResult anonymise_user(std::int64_t user_id, UnixTime at) = 0;
+  // Newest first; `query` (may be empty) matches the email or the name.
+  virtual std::vector<accounts::User> list_users(const std::string& query, int limit,
+                                                 int offset) = 0;
+
+  virtual void add_link(const AccountLink& l) = 0;
+  // Consumes the link: returns it (and deletes it) when it exists, has this purpose and has
+  // not expired at `now`; a link can be used once.
+  virtual std::optional<AccountLink> take_link(const std::string& digest,
+                                               const std::string& purpose, UnixTime now) = 0;
+  virtual void drop_links(std::int64_t user_id, const std::string& purpose) = 0;
+
+  virtual WriteResult add_api_token(const ApiToken& t) = 0;
+  virtual std::optional<ApiToken> api_token(const std::string& digest) = 0;
+  virtual std::vector<ApiToken> api_tokens_of(std::int64_t user_id) = 0;
+  virtual WriteResult revoke_api_token(std::int64_t user_id, std::int64_t token_id) = 0;
+  virtual void touch_api_token(std::int64_t token_id, UnixTime at) = 0;
+
+  // Browsers that logged in to an account before (they skip the per-account login throttle).
+  virtual void add_device(const std::string& digest, std::int64_t user_id, UnixTime at) = 0;
+  virtual std::int64_t device_user(const std::string& digest) = 0;  // 0: unknown
 
   virtual void create_session(const Session& s) = 0;
   virtual std::optional<Session> session(const std::string& digest) = 0;

@@ -159,3 +159,156 @@ class ServerTest(unittest.TestCase):
             if 'class="lead-photo"' in self.get(p).text:
                 return p
         self.fail("no story with a lead photo")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class MailSink:
+    """A real SMTP server on loopback (Debian's python3-aiosmtpd) that keeps every message in a
+    Maildir. Tests read the mails Herald sends and follow their links."""
+
+    def __init__(self):
+        import mailbox  # noqa: F401 (checked here so that a missing module fails early)
+        self.dir = tempfile.mkdtemp(prefix="herald-mail-")
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
+             "-c", "aiosmtpd.handlers.Mailbox", os.path.join(self.dir, "Maildir")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("aiosmtpd did not start: " + self.proc.stderr.read().decode())
+                time.sleep(0.1)
+        raise RuntimeError("aiosmtpd did not start listening")
+
+    def args(self):
+        return ("--smtp-host", "127.0.0.1", "--smtp-port", str(self.port), "--smtp-starttls", "off",
+                "--mail-from", "Herald Test <news@herald.test>")
+
+    def messages(self):
+        import email
+        import email.policy
+        import mailbox
+        path = os.path.join(self.dir, "Maildir")
+        if not os.path.isdir(path):
+            return []
+        out = []
+        box = mailbox.Maildir(path)
+        for key, msg in box.items():
+            m = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+            out.append({"to": str(m["To"]), "subject": str(m["Subject"]),
+                        "text": m.get_content(), "from": str(m["From"]),
+                        "arrived": msg.get_date()})
+        out.sort(key=lambda m: m["arrived"])  # oldest first: [-1] is the newest
+        return out
+
+    def wait_for(self, to, subject=None, count=1, timeout=20):
+        """Waits until `count` mails to `to` (with `subject` in the subject) have arrived."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in self.messages()
+                     if to in m["to"] and (subject is None or subject in m["subject"])]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"no mail to {to} ({subject}); have: {self.messages()}")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Client:
+    """A browser-like HTTP client for one person: keeps cookies, does not follow redirects."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookies = {}
+
+    def request(self, method, path, form=None, headers=None, body=None):
+        import urllib.parse
+        hdrs = dict(headers or {})
+        if self.cookies:
+            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read()
+            all_headers = r.getheaders()
+            hdrs_out = {k.lower(): v for k, v in all_headers}
+            resp = Response(r.status, hdrs_out, data)
+            resp.set_cookies = [v for k, v in all_headers if k.lower() == "set-cookie"]
+            for sc in resp.set_cookies:
+                name, _, rest = sc.partition("=")
+                value = rest.split(";", 1)[0]
+                if "Max-Age=0" in sc:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+            return resp
+        finally:
+            conn.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def csrf(self, path="/account/login"):
+        """The CSRF token the forms of `path` carry."""
+        html = self.get(path).text
+        m = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert m, f"no CSRF field on {path}"
+        return m.group(1)
+
+    def post(self, path, form=None, csrf_from=None, headers=None):
+        form = dict(form or {})
+        if csrf_from is not None and "csrf" not in form:
+            form["csrf"] = self.csrf(csrf_from)
+        return self.request("POST", path, form=form, headers=headers)
+
+    def login(self, email, password, next_path=None):
+        form = {"email": email, "password": password}
+        if next_path:
+            form["next"] = next_path
+        return self.post("/account/login", form, csrf_from="/account/login")
+
+    def me(self):
+        import json
+        return json.loads(self.get("/api/v1/me").body)["user"]
+
+    def follow_link(self, url, form=None):
+        """Opens a one-time link from a mail (GET shows a button) and submits it."""
+        path = url.split(self.server.base, 1)[-1] if url.startswith("http") else url
+        page = self.get(path)
+        assert page.status == 200, (page.status, page.text[:500])
+        m = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        data = {"csrf": m.group(1)}
+        data.update(form or {})
+        return self.request("POST", path, form=data)
+
+
+def link_in(text):
+    m = re.search(r"(https?://\S+/account/\S+)", text)
+    assert m, f"no link in: {text}"
+    return m.group(1)
+
+
+def admin_link(server):
+    m = re.search(r"(https?://\S+/account/link/login/\S+)", server.output())
+    assert m, "no first-start admin link in the output"
+    return m.group(1)

@@ -118,6 +118,30 @@ CREATE TABLE sessions(
   expires_at INTEGER NOT NULL);
 CREATE INDEX sessions_user ON sessions(user_id);
 )sql",
+      // 3: account links, API tokens and known devices
+      R"sql(
+ALTER TABLE users ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE account_links(
+  digest TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  purpose TEXT NOT NULL CHECK (purpose IN ('verify','reset','email','login')),
+  data TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX account_links_user ON account_links(user_id, purpose);
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+CREATE TABLE known_devices(
+  digest TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL);
+)sql",
   };
   return m;
 }

@@ -604,6 +604,181 @@ class SqliteStore final : public SqliteStores {
     return c.changes();
   }
 
+  WriteResult set_email(std::int64_t user_id, const std::string& email) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare("SELECT id FROM users WHERE email = ?1 AND id <> ?2");
+    s.bind(1, email).bind(2, user_id);
+    if (s.step()) return {0, "Another account already uses this email address."};
+    return update_user("UPDATE users SET email = ?2 WHERE id = ?1", user_id, email);
+  }
+
+  WriteResult set_display_name(std::int64_t user_id, const std::string& name) override {
+    if (name.empty()) return {0, "An account needs a name."};
+    return update_user("UPDATE users SET display_name = ?2 WHERE id = ?1", user_id, name);
+  }
+
+  WriteResult mark_email_verified(std::int64_t user_id, UnixTime at) override {
+    return update_user("UPDATE users SET email_verified_at = ?2 WHERE id = ?1", user_id,
+                       std::to_string(at));
+  }
+
+  WriteResult set_disabled(std::int64_t user_id, bool disabled) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    Transaction tx(c, true);
+    auto r = update_user("UPDATE users SET disabled = ?2 WHERE id = ?1", user_id,
+                         disabled ? "1" : "0");
+    if (!r.ok()) return r;
+    if (disabled) {
+      c.prepare("DELETE FROM sessions WHERE user_id = ?1").bind(1, user_id).run();
+      c.prepare("DELETE FROM api_tokens WHERE user_id = ?1").bind(1, user_id).run();
+      c.prepare("DELETE FROM account_links WHERE user_id = ?1").bind(1, user_id).run();
+    }
+    tx.commit();
+    return r;
+  }
+
+  WriteResult anonymise_user(std::int64_t user_id, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    Transaction tx(c, true);
+    c.prepare(
+         "UPDATE users SET email = 'deleted-' || id || '@invalid', display_name = '', "
+         "password_hash = '', disabled = 1, deleted_at = ?2, email_verified_at = 0 WHERE id = ?1")
+        .bind(1, user_id)
+        .bind(2, at)
+        .run();
+    if (c.changes() == 0) return {0, "No account with this id."};
+    for (const char* t : {"sessions", "api_tokens", "account_links", "known_devices"})
+      c.prepare(std::string("DELETE FROM ") + t + " WHERE user_id = ?1").bind(1, user_id).run();
+    tx.commit();
+    return {user_id, {}};
+  }
+
+  std::vector<accounts::User> list_users(const std::string& query, int limit,
+                                         int offset) override {
+    std::vector<accounts::User> out;
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, email, display_name, password_hash, role, email_verified_at, disabled, "
+        "created_at FROM users WHERE deleted_at = 0 AND (?1 = '' OR instr(lower(email), lower(?1)) "
+        "OR instr(lower(display_name), lower(?1))) ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+    s.bind(1, query).bind(2, std::clamp(limit, 1, 500)).bind(3, std::max(offset, 0));
+    while (s.step()) out.push_back(read_user(s));
+    return out;
+  }
+
+  void add_link(const AccountLink& l) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare(
+            "INSERT INTO account_links(digest, user_id, purpose, data, created_at, expires_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, l.digest)
+        .bind(2, l.user_id)
+        .bind(3, l.purpose)
+        .bind(4, l.data)
+        .bind(5, l.created_at)
+        .bind(6, l.expires_at)
+        .run();
+  }
+
+  std::optional<AccountLink> take_link(const std::string& digest, const std::string& purpose,
+                                       UnixTime now) override {
+    auto lock = db_.lock_writer();
+    auto s = db_.writer().prepare(
+        "DELETE FROM account_links WHERE digest = ?1 AND purpose = ?2 "
+        "RETURNING digest, user_id, purpose, data, created_at, expires_at");
+    s.bind(1, digest).bind(2, purpose);
+    if (!s.step()) return std::nullopt;
+    AccountLink l{s.text(0), s.i64(1), s.text(2), s.text(3), s.i64(4), s.i64(5)};
+    while (s.step()) {
+    }
+    if (l.expires_at <= now) return std::nullopt;
+    return l;
+  }
+
+  void drop_links(std::int64_t user_id, const std::string& purpose) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare("DELETE FROM account_links WHERE user_id = ?1 AND purpose = ?2")
+        .bind(1, user_id)
+        .bind(2, purpose)
+        .run();
+  }
+
+  WriteResult add_api_token(const ApiToken& t) override {
+    if (t.name.empty() || t.name.size() > 100)
+      return {0, "Give the token a name of at most 100 characters."};
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare(
+        "INSERT INTO api_tokens(user_id, digest, name, created_at) VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, t.user_id).bind(2, t.digest).bind(3, t.name).bind(4, t.created_at);
+    return insert(c, s, "This token exists already.");
+  }
+
+  std::optional<ApiToken> api_token(const std::string& digest) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, user_id, digest, name, created_at, last_used_at FROM api_tokens "
+        "WHERE digest = ?1");
+    s.bind(1, digest);
+    if (!s.step()) return std::nullopt;
+    return ApiToken{s.i64(0), s.i64(1), s.text(2), s.text(3), s.i64(4), s.i64(5)};
+  }
+
+  std::vector<ApiToken> api_tokens_of(std::int64_t user_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id, user_id, digest, name, created_at, last_used_at FROM api_tokens "
+        "WHERE user_id = ?1 ORDER BY id DESC");
+    s.bind(1, user_id);
+    std::vector<ApiToken> out;
+    while (s.step())
+      out.push_back(ApiToken{s.i64(0), s.i64(1), s.text(2), s.text(3), s.i64(4), s.i64(5)});
+    return out;
+  }
+
+  WriteResult revoke_api_token(std::int64_t user_id, std::int64_t token_id) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2")
+        .bind(1, token_id)
+        .bind(2, user_id)
+        .run();
+    if (c.changes() == 0) return {0, "There is no such token on this account."};
+    return {token_id, {}};
+  }
+
+  void touch_api_token(std::int64_t token_id, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
+        .bind(1, token_id)
+        .bind(2, at)
+        .run();
+  }
+
+  void add_device(const std::string& digest, std::int64_t user_id, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare(
+            "INSERT OR IGNORE INTO known_devices(digest, user_id, created_at) VALUES (?1, ?2, ?3)")
+        .bind(1, digest)
+        .bind(2, user_id)
+        .bind(3, at)
+        .run();
+  }
+
+  std::int64_t device_user(const std::string& digest) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT user_id FROM known_devices WHERE digest = ?1");
+    s.bind(1, digest);
+    return s.step() ? s.i64(0) : 0;
+  }
+
   void add_event(const ContentEvent& e) override {
     auto lock = db_.lock_writer();
     insert_event(db_.writer(), e);
@@ -619,6 +794,10 @@ class SqliteStore final : public SqliteStores {
         where);
     bind(s);
     if (!s.step()) return std::nullopt;
+    return read_user(s);
+  }
+
+  static accounts::User read_user(Stmt& s) {
     accounts::User u;
     u.id = s.i64(0);
     u.email = s.text(1);

@@ -1,0 +1,23 @@
+#include "accounts/throttle.hpp"
+
+#include <gtest/gtest.h>
+
+using herald::accounts::Throttle;
+
+TEST(Throttle, AllowsTheLimitThenSaysHowLongToWait) {
+  Throttle t;
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(t.hit("ip:1", 10, 600, 1000 + i), 0);
+  EXPECT_EQ(t.hit("ip:1", 10, 600, 1010), 590);  // the first event leaves the window at 1600
+  EXPECT_EQ(t.hit("ip:2", 10, 600, 1010), 0);    // other keys are not affected
+  EXPECT_EQ(t.wait("ip:1", 10, 600, 1599), 1);
+  EXPECT_EQ(t.wait("ip:1", 10, 600, 1600), 0);
+  t.clear("ip:1");
+  EXPECT_EQ(t.wait("ip:1", 10, 600, 1011), 0);
+}
+
+TEST(Throttle, MemoryStaysBounded) {
+  Throttle t(100);
+  for (int i = 0; i < 1000; ++i) t.record(std::to_string(i) + "k", 60, 1000);
+  for (int i = 0; i < 5; ++i) t.record("late", 60, 2000 + i);
+  EXPECT_EQ(t.wait("late", 5, 60, 2005), 55);
+}
