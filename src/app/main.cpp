@@ -306,7 +306,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
                               mail_texts(*store, catalog));
   try {
-    site = std::make_unique<site::Site>(so, *store, accounts);
+    site = std::make_unique<site::Site>(so, *store, accounts, store->desk());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
@@ -338,11 +338,24 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::atomic<bool> done{false};
   std::mutex mu;
   std::condition_variable cv;
+  // Story events inside the process (the live newsfeed subscribes here).
+  site->on_event([](const storage::ContentEvent& ev) {
+    if (ev.article_id) spdlog::debug("event {} story {}", ev.kind, ev.article_id);
+  });
+  // Scheduled stories: those missed while the server was down go out now, the rest at their
+  // minute (checked every second).
+  try {
+    if (int n = site->publish_due()) spdlog::info("published {} scheduled stories on start", n);
+  } catch (const std::exception& e) {
+    spdlog::error("scheduled stories: {}", e.what());
+  }
   std::thread watcher([&] {
     std::unique_lock lock(mu);
+    int tick = 0;
     while (!done) {
       cv.wait_for(lock, std::chrono::milliseconds(200));
       try {
+        if (++tick % 5 == 0) site->publish_due();
         if (auto n = site->apply_events()) spdlog::debug("applied {} content events", n);
       } catch (const std::exception& e) {
         spdlog::error("content events: {}", e.what());

@@ -1,6 +1,8 @@
 #include "content/body.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 
 namespace herald::content {
 namespace json = boost::json;
@@ -39,11 +41,22 @@ std::string body_to_json(const std::vector<Block>& blocks) {
     switch (b.type) {
       case Block::Type::Paragraph:
       case Block::Type::Subheading:
-        o["text"] = b.text;
-        break;
       case Block::Type::Quote:
-        o["text"] = b.text;
-        if (!b.cite.empty()) o["cite"] = b.cite;
+        if (b.spans.empty()) {
+          o["text"] = b.text;
+        } else {
+          json::array spans;
+          for (auto& sp : b.spans) {
+            json::object so;
+            so["text"] = sp.text;
+            if (sp.bold) so["bold"] = true;
+            if (sp.italic) so["italic"] = true;
+            if (!sp.href.empty()) so["href"] = sp.href;
+            spans.emplace_back(std::move(so));
+          }
+          o["spans"] = std::move(spans);
+        }
+        if (b.type == Block::Type::Quote && !b.cite.empty()) o["cite"] = b.cite;
         break;
       case Block::Type::List: {
         json::array items;
@@ -94,6 +107,24 @@ bool body_from_json(const std::string& text, std::vector<Block>& out, std::strin
                                       : Block::Type::Quote;
       b.text = str(o, "text");
       b.cite = str(o, "cite");
+      if (auto* sp = o.if_contains("spans"); sp && sp->is_array()) {
+        b.text.clear();
+        for (auto& x : sp->get_array()) {
+          if (!x.is_object()) continue;
+          auto& so = x.get_object();
+          Span span;
+          span.text = str(so, "text");
+          auto flag = [&](const char* k) {
+            auto* f = so.if_contains(k);
+            return f && f->is_bool() && f->get_bool();
+          };
+          span.bold = flag("bold");
+          span.italic = flag("italic");
+          span.href = str(so, "href");
+          b.text += span.text;
+          b.spans.push_back(std::move(span));
+        }
+      }
     } else if (type == "list") {
       b.type = Block::Type::List;
       auto* items = o.if_contains("items");
@@ -122,6 +153,222 @@ bool body_from_json(const std::string& text, std::vector<Block>& out, std::strin
     } else {
       error = "Block " + std::to_string(n) + " has an unknown type '" + type + "'.";
       return false;
+    }
+    out.push_back(std::move(b));
+  }
+  return true;
+}
+
+bool is_safe_link(std::string_view url, bool allow_mailto) {
+  if (url.empty() || url.size() > 2000) return false;
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') return false;
+  auto lower_prefix = [&](std::string_view p) {
+    if (url.size() < p.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != p[i]) return false;
+    return true;
+  };
+  if (lower_prefix("https://") || lower_prefix("http://")) {
+    auto host = url.substr(url.find("//") + 2);
+    return !host.empty() && host[0] != '/' && host[0] != '?' && host[0] != '#';
+  }
+  if (allow_mailto && lower_prefix("mailto:")) return url.size() > 7 && url.find('@') != std::string_view::npos;
+  return false;
+}
+
+namespace {
+void escape_into(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+const char* type_label(std::string_view t) { return t.empty() ? "block" : t.data(); }
+}  // namespace
+
+std::string spans_to_html(const std::vector<Span>& spans) {
+  std::string out;
+  for (const auto& sp : spans) {
+    bool link = !sp.href.empty() && is_safe_link(sp.href);
+    if (link) {
+      out += "<a href=\"";
+      escape_into(out, sp.href);
+      out += "\" rel=\"nofollow noopener\">";
+    }
+    if (sp.bold) out += "<strong>";
+    if (sp.italic) out += "<em>";
+    escape_into(out, sp.text);
+    if (sp.italic) out += "</em>";
+    if (sp.bold) out += "</strong>";
+    if (link) out += "</a>";
+  }
+  return out;
+}
+
+bool parse_body_input(const std::string& text, std::vector<Block>& out, std::string& error) {
+  out.clear();
+  if (text.size() > 2'000'000) {
+    error = "The body is larger than 2 MB; split the story.";
+    return false;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) {
+    error = "The body must be a JSON array of blocks.";
+    return false;
+  }
+  if (v.get_array().size() > 1000) {
+    error = "A story can have at most 1,000 blocks.";
+    return false;
+  }
+  std::size_t n = 0;
+  for (const auto& item : v.get_array()) {
+    ++n;
+    std::string where = "Block " + std::to_string(n);
+    if (!item.is_object()) {
+      error = where + " is not an object.";
+      return false;
+    }
+    const auto& o = item.get_object();
+    auto* tv = o.if_contains("type");
+    std::string type = tv && tv->is_string() ? std::string(tv->get_string()) : "";
+    where += " (" + std::string(type_label(type)) + ")";
+    // The fields each type may have; anything else is refused, never stored.
+    std::vector<std::string_view> allowed;
+    if (type == "paragraph") allowed = {"type", "text", "spans"};
+    else if (type == "subheading") allowed = {"type", "text"};
+    else if (type == "quote") allowed = {"type", "text", "spans", "cite"};
+    else if (type == "list") allowed = {"type", "items", "ordered"};
+    else if (type == "image") allowed = {"type", "media_id", "caption", "credit"};
+    else if (type == "embed") allowed = {"type", "url", "title"};
+    else {
+      error = where + ": unknown block type; use paragraph, subheading, quote, list, image or embed.";
+      return false;
+    }
+    for (auto& [k, val] : o) {
+      if (std::find(allowed.begin(), allowed.end(), std::string_view(k)) == allowed.end()) {
+        error = where + " has a field '" + std::string(k) + "' that is not allowed.";
+        return false;
+      }
+    }
+    auto get_text = [&](const char* key, std::size_t max_chars, bool required,
+                        std::string& dst) -> bool {
+      auto* f = o.if_contains(key);
+      if (!f) {
+        if (required) error = where + " needs '" + key + "'.";
+        return !required;
+      }
+      if (!f->is_string()) {
+        error = where + ": '" + key + "' must be text.";
+        return false;
+      }
+      dst = std::string(f->get_string());
+      if (code_points(dst) > max_chars) {
+        error = where + ": '" + key + "' is longer than " + std::to_string(max_chars) + " characters.";
+        return false;
+      }
+      return true;
+    };
+    Block b;
+    if (type == "paragraph" || type == "quote" || type == "subheading") {
+      b.type = type == "paragraph" ? Block::Type::Paragraph
+               : type == "quote"   ? Block::Type::Quote
+                                   : Block::Type::Subheading;
+      if (auto* sp = o.if_contains("spans")) {
+        if (!sp->is_array() || sp->get_array().size() > 500) {
+          error = where + ": 'spans' must be a list of at most 500 runs.";
+          return false;
+        }
+        for (auto& x : sp->get_array()) {
+          if (!x.is_object()) {
+            error = where + ": each span must be an object.";
+            return false;
+          }
+          Span span;
+          for (auto& [k, val] : x.get_object()) {
+            if (k == "text" && val.is_string()) {
+              span.text = std::string(val.get_string());
+            } else if ((k == "bold" || k == "italic") && val.is_bool()) {
+              (k == "bold" ? span.bold : span.italic) = val.get_bool();
+            } else if (k == "href" && val.is_string()) {
+              span.href = std::string(val.get_string());
+              if (!is_safe_link(span.href)) {
+                error = where + ": the link '" + span.href.substr(0, 100) +
+                        "' is not allowed; links must start with http://, https:// or mailto:.";
+                return false;
+              }
+            } else {
+              error = where + ": a span has a mark '" + std::string(k) +
+                      "' that is not allowed (bold, italic and href are).";
+              return false;
+            }
+          }
+          b.text += span.text;
+          b.spans.push_back(std::move(span));
+        }
+        if (code_points(b.text) > 20000) {
+          error = where + " is longer than 20,000 characters.";
+          return false;
+        }
+      } else if (!get_text("text", type == "subheading" ? 300 : 20000, true, b.text)) {
+        return false;
+      }
+      if (!get_text("cite", 300, false, b.cite)) return false;
+    } else if (type == "list") {
+      b.type = Block::Type::List;
+      auto* items = o.if_contains("items");
+      if (!items || !items->is_array() || items->get_array().empty() ||
+          items->get_array().size() > 200) {
+        error = where + " needs 'items': a list of 1 to 200 texts.";
+        return false;
+      }
+      for (auto& i : items->get_array()) {
+        if (!i.is_string() || code_points(i.get_string()) > 5000) {
+          error = where + ": each item must be a text of at most 5,000 characters.";
+          return false;
+        }
+        b.items.emplace_back(i.get_string());
+      }
+      if (auto* ord = o.if_contains("ordered")) {
+        if (!ord->is_bool()) {
+          error = where + ": 'ordered' must be true or false.";
+          return false;
+        }
+        b.ordered = ord->get_bool();
+      }
+    } else if (type == "image") {
+      b.type = Block::Type::Image;
+      auto* id = o.if_contains("media_id");
+      if (!id || !id->is_int64() || id->get_int64() <= 0) {
+        error = where + " needs 'media_id': the number of a photo in the library.";
+        return false;
+      }
+      b.media_id = id->get_int64();
+      if (!get_text("caption", 1000, false, b.caption) || !get_text("credit", 300, false, b.credit))
+        return false;
+    } else {
+      b.type = Block::Type::Embed;
+      if (!get_text("url", 2000, true, b.url) || !get_text("title", 300, false, b.text))
+        return false;
+      if (!is_safe_link(b.url, false)) {
+        error = where + ": embedded links must start with http:// or https://.";
+        return false;
+      }
     }
     out.push_back(std::move(b));
   }

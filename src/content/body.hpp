@@ -14,6 +14,18 @@ std::string body_to_json(const std::vector<Block>& blocks);
 // returns false and sets `error` to a message naming the block.
 bool body_from_json(const std::string& json, std::vector<Block>& out, std::string& error);
 
+// Parses a body sent by the newsroom, strictly: only the block types, fields, marks and URL
+// schemes of the allowlist (links: http, https, mailto; embeds: http, https), within size
+// limits. Returns false with a message naming the block and what to change.
+bool parse_body_input(const std::string& json, std::vector<Block>& out, std::string& error);
+
+// True for an absolute link readers may follow: http(s)://host... or mailto:address
+// (no spaces or control characters, at most 2,000 bytes).
+bool is_safe_link(std::string_view url, bool allow_mailto = true);
+
+// The HTML of a run list: text escaped, <strong>, <em> and <a href rel="nofollow noopener">.
+std::string spans_to_html(const std::vector<Span>& spans);
+
 // Fills a.body from a.body_json when the store left it unparsed. Returns false with `error`
 // when the stored JSON is damaged.
 bool ensure_body(Article& a, std::string& error);

@@ -67,6 +67,15 @@ struct Media {
   std::vector<Rendition> renditions;
 };
 
+// A run of text inside a paragraph or quote, with its marks. Links are http, https or mailto.
+struct Span {
+  std::string text;
+  bool bold = false;
+  bool italic = false;
+  std::string href;  // empty: not a link
+  bool operator==(const Span&) const = default;
+};
+
 // One typed block of an article's body.
 struct Block {
   enum class Type { Paragraph, Subheading, Quote, List, Image, Embed };
@@ -79,6 +88,7 @@ struct Block {
   std::string caption;             // image caption (overrides the media's when set)
   std::string credit;              // image credit (overrides the media's when set)
   std::string url;                 // embed link
+  std::vector<Span> spans;         // paragraph and quote with marks or links (text = their sum)
 };
 
 // Another edition's published version of the same story.
@@ -121,6 +131,16 @@ struct Article {
   std::vector<Id> author_ids;
   // Filled by NewsStore::article(): the story's published versions in other editions.
   std::vector<TranslationRef> translations;
+
+  // The newsroom's side of the story (filled by NewsStore::article()).
+  std::int64_t version = 0;      // increases with every save from the newsroom; 0: never
+  std::int64_t created_by = 0;   // account id of the writer (0: imported or demo)
+  std::int64_t updated_by = 0;
+  UnixTime embargo_until = 0;    // not to be published before this time (0: no embargo)
+  UnixTime scheduled_at = 0;     // status Scheduled: the server publishes it at this time
+  std::string correction;        // shown to readers above the story when set
+  std::int64_t editing_by = 0;   // who has it open in the editor, and since when
+  UnixTime editing_at = 0;
 };
 
 // The reader-visible address of an article: /{edition}/{section}/{id}-{slug}

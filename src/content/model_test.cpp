@@ -100,3 +100,55 @@ TEST(Body, RefusesUnknownOrMalformedBlocks) {
   EXPECT_FALSE(body_from_json("[{\"type\":\"image\"}]", out, err));
   EXPECT_FALSE(body_from_json("not json", out, err));
 }
+
+TEST(Body, NewsroomInputIsCheckedAgainstTheAllowlist) {
+  std::vector<Block> out;
+  std::string err;
+  EXPECT_TRUE(parse_body_input(
+      R"j([{"type":"paragraph","spans":[{"text":"Read "},{"text":"this","bold":true,"href":"https://example.org/a?b=1"}]},
+          {"type":"subheading","text":"Sub"},{"type":"quote","text":"Q","cite":"C"},
+          {"type":"list","items":["a","b"],"ordered":false},{"type":"image","media_id":3,"caption":"c","credit":"© A"},
+          {"type":"embed","url":"https://video.example/x","title":"t"},
+          {"type":"paragraph","spans":[{"text":"mail","href":"mailto:desk@example.org"}]}])j",
+      out, err))
+      << err;
+  ASSERT_EQ(out.size(), 7u);
+  EXPECT_EQ(out[0].text, "Read this");
+  EXPECT_EQ(spans_to_html(out[0].spans),
+            "Read <a href=\"https://example.org/a?b=1\" rel=\"nofollow noopener\"><strong>this</strong></a>");
+  // What the editor must never get stored:
+  const char* refused[] = {
+      R"j([{"type":"script","text":"x"}])j",
+      R"j([{"type":"paragraph","text":"x","onclick":"alert(1)"}])j",
+      R"j([{"type":"paragraph","spans":[{"text":"x","href":"javascript:alert(1)"}]}])j",
+      R"j([{"type":"paragraph","spans":[{"text":"x","href":"data:text/html,hi"}]}])j",
+      R"j([{"type":"paragraph","spans":[{"text":"x","underline":true}]}])j",
+      R"j([{"type":"embed","url":"mailto:a@b.org"}])j",
+      R"j([{"type":"image","media_id":"3"}])j",
+      R"j([{"type":"list","items":[]}])j",
+      R"j({"type":"paragraph"})j",
+      R"j([{"type":"paragraph","text":7}])j",
+      "not json",
+  };
+  for (const char* r : refused) {
+    err.clear();
+    EXPECT_FALSE(parse_body_input(r, out, err)) << r;
+    EXPECT_FALSE(err.empty()) << r;
+  }
+  EXPECT_TRUE(is_safe_link("HTTPS://Example.org"));
+  EXPECT_FALSE(is_safe_link("https://"));
+  EXPECT_FALSE(is_safe_link("https://a b"));
+  EXPECT_FALSE(is_safe_link("//example.org"));
+}
+
+TEST(Body, SpansSurviveTheStoredJsonAndAreEscaped) {
+  std::vector<Block> blocks(1);
+  blocks[0].spans = {Span{"<b>", true, false, ""}, Span{"x\"", false, true, "https://e.org/\"q"}};
+  std::vector<Block> back;
+  std::string err;
+  ASSERT_TRUE(body_from_json(body_to_json(blocks), back, err)) << err;
+  EXPECT_EQ(back[0].spans, blocks[0].spans);
+  EXPECT_EQ(back[0].text, "<b>x\"");
+  // An unsafe stored link is rendered as text only.
+  EXPECT_EQ(spans_to_html(back[0].spans), "<strong>&lt;b&gt;</strong><em>x&quot;</em>");
+}

@@ -91,4 +91,67 @@ ImageFiles generate_demo_photo(const std::string& dir, const std::string& name, 
   }
 }
 
+std::string sniff_image_type(std::string_view b) {
+  if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
+      static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF)
+    return "jpeg";
+  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "png";
+  if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "webp";
+  return {};
+}
+
+ImageFiles import_upload(const std::string& dir, const std::string& name, std::string_view bytes) {
+  ImageFiles f;
+  if (bytes.size() > kMaxUploadBytes) {
+    f.error = "The file is larger than 20 MB. Export it smaller and upload it again.";
+    return f;
+  }
+  std::string type = sniff_image_type(bytes);
+  if (type.empty()) {
+    f.error = "This file is not a JPEG, PNG or WebP image (whatever its name says).";
+    return f;
+  }
+  try {
+    ensure_vips();
+    // The loader must agree with the bytes we sniffed.
+    const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+    std::string loader_name = loader ? loader : "";
+    for (auto& ch : loader_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (loader_name.find(type) == std::string::npos) {
+      vips_error_clear();
+      f.error = "This file is not a readable " + type + " image.";
+      return f;
+    }
+    // Opening reads the header only: the pixel count is checked before anything is decoded.
+    VImage head = VImage::new_from_buffer(bytes.data(), bytes.size(), "",
+                                          VImage::option()->set("access", "sequential"));
+    long long pixels = static_cast<long long>(head.width()) * head.height();
+    if (pixels > kMaxUploadPixels || head.width() > 30000 || head.height() > 30000) {
+      f.error = "The image is " + std::to_string(head.width()) + " × " +
+                std::to_string(head.height()) +
+                " pixels; the largest accepted is 50 megapixels. Resize it and upload it again.";
+      return f;
+    }
+    VImage img = VImage::new_from_buffer(bytes.data(), bytes.size(), "",
+                                         VImage::option()->set("fail", true));
+    img = img.autorot();
+    if (img.interpretation() != VIPS_INTERPRETATION_sRGB &&
+        img.interpretation() != VIPS_INTERPRETATION_B_W)
+      img = img.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (img.has_alpha())
+      img = img.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+    if (img.bands() == 1) img = img.bandjoin(img).bandjoin(img);
+    img = img.cast(VIPS_FORMAT_UCHAR)
+              .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB))
+              .copy_memory();  // decodes everything now: a damaged file fails here
+    return write_renditions(img, dir, name);
+  } catch (const std::exception& e) {
+    vips_error_clear();
+    f = ImageFiles{};
+    f.error = "This image could not be read (" + std::string(e.what()).substr(0, 120) +
+              "). Save it again as JPEG or PNG and retry.";
+    return f;
+  }
+}
+
 }  // namespace herald::media

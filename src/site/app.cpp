@@ -445,9 +445,13 @@ net::Response Site::Impl::serve_media(const net::Request& req) {
 
 Site::Site(SiteOptions options, storage::NewsStore& store)
     : impl_(new Impl(std::move(options), store)) {}
-Site::Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts)
+Site::Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts,
+           storage::DeskStore& desk)
     : impl_(new Impl(std::move(options), store)) {
   impl_->accounts = &accounts;
+  impl_->desk_store = &desk;
+  impl_->desk = std::make_unique<newsroom::Desk>(
+      store, desk, accounts.store(), [this](content::Article& a) { prepare_body(a); });
   impl_->add_account_routes();
   impl_->add_newsroom_routes();
 }
@@ -462,15 +466,40 @@ void Site::prepare_body(content::Article& a) const {
   a.body_html_version = impl_->body_version;
 }
 
+int Site::publish_due() {
+  if (!impl_->desk) return 0;
+  return impl_->desk->publish_due(accounts::now_unix());
+}
+
+void Site::on_event(std::function<void(const storage::ContentEvent&)> listener) {
+  impl_->listeners.push_back(std::move(listener));
+}
+
 std::size_t Site::apply_events() {
   auto& im = *impl_;
   std::size_t n = 0;
   for (;;) {
     auto events = im.store.events_since(im.event_seq.load(), 500);
     if (events.empty()) break;
-    bool reload = false;
+    // Directory first: a page re-rendered right after its purge must already see new tags,
+    // authors and sections.
+    bool reload = false, catalog = false;
     for (auto& ev : events) {
-      if (ev.kind == "catalog") reload = true;
+      catalog = catalog || ev.kind == "catalog";
+      reload = reload || ev.kind == "catalog" || ev.kind == "directory";
+    }
+    if (reload) im.directory.store(Directory::load(im.store));
+    if (catalog) {
+      {
+        std::unique_lock lock(im.media_mu);
+        im.media_cache.clear();
+      }
+      {
+        std::unique_lock lock(im.frame_mu);
+        im.frames.clear();
+      }
+    }
+    for (auto& ev : events) {
       im.cache.purge(ev.purge_keys);
       {
         std::unique_lock lock(im.latest_mu);
@@ -486,20 +515,10 @@ std::size_t Site::apply_events() {
         }
       }
       im.event_seq = ev.seq;
+      for (auto& l : im.listeners) l(ev);
       ++n;
     }
-    if (reload) {
-      im.directory.store(Directory::load(im.store));
-      {
-        std::unique_lock lock(im.media_mu);
-        im.media_cache.clear();
-      }
-      {
-        std::unique_lock lock(im.frame_mu);
-        im.frames.clear();
-      }
-      im.cache.purge({"*"});
-    }
+    if (catalog) im.cache.purge({"*"});
   }
   return n;
 }

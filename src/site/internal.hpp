@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "accounts/service.hpp"
+#include "newsroom/desk.hpp"
 #include "http/forms.hpp"
 #include "http/page_cache.hpp"
 #include "http/router.hpp"
@@ -19,6 +20,11 @@
 #include "net/message.hpp"
 #include "site/directory.hpp"
 #include "site/site.hpp"
+
+namespace boost::json {
+class value;
+class object;
+}
 
 namespace ctemplate {
 class TemplateDictionary;
@@ -99,6 +105,7 @@ struct Site::Impl {
   mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache;
   std::shared_ptr<const content::Media> media(content::Id id) const;
 
+  std::vector<std::function<void(const storage::ContentEvent&)>> listeners;
   accounts::Accounts* accounts = nullptr;  // null: no accounts (tools that only render)
   // Account and newsroom pages: never cached, session-aware, CSRF-checked.
   http::Router<PrivateRequest, Reply> private_router;
@@ -148,10 +155,64 @@ struct Site::Impl {
   Reply profile(const Ctx& c, const std::string& notice, const std::string& error,
                 const std::string& new_token = {}, int status = 200);
 
-  // Newsroom (newsroom/pages.cpp)
+  // Newsroom (newsroom/pages.cpp, newsroom/api.cpp, newsroom/media_pages.cpp)
+  storage::DeskStore* desk_store = nullptr;
+  std::unique_ptr<newsroom::Desk> desk;
   void add_newsroom_routes();
+  void add_newsroom_api_routes();
+  Reply desk_reply(const newsroom::DeskResult& d) const;
+  Reply api_json(int status, const boost::json::value& v) const;
+  std::optional<boost::json::value> json_body(const net::Request& r, Reply& error) const;
+  Reply newsroom_page(const Ctx& c, const std::string& title, ctemplate::TemplateDictionary& dict,
+                      int status = 200);
+  Reply newsroom_error(const Ctx& c, const newsroom::DeskResult& d);
+  // Runs an API handler with a JSON body built from a form; back to `back` when it worked.
+  Reply form_to_api(const net::Request& r, const http::Params& p, Ctx& c, PrivateFn api,
+                    const boost::json::object& body, const std::string& back);
   Reply newsroom_home(const net::Request& r, const http::Params& p, Ctx& c);
   Reply newsroom_outbox(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_new_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_create_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_editor_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_save_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_workflow_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_preview(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_revisions_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_restore_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_media_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_media_upload_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_media_edit_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_sections_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_section_add_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_section_edit_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_editions_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_edition_edit_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_users_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply nr_user_edit_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_stories(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story_create(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story_save(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story_action(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_revisions(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_revision(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_media_list(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_media_upload(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_media_update(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_catalog(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_section_create(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_section_update(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_edition_update(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_users(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_user_update(const net::Request& r, const http::Params& p, Ctx& c);
+  // Stores an uploaded photo (media library): the new media, or an error for the person.
+  struct Upload {
+    std::optional<content::Media> media;
+    int status = 201;
+    std::string error;
+  };
+  Upload store_upload(const net::Request& r, const Ctx& c);
 
   Impl(SiteOptions o, storage::NewsStore& s);
   std::shared_ptr<const Directory> dir() const { return directory.load(); }
@@ -222,6 +283,9 @@ struct Site::Impl {
   Reply author_page(const net::Request& r, const http::Params& p);
   Reply newsfeed(const net::Request& r, const http::Params& p);
   Reply article_page(const net::Request& r, const http::Params& p);
+  // A story's page for readers, or (preview) for the newsroom: not cached, not indexed.
+  Reply story_reply(const content::Edition& e, const content::Section& s, content::Article& a,
+                    const std::string& path, bool fragment, bool preview);
   Reply listing(const net::Request& r, const content::Edition& e, storage::ArticleQuery q,
                 Chrome chrome, const std::string& heading, const std::string& description,
                 std::vector<std::string> keys, const std::string& list_class,

@@ -272,7 +272,10 @@ std::string Site::Impl::render_body(content::Article& story) const {
     switch (b.type) {
       case T::Paragraph: {
         auto* x = bd->AddSectionDictionary(tn::kP);
-        x->SetValue(tn::kTEXT, b.text);
+        if (b.spans.empty())
+          x->SetValue(tn::kTEXT, b.text);
+        else
+          x->SetValue("RICH", content::spans_to_html(b.spans));
         if (first_paragraph && !a.dateline.empty())
           x->AddSectionDictionary(tn::kDATELINE)->SetValue(tn::kTEXT, a.dateline);
         first_paragraph = false;
@@ -283,7 +286,10 @@ std::string Site::Impl::render_body(content::Article& story) const {
         break;
       case T::Quote: {
         auto* x = bd->AddSectionDictionary(tn::kQUOTE);
-        x->SetValue(tn::kTEXT, b.text);
+        if (b.spans.empty())
+          x->SetValue(tn::kTEXT, b.text);
+        else
+          x->SetValue("RICH", content::spans_to_html(b.spans));
         if (!b.cite.empty()) x->AddSectionDictionary(tn::kCITE)->SetValue(tn::kNAME, b.cite);
         break;
       }
@@ -361,6 +367,16 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     r.location = path + (fragment ? "?fragment=1" : "");
     return r;
   }
+  return story_reply(*e, *s, *a, path, fragment, false);
+}
+
+Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section& sec,
+                              content::Article& art, const std::string& path, bool fragment,
+                              bool preview) {
+  auto d = dir();
+  const auto* e = &ed;
+  const auto* s = &sec;
+  auto* a = &art;
   TemplateDictionary dict("article");
   dict.SetValue(tn::kPATH, path);
   dict.SetValue(tn::kDOC_TITLE, a->headline + " — " + e->site_name);
@@ -371,6 +387,8 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   dict.SetValue(tn::kPUBLISHED, fmt_date(*e, a->published_at, "date_long"));
   dict.SetValue(tn::kPUBLISHED_ISO, i18n::iso8601(a->published_at));
   if (a->breaking) dict.ShowSection(tn::kBREAKING);
+  if (!a->correction.empty())
+    dict.AddSectionDictionary("CORRECTION")->SetValue(tn::kTEXT, a->correction);
   if (a->updated_at > a->published_at + 60) {
     auto* u = dict.AddSectionDictionary(tn::kUPDATED);
     u->SetValue(tn::kISO, i18n::iso8601(a->updated_at));
@@ -499,6 +517,12 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
                                           {"url", abs(static_urls.at("favicon.svg"))}}}}}};
   if (lead) ld["image"] = json::array{abs(media_url(lead->file))};
   c.jsonld = json::serialize(ld);
+  if (preview) {
+    r.cache_keys.clear();
+    c.noindex = true;
+    content_html = "<p class=\"preview-banner\" role=\"note\">" + catalog.text(e->language, "preview_banner") +
+                   "</p>\n" + content_html;
+  }
   r.body = page(c, content_html);
   return r;
 }

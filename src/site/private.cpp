@@ -177,6 +177,8 @@ net::Response Site::Impl::handle_private(const net::Request& req) {
         if (private_router.match("GET", req.path + "/", p2, mm)) reply = redirect(req.path + "/", 301);
       }
     }
+  } else if (c.api && !c.visitor && req.header("Authorization").size() > 0) {
+    reply = api_error(401, "unauthorized", "The API token is not valid: it may be revoked or mistyped.");
   } else if (req.method != "GET" && req.method != "HEAD" &&
              !(c.visitor && c.visitor->via_api_token) &&
              !same_token(c.form.has("csrf") ? c.form.get("csrf")

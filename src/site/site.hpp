@@ -4,6 +4,7 @@
 // watcher thread.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,8 +34,15 @@ class Site {
   // `store` must outlive the Site. Loads templates, catalogs and the directory; throws
   // std::runtime_error with a message when an embedded asset is broken.
   Site(SiteOptions options, storage::NewsStore& store);
-  // With accounts: the account pages and the newsroom. `accounts` must outlive the Site.
-  Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts);
+  // With accounts: the account pages and the newsroom. `accounts` and `desk` must outlive the
+  // Site.
+  Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& accounts,
+       storage::DeskStore& desk);
+  // Publishes scheduled stories whose time has come (the server calls it every second).
+  int publish_due();
+  // In-process listeners of content events (story published/updated/removed, catalog), called
+  // from apply_events() on the watcher thread in order. Add them before serving.
+  void on_event(std::function<void(const storage::ContentEvent&)> listener);
   ~Site();
 
   net::Response handle(const net::Request& req);

@@ -92,7 +92,10 @@ class AccountStore {
 };
 
 // Both stores over one SQLite database (one writer connection, shared readers).
-class SqliteStores : public NewsStore, public AccountStore {};
+class SqliteStores : public NewsStore, public AccountStore {
+ public:
+  virtual DeskStore& desk() = 0;
+};
 std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path);
 
 }  // namespace herald::storage

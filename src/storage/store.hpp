@@ -26,6 +26,8 @@ struct StorageError : std::runtime_error {
 struct WriteResult {
   Id id = 0;
   std::string error;  // empty on success; otherwise a message for the person who asked
+  bool conflict = false;      // refused because someone saved a newer version meanwhile
+  std::int64_t version = 0;   // the version now stored (newsroom saves)
   bool ok() const { return error.empty(); }
 };
 
@@ -107,6 +109,66 @@ class NewsStore {
   virtual std::vector<ContentEvent> events_since(std::int64_t seq, int limit) = 0;
   virtual std::int64_t last_event_seq() = 0;
   virtual void add_event(const ContentEvent& e) = 0;
+};
+
+// The newsroom's list of stories: any status, newest change first.
+struct StoryListQuery {
+  Id edition_id = 0;          // 0: every edition
+  std::string status;         // "", "draft", "review", "scheduled", "published", "unpublished"
+  Id section_id = 0;
+  std::int64_t created_by = 0;  // 0: anyone
+  std::string headline;       // words the headline contains (case-insensitive)
+  // Accounts that may not see others' unpublished stories: only their own, plus everything
+  // published. 0: no restriction.
+  std::int64_t own_unpublished_only = 0;
+  int limit = 50;             // 1..200
+  int offset = 0;
+};
+
+struct Revision {
+  Id id = 0;
+  Id article_id = 0;
+  std::int64_t version = 0;
+  UnixTime saved_at = 0;
+  std::int64_t saved_by = 0;
+  std::string note;  // "saved", "published", "restored revision 3", ...
+  std::string data;  // the story as the newsroom API serialises it (JSON)
+};
+
+// What the newsroom writes beyond NewsStore: saves with versions and revisions, the story
+// list, scheduling, the media library and the catalog's settings. Same conventions as NewsStore.
+class DeskStore {
+ public:
+  virtual ~DeskStore() = default;
+  // Saves a story (inserts when a.id == 0). Refused with `conflict` when the stored version
+  // is not `base_version` (0 for a new story). Keeps a revision with `revision_json` and
+  // `note`; returns the new version in WriteResult::version. Records the reader-side event
+  // when the story is published (its page and lists are purged).
+  virtual WriteResult save_story(const content::Article& a, std::int64_t base_version,
+                                 std::int64_t user_id, const std::string& revision_json,
+                                 const std::string& note) = 0;
+  // Workflow steps other than publishing: draft, review, scheduled (with its time).
+  virtual WriteResult set_status(Id article_id, content::Status s, UnixTime scheduled_at,
+                                 std::int64_t user_id) = 0;
+  virtual std::vector<content::Article> stories(const StoryListQuery& q) = 0;
+  virtual std::int64_t count_stories(const StoryListQuery& q) = 0;
+  virtual std::vector<Revision> revisions(Id article_id) = 0;  // newest first, without data
+  virtual std::optional<Revision> revision(Id article_id, Id revision_id) = 0;
+  virtual void add_revision_note(Id article_id, std::int64_t user_id, const std::string& note,
+                                 const std::string& json) = 0;
+  virtual void set_editing(Id article_id, std::int64_t user_id, UnixTime at) = 0;
+  // Scheduled stories whose time has come (also those missed while the server was down).
+  virtual std::vector<Id> due_scheduled(UnixTime now) = 0;
+
+  virtual std::vector<content::Media> media_list(const std::string& query, int limit,
+                                                 int offset) = 0;
+  virtual WriteResult update_media_text(Id id, const std::string& caption,
+                                        const std::string& credit, const std::string& alt) = 0;
+  // Stories whose body or lead shows this photo (re-rendered when its caption changes).
+  virtual std::vector<Id> stories_using_media(Id media_id) = 0;
+
+  virtual WriteResult update_section(const content::Section& s) = 0;
+  virtual WriteResult update_edition(const content::Edition& e) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies migrations.

@@ -4,7 +4,8 @@
 <a class="kicker" href="{{SECTION_URL}}">{{SECTION_NAME}}</a>
 <h1>{{HEADLINE}}</h1>
 <p class="summary">{{SUMMARY}}</p>
-<p class="meta">{{#BYLINE}}<span class="byline">{{#AUTHOR}}<a href="{{URL}}" rel="author">{{NAME}}</a>{{#AUTHOR_separator}}, {{/AUTHOR_separator}}{{/AUTHOR}}</span> · {{/BYLINE}}<time datetime="{{PUBLISHED_ISO}}">{{PUBLISHED}}</time>{{#UPDATED}} · {{T_UPDATED}} <time datetime="{{ISO}}">{{TEXT}}</time>{{/UPDATED}}</p>
+{{#CORRECTION}}<p class="correction" role="note"><strong>{{T_CORRECTION}}</strong> {{TEXT}}</p>
+{{/CORRECTION}}<p class="meta">{{#BYLINE}}<span class="byline">{{#AUTHOR}}<a href="{{URL}}" rel="author">{{NAME}}</a>{{#AUTHOR_separator}}, {{/AUTHOR_separator}}{{/AUTHOR}}</span> · {{/BYLINE}}<time datetime="{{PUBLISHED_ISO}}">{{PUBLISHED}}</time>{{#UPDATED}} · {{T_UPDATED}} <time datetime="{{ISO}}">{{TEXT}}</time>{{/UPDATED}}</p>
 </header>
 {{#LEAD}}<figure class="lead-photo">
 <picture>{{#WEBP}}<source type="image/webp" srcset="{{SRCSET}}" sizes="{{SIZES}}">{{/WEBP}}<img src="{{SRC}}" srcset="{{SRCSET_JPEG}}" sizes="{{SIZES}}" width="{{W}}" height="{{H}}" alt="{{ALT}}" loading="{{LOADING}}" decoding="async"></picture>

@@ -1,6 +1,6 @@
-{{%AUTOESCAPE context="HTML"}}{{#BLOCK}}{{#P}}<p>{{#DATELINE}}<span class="dateline">{{TEXT}} — </span>{{/DATELINE}}{{TEXT}}</p>
+{{%AUTOESCAPE context="HTML"}}{{#BLOCK}}{{#P}}<p>{{#DATELINE}}<span class="dateline">{{TEXT}} — </span>{{/DATELINE}}{{TEXT}}{{RICH:none}}</p>
 {{/P}}{{#H2}}<h2>{{TEXT}}</h2>
-{{/H2}}{{#QUOTE}}<blockquote><p>{{TEXT}}</p>{{#CITE}}<footer>— <cite>{{NAME}}</cite></footer>{{/CITE}}</blockquote>
+{{/H2}}{{#QUOTE}}<blockquote><p>{{TEXT}}{{RICH:none}}</p>{{#CITE}}<footer>— <cite>{{NAME}}</cite></footer>{{/CITE}}</blockquote>
 {{/QUOTE}}{{#UL}}<ul>{{#ITEM}}<li>{{TEXT}}</li>{{/ITEM}}</ul>
 {{/UL}}{{#OL}}<ol>{{#ITEM}}<li>{{TEXT}}</li>{{/ITEM}}</ol>
 {{/OL}}{{#IMAGE}}<figure class="inline-photo">

@@ -49,6 +49,7 @@ class Connection {
   void exec(std::string_view sql);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* raw() { return db_; }
   [[noreturn]] void fail(std::string_view what);
 
@@ -109,6 +110,32 @@ class Database {
   std::vector<std::unique_ptr<Connection>> pool_;
   std::recursive_mutex write_mu_;  // recursive: a bulk load holds it across calls
   std::unique_ptr<Connection> writer_;
+};
+
+// A write transaction; inside another one it joins it (the outer one commits or rolls back).
+class Transaction {
+ public:
+  explicit Transaction(Connection& c, bool active)
+      : c_(c), active_(active && !c.in_transaction()) {
+    if (active_) c_.exec("BEGIN IMMEDIATE");
+  }
+  ~Transaction() {
+    if (active_ && !done_) {
+      try {
+        c_.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  void commit() {
+    if (active_) c_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool active_;
+  bool done_ = false;
 };
 
 }  // namespace herald::storage::sqlite

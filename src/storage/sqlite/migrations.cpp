@@ -142,6 +142,33 @@ CREATE TABLE known_devices(
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   created_at INTEGER NOT NULL);
 )sql",
+      // 4: the newsroom: versions, workflow times, corrections, revisions
+      R"sql(
+-- Kept beside articles (not in it) so that the reader-side row stays as it is: small columns
+-- first, large ones last.
+CREATE TABLE article_desk(
+  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_by INTEGER NOT NULL DEFAULT 0,
+  updated_by INTEGER NOT NULL DEFAULT 0,
+  embargo_until INTEGER NOT NULL DEFAULT 0,
+  scheduled_at INTEGER NOT NULL DEFAULT 0,
+  correction TEXT NOT NULL DEFAULT '',
+  editing_by INTEGER NOT NULL DEFAULT 0,
+  editing_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX article_desk_scheduled ON article_desk(scheduled_at) WHERE scheduled_at > 0;
+CREATE TABLE article_revisions(
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  saved_at INTEGER NOT NULL,
+  saved_by INTEGER NOT NULL DEFAULT 0,
+  note TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL);
+CREATE INDEX article_revisions_article ON article_revisions(article_id, id DESC);
+CREATE INDEX articles_updated ON articles(updated_at DESC, id DESC);
+ALTER TABLE media ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return m;
 }

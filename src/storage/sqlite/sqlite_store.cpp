@@ -9,6 +9,7 @@
 #include "content/body.hpp"
 #include "storage/account_store.hpp"
 #include "storage/sqlite/db.hpp"
+#include "storage/sqlite/desk_store.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/store.hpp"
 
@@ -17,6 +18,7 @@ namespace json = boost::json;
 using namespace content;
 using sqlite::Connection;
 using sqlite::Stmt;
+using sqlite::Transaction;
 
 namespace {
 
@@ -127,33 +129,13 @@ Article read_article_row(Stmt& s) {
   return a;
 }
 
-class Transaction {
- public:
-  explicit Transaction(Connection& c, bool active) : c_(c), active_(active) {
-    if (active_) c_.exec("BEGIN IMMEDIATE");
-  }
-  ~Transaction() {
-    if (active_ && !done_) {
-      try {
-        c_.exec("ROLLBACK");
-      } catch (...) {
-      }
-    }
-  }
-  void commit() {
-    if (active_) c_.exec("COMMIT");
-    done_ = true;
-  }
-
- private:
-  Connection& c_;
-  bool active_;
-  bool done_ = false;
-};
-
 class SqliteStore final : public SqliteStores {
  public:
-  explicit SqliteStore(const std::string& path) : db_(path) { migrate(); }
+  explicit SqliteStore(const std::string& path) : db_(path) {
+    migrate();
+    desk_ = sqlite::make_desk_store(db_, *this);
+  }
+  DeskStore& desk() override { return *desk_; }
 
   std::unique_ptr<ReadSnapshot> snapshot() override {
     struct Snap : ReadSnapshot {
@@ -280,8 +262,10 @@ class SqliteStore final : public SqliteStores {
                    "  WHERE article_id = a.id ORDER BY position)), "
                    "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
                    "  WHERE article_id = a.id ORDER BY position)), "
-                   "a.translations "
-                   "FROM articles a WHERE a.id = ?1");
+                   "a.translations, d.version, d.created_by, d.updated_by, d.embargo_until, "
+                   "d.scheduled_at, d.correction, d.editing_by, d.editing_at "
+                   "FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
+                   "WHERE a.id = ?1");
     s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
     Article a = read_article_row(s);
@@ -291,6 +275,16 @@ class SqliteStore final : public SqliteStores {
     a.tag_ids = id_list(s.text(16));
     a.author_ids = id_list(s.text(17));
     a.translations = translations_from_json(s.text(18));
+    if (!s.is_null(19)) {
+      a.version = s.i64(19);
+      a.created_by = s.i64(20);
+      a.updated_by = s.i64(21);
+      a.embargo_until = s.i64(22);
+      a.scheduled_at = s.i64(23);
+      a.correction = s.text(24);
+      a.editing_by = s.i64(25);
+      a.editing_at = s.i64(26);
+    }
     return a;
   }
 
@@ -375,7 +369,11 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare("INSERT INTO authors(slug, name, bio) VALUES (?1, ?2, ?3)");
     s.bind(1, a.slug).bind(2, a.name).bind(3, a.bio);
-    return insert(c, s, "An author with this slug already exists.");
+    auto r = insert(c, s, "An author with this slug already exists.");
+    // Nothing shown changes yet, but the site's directory must know the author before a story
+    // names them.
+    if (r.ok() && !bulk_) insert_event(c, ContentEvent{0, now_unix(), "directory", 0, 0, {}});
+    return r;
   }
 
   WriteResult add_tag(const Tag& t) override {
@@ -383,7 +381,9 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare("INSERT INTO tags(edition_id, slug, name) VALUES (?1, ?2, ?3)");
     s.bind(1, t.edition_id).bind(2, t.slug).bind(3, t.name);
-    return insert(c, s, "A tag with this slug already exists in the edition.");
+    auto r = insert(c, s, "A tag with this slug already exists in the edition.");
+    if (r.ok() && !bulk_) insert_event(c, ContentEvent{0, now_unix(), "directory", t.edition_id, 0, {}});
+    return r;
   }
 
   WriteResult add_media(const Media& m) override {
@@ -947,6 +947,7 @@ class SqliteStore final : public SqliteStores {
   }
 
   sqlite::Database db_;
+  std::unique_ptr<DeskStore> desk_;
   bool bulk_ = false;
   std::unique_lock<std::recursive_mutex> bulk_lock_;
 };

@@ -1,0 +1,458 @@
+// The newsroom's JSON API (/api/v1/newsroom/...). Every route declares who may call it; the
+// rules about stories live in newsroom::Desk. Browser clients send the session cookie and
+// X-CSRF-Token; scripts send "Authorization: Bearer <token>".
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "accounts/password.hpp"
+#include "content/body.hpp"
+#include "content/slug.hpp"
+#include "media/images.hpp"
+#include "site/internal.hpp"
+
+namespace herald::site {
+
+namespace json = boost::json;
+using accounts::Action;
+
+namespace {
+std::int64_t to_id(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() && v > 0 ? v : 0;
+}
+
+json::object media_json(const content::Media& m, const std::string& base) {
+  json::object o;
+  o["id"] = m.id;
+  o["url"] = base + "/media/" + m.file;
+  o["width"] = m.width;
+  o["height"] = m.height;
+  o["caption"] = m.caption;
+  o["credit"] = m.credit;
+  o["alt"] = m.alt;
+  json::array r;
+  for (auto& x : m.renditions) {
+    json::object ro;
+    ro["width"] = x.width;
+    ro["height"] = x.height;
+    ro["format"] = x.format;
+    ro["url"] = base + "/media/" + x.file;
+    r.emplace_back(std::move(ro));
+  }
+  o["renditions"] = std::move(r);
+  return o;
+}
+}  // namespace
+
+void Site::Impl::add_newsroom_api_routes() {
+  using A = Impl;
+  auto staff = Need::Staff;
+  auto write = Action::WriteDraft;
+  auto admin = Action::ManageSite;
+  private_route("GET", "/api/v1/newsroom/stories", staff, write, &A::api_stories);
+  private_route("POST", "/api/v1/newsroom/stories", staff, write, &A::api_story_create);
+  private_route("GET", "/api/v1/newsroom/stories/:id", staff, write, &A::api_story);
+  private_route("PUT", "/api/v1/newsroom/stories/:id", staff, write, &A::api_story_save);
+  private_route("POST", "/api/v1/newsroom/stories/:id/:action", staff, write,
+                &A::api_story_action);
+  private_route("GET", "/api/v1/newsroom/stories/:id/revisions", staff, write, &A::api_revisions);
+  private_route("GET", "/api/v1/newsroom/stories/:id/revisions/:rev", staff, write,
+                &A::api_revision);
+  private_route("POST", "/api/v1/newsroom/stories/:id/revisions/:rev/restore", staff, write,
+                &A::api_revision_restore);
+  private_route("GET", "/api/v1/newsroom/media", staff, write, &A::api_media_list);
+  private_route("POST", "/api/v1/newsroom/media", staff, write, &A::api_media_upload);
+  private_route("PATCH", "/api/v1/newsroom/media/:id", staff, write, &A::api_media_update);
+  private_route("GET", "/api/v1/newsroom/catalog", staff, write, &A::api_catalog);
+  private_route("POST", "/api/v1/newsroom/sections", staff, admin, &A::api_section_create);
+  private_route("PATCH", "/api/v1/newsroom/sections/:id", staff, admin, &A::api_section_update);
+  private_route("PATCH", "/api/v1/newsroom/editions/:id", staff, admin, &A::api_edition_update);
+  private_route("GET", "/api/v1/newsroom/users", staff, admin, &A::api_users);
+  private_route("PATCH", "/api/v1/newsroom/users/:id", staff, admin, &A::api_user_update);
+}
+
+Reply Site::Impl::api_json(int status, const json::value& v) const {
+  Reply r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = json::serialize(v);
+  return r;
+}
+
+Reply Site::Impl::desk_reply(const newsroom::DeskResult& d) const {
+  if (d.status < 400) return api_json(d.status, d.body);
+  json::object err;
+  err["code"] = d.code;
+  err["message"] = d.message;
+  json::object o;
+  o["error"] = std::move(err);
+  if (d.status == 409 && !d.body.is_null()) o["current"] = d.body;
+  return api_json(d.status, o);
+}
+
+std::optional<json::value> Site::Impl::json_body(const net::Request& r, Reply& error) const {
+  if (r.header("Content-Type").find("application/json") == std::string_view::npos) {
+    error = api_error(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  if (ec) {
+    error = api_error(400, "bad_json", "The request body is not valid JSON: " + ec.message() + ".");
+    return std::nullopt;
+  }
+  return v;
+}
+
+Reply Site::Impl::api_stories(const net::Request&, const http::Params&, Ctx& c) {
+  storage::StoryListQuery q;
+  q.status = c.form.get("status");
+  if (!q.status.empty() && !content::status_from_string(q.status))
+    return api_error(400, "bad_request", "Unknown status '" + q.status + "'.");
+  q.section_id = to_id(c.form.get("section"));
+  q.created_by = to_id(c.form.get("author"));
+  q.edition_id = to_id(c.form.get("edition"));
+  q.headline = c.form.get("q").substr(0, 200);
+  if (auto l = to_id(c.form.get("limit"))) q.limit = static_cast<int>(std::min<std::int64_t>(l, 200));
+  q.offset = static_cast<int>(std::min<std::int64_t>(to_id(c.form.get("offset")), 1000000));
+  return desk_reply(desk->list(*c.user(), q));
+}
+
+Reply Site::Impl::api_story_create(const net::Request& r, const http::Params&, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  return desk_reply(desk->create(*c.user(), *v));
+}
+
+Reply Site::Impl::api_story(const net::Request&, const http::Params& p, Ctx& c) {
+  return desk_reply(desk->get(*c.user(), to_id(p.get("id"))));
+}
+
+Reply Site::Impl::api_story_save(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  return desk_reply(desk->save(*c.user(), to_id(p.get("id")), *v));
+}
+
+Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p, Ctx& c) {
+  std::string action(p.get("action"));
+  auto id = to_id(p.get("id"));
+  if (action == "heartbeat") {
+    desk->heartbeat(*c.user(), id);
+    return api_json(200, json::object{{"ok", true}});
+  }
+  content::UnixTime at = 0;
+  if (action == "schedule") {
+    Reply err;
+    auto v = json_body(r, err);
+    if (!v) return err;
+    auto* a = v->is_object() ? v->get_object().if_contains("at") : nullptr;
+    if (!a || !a->is_int64())
+      return api_error(422, "invalid", "Send the time to publish as {\"at\": <Unix time>}.");
+    at = a->get_int64();
+  }
+  return desk_reply(desk->workflow(*c.user(), id, action, at));
+}
+
+Reply Site::Impl::api_revisions(const net::Request&, const http::Params& p, Ctx& c) {
+  return desk_reply(desk->revisions(*c.user(), to_id(p.get("id"))));
+}
+
+Reply Site::Impl::api_revision(const net::Request&, const http::Params& p, Ctx& c) {
+  return desk_reply(desk->revision(*c.user(), to_id(p.get("id")), to_id(p.get("rev"))));
+}
+
+Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  auto* ver = v->is_object() ? v->get_object().if_contains("version") : nullptr;
+  if (!ver || !ver->is_int64())
+    return api_error(422, "invalid", "Send the version the restore is based on ('version').");
+  return desk_reply(
+      desk->restore(*c.user(), to_id(p.get("id")), to_id(p.get("rev")), ver->get_int64()));
+}
+
+Reply Site::Impl::api_media_list(const net::Request&, const http::Params&, Ctx& c) {
+  json::array items;
+  for (auto& m : desk_store->media_list(c.form.get("q").substr(0, 200), 60,
+                                        static_cast<int>(to_id(c.form.get("offset")))))
+    items.emplace_back(media_json(m, ""));
+  return api_json(200, json::object{{"media", std::move(items)}});
+}
+
+Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c) {
+  Upload up;
+  auto parts = http::parse_multipart(r.header("Content-Type"), r.body);
+  if (!parts) {
+    up.status = 400;
+    up.error = "Send the photo as multipart/form-data with a 'file' field.";
+    return up;
+  }
+  const http::Part* file = nullptr;
+  std::string caption, credit, alt;
+  for (auto& part : *parts) {
+    if (part.name == "file") file = &part;
+    if (part.name == "caption") caption = std::string(part.data);
+    if (part.name == "credit") credit = std::string(part.data);
+    if (part.name == "alt") alt = std::string(part.data);
+  }
+  (void)c;
+  if (!file || file->data.empty()) {
+    up.status = 422;
+    up.error = "Choose a photo to upload.";
+    return up;
+  }
+  // The name is never used, but one that tries to climb folders is a sign of a broken or
+  // hostile client: refuse it plainly.
+  if (file->filename.find('/') != std::string::npos ||
+      file->filename.find('\\') != std::string::npos ||
+      file->filename.find("..") != std::string::npos) {
+    up.status = 422;
+    up.error = "The file name must not contain a folder path ('/', '\\' or '..'); rename the file.";
+    return up;
+  }
+  if (alt.empty()) {
+    up.status = 422;
+    up.error = "Describe the photo in the alt text: readers who cannot see it hear this.";
+    return up;
+  }
+  if (caption.size() > 1000 || credit.size() > 300 || alt.size() > 500) {
+    up.status = 422;
+    up.error = "Keep the caption under 1,000 characters, the credit under 300 and the alt text under 500.";
+    return up;
+  }
+  if (file->data.size() > media::kMaxUploadBytes) {
+    up.status = 413;
+    up.error = "The file is larger than 20 MB. Export it smaller and upload it again.";
+    return up;
+  }
+  // Stored under a random name: nothing of the uploaded file name reaches the disk.
+  std::string name = "u" + accounts::random_token().substr(0, 22);
+  for (auto& ch : name)
+    if (ch == '-' || ch == '_') ch = 'x';
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string dir = options.data_dir + "/media";
+  auto files = media::import_upload(dir, name, file->data);
+  if (!files.error.empty()) {
+    up.status = 422;
+    up.error = files.error;
+    for (auto& ch : up.error)
+      if (ch == '\n') ch = ' ';
+    return up;
+  }
+  content::Media m;
+  m.file = files.file;
+  m.mime = "image/jpeg";
+  m.width = files.width;
+  m.height = files.height;
+  m.caption = caption;
+  m.credit = credit;
+  m.alt = alt;
+  m.renditions = files.renditions;
+  auto res = store.add_media(m);
+  if (!res.ok()) {
+    up.status = 422;
+    up.error = res.error;
+    return up;
+  }
+  m.id = res.id;
+  spdlog::info("media {} uploaded by account {} ({}x{})", m.id, c.user()->id, m.width, m.height);
+  up.media = m;
+  return up;
+}
+
+Reply Site::Impl::api_media_upload(const net::Request& r, const http::Params&, Ctx& c) {
+  auto up = store_upload(r, c);
+  if (!up.media) return api_error(up.status, up.status == 413 ? "too_large" : "invalid_upload", up.error);
+  return api_json(201, media_json(*up.media, ""));
+}
+
+Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p, Ctx& c) {
+  (void)c;
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  auto id = to_id(p.get("id"));
+  auto m = store.media(id);
+  if (!m) return api_error(404, "not_found", "There is no photo with this number.");
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto& o = v->get_object();
+  auto field = [&](const char* k, std::string& dst) {
+    if (auto* x = o.if_contains(k); x && x->is_string()) dst = std::string(x->get_string());
+  };
+  field("caption", m->caption);
+  field("credit", m->credit);
+  field("alt", m->alt);
+  if (m->alt.empty()) return api_error(422, "invalid", "The alt text cannot be empty.");
+  auto res = desk_store->update_media_text(id, m->caption, m->credit, m->alt);
+  if (!res.ok()) return api_error(422, "invalid", res.error);
+  // Stories show captions in their stored HTML: render them again.
+  {
+    std::unique_lock lock(media_mu);
+    media_cache.erase(id);
+  }
+  for (auto sid : desk_store->stories_using_media(id)) {
+    auto a = store.article(sid);
+    if (!a) continue;
+    a->body_html = render_body(*a);  // parses the stored blocks first
+    a->body_html_version = body_version;
+    store.save_article(*a);
+  }
+  return api_json(200, media_json(*store.media(id), ""));
+}
+
+Reply Site::Impl::api_catalog(const net::Request&, const http::Params&, Ctx&) {
+  json::array eds, secs, auths;
+  for (auto& e : store.editions())
+    eds.emplace_back(json::object{{"id", e.id}, {"code", e.code}, {"site_name", e.site_name},
+                                  {"tagline", e.tagline}, {"time_zone", e.time_zone},
+                                  {"date_format", e.date_format}, {"language", e.language}});
+  for (auto& s : store.sections())
+    secs.emplace_back(json::object{{"id", s.id}, {"edition_id", s.edition_id}, {"slug", s.slug},
+                                   {"name", s.name}, {"description", s.description},
+                                   {"position", s.position}});
+  for (auto& a : store.authors())
+    auths.emplace_back(json::object{{"id", a.id}, {"slug", a.slug}, {"name", a.name}});
+  return api_json(200, json::object{{"editions", std::move(eds)}, {"sections", std::move(secs)},
+                                      {"authors", std::move(auths)}});
+}
+
+namespace {
+bool read_section(const json::object& o, content::Section& s, std::string& err) {
+  auto str = [&](const char* k, std::string& dst) {
+    if (auto* x = o.if_contains(k)) {
+      if (!x->is_string()) {
+        err = std::string("'") + k + "' must be text.";
+        return false;
+      }
+      dst = std::string(x->get_string());
+    }
+    return true;
+  };
+  if (!str("name", s.name) || !str("slug", s.slug) || !str("description", s.description))
+    return false;
+  if (auto* x = o.if_contains("position")) {
+    if (!x->is_int64()) {
+      err = "'position' must be a number.";
+      return false;
+    }
+    s.position = static_cast<int>(x->get_int64());
+  }
+  if (s.name.size() > 100 || s.description.size() > 300) {
+    err = "Keep the name under 100 characters and the description under 300.";
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
+Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&, Ctx&) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  content::Section s;
+  std::string e;
+  auto* ed = v->get_object().if_contains("edition_id");
+  if (!ed || !ed->is_int64()) return api_error(422, "invalid", "Send the edition_id of the section.");
+  s.edition_id = ed->get_int64();
+  if (!read_section(v->get_object(), s, e)) return api_error(422, "invalid", e);
+  if (s.slug.empty()) s.slug = content::make_slug(s.name);
+  auto res = store.add_section(s);
+  if (!res.ok()) return api_error(422, "invalid", res.error);
+  store.add_event(storage::ContentEvent{0, accounts::now_unix(), "catalog", s.edition_id, 0, {"*"}});
+  s.id = res.id;
+  return api_json(201, json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}});
+}
+
+Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& p, Ctx&) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto id = to_id(p.get("id"));
+  std::optional<content::Section> cur;
+  for (auto& s : store.sections())
+    if (s.id == id) cur = s;
+  if (!cur) return api_error(404, "not_found", "There is no section with this number.");
+  std::string e;
+  if (!read_section(v->get_object(), *cur, e)) return api_error(422, "invalid", e);
+  auto res = desk_store->update_section(*cur);
+  if (!res.ok()) return api_error(422, "invalid", res.error);
+  return api_json(200, json::object{{"id", cur->id}, {"slug", cur->slug}, {"name", cur->name},
+                                      {"description", cur->description}});
+}
+
+Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& p, Ctx&) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto id = to_id(p.get("id"));
+  std::optional<content::Edition> cur;
+  for (auto& e : store.editions())
+    if (e.id == id) cur = e;
+  if (!cur) return api_error(404, "not_found", "There is no edition with this number.");
+  auto& o = v->get_object();
+  for (auto [k, dst] : {std::pair<const char*, std::string*>{"site_name", &cur->site_name},
+                        {"tagline", &cur->tagline}, {"time_zone", &cur->time_zone},
+                        {"date_format", &cur->date_format}}) {
+    if (auto* x = o.if_contains(k)) {
+      if (!x->is_string() || x->get_string().size() > 200)
+        return api_error(422, "invalid", std::string("'") + k + "' must be text of at most 200 characters.");
+      *dst = std::string(x->get_string());
+    }
+  }
+  // A zone or pattern ICU does not know would break every page's dates: check first.
+  if (i18n::format_time_icu(0, cur->date_format, cur->locale, cur->time_zone).empty())
+    return api_error(422, "invalid", "The time zone or date format is not valid.");
+  auto res = desk_store->update_edition(*cur);
+  if (!res.ok()) return api_error(422, "invalid", res.error);
+  return api_json(200, json::object{{"id", cur->id}, {"site_name", cur->site_name},
+                                      {"tagline", cur->tagline}, {"time_zone", cur->time_zone},
+                                      {"date_format", cur->date_format}});
+}
+
+Reply Site::Impl::api_users(const net::Request&, const http::Params&, Ctx& c) {
+  json::array items;
+  for (auto& u : accounts->store().list_users(c.form.get("q").substr(0, 200), 100,
+                                              static_cast<int>(to_id(c.form.get("offset")))))
+    items.emplace_back(json::object{{"id", u.id}, {"email", u.email}, {"name", u.display_name},
+                                    {"role", accounts::to_string(u.role)}, {"disabled", u.disabled},
+                                    {"verified", u.email_verified_at != 0}});
+  return api_json(200, json::object{{"users", std::move(items)}});
+}
+
+Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto id = to_id(p.get("id"));
+  if (!accounts->store().user_by_id(id)) return api_error(404, "not_found", "There is no such account.");
+  auto& o = v->get_object();
+  if (auto* x = o.if_contains("role")) {
+    auto role = x->is_string() ? accounts::role_from_string(x->get_string()) : std::nullopt;
+    if (!role)
+      return api_error(422, "invalid", "The role must be reader, contributor, author, editor, moderator or admin.");
+    if (id == c.user()->id && *role != accounts::Role::Admin)
+      return api_error(422, "invalid", "You cannot take the admin role from yourself.");
+    accounts->set_role(id, *role);
+  }
+  if (auto* x = o.if_contains("disabled")) {
+    if (!x->is_bool()) return api_error(422, "invalid", "'disabled' must be true or false.");
+    if (id == c.user()->id) return api_error(422, "invalid", "You cannot disable your own account.");
+    accounts->set_disabled(id, x->get_bool());
+  }
+  auto u = accounts->store().user_by_id(id);
+  return api_json(200, json::object{{"id", u->id}, {"email", u->email}, {"name", u->display_name},
+                                      {"role", accounts::to_string(u->role)}, {"disabled", u->disabled}});
+}
+
+}  // namespace herald::site

@@ -1,0 +1,473 @@
+#include "newsroom/desk.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "accounts/service.hpp"
+#include "content/body.hpp"
+#include "content/slug.hpp"
+#include "i18n/i18n.hpp"
+
+namespace herald::newsroom {
+
+namespace json = boost::json;
+using accounts::Action;
+using accounts::can;
+using content::Article;
+using content::Status;
+
+DeskResult error(int status, std::string code, std::string message) {
+  DeskResult r;
+  r.status = status;
+  r.code = std::move(code);
+  r.message = std::move(message);
+  return r;
+}
+
+namespace {
+DeskResult not_found() {
+  return error(404, "not_found", "There is no story with this number, or it is not yours to see.");
+}
+DeskResult forbidden(const std::string& what) { return error(403, "forbidden", what); }
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+}  // namespace
+
+Desk::Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
+           std::function<void(Article&)> prepare_body)
+    : news_(news), desk_(desk), accounts_(accounts), prepare_body_(std::move(prepare_body)) {}
+
+bool Desk::can_see(const accounts::User& u, const Article& a) const {
+  if (!can(u.role, Action::WriteDraft)) return false;
+  return a.status == Status::Published || can(u.role, Action::SeeDrafts) || a.created_by == u.id;
+}
+
+bool Desk::can_edit(const accounts::User& u, const Article& a) const {
+  if (!can(u.role, Action::WriteDraft)) return false;
+  if (can(u.role, Action::EditAny)) return true;
+  if (a.created_by != u.id) return false;
+  // A contributor's story, once published, is changed by an editor (or its author role).
+  return a.status != Status::Published || can(u.role, Action::PublishOwn);
+}
+
+bool Desk::can_publish(const accounts::User& u, const Article& a) const {
+  return can(u.role, Action::EditAny) ||
+         (can(u.role, Action::PublishOwn) && a.created_by == u.id);
+}
+
+std::optional<Article> Desk::load(content::Id id) {
+  auto a = news_.article(id);
+  if (!a) return std::nullopt;
+  std::string err;
+  if (!content::ensure_body(*a, err)) spdlog::error("story {}: {}", id, err);
+  return a;
+}
+
+std::string Desk::user_name(std::int64_t id) const {
+  if (!id) return {};
+  auto u = accounts_.user_by_id(id);
+  return u ? u->display_name : std::string();
+}
+
+json::object Desk::to_json(const Article& a, bool with_body) const {
+  json::object o;
+  o["id"] = a.id;
+  o["version"] = a.version;
+  o["status"] = content::to_string(a.status);
+  o["edition_id"] = a.edition_id;
+  o["section_id"] = a.section_id;
+  o["headline"] = a.headline;
+  o["summary"] = a.summary;
+  o["dateline"] = a.dateline;
+  o["slug"] = a.slug;
+  o["lead_media_id"] = a.lead_media_id;
+  o["breaking"] = a.breaking;
+  o["correction"] = a.correction;
+  o["embargo_until"] = a.embargo_until;
+  o["scheduled_at"] = a.status == Status::Scheduled ? a.scheduled_at : 0;
+  o["published_at"] = a.published_at;
+  o["updated_at"] = a.updated_at;
+  o["created_by"] = a.created_by;
+  o["updated_by"] = a.updated_by;
+  json::array authors;
+  for (auto id : a.author_ids) authors.emplace_back(id);
+  o["authors"] = std::move(authors);
+  json::array tags;
+  if (!a.tag_ids.empty()) {
+    auto all = news_.tags();
+    for (auto id : a.tag_ids)
+      for (auto& t : all)
+        if (t.id == id) tags.emplace_back(t.name);
+  }
+  o["tags"] = std::move(tags);
+  if (a.editing_by && a.editing_at > accounts::now_unix() - 120) {
+    json::object e;
+    e["id"] = a.editing_by;
+    e["name"] = user_name(a.editing_by);
+    e["since"] = a.editing_at;
+    o["editing"] = std::move(e);
+  }
+  if (a.status == Status::Published) {
+    for (auto& e : news_.editions())
+      if (e.id == a.edition_id)
+        for (auto& s : news_.sections())
+          if (s.id == a.section_id) o["url"] = content::article_path(e, s, a);
+  }
+  if (with_body) o["body"] = json::parse(content::body_to_json(a.body));
+  return o;
+}
+
+content::Id Desk::author_for(const accounts::User& u) {
+  std::string slug = content::make_slug(u.display_name);
+  if (slug.empty()) slug = "staff-" + std::to_string(u.id);
+  for (auto& a : news_.authors())
+    if (a.slug == slug) return a.id;
+  content::Author au;
+  au.slug = slug;
+  au.name = u.display_name;
+  auto r = news_.add_author(au);
+  return r.ok() ? r.id : 0;
+}
+
+DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& in,
+                       bool creating) {
+  static const std::vector<std::string_view> kEditable = {
+      "headline", "summary", "dateline", "slug", "section_id", "tags", "authors",
+      "lead_media_id", "body", "breaking", "correction", "embargo_until"};
+  static const std::vector<std::string_view> kReadOnly = {
+      "id", "version", "status", "edition_id", "scheduled_at", "published_at", "updated_at",
+      "created_by", "updated_by", "url", "editing"};
+  for (auto& [k, v] : in) {
+    bool known = std::find(kEditable.begin(), kEditable.end(), k) != kEditable.end() ||
+                 std::find(kReadOnly.begin(), kReadOnly.end(), k) != kReadOnly.end();
+    if (!known)
+      return error(422, "invalid", "The field '" + std::string(k) + "' is not part of a story.");
+  }
+  auto text = [&](const char* key, std::size_t max, std::string& dst) -> std::optional<DeskResult> {
+    auto* v = in.if_contains(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string())
+      return error(422, "invalid", std::string("The ") + key + " must be text.");
+    std::string s(v->get_string());
+    if (code_points(s) > max)
+      return error(422, "invalid", std::string("The ") + key + " is longer than " +
+                                       std::to_string(max) + " characters.");
+    dst = std::move(s);
+    return std::nullopt;
+  };
+  if (auto e = text("headline", 300, a.headline)) return *e;
+  if (auto e = text("summary", 1000, a.summary)) return *e;
+  if (auto e = text("dateline", 100, a.dateline)) return *e;
+  if (auto e = text("correction", 1000, a.correction)) return *e;
+  std::string slug;
+  if (auto e = text("slug", 80, slug)) return *e;
+  if (!slug.empty()) {
+    a.slug = slug;
+  } else if (creating || a.slug.empty() || (in.contains("slug") && slug.empty())) {
+    a.slug = content::make_slug(a.headline);
+    if (a.slug.empty()) a.slug = "story";
+  }
+  if (auto* v = in.if_contains("section_id")) {
+    if (!v->is_int64()) return error(422, "invalid", "Choose a section.");
+    bool found = false;
+    for (auto& s : news_.sections())
+      if (s.id == v->get_int64()) {
+        found = true;
+        if (!creating && a.status == Status::Published && s.edition_id != a.edition_id)
+          return error(422, "invalid", "A published story cannot move to another edition.");
+        a.section_id = s.id;
+        a.edition_id = s.edition_id;
+      }
+    if (!found) return error(422, "invalid", "There is no section with this number.");
+  }
+  if (auto* v = in.if_contains("breaking")) {
+    if (!v->is_bool()) return error(422, "invalid", "'breaking' must be true or false.");
+    a.breaking = v->get_bool();
+  }
+  if (auto* v = in.if_contains("embargo_until")) {
+    if (!v->is_int64() || v->get_int64() < 0)
+      return error(422, "invalid", "'embargo_until' must be a Unix time (0: no embargo).");
+    a.embargo_until = v->get_int64();
+  }
+  if (auto* v = in.if_contains("lead_media_id")) {
+    if (!v->is_int64() || v->get_int64() < 0)
+      return error(422, "invalid", "'lead_media_id' must be a photo number (0: none).");
+    if (v->get_int64() > 0 && !news_.media(v->get_int64()))
+      return error(422, "invalid", "There is no photo with this number in the library.");
+    a.lead_media_id = v->get_int64();
+  }
+  if (auto* v = in.if_contains("authors")) {
+    if (!v->is_array()) return error(422, "invalid", "'authors' must be a list of author numbers.");
+    auto all = news_.authors();
+    a.author_ids.clear();
+    for (auto& x : v->get_array()) {
+      if (!x.is_int64() || std::none_of(all.begin(), all.end(), [&](auto& au) {
+            return au.id == x.get_int64();
+          }))
+        return error(422, "invalid", "There is no author with the number " + json::serialize(x) + ".");
+      a.author_ids.push_back(x.get_int64());
+    }
+  }
+  if (creating && a.author_ids.empty())
+    if (auto id = author_for(u)) a.author_ids.push_back(id);
+  if (auto* v = in.if_contains("tags")) {
+    if (!v->is_array() || v->get_array().size() > 30)
+      return error(422, "invalid", "'tags' must be a list of at most 30 names.");
+    auto all = news_.tags();
+    a.tag_ids.clear();
+    for (auto& x : v->get_array()) {
+      if (!x.is_string() || x.get_string().empty() || code_points(x.get_string()) > 60)
+        return error(422, "invalid", "Each tag must be a name of 1 to 60 characters.");
+      std::string name(x.get_string());
+      std::string tslug = content::make_slug(name);
+      if (tslug.empty()) return error(422, "invalid", "The tag '" + name + "' has no letters.");
+      content::Id id = 0;
+      for (auto& t : all)
+        if (t.edition_id == a.edition_id && t.slug == tslug) id = t.id;
+      if (!id) {
+        content::Tag t;
+        t.edition_id = a.edition_id;
+        t.slug = tslug;
+        t.name = name;
+        auto r = news_.add_tag(t);
+        if (!r.ok()) return error(422, "invalid", r.error);
+        id = r.id;
+        t.id = id;
+        all.push_back(t);
+      }
+      if (std::find(a.tag_ids.begin(), a.tag_ids.end(), id) == a.tag_ids.end())
+        a.tag_ids.push_back(id);
+    }
+  }
+  if (auto* v = in.if_contains("body")) {
+    std::string err;
+    std::vector<content::Block> blocks;
+    if (!content::parse_body_input(json::serialize(*v), blocks, err))
+      return error(422, "invalid_body", err);
+    for (auto& b : blocks)
+      if (b.type == content::Block::Type::Image && !news_.media(b.media_id))
+        return error(422, "invalid_body", "The body shows photo " + std::to_string(b.media_id) +
+                                              ", which is not in the library.");
+    a.body = std::move(blocks);
+    a.body_json.clear();
+  }
+  if (a.headline.empty()) return error(422, "invalid", "Write a headline.");
+  if (!a.section_id) return error(422, "invalid", "Choose a section.");
+  return {};
+}
+
+DeskResult Desk::store(const accounts::User& u, Article& a, std::int64_t base,
+                       const std::string& note, int ok_status) {
+  a.updated_at = accounts::now_unix();
+  if (prepare_body_) prepare_body_(a);
+  std::string rev = json::serialize(to_json(a, true));
+  auto r = desk_.save_story(a, base, u.id, rev, note);
+  if (r.conflict) {
+    DeskResult d = error(409, "conflict",
+                         "Someone saved a newer version (" + std::to_string(r.version) +
+                             ") while you were editing version " + std::to_string(base) +
+                             ". Compare both, then save again over the newer one.");
+    if (auto cur = load(a.id)) d.body = to_json(*cur, true);
+    return d;
+  }
+  if (!r.ok()) return error(422, "invalid", r.error);
+  auto saved = load(r.id);
+  DeskResult d;
+  d.status = ok_status;
+  d.id = r.id;
+  d.body = to_json(*saved, true);
+  return d;
+}
+
+DeskResult Desk::list(const accounts::User& u, const storage::StoryListQuery& q0) {
+  if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
+  auto q = q0;
+  if (!can(u.role, Action::SeeDrafts)) q.own_unpublished_only = u.id;
+  json::array items;
+  for (auto& a : desk_.stories(q)) items.emplace_back(to_json(a, false));
+  json::object o;
+  o["stories"] = std::move(items);
+  o["total"] = desk_.count_stories(q);
+  DeskResult d;
+  d.body = std::move(o);
+  return d;
+}
+
+DeskResult Desk::get(const accounts::User& u, content::Id id) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  DeskResult d;
+  d.id = id;
+  d.body = to_json(*a, true);
+  return d;
+}
+
+DeskResult Desk::create(const accounts::User& u, const json::value& input) {
+  if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
+  if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
+  Article a;
+  a.status = Status::Draft;
+  auto r = apply(u, a, input.get_object(), true);
+  if (r.status >= 400) return r;
+  a.created_by = u.id;
+  return store(u, a, 0, "created", 201);
+}
+
+DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value& input) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  if (!can_edit(u, *a)) return forbidden("You may not change this story.");
+  if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
+  auto* v = input.get_object().if_contains("version");
+  if (!v || !v->is_int64())
+    return error(422, "invalid", "Send the version your changes are based on ('version').");
+  auto r = apply(u, *a, input.get_object(), false);
+  if (r.status >= 400) return r;
+  return store(u, *a, v->get_int64(), a->status == Status::Published ? "saved (live)" : "saved",
+               200);
+}
+
+DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::string& action,
+                          content::UnixTime at) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  auto now = accounts::now_unix();
+  auto note = [&](const std::string& what) {
+    if (auto cur = load(id)) desk_.add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
+  };
+  if (action == "submit" || action == "draft") {
+    if (!can_edit(u, *a)) return forbidden("You may not change this story.");
+    if (a->status == Status::Published)
+      return error(409, "published", "The story is published: unpublish it first.");
+    auto r = desk_.set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
+    if (!r.ok()) return error(422, "invalid", r.error);
+    note(action == "submit" ? "ready for review" : "back to draft");
+  } else if (action == "publish") {
+    if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
+    if (a->embargo_until > now)
+      return error(422, "embargoed", "The story is under embargo until " +
+                                         i18n::iso8601(a->embargo_until) +
+                                         ": schedule it for then, or lift the embargo.");
+    auto r = news_.publish(id, a->status == Status::Published ? a->published_at : now);
+    if (!r.ok()) return error(422, "invalid", r.error);
+    note("published");
+  } else if (action == "unpublish") {
+    if (!can_publish(u, *a)) return forbidden("Your account may not unpublish this story.");
+    if (a->status != Status::Published)
+      return error(409, "not_published", "The story is not published.");
+    auto r = news_.unpublish(id);
+    if (!r.ok()) return error(422, "invalid", r.error);
+    note("unpublished");
+  } else if (action == "schedule") {
+    if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
+    if (a->status == Status::Published)
+      return error(409, "published", "The story is published already.");
+    if (at <= now) return error(422, "invalid", "Choose a time in the future.");
+    if (at < a->embargo_until)
+      return error(422, "embargoed", "The story is under embargo until " +
+                                         i18n::iso8601(a->embargo_until) +
+                                         ": schedule it for then or later.");
+    auto r = desk_.set_status(id, Status::Scheduled, at, u.id);
+    if (!r.ok()) return error(422, "invalid", r.error);
+    note("scheduled for " + i18n::iso8601(at));
+  } else {
+    return error(404, "not_found", "Unknown workflow step '" + action + "'.");
+  }
+  return get(u, id);
+}
+
+DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  json::array items;
+  for (auto& r : desk_.revisions(id)) {
+    json::object o;
+    o["id"] = r.id;
+    o["version"] = r.version;
+    o["saved_at"] = r.saved_at;
+    o["saved_by"] = r.saved_by;
+    o["saved_by_name"] = user_name(r.saved_by);
+    o["note"] = r.note;
+    items.emplace_back(std::move(o));
+  }
+  json::object o;
+  o["revisions"] = std::move(items);
+  DeskResult d;
+  d.body = std::move(o);
+  return d;
+}
+
+DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id rid) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  auto r = desk_.revision(id, rid);
+  if (!r) return error(404, "not_found", "There is no such revision of this story.");
+  json::object o;
+  o["id"] = r->id;
+  o["version"] = r->version;
+  o["saved_at"] = r->saved_at;
+  o["saved_by"] = r->saved_by;
+  o["saved_by_name"] = user_name(r->saved_by);
+  o["note"] = r->note;
+  boost::system::error_code ec;
+  o["story"] = json::parse(r->data, ec);
+  DeskResult d;
+  d.body = std::move(o);
+  return d;
+}
+
+DeskResult Desk::restore(const accounts::User& u, content::Id id, content::Id rid,
+                         std::int64_t base) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return not_found();
+  if (!can_edit(u, *a)) return forbidden("You may not change this story.");
+  auto r = desk_.revision(id, rid);
+  if (!r) return error(404, "not_found", "There is no such revision of this story.");
+  boost::system::error_code ec;
+  auto old = json::parse(r->data, ec);
+  if (ec || !old.is_object()) return error(422, "invalid", "This revision cannot be read.");
+  auto& o = old.get_object();
+  json::object fields;
+  for (auto k : {"headline", "summary", "dateline", "slug", "section_id", "tags", "authors",
+                 "lead_media_id", "body", "breaking", "correction", "embargo_until"})
+    if (auto* v = o.if_contains(k)) fields[k] = *v;
+  auto res = apply(u, *a, fields, false);
+  if (res.status >= 400) return res;
+  return store(u, *a, base, "restored revision " + std::to_string(rid), 200);
+}
+
+void Desk::heartbeat(const accounts::User& u, content::Id id) {
+  auto a = load(id);
+  if (a && can_edit(u, *a)) desk_.set_editing(id, u.id, accounts::now_unix());
+}
+
+std::optional<Article> Desk::for_preview(const accounts::User& u, content::Id id) {
+  auto a = load(id);
+  if (!a || !can_see(u, *a)) return std::nullopt;
+  return a;
+}
+
+int Desk::publish_due(content::UnixTime now) {
+  int n = 0;
+  for (auto id : desk_.due_scheduled(now)) {
+    auto a = load(id);
+    if (!a || a->embargo_until > now) continue;
+    auto r = news_.publish(id, now);
+    if (!r.ok()) {
+      spdlog::error("scheduled story {} could not be published: {}", id, r.error);
+      continue;
+    }
+    if (auto cur = load(id))
+      desk_.add_revision_note(id, 0, "published on schedule", json::serialize(to_json(*cur, true)));
+    spdlog::info("published scheduled story {} ({})", id, a->headline);
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace herald::newsroom

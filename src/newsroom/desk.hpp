@@ -1,0 +1,79 @@
+// The newsroom's rules, without HTTP: who may see, edit, publish which story; story JSON in and
+// out (the API format, also kept as revisions); saves with versions (409 on a stale one);
+// the workflow draft -> review -> scheduled/published -> unpublished, embargoes and the
+// scheduler's due stories. Handlers (pages and API) call it and turn DeskResult into a reply.
+// Thread-safe (the stores are).
+#pragma once
+#include <boost/json/value.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "accounts/account.hpp"
+#include "storage/account_store.hpp"
+#include "storage/store.hpp"
+
+namespace herald::newsroom {
+
+struct DeskResult {
+  int status = 200;          // HTTP status: 200, 201, 400, 403, 404, 409, 422
+  std::string code;          // API error code when status >= 400
+  std::string message;       // for the person when status >= 400
+  boost::json::value body;   // the answer (a story, a list) or, on 409, the current story
+  std::int64_t id = 0;
+};
+
+class Desk {
+ public:
+  // `prepare_body` renders a story's body HTML before it is stored (site::Site::prepare_body).
+  Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
+       std::function<void(content::Article&)> prepare_body);
+
+  // Unpublished stories of others are hidden (404) from those who may not see drafts.
+  bool can_see(const accounts::User& u, const content::Article& a) const;
+  bool can_edit(const accounts::User& u, const content::Article& a) const;
+  bool can_publish(const accounts::User& u, const content::Article& a) const;
+
+  DeskResult list(const accounts::User& u, const storage::StoryListQuery& q);
+  DeskResult get(const accounts::User& u, content::Id id);
+  // Creates a draft from story JSON (headline and section_id required).
+  DeskResult create(const accounts::User& u, const boost::json::value& input);
+  // Saves story JSON over version input["version"]; 409 with the current story if stale.
+  DeskResult save(const accounts::User& u, content::Id id, const boost::json::value& input);
+  // action: "submit" (ready for review), "draft", "publish", "unpublish", "schedule" (at).
+  DeskResult workflow(const accounts::User& u, content::Id id, const std::string& action,
+                      content::UnixTime at = 0);
+  DeskResult revisions(const accounts::User& u, content::Id id);
+  DeskResult revision(const accounts::User& u, content::Id id, content::Id revision_id);
+  DeskResult restore(const accounts::User& u, content::Id id, content::Id revision_id,
+                     std::int64_t base_version);
+  // Marks the story open in this person's editor (shown in the story list for 2 minutes).
+  void heartbeat(const accounts::User& u, content::Id id);
+  // The story as readers would see it, for the preview (permission-checked); nullopt: 404.
+  std::optional<content::Article> for_preview(const accounts::User& u, content::Id id);
+
+  // Publishes scheduled stories whose time has come; returns how many. Called every few
+  // seconds by the server (and at start, for those missed while it was down).
+  int publish_due(content::UnixTime now);
+
+  // Story JSON (the API's and the revisions' format).
+  boost::json::object to_json(const content::Article& a, bool with_body) const;
+
+ private:
+  DeskResult apply(const accounts::User& u, content::Article& a, const boost::json::object& in,
+                   bool creating);
+  DeskResult store(const accounts::User& u, content::Article& a, std::int64_t base,
+                   const std::string& note, int ok_status);
+  std::optional<content::Article> load(content::Id id);
+  content::Id author_for(const accounts::User& u);
+  std::string user_name(std::int64_t id) const;
+
+  storage::NewsStore& news_;
+  storage::DeskStore& desk_;
+  storage::AccountStore& accounts_;
+  std::function<void(content::Article&)> prepare_body_;
+};
+
+DeskResult error(int status, std::string code, std::string message);
+
+}  // namespace herald::newsroom

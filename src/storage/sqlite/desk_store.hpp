@@ -1,0 +1,11 @@
+// The newsroom's storage on the shared SQLite database (see storage::DeskStore).
+#pragma once
+#include <memory>
+
+#include "storage/sqlite/db.hpp"
+#include "storage/store.hpp"
+
+namespace herald::storage::sqlite {
+// `db` and `news` (the store on the same database) must outlive the result.
+std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news);
+}  // namespace herald::storage::sqlite
