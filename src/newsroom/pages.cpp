@@ -109,14 +109,14 @@ void Site::Impl::add_newsroom_routes() {
 }
 
 Reply Site::Impl::newsroom_page(const Ctx& c, const std::string& title,
-                                ctemplate::TemplateDictionary& dict, int status) {
+                                ctemplate::TemplateDictionary& dict, int status,
+                                std::vector<std::string> scripts) {
   nav(dict, c);
   std::string done = c.form.get("done");
   if (done.rfind("nr_", 0) == 0 || done.rfind("msg_", 0) == 0)
     if (catalog.text(c.lang, done) != done)
       dict.AddSectionDictionary("NOTICE")->SetValue("TEXT", t(c, done));
-  Reply r = private_page(c, title, render(c.lang, "newsroom.tpl", dict), status);
-  return r;
+  return private_page(c, title, render(c.lang, "newsroom.tpl", dict), status, std::move(scripts));
 }
 
 Reply Site::Impl::newsroom_error(const Ctx& c, const newsroom::DeskResult& d) {
@@ -273,7 +273,7 @@ Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx
   if (editable && (st == "review" || st == "scheduled" || st == "unpublished")) s->ShowSection("CAN_DRAFT");
   if (publishable && st != "published") s->ShowSection("CAN_PUBLISH");
   if (publishable && st == "published") s->ShowSection("CAN_UNPUBLISH");
-  return newsroom_page(c, std::string(o.at("headline").as_string()), dict);
+  return newsroom_page(c, std::string(o.at("headline").as_string()), dict, 200, {"editor.js"});
 }
 
 Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {

@@ -123,7 +123,7 @@ struct Site::Impl {
   std::string t(const Ctx& c, const std::string& key) const { return catalog.text(c.lang, key); }
   std::string outcome_text(const Ctx& c, const accounts::Outcome& o) const;
   Reply private_page(const Ctx& c, const std::string& title, const std::string& html,
-                     int status = 200) const;
+                     int status = 200, std::vector<std::string> scripts = {}) const;
   Reply forbidden(const Ctx& c) const;
   Reply redirect(const std::string& to, int status = 303) const;
 
@@ -164,7 +164,7 @@ struct Site::Impl {
   Reply api_json(int status, const boost::json::value& v) const;
   std::optional<boost::json::value> json_body(const net::Request& r, Reply& error) const;
   Reply newsroom_page(const Ctx& c, const std::string& title, ctemplate::TemplateDictionary& dict,
-                      int status = 200);
+                      int status = 200, std::vector<std::string> scripts = {});
   Reply newsroom_error(const Ctx& c, const newsroom::DeskResult& d);
   // Runs an API handler with a JSON body built from a form; back to `back` when it worked.
   Reply form_to_api(const net::Request& r, const http::Params& p, Ctx& c, PrivateFn api,
@@ -240,6 +240,7 @@ struct Site::Impl {
     std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> path
     content::Id active_section = 0;
     bool noindex = false;
+    std::vector<std::string> scripts;  // more static scripts by name ("editor.js")
   };
   std::string page(const Chrome& c, const std::string& content_html) const;
   // Masthead (navigation, edition switcher) and footer of one edition, one active section.

@@ -132,8 +132,9 @@ std::string Site::Impl::outcome_text(const Ctx& c, const accounts::Outcome& o) c
 }
 
 Reply Site::Impl::private_page(const Ctx& c, const std::string& title, const std::string& html,
-                               int status) const {
+                               int status, std::vector<std::string> scripts) const {
   Chrome ch;
+  ch.scripts = std::move(scripts);
   ch.edition = c.edition;
   ch.title = title;
   ch.canonical = "/account/";

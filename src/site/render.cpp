@@ -199,6 +199,9 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   if (c.noindex) dict.ShowSection(tn::kNOINDEX);
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
   dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
+  for (auto& name : c.scripts)
+    if (auto it = static_urls.find(name); it != static_urls.end())
+      dict.AddSectionDictionary("SCRIPT")->SetValue(tn::kURL, it->second);
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
   if (!c.jsonld.empty())
     dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));

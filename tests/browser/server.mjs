@@ -1,6 +1,6 @@
 // Starts the real herald binary on a free loopback port with a copy of the demo fixture,
 // and launches Debian's chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ export async function startHerald() {
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    data,
+    output: () => out,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.exitCode !== null ? r() : proc.on('exit', r));
@@ -48,4 +50,10 @@ export function outputDir() {
   const dir = process.env.HERALD_OUTPUT || 'test-output/browser';
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+// Runs a herald CLI command against a running server's data folder; returns its stdout.
+export function herald(server, ...args) {
+  const bin = process.env.HERALD_BIN || 'build/herald';
+  return execFileSync(bin, [...args, '--data', server.data, '--base-url', server.base], { encoding: 'utf8' });
 }

@@ -113,6 +113,10 @@ class Server:
                 self.proc.wait()
         self.reader.join(5)
         shutil.rmtree(self.tmp, ignore_errors=True)
+        errors = [l for l in self.lines if "[error]" in l or " failed: " in l]
+        if errors:
+            import sys
+            sys.stderr.write("herald logged errors:\n" + "".join(errors[:20]))
         return self.proc.returncode
 
     def __enter__(self):

@@ -84,3 +84,20 @@
     else location.reload();
   });
 })();
+
+// The masthead's "Log in" link: back to this page afterwards; the account's name once logged in
+// (pages are the same for everyone, so that they can be cached).
+(function () {
+  var link = document.querySelector('[data-account-link]');
+  if (!link) return;
+  link.href = '/account/login?next=' + encodeURIComponent(location.pathname + location.search);
+  if (document.cookie.indexOf('herald_user=1') < 0) return;
+  fetch('/api/v1/me', { credentials: 'same-origin' })
+    .then(function (r) { return r.json(); })
+    .then(function (j) {
+      if (!j.user) return;
+      link.textContent = j.user.name;
+      link.href = j.user.staff ? '/newsroom/' : '/account/';
+    })
+    .catch(function () {});
+})();

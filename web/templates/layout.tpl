@@ -24,6 +24,8 @@
 <link rel="icon" href="{{FAVICON_URL}}" type="image/svg+xml">
 <link rel="stylesheet" href="{{CSS_URL}}">
 <script src="{{JS_URL}}" defer></script>
+{{#SCRIPT}}<script src="{{URL}}" defer></script>
+{{/SCRIPT}}
 {{#JSONLD}}<script type="application/ld+json">{{DATA:none}}</script>
 {{/JSONLD}}</head>
 <body>

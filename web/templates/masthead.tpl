@@ -6,6 +6,7 @@
     <nav class="tools" aria-label="{{T_TOOLS}}">
       <a class="newsfeed-link" href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a>
       <a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a>
+      <a class="account-link" href="/account/login" data-account-link>{{T_LOGIN}}</a>
       <details class="editions">
         <summary>{{EDITION_NAME}}</summary>
         <ul>{{#EDITION}}<li><a href="{{URL}}" hreflang="{{LANG}}" lang="{{LANG}}"{{#CURRENT}} aria-current="true"{{/CURRENT}}>{{NAME}}</a></li>{{/EDITION}}</ul>

@@ -18,7 +18,7 @@
 {{/HOME}}{{#NEW}}<h1>{{T_NR_NEW_STORY}}</h1>
 <form class="form" method="post" action="/newsroom/stories"><input type="hidden" name="csrf" value="{{CSRF}}">
 <label>{{T_NR_HEADLINE}} <input type="text" name="headline" required maxlength="300" autofocus></label>
-<label>{{T_SECTIONS}} <select name="section_id" required>{{#SECTION_OPT}}<option value="{{VALUE}}">{{LABEL}}</option>{{/SECTION_OPT}}</select></label>
+<label>{{T_NR_SECTION}} <select name="section_id" required>{{#SECTION_OPT}}<option value="{{VALUE}}">{{LABEL}}</option>{{/SECTION_OPT}}</select></label>
 <button class="button" type="submit">{{T_NR_CREATE}}</button>
 </form>
 {{/NEW}}{{#EDITOR}}<div class="story-editor" data-story-editor data-id="{{ID}}" data-csrf="{{CSRF}}">
@@ -32,7 +32,7 @@
 <label>{{T_NR_SUMMARY}} <textarea name="summary" rows="2" maxlength="1000">{{SUMMARY}}</textarea></label>
 <div class="row">
 <label>{{T_NR_DATELINE}} <input type="text" name="dateline" value="{{DATELINE}}" maxlength="100"></label>
-<label>{{T_SECTIONS}} <select name="section_id">{{#SECTION_OPT}}<option value="{{VALUE}}"{{#SEL}} selected{{/SEL}}>{{LABEL}}</option>{{/SECTION_OPT}}</select></label>
+<label>{{T_NR_SECTION}} <select name="section_id">{{#SECTION_OPT}}<option value="{{VALUE}}"{{#SEL}} selected{{/SEL}}>{{LABEL}}</option>{{/SECTION_OPT}}</select></label>
 <label>{{T_TAGS}} <input type="text" name="tags" value="{{TAGS}}" placeholder="{{T_NR_TAGS_HINT}}"></label>
 </div>
 <div class="row">
