@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build run test test-asan ci bench clean format
+.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom
 
 all: build
 
@@ -37,6 +37,10 @@ ci: test test-asan
 
 bench: build
 	bash bench/run.sh
+	/usr/bin/python3 bench/newsroom.py
+
+bench-newsroom: build
+	/usr/bin/python3 bench/newsroom.py
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')

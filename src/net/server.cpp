@@ -15,6 +15,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace herald::net {
 
 namespace asio = boost::asio;
@@ -260,6 +263,11 @@ struct Server::Impl {
           resp = co_await asio::co_spawn(
               pool_ref(),
               [this, &req]() -> asio::awaitable<Response> {
+                // Blocking work yields the CPU to the I/O threads that serve readers.
+                static thread_local const bool niced = [] {
+                  return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
+                }();
+                (void)niced;
                 try {
                   co_return handler(req);
                 } catch (const std::exception&) {

@@ -475,8 +475,12 @@ void Site::on_event(std::function<void(const storage::ContentEvent&)> listener) 
   impl_->listeners.push_back(std::move(listener));
 }
 
-std::size_t Site::apply_events() {
-  auto& im = *impl_;
+std::size_t Site::apply_events() { return impl_->apply_events(); }
+
+std::size_t Site::Impl::apply_events() {
+  // The watcher thread and newsroom requests (right after a write) both apply events.
+  std::lock_guard guard(apply_mu);
+  auto& im = *this;
   std::size_t n = 0;
   for (;;) {
     auto events = im.store.events_since(im.event_seq.load(), 500);

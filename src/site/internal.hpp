@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -106,6 +107,8 @@ struct Site::Impl {
   std::shared_ptr<const content::Media> media(content::Id id) const;
 
   std::vector<std::function<void(const storage::ContentEvent&)>> listeners;
+  std::mutex apply_mu;
+  std::size_t apply_events();
   accounts::Accounts* accounts = nullptr;  // null: no accounts (tools that only render)
   // Account and newsroom pages: never cached, session-aware, CSRF-checked.
   http::Router<PrivateRequest, Reply> private_router;

@@ -190,6 +190,9 @@ net::Response Site::Impl::handle_private(const net::Request& req) {
   } else {
     try {
       reply = (*fn)(pr, params);
+      // A write from the newsroom is visible to readers when its answer arrives: purge now
+      // rather than at the watcher's next poll.
+      if (req.method != "GET" && req.method != "HEAD" && reply.status < 400) apply_events();
     } catch (const std::exception& ex) {
       spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
       reply = c.api ? api_error(500, "internal", "The server failed to answer; try again shortly.")

@@ -260,6 +260,29 @@ class Newsroom(unittest.TestCase):
         self.assertEqual([m["id"] for m in found["media"]], [photo["id"]])
 
 
+class ApiDocument(unittest.TestCase):
+    def test_every_documented_newsroom_route_exists(self):
+        from harness import SOURCE
+        with open(os.path.join(SOURCE, "docs/openapi.json")) as f:
+            doc = json.load(f)
+        with Server() as server:
+            admin = person(server, "admin")
+            checked = 0
+            for path, ops in doc["paths"].items():
+                if not (path.startswith("/newsroom") or path == "/me"):
+                    continue
+                concrete = (path.replace("{id}", "1").replace("{rev}", "1").replace("{action}", "heartbeat"))
+                for method in ops:
+                    status, body = api(admin, method.upper(), "/api/v1" + concrete,
+                                       data={} if method in ("post", "put", "patch") else None)
+                    self.assertNotEqual(status, 405, (method, path))
+                    text = json.dumps(body)
+                    self.assertNotIn("There is no API endpoint", text, (method, path))
+                    self.assertIn("security" if path != "/me" else "responses", ops[method])
+                    checked += 1
+            self.assertGreaterEqual(checked, 18)
+
+
 class Scheduling(unittest.TestCase):
     def test_scheduled_story_is_published_by_the_server_also_after_a_restart(self):
         server = Server()
