@@ -180,6 +180,51 @@ class Newsroom(unittest.TestCase):
         self.assertEqual(p["editor"].get(f"/newsroom/stories/{other['id']}/preview").status, 200)
         self.assertEqual(p["author"].get(f"/newsroom/stories/{other['id']}/preview").status, 404)
 
+    def test_admins_manage_sections_editions_and_people(self):
+        admin = self.people["admin"]
+        csrf = lambda path: admin.csrf(path)
+        # A new section through the form, then its description edited.
+        cat = api(admin, "GET", "/api/v1/newsroom/catalog")[1]
+        en = next(e for e in cat["editions"] if e["code"] == "en")
+        r = admin.post("/newsroom/admin/sections", {"csrf": csrf("/newsroom/admin/sections"), "edition_id": en["id"],
+                                                   "name": "Arctic Desk", "description": "The far north."})
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertTrue(wait_until(lambda: self.server.get("/en/arctic-desk/").status == 200))
+        self.assertIn("The far north.", self.server.get("/en/arctic-desk/").text)
+        sec = next(s for s in api(admin, "GET", "/api/v1/newsroom/catalog")[1]["sections"] if s["slug"] == "arctic-desk")
+        status, _ = api(admin, "PATCH", f"/api/v1/newsroom/sections/{sec['id']}", {"description": "Ice, shipping and science."})
+        self.assertEqual(status, 200)
+        self.assertTrue(wait_until(lambda: "Ice, shipping and science." in self.server.get("/en/arctic-desk/").text))
+        status, err = api(admin, "PATCH", f"/api/v1/newsroom/sections/{sec['id']}", {"slug": "newsfeed"})
+        self.assertEqual(status, 422)
+        self.assertIn("reserved", err["error"]["message"])
+        # Edition settings; a time zone ICU does not know is refused.
+        status, err = api(admin, "PATCH", f"/api/v1/newsroom/editions/{en['id']}", {"tagline": "All the news, all day."})
+        self.assertEqual(status, 200)
+        self.assertTrue(wait_until(lambda: "All the news, all day." in self.server.get("/en/").text))
+        # People: a reader made an author can write; the admin cannot demote themself.
+        someone = person(self.server, "reader")
+        self.assertEqual(api(someone, "GET", "/api/v1/newsroom/stories")[0], 403)
+        page = admin.get("/newsroom/admin/users?q=" + someone.email)
+        uid = re.search(r'action="/newsroom/admin/users/(\d+)"', page.text).group(1)
+        r = admin.post(f"/newsroom/admin/users/{uid}", {"csrf": csrf("/newsroom/admin/users"), "role": "author"})
+        self.assertEqual(r.status, 303)
+        self.assertIsNone(json.loads(someone.get("/api/v1/me").body)["user"], "a role change ends the sessions")
+        status, err = api(admin, "PATCH", f"/api/v1/newsroom/users/{admin.user['id']}", {"role": "editor"})
+        self.assertEqual(status, 422)
+
+    def test_breaking_flag_and_preview(self):
+        ed = self.people["editor"]
+        story = self.new_story(breaking=True)
+        page = ed.get(f"/newsroom/stories/{story['id']}/preview")
+        self.assertEqual(page.status, 200)
+        self.assertIn("Preview", page.text)
+        self.assertIn(story["headline"], page.text)
+        self.assertIn('<meta name="robots" content="noindex">', page.text)
+        api(ed, "POST", f"/api/v1/newsroom/stories/{story['id']}/publish")
+        url = api(ed, "GET", f"/api/v1/newsroom/stories/{story['id']}")[1]["url"]
+        self.assertIn('class="breaking-flag"', self.server.get(url).text)
+
     def test_drafts_are_not_on_the_site(self):
         story = self.new_story()
         html = self.server.get(f"/en/").text

@@ -1,0 +1,76 @@
+// Session lifetimes by role, checked against the real SQLite account store.
+#include "accounts/service.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "accounts/password.hpp"
+
+using namespace herald;
+using accounts::Role;
+
+namespace {
+class SessionLifetimes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string name = "herald-sessions-";
+    name.append(std::to_string(::getpid())).append("-");
+    name.append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = std::filesystem::temp_directory_path() / name;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    store = storage::open_sqlite_stores((dir / "herald.db").string());
+    acc = std::make_unique<accounts::Accounts>(
+        accounts::AccountsOptions{}, *store, nullptr,
+        [](const std::string&, const std::string&, const std::string&) {
+          return std::pair<std::string, std::string>{};
+        });
+  }
+  void TearDown() override {
+    acc.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  // A session of a new account with `role`, last seen `idle` seconds ago, created `age` ago.
+  std::string session(Role role, std::int64_t idle, std::int64_t age, std::int64_t lifetime) {
+    auto o = acc->create_user(std::to_string(++n) + "x@example.org", "Person", role);
+    EXPECT_TRUE(o.ok) << o.message;
+    std::string token = accounts::random_token();
+    auto now = accounts::now_unix();
+    store->create_session(storage::Session{accounts::token_digest(token), o.user_id, "csrf",
+                                           now - age, now - idle, now - age + lifetime});
+    return token;
+  }
+  std::filesystem::path dir;
+  std::unique_ptr<storage::SqliteStores> store;
+  std::unique_ptr<accounts::Accounts> acc;
+  int n = 0;
+};
+}  // namespace
+
+TEST_F(SessionLifetimes, ReadersStayThirtyDaysIdleStaffTwelveHours) {
+  const std::int64_t h = 3600, d = 86400;
+  EXPECT_TRUE(acc->session_visitor(session(Role::Reader, 13 * h, 20 * d, 90 * d)));
+  EXPECT_TRUE(acc->session_visitor(session(Role::Reader, 29 * d, 40 * d, 90 * d)));
+  EXPECT_FALSE(acc->session_visitor(session(Role::Reader, 31 * d, 40 * d, 90 * d)));
+  EXPECT_TRUE(acc->session_visitor(session(Role::Editor, 11 * h, 2 * d, 7 * d)));
+  EXPECT_FALSE(acc->session_visitor(session(Role::Editor, 13 * h, 2 * d, 7 * d)));
+}
+
+TEST_F(SessionLifetimes, AbsoluteLifetimeEndsEvenActiveSessions) {
+  const std::int64_t d = 86400;
+  auto token = session(Role::Reader, 10, 91 * d, 90 * d);
+  EXPECT_FALSE(acc->session_visitor(token));
+  // An expired session is deleted on the server, not only refused.
+  EXPECT_FALSE(store->session(accounts::token_digest(token)));
+}
+
+TEST_F(SessionLifetimes, DisabledAccountsLoseTheirSessions) {
+  auto token = session(Role::Author, 10, 10, 86400);
+  auto v = acc->session_visitor(token);
+  ASSERT_TRUE(v);
+  acc->set_disabled(v->user.id, true);
+  EXPECT_FALSE(acc->session_visitor(token));
+}
