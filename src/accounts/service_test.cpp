@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "testing/temp_dir.hpp"
+
 #include "accounts/password.hpp"
 
 using namespace herald;
@@ -15,13 +17,8 @@ namespace {
 class SessionLifetimes : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string name = "herald-sessions-";
-    name.append(std::to_string(::getpid())).append("-");
-    name.append(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    dir = std::filesystem::temp_directory_path() / name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    store = storage::open_sqlite_stores((dir / "herald.db").string());
+    dir = std::make_unique<herald::testing::TempDir>("herald-sessions-");
+    store = storage::open_sqlite_stores(dir->file("herald.db"));
     acc = std::make_unique<accounts::Accounts>(
         accounts::AccountsOptions{}, *store, nullptr,
         [](const std::string&, const std::string&, const std::string&) {
@@ -31,7 +28,7 @@ class SessionLifetimes : public ::testing::Test {
   void TearDown() override {
     acc.reset();
     store.reset();
-    std::filesystem::remove_all(dir);
+    dir.reset();
   }
   // A session of a new account with `role`, last seen `idle` seconds ago, created `age` ago.
   std::string session(Role role, std::int64_t idle, std::int64_t age, std::int64_t lifetime) {
@@ -43,7 +40,7 @@ class SessionLifetimes : public ::testing::Test {
                                            now - age, now - idle, now - age + lifetime});
     return token;
   }
-  std::filesystem::path dir;
+  std::unique_ptr<herald::testing::TempDir> dir;
   std::unique_ptr<storage::SqliteStores> store;
   std::unique_ptr<accounts::Accounts> acc;
   int n = 0;

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "testing/temp_dir.hpp"
+
 #include "accounts/password.hpp"
 
 using namespace herald;
@@ -15,19 +17,14 @@ namespace {
 class AccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string name = "herald-accounts-";
-    name.append(std::to_string(::getpid())).append("-");
-    name.append(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    dir = std::filesystem::temp_directory_path() / name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    store = storage::open_sqlite_stores((dir / "herald.db").string());
+    dir = std::make_unique<herald::testing::TempDir>("herald-accounts-");
+    store = storage::open_sqlite_stores(dir->file("herald.db"));
   }
   void TearDown() override {
     store.reset();
-    std::filesystem::remove_all(dir);
+    dir.reset();
   }
-  std::filesystem::path dir;
+  std::unique_ptr<herald::testing::TempDir> dir;
   std::unique_ptr<storage::SqliteStores> store;
 };
 }  // namespace
