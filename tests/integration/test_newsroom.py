@@ -23,7 +23,7 @@ BODY = [
 class Newsroom(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
+        cls.server = Server("--log-level", "debug")  # shows the in-process story events
         cls.people = {r: person(cls.server, r) for r in
                       ("reader", "contributor", "author", "editor", "moderator", "admin")}
 
@@ -77,6 +77,9 @@ class Newsroom(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertTrue(wait_until(lambda: self.server.get(saved["url"]).status == 404))
         self.assertTrue(wait_until(lambda: story["headline"] not in self.server.get(section_path).text))
+        # Each step was also an event inside the process (what the live newsfeed listens to).
+        for kind in ("published", "updated", "removed"):
+            self.assertTrue(wait_until(lambda: f"event article.{kind} story {story['id']}" in self.server.output()), kind)
 
     def test_stale_save_is_a_409_with_both_versions(self):
         ed, admin = self.people["editor"], self.people["admin"]
