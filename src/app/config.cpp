@@ -42,6 +42,12 @@ const std::vector<OptionDoc>& serve_options() {
        "logged in to it before (default 10)"},
       {"mails-per-ip-per-hour", "N",
        "registration and password-reset mails one address may ask for in an hour (default 5)"},
+      {"live-origins", "URL,URL",
+       "other origins whose pages may open the live WebSocket (the site's own always may)"},
+      {"live-queue-kb", "N",
+       "outgoing backlog per WebSocket before a too-slow reader is closed (default 1024)"},
+      {"live-client-messages-per-10s", "N",
+       "messages one WebSocket may send in 10 s before it is closed (default 60)"},
       {"secure-cookies", "on|off",
        "Secure, __Host- cookies (default: on when base-url is https://)"},
       {"config", "FILE", "TOML config file with the same option names"},
@@ -211,6 +217,24 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
         return bad(k, "a number from 1 to 100000");
     } else if (k == "mails-per-ip-per-hour") {
       if (!parse_uint(v, c.mails_per_ip_per_hour, 1, 100000)) return bad(k, "a number from 1 to 100000");
+    } else if (k == "live-queue-kb") {
+      if (!parse_uint(v, c.live_queue_kb, 4, 1 << 20)) return bad(k, "a size in KiB from 4 to 1048576");
+    } else if (k == "live-client-messages-per-10s") {
+      if (!parse_uint(v, c.live_client_messages, 1, 1000000)) return bad(k, "a number from 1 to 1000000");
+    } else if (k == "live-origins") {
+      std::size_t pos = 0;
+      while (pos <= v.size()) {
+        auto comma = v.find(',', pos);
+        std::string o = v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        while (!o.empty() && o.back() == '/') o.pop_back();
+        if (!o.empty()) {
+          if (o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0)
+            return bad(k, "origins such as https://news.example.org, separated by commas");
+          c.live_origins.push_back(o);
+        }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+      }
     } else if (k == "secure-cookies") {
       bool b = false;
       if (!parse_bool(v, b)) return bad(k, "on or off");

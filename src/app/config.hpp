@@ -40,6 +40,9 @@ struct ServeConfig {
   int login_failures_per_ip = 30;
   int login_failures_per_account = 10;
   int mails_per_ip_per_hour = 5;
+  std::vector<std::string> live_origins;  // more origins allowed to open /live
+  std::size_t live_queue_kb = 1024;
+  int live_client_messages = 60;
   int secure_cookies = -1;  // -1: on when base_url is https://
 };
 

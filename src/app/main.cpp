@@ -18,6 +18,9 @@
 #include "accounts/password.hpp"
 #include "accounts/service.hpp"
 #include "app/config.hpp"
+#include "chat/chat.hpp"
+#include "live/bus.hpp"
+#include "live/hub.hpp"
 #include "demo/demo.hpp"
 #include "i18n/i18n.hpp"
 #include "mail/mail.hpp"
@@ -259,7 +262,16 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
       return std::size_t(21) << 20;
     return body;
   };
+  // Live: the event bus (in-process on one node), the chat rules and the WebSocket hub. They
+  // outlive the server (declared before it).
+  auto bus = live::in_process_bus();
+  chat::ChatService chat(*store, store->chat(), *store, *bus);
+  live::HubOptions ho;
+  ho.messages_per_10s = cfg.live_client_messages;
+  live::Hub hub(*bus, chat, ho);
+  no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
   std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
+  no.ws_accept = [&](const net::Request& r) { return site->ws_accept(r); };
   net::Server server(
       no, [&](const net::Request& r) { return site->handle(r); },
       access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes,
@@ -307,6 +319,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
                               mail_texts(*store, catalog));
   try {
     site = std::make_unique<site::Site>(so, *store, accounts, store->desk());
+    site->set_live(hub, chat, cfg.live_origins);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
@@ -338,9 +351,10 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::atomic<bool> done{false};
   std::mutex mu;
   std::condition_variable cv;
-  // Story events inside the process (the live newsfeed subscribes here).
-  site->on_event([](const storage::ContentEvent& ev) {
+  // Story events inside the process: the live newsfeed carries them to readers.
+  site->on_event([&chat](const storage::ContentEvent& ev) {
     if (ev.article_id) spdlog::debug("event {} story {}", ev.kind, ev.article_id);
+    chat.on_content_event(ev);
   });
   // Scheduled stories: those missed while the server was down go out now, the rest at their
   // minute (checked every second).

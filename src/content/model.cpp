@@ -43,9 +43,9 @@ std::string article_path(const Edition& e, const Section& s, const TranslationRe
 }
 
 bool is_reserved_section_slug(const std::string& slug) {
-  static constexpr std::array<std::string_view, 13> kReserved = {
-      "feeds",  "newsfeed", "tag",    "author",   "rss.xml", "atom.xml", "api",
-      "static", "media",    "search", "newsroom", "live",    "sitemaps"};
+  static constexpr std::array<std::string_view, 15> kReserved = {
+      "feeds",  "newsfeed", "tag",      "author", "rss.xml",  "atom.xml", "api",    "static",
+      "media",  "search",   "newsroom", "live",   "sitemaps", "chats",    "account"};
   for (auto r : kReserved)
     if (slug == r) return true;
   return false;

@@ -7,8 +7,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <span>
@@ -23,6 +25,7 @@ namespace herald::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
@@ -76,14 +79,114 @@ Response plain_error(int status, std::string_view text) {
 }  // namespace
 
 struct Connection {
-  beast::tcp_stream* stream = nullptr;
+  beast::tcp_stream* stream = nullptr;  // null once the connection became a WebSocket
   bool idle = true;
 };
+
+class WsConn;
 
 struct Worker {
   asio::io_context ctx{1};
   std::unique_ptr<tcp::acceptor> acceptor;
   std::list<Connection*> connections;  // touched only on this worker's thread
+  std::list<WsConn*> websockets;       // likewise
+};
+
+std::atomic<std::uint64_t> next_ws_id{1};
+
+// One accepted WebSocket: an outgoing queue with a bound, one write at a time, and a close
+// that cannot hang (the socket is torn down if the peer does not answer the close).
+class WsConn final : public WsConnection, public std::enable_shared_from_this<WsConn> {
+ public:
+  WsConn(beast::tcp_stream&& s, const WsLimits& lim)
+      : ws(std::move(s)), limits(lim), id_(next_ws_id++) {}
+
+  void send(std::shared_ptr<const std::string> text) override {
+    asio::post(ws.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+      self->enqueue(std::move(t));
+    });
+  }
+
+  void close(int code, std::string reason) override {
+    asio::post(ws.get_executor(), [self = shared_from_this(), code, r = std::move(reason)] {
+      self->begin_close(code, r);
+    });
+  }
+
+  std::uint64_t id() const override { return id_; }
+
+  void enqueue(std::shared_ptr<const std::string> t) {
+    if (closing || closed) return;
+    if (queue.size() + 1 > limits.queue_messages || queued + t->size() > limits.queue_bytes) {
+      begin_close(1013, "too slow: messages were not read in time");
+      return;
+    }
+    queued += t->size();
+    queue.push_back(std::move(t));
+    if (!writing) write_next();
+  }
+
+  void write_next() {
+    writing = true;
+    ws.text(true);
+    ws.async_write(asio::buffer(*queue.front()),
+                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                     self->writing = false;
+                     if (!self->queue.empty()) {
+                       self->queued -= self->queue.front()->size();
+                       self->queue.pop_front();
+                     }
+                     if (ec) {
+                       self->teardown();
+                       return;
+                     }
+                     if (self->closing)
+                       self->finish_close();
+                     else if (!self->queue.empty())
+                       self->write_next();
+                   });
+  }
+
+  void begin_close(int code, const std::string& reason) {
+    if (closing || closed) return;
+    closing = true;
+    close_code = code;
+    close_text = reason.substr(0, 120);
+    queued = 0;
+    while (queue.size() > (writing ? 1u : 0u)) queue.pop_back();  // keep the one being written
+    if (!writing) finish_close();
+    // A peer that reads nothing would never see the close frame: tear down regardless.
+    auto t = std::make_shared<asio::steady_timer>(ws.get_executor(), std::chrono::seconds(3));
+    t->async_wait([self = shared_from_this(), t](boost::system::error_code ec) {
+      if (!ec) self->teardown();
+    });
+  }
+
+  void finish_close() {
+    if (close_started) return;
+    close_started = true;
+    websocket::close_reason cr(static_cast<websocket::close_code>(close_code), close_text);
+    ws.async_close(cr, [self = shared_from_this()](boost::system::error_code) { self->teardown(); });
+  }
+
+  void teardown() {
+    if (closed) return;
+    closed = true;
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws).socket().close(ignored);
+  }
+
+  websocket::stream<beast::tcp_stream> ws;
+  const WsLimits& limits;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued = 0;
+  bool writing = false, closing = false, closed = false, close_started = false;
+  int close_code = 1000;
+  std::string close_text;
+
+ private:
+  std::uint64_t id_;
 };
 
 struct Server::Impl {
@@ -254,6 +357,19 @@ struct Server::Impl {
       for (auto& f : msg)
         req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
       req.body = std::move(msg.body());
+      if (options.ws_accept && ok && websocket::is_upgrade(msg)) {
+        auto decision = options.ws_accept(req);
+        if (!decision.handler) {
+          decision.refusal.close = true;
+          co_await write(stream, req, decision.refusal, false, start);
+          break;
+        }
+        conn.stream = nullptr;  // the stream moves into the WebSocket
+        co_await websocket_session(w, stream, std::move(msg), std::move(decision.handler), req,
+                                   start);
+        w.connections.erase(it);
+        co_return;
+      }
       Response resp;
       if (!ok || req.path.empty() || req.path[0] != '/') {
         resp = error_response(400);
@@ -291,6 +407,55 @@ struct Server::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
     w.connections.erase(it);
+  }
+
+  // Runs one WebSocket from its upgrade request to its end. The TCP stream moves into it.
+  asio::awaitable<void> websocket_session(Worker& w, beast::tcp_stream& tcp,
+                                          http::request<http::string_body> upgrade,
+                                          std::shared_ptr<WsHandler> handler, const Request& req,
+                                          std::chrono::steady_clock::time_point start) {
+    tcp.expires_never();
+    auto conn = std::make_shared<WsConn>(std::move(tcp), options.ws_limits);
+    auto& ws = conn->ws;
+    websocket::stream_base::timeout to{};
+    to.handshake_timeout = options.ws_limits.handshake;
+    to.idle_timeout = options.ws_limits.idle;
+    to.keep_alive_pings = true;
+    ws.set_option(to);
+    ws.read_message_max(options.ws_limits.max_message);
+    ws.auto_fragment(false);
+    ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "herald");
+    }));
+    auto [aec] = co_await ws.async_accept(upgrade, nothrow_awaitable);
+    if (log) log(req, aec ? 400 : 101, 0,
+                 std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count());
+    if (aec) co_return;
+    auto wit = w.websockets.insert(w.websockets.end(), conn.get());
+    handler->on_open(conn);
+    beast::flat_buffer buf;
+    for (;;) {
+      auto [ec, n] = co_await ws.async_read(buf, nothrow_awaitable);
+      (void)n;
+      if (ec) {
+        // Beast answers invalid UTF-8 (1007) and oversize messages (1009) with a close frame.
+        break;
+      }
+      if (!ws.got_text()) {
+        conn->begin_close(1003, "only text messages are accepted");
+      } else if (!conn->closing) {
+        auto data = buf.data();
+        handler->on_message(
+            std::string_view(static_cast<const char*>(data.data()), data.size()));
+      }
+      buf.consume(buf.size());
+      if (buf.capacity() > 16 * 1024) buf.shrink_to_fit();
+    }
+    w.websockets.erase(wit);
+    handler->on_close();
+    conn->teardown();
   }
 
   asio::awaitable<void> accept_loop(Worker& w) {
@@ -354,7 +519,8 @@ void Server::stop() {
       boost::system::error_code ec;
       if (wp->acceptor) wp->acceptor->close(ec);
       for (auto* c : wp->connections)
-        if (c->idle) c->stream->socket().cancel(ec);
+        if (c->idle && c->stream) c->stream->socket().cancel(ec);
+      for (auto* ws : wp->websockets) ws->begin_close(1001, "server shutting down");
     });
   }
   impl_->stop_cv.notify_all();

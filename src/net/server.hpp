@@ -30,6 +30,45 @@ using BodyLimit = std::function<std::size_t(std::string_view method, std::string
 // they run on the blocking pool so that the I/O threads keep serving readers.
 using Offload = std::function<bool(const Request&)>;
 
+// WebSocket limits: a connection that breaks one is closed.
+struct WsLimits {
+  std::size_t max_message = 64 * 1024;      // larger incoming message: close 1009
+  std::size_t queue_bytes = 1024 * 1024;    // outgoing backlog of a slow reader: close 1013
+  std::size_t queue_messages = 1024;
+  std::chrono::seconds handshake{10};       // upgrade and closing handshakes
+  std::chrono::seconds idle{60};            // nothing from the peer (pings every idle/2): drop
+};
+
+// One open WebSocket as the application sees it. send() and close() may be called from any
+// thread; they are carried out on the connection's own I/O thread, in order.
+class WsConnection {
+ public:
+  virtual ~WsConnection() = default;
+  // Queues a text message. When the backlog is over the limits the connection is closed with
+  // 1013 ("too slow") and the message dropped: memory stays bounded whatever the reader does.
+  virtual void send(std::shared_ptr<const std::string> text) = 0;
+  virtual void close(int code, std::string reason) = 0;
+  virtual std::uint64_t id() const = 0;
+};
+
+// The application's side of one WebSocket. Called on the connection's I/O thread, in order:
+// on_open once, on_message per text message, on_close once (also after the server closed it).
+class WsHandler {
+ public:
+  virtual ~WsHandler() = default;
+  virtual void on_open(std::shared_ptr<WsConnection> connection) = 0;
+  virtual void on_message(std::string_view text) = 0;
+  virtual void on_close() = 0;
+};
+
+// Decides on an upgrade request: a handler to accept it, or a response to refuse it (403 for
+// a foreign Origin, 404 for an unknown path).
+struct WsDecision {
+  std::shared_ptr<WsHandler> handler;
+  Response refusal;
+};
+using WsAccept = std::function<WsDecision(const Request&)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
@@ -39,6 +78,8 @@ struct ServerOptions {
   std::size_t max_body_bytes = 24u << 20;  // no route may accept more than this
   Offload offload;                  // unset: everything runs on the I/O threads
   unsigned blocking_threads = 4;    // size of the blocking pool (each hash takes 64 MiB)
+  WsAccept ws_accept;               // unset: upgrade requests are ordinary requests
+  WsLimits ws_limits;
 };
 // Called after each response with the request, status, bytes sent and microseconds taken.
 using AccessLog =

@@ -226,6 +226,7 @@ void Site::Impl::add_routes() {
   on("/api/v1/articles", &Impl::api_articles);
   on("/api/v1/articles/:id", &Impl::api_article);
   on("/api/v1/newsfeed", &Impl::api_newsfeed);
+  on("/api/v1/newsfeed/count", &Impl::api_newsfeed_count);
   on("/api/v1/openapi.json", &Impl::api_openapi);
   // Editions.
   on("/:edition/", &Impl::home);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accounts/service.hpp"
+#include "live/hub.hpp"
 #include "newsroom/desk.hpp"
 #include "http/forms.hpp"
 #include "http/page_cache.hpp"
@@ -29,6 +30,9 @@ class object;
 
 namespace ctemplate {
 class TemplateDictionary;
+}
+namespace herald::chat {
+class ChatService;
 }
 
 namespace herald::site {
@@ -60,6 +64,9 @@ Reply api_error(int status, const std::string& code, const std::string& message)
 // Replaces {{T_KEY}} placeholders in a template with the catalog's text for `lang`, HTML-escaped.
 std::string localize_template(std::string_view text, const i18n::Catalog& catalog,
                               const std::string& lang);
+
+// Chat text as HTML: escaped, http(s) links clickable with rel="nofollow ugc noopener".
+std::string chat_text_html(std::string_view text);
 
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
@@ -106,6 +113,22 @@ struct Site::Impl {
   mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache;
   std::shared_ptr<const content::Media> media(content::Id id) const;
 
+  // Live (chat/pages.cpp)
+  live::Hub* hub = nullptr;
+  chat::ChatService* chat = nullptr;
+  std::vector<std::string> live_origins;
+  void add_live_routes();
+  live::Member member_of(const Ctx& c) const;
+  net::WsDecision ws_accept(const net::Request& req);
+  Reply chat_list_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply chat_room_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_chat_messages(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_chat_delete(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_chat_sanction(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_chat_settings(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_newsfeed_seen(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story_chat(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_newsfeed_count(const net::Request& r, const http::Params& p);
   std::vector<std::function<void(const storage::ContentEvent&)>> listeners;
   std::mutex apply_mu;
   std::size_t apply_events();

@@ -19,9 +19,13 @@ bool same_token(const std::string& a, const std::string& b) {
 
 bool Site::Impl::is_private_path(std::string_view path) const {
   auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
-  return accounts && (starts("/account/") || path == "/account" || starts("/newsroom/") ||
-                      path == "/newsroom" || starts("/api/v1/newsroom/") ||
-                      starts("/api/v1/me"));
+  if (!accounts) return false;
+  if (starts("/account/") || path == "/account" || starts("/newsroom/") || path == "/newsroom" ||
+      starts("/api/v1/newsroom/") || starts("/api/v1/me") || starts("/api/v1/chat/"))
+    return true;
+  // Chat pages show the composer or the log-in prompt: /<edition>/chats/...
+  auto second = path.find('/', 1);
+  return hub && second != std::string_view::npos && path.substr(second, 7) == "/chats/";
 }
 
 std::string Site::Impl::session_cookie_name() const {

@@ -7,8 +7,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "net/message.hpp"
+#include "net/server.hpp"
 #include "storage/store.hpp"
 
 namespace herald::http {
@@ -16,6 +18,12 @@ class PageCache;
 }
 namespace herald::accounts {
 class Accounts;
+}
+namespace herald::live {
+class Hub;
+}
+namespace herald::chat {
+class ChatService;
 }
 
 namespace herald::site {
@@ -43,6 +51,12 @@ class Site {
   // In-process listeners of content events (story published/updated/removed, catalog), called
   // from apply_events() on the watcher thread in order. Add them before serving.
   void on_event(std::function<void(const storage::ContentEvent&)> listener);
+  // Live features: the WebSocket endpoint /live (Origin must be one of `origins`, the site's
+  // own always included) and the chat pages and API. Call before serving; both must outlive
+  // the Site.
+  void set_live(live::Hub& hub, chat::ChatService& chat, std::vector<std::string> origins);
+  // Decides on a WebSocket upgrade request (net::ServerOptions::ws_accept).
+  net::WsDecision ws_accept(const net::Request& req);
   ~Site();
 
   net::Response handle(const net::Request& req);
@@ -53,8 +67,9 @@ class Site {
   // Renders a story's body to HTML for storing with it (writers call this before saving).
   void prepare_body(content::Article& a) const;
 
+  struct Impl;  // (internal: the handlers of every capability extend it)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

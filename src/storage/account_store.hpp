@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "accounts/account.hpp"
+#include "storage/chat_store.hpp"
 #include "storage/store.hpp"
 
 namespace herald::storage {
@@ -95,6 +96,7 @@ class AccountStore {
 class SqliteStores : public NewsStore, public AccountStore {
  public:
   virtual DeskStore& desk() = 0;
+  virtual ChatStore& chat() = 0;
 };
 std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path);
 

@@ -316,3 +316,110 @@ def admin_link(server):
     m = re.search(r"(https?://\S+/account/link/login/\S+)", server.output())
     assert m, "no first-start admin link in the output"
     return m.group(1)
+
+
+class WsClosed(Exception):
+    def __init__(self, code, reason):
+        super().__init__(f"closed {code} {reason}")
+        self.code = code
+        self.reason = reason
+
+
+class WsClient:
+    """A small WebSocket client on a raw socket (RFC 6455), so that tests can also send what
+    a browser never would: oversize frames, invalid UTF-8, binary frames."""
+
+    def __init__(self, server, path="/live", origin=None, cookies=None, rcvbuf=None, timeout=10):
+        import base64
+        self.sock = socket.socket()
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect(("127.0.0.1", server.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        origin = origin if origin is not None else server.base
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}", "Upgrade: websocket",
+                 "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+        if origin:
+            lines.append(f"Origin: {origin}")
+        if cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+        self.status = int(head.split(b" ", 2)[1]) if head else 0
+        self.buf = head.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in head else b""
+        self.closed = None
+
+    def send_frame(self, opcode, payload, fin=True):
+        header = bytes([(0x80 if fin else 0) | opcode])
+        n = len(payload)
+        if n < 126:
+            header += bytes([0x80 | n])
+        elif n < 65536:
+            header += bytes([0x80 | 126]) + n.to_bytes(2, "big")
+        else:
+            header += bytes([0x80 | 127]) + n.to_bytes(8, "big")
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def send(self, obj):
+        import json
+        self.send_frame(0x1, json.dumps(obj).encode())
+
+    def _read(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise WsClosed(1006, "connection dropped")
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def recv_frame(self):
+        b0, b1 = self._read(2)
+        opcode = b0 & 0x0F
+        n = b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(self._read(2), "big")
+        elif n == 127:
+            n = int.from_bytes(self._read(8), "big")
+        return opcode, self._read(n)
+
+    def recv(self, timeout=10):
+        """The next JSON message; answers pings; raises WsClosed on a close frame."""
+        import json
+        self.sock.settimeout(timeout)
+        while True:
+            opcode, payload = self.recv_frame()
+            if opcode == 0x9:
+                self.send_frame(0xA, payload)
+                continue
+            if opcode == 0x8:
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
+                self.closed = code
+                raise WsClosed(code, payload[2:].decode(errors="replace"))
+            if opcode == 0x1:
+                return json.loads(payload)
+
+    def recv_until(self, pred, timeout=10):
+        deadline = time.time() + timeout
+        seen = []
+        while time.time() < deadline:
+            m = self.recv(max(0.1, deadline - time.time()))
+            seen.append(m)
+            if pred(m):
+                return m, seen
+        raise AssertionError(f"no matching message; saw {seen}")
+
+    def close(self):
+        try:
+            self.send_frame(0x8, (1000).to_bytes(2, "big"))
+        except OSError:
+            pass
+        self.sock.close()

@@ -169,6 +169,39 @@ CREATE INDEX article_revisions_article ON article_revisions(article_id, id DESC)
 CREATE INDEX articles_updated ON articles(updated_at DESC, id DESC);
 ALTER TABLE media ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 5: live chats
+      R"sql(
+-- Rooms exist by their key ("en", "en.world", "story.123"); a row only holds settings.
+CREATE TABLE chat_rooms(
+  room TEXT PRIMARY KEY,
+  public_read INTEGER NOT NULL DEFAULT 1,
+  locked INTEGER NOT NULL DEFAULT 0,
+  slow_mode_s INTEGER NOT NULL DEFAULT 0,
+  owner_id INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE chat_messages(
+  id INTEGER PRIMARY KEY,
+  room TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL DEFAULT 0,
+  deleted_by INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX chat_messages_room ON chat_messages(room, id DESC);
+CREATE INDEX chat_messages_user ON chat_messages(user_id, room);
+-- Mutes (no writing) and bans (no writing, messages removed) in one room or everywhere ('*').
+CREATE TABLE chat_sanctions(
+  id INTEGER PRIMARY KEY,
+  room TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL CHECK (kind IN ('mute','ban')),
+  until INTEGER NOT NULL DEFAULT 0,
+  by_user INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX chat_sanctions_user ON chat_sanctions(user_id);
+ALTER TABLE article_desk ADD COLUMN chat_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN newsfeed_seen_at INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return m;
 }

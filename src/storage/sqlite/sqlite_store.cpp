@@ -9,6 +9,7 @@
 #include "content/body.hpp"
 #include "storage/account_store.hpp"
 #include "storage/sqlite/db.hpp"
+#include "storage/sqlite/chat_store.hpp"
 #include "storage/sqlite/desk_store.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/store.hpp"
@@ -134,8 +135,10 @@ class SqliteStore final : public SqliteStores {
   explicit SqliteStore(const std::string& path) : db_(path) {
     migrate();
     desk_ = sqlite::make_desk_store(db_, *this);
+    chat_ = sqlite::make_chat_store(db_);
   }
   DeskStore& desk() override { return *desk_; }
+  ChatStore& chat() override { return *chat_; }
 
   std::unique_ptr<ReadSnapshot> snapshot() override {
     struct Snap : ReadSnapshot {
@@ -948,6 +951,7 @@ class SqliteStore final : public SqliteStores {
 
   sqlite::Database db_;
   std::unique_ptr<DeskStore> desk_;
+  std::unique_ptr<ChatStore> chat_;
   bool bulk_ = false;
   std::unique_lock<std::recursive_mutex> bulk_lock_;
 };

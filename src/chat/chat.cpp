@@ -1,0 +1,256 @@
+#include "chat/chat.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+
+#include "accounts/service.hpp"
+
+namespace herald::chat {
+
+namespace json = boost::json;
+
+std::string room_of(const std::string& channel) {
+  return channel.rfind("chat:", 0) == 0 ? channel.substr(5) : std::string();
+}
+
+namespace {
+std::int64_t id_after(std::string_view s, std::string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return 0;
+  s.remove_prefix(prefix.size());
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+live::SendResult refuse(std::string code, std::string message, std::int64_t retry = 0) {
+  live::SendResult r;
+  r.code = std::move(code);
+  r.message = std::move(message);
+  r.retry_after = retry;
+  return r;
+}
+}  // namespace
+
+ChatService::ChatService(storage::NewsStore& news, storage::ChatStore& chats,
+                         storage::AccountStore& accounts, live::EventBus& bus, ChatOptions options)
+    : news_(news), chats_(chats), accounts_(accounts), bus_(bus), o_(options) {}
+
+bool ChatService::room_exists(const std::string& room) {
+  if (auto id = id_after(room, "story.")) {
+    auto a = news_.article(id);
+    return a && a->status == content::Status::Published && chats_.chat_enabled(id);
+  }
+  auto dot = room.find('.');
+  std::string code = room.substr(0, dot);
+  for (auto& e : news_.editions()) {
+    if (e.code != code) continue;
+    if (dot == std::string::npos) return true;
+    for (auto& s : news_.sections())
+      if (s.edition_id == e.id && s.slug == room.substr(dot + 1)) return true;
+  }
+  return false;
+}
+
+std::string ChatService::room_title(const std::string& room) {
+  if (auto id = id_after(room, "story.")) {
+    auto a = news_.article(id);
+    return a ? a->headline : room;
+  }
+  auto dot = room.find('.');
+  for (auto& e : news_.editions()) {
+    if (e.code != room.substr(0, dot)) continue;
+    if (dot == std::string::npos) return e.site_name;
+    for (auto& s : news_.sections())
+      if (s.edition_id == e.id && s.slug == room.substr(dot + 1)) return s.name;
+  }
+  return room;
+}
+
+bool ChatService::may_moderate(const live::Member& m, const std::string& room) {
+  if (!m.user_id) return false;
+  if (m.moderator) return true;
+  return chats_.room(room).owner_id == m.user_id;
+}
+
+std::string ChatService::check_subscribe(const live::Member& m, const std::string& channel) {
+  if (channel.rfind("newsfeed:", 0) == 0) {
+    for (auto& e : news_.editions())
+      if ("newsfeed:" + e.code == channel) return {};
+    return "There is no edition '" + channel.substr(9) + "'.";
+  }
+  if (auto id = id_after(channel, "story:")) {
+    auto a = news_.article(id);
+    if (a && a->status == content::Status::Published) return {};
+    return "There is no such story.";
+  }
+  std::string room = room_of(channel);
+  if (room.empty()) return "Unknown channel; use newsfeed:<edition>, story:<id> or chat:<room>.";
+  if (!room_exists(room)) return "There is no chat room '" + room + "'.";
+  auto settings = chats_.room(room);
+  if (!settings.public_read && !m.user_id) return "Log in to read this room.";
+  if (m.user_id) {
+    for (auto& s : chats_.sanctions(m.user_id, room, accounts::now_unix()))
+      if (s.kind == "ban") return "You are banned from this room.";
+  }
+  return {};
+}
+
+live::SendResult ChatService::send(const live::Member& m, const std::string& channel,
+                                   const json::object& msg) {
+  std::string room = room_of(channel);
+  if (room.empty()) return refuse("bad_channel", "Messages can only be sent to chat rooms.");
+  if (!m.user_id) return refuse("login", "Log in or register to take part.");
+  auto* t = msg.if_contains("text");
+  if (!t || !t->is_string()) return refuse("bad_message", "Send the message as \"text\".");
+  std::string text(t->get_string());
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.erase(text.begin());
+  if (text.empty()) return refuse("empty", "Write something first.");
+  if (code_points(text) > o_.max_chars)
+    return refuse("too_long", "A message can be at most 1,000 characters.");
+  for (unsigned char c : text)
+    if (c < 0x20 && c != '\n') return refuse("bad_message", "Control characters are not allowed.");
+  if (!room_exists(room)) return refuse("no_room", "This chat room does not exist (any more).");
+  auto now = accounts::now_unix();
+  bool mod = may_moderate(m, room);
+  auto settings = chats_.room(room);
+  if (settings.locked && !mod) return refuse("locked", "The room is locked; only moderators can write.");
+  auto sanctions = chats_.sanctions(m.user_id, room, now);
+  for (auto& s : sanctions)
+    if (s.kind == "ban") return refuse("banned", "You are banned from this room.");
+  if (!sanctions.empty()) return refuse("muted", "You are muted in this room for now.");
+  if (!mod) {
+    std::string key = std::to_string(m.user_id) + ":" + room;
+    if (settings.slow_mode_s > 0) {
+      std::lock_guard lock(slow_mu_);
+      auto it = last_post_.find(key);
+      if (it != last_post_.end() && now - it->second < settings.slow_mode_s)
+        return refuse("slow_mode",
+                      "Slow mode: one message every " + std::to_string(settings.slow_mode_s) +
+                          " seconds.",
+                      settings.slow_mode_s - (now - it->second));
+    }
+    if (auto wait = flood_.hit("chat:" + std::to_string(m.user_id), o_.flood_messages,
+                               o_.flood_window_s, now))
+      return refuse("slow_down",
+                    "Slow down: wait " + std::to_string(wait) + " s before the next message.",
+                    wait);
+    if (settings.slow_mode_s > 0) {
+      std::lock_guard lock(slow_mu_);
+      if (last_post_.size() > 100000) last_post_.clear();
+      last_post_[key] = now;
+    }
+  }
+  storage::ChatMessage cm{0, room, m.user_id, m.name, text, now};
+  auto id = chats_.add_message(cm);
+  publish(room, {{"kind", "message"},
+                 {"id", id},
+                 {"user", json::object{{"id", m.user_id}, {"name", m.name}}},
+                 {"text", text},
+                 {"at", now}});
+  live::SendResult r;
+  r.ok = true;
+  r.id = id;
+  return r;
+}
+
+void ChatService::publish(const std::string& room, json::object data) {
+  bus_.publish("chat:" + room, json::serialize(data));
+}
+
+ModResult ChatService::delete_message(const live::Member& m, std::int64_t id) {
+  auto msg = chats_.message(id);
+  if (!msg) return {404, "There is no such message."};
+  bool own = msg->user_id == m.user_id && m.user_id;
+  if (!own && !may_moderate(m, msg->room)) return {403, "Only moderators can delete others' messages."};
+  chats_.delete_message(id, m.user_id, accounts::now_unix());
+  publish(msg->room, {{"kind", "deleted"}, {"id", id}});
+  return {};
+}
+
+ModResult ChatService::sanction(const live::Member& m, const std::string& room,
+                                std::int64_t user_id, const std::string& kind, int minutes,
+                                bool everywhere) {
+  if (!room_exists(room)) return {404, "There is no such room."};
+  if (!may_moderate(m, room)) return {403, "Only moderators can mute or ban."};
+  if (everywhere && !m.moderator) return {403, "Only moderators can act in every room."};
+  if (kind != "mute" && kind != "ban") return {422, "Choose mute or ban."};
+  if (minutes < 0 || minutes > 525600) return {422, "Give a duration from 0 (until lifted) to 525600 minutes."};
+  if (!accounts_.user_by_id(user_id)) return {404, "There is no such account."};
+  if (user_id == m.user_id) return {422, "You cannot sanction yourself."};
+  auto now = accounts::now_unix();
+  std::string where = everywhere ? "*" : room;
+  chats_.add_sanction({where, user_id, kind, minutes ? now + minutes * 60LL : 0}, m.user_id, now);
+  if (kind == "ban") {
+    // What a banned person wrote disappears from every open client.
+    chats_.delete_messages_of(user_id, where, m.user_id, now);
+    // (A ban everywhere is announced in the room the moderator acted in; elsewhere the lines
+    // are gone from the history and from every page loaded afterwards.)
+    publish(room, {{"kind", "purged"}, {"user_id", user_id}});
+  }
+  publish(room, {{"kind", kind == "ban" ? "banned" : "muted"}, {"user_id", user_id}});
+  spdlog::info("chat: {} {} user {} in {} for {} min", m.user_id, kind, user_id, where, minutes);
+  return {};
+}
+
+ModResult ChatService::lift(const live::Member& m, const std::string& room, std::int64_t user_id) {
+  if (!may_moderate(m, room)) return {403, "Only moderators can lift a mute or ban."};
+  chats_.lift_sanctions(user_id, m.moderator ? "*" : room);
+  return {};
+}
+
+ModResult ChatService::settings(const live::Member& m, const storage::ChatRoomSettings& s) {
+  if (!room_exists(s.room)) return {404, "There is no such room."};
+  if (!may_moderate(m, s.room)) return {403, "Only moderators can change the room."};
+  if (s.slow_mode_s < 0 || s.slow_mode_s > 3600)
+    return {422, "Slow mode takes 0 (off) to 3600 seconds."};
+  auto cur = chats_.room(s.room);
+  auto next = s;
+  next.owner_id = cur.owner_id;
+  chats_.set_room(next);
+  publish(s.room, {{"kind", "room"},
+                   {"locked", next.locked},
+                   {"slow_mode_s", next.slow_mode_s},
+                   {"public_read", next.public_read}});
+  return {};
+}
+
+void ChatService::on_content_event(const storage::ContentEvent& ev) {
+  if (!ev.article_id) return;
+  std::string kind = ev.kind == "article.published" ? "published"
+                     : ev.kind == "article.updated" ? "updated"
+                     : ev.kind == "article.removed" ? "removed"
+                                                    : "";
+  if (kind.empty()) return;
+  auto a = news_.article(ev.article_id);
+  if (!a) return;
+  const content::Edition* e = nullptr;
+  auto editions = news_.editions();
+  for (auto& x : editions)
+    if (x.id == a->edition_id) e = &x;
+  if (!e) return;
+  std::string url, section;
+  for (auto& s : news_.sections())
+    if (s.id == a->section_id) {
+      url = content::article_path(*e, s, *a);
+      section = s.name;
+    }
+  json::object d{{"kind", kind},         {"id", a->id},
+                 {"headline", a->headline}, {"summary", a->summary},
+                 {"url", url},           {"section", section},
+                 {"published_at", a->published_at}, {"breaking", a->breaking}};
+  bus_.publish("newsfeed:" + e->code, json::serialize(d));
+  bus_.publish("story:" + std::to_string(a->id), json::serialize(d));
+}
+
+}  // namespace herald::chat

@@ -1,0 +1,74 @@
+// Live chats and the live channels' rules: which channels exist and who may read them, chat
+// messages (length, flood control, slow mode, locks, mutes and bans) and moderation. Messages
+// are stored, then published on the bus to "chat:<room>". Rooms: "<edition>" (the edition's
+// general room), "<edition>.<section>" (one per section), "story.<id>" (under a story whose
+// editor turned it on). Thread-safe.
+#pragma once
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "accounts/throttle.hpp"
+#include "live/bus.hpp"
+#include "live/hub.hpp"
+#include "storage/account_store.hpp"
+#include "storage/chat_store.hpp"
+
+namespace herald::chat {
+
+struct ChatOptions {
+  int flood_messages = 5;      // per person, in flood_window_s, across rooms
+  int flood_window_s = 10;
+  std::size_t max_chars = 1000;
+};
+
+struct ModResult {
+  int status = 200;       // 200, 403, 404, 422
+  std::string message;    // for the person when status != 200
+};
+
+class ChatService final : public live::Channels {
+ public:
+  ChatService(storage::NewsStore& news, storage::ChatStore& chats, storage::AccountStore& accounts,
+              live::EventBus& bus, ChatOptions options = {});
+
+  std::string check_subscribe(const live::Member& m, const std::string& channel) override;
+  live::SendResult send(const live::Member& m, const std::string& channel,
+                        const boost::json::object& message) override;
+
+  // A room key ("en", "en.world", "story.12") exists (and, for stories, has its chat on).
+  bool room_exists(const std::string& room);
+  // Display name of a room for pages ("World", "Chat: <headline>").
+  std::string room_title(const std::string& room);
+  bool may_moderate(const live::Member& m, const std::string& room);
+
+  ModResult delete_message(const live::Member& m, std::int64_t id);
+  // kind "mute" or "ban"; minutes 0: until lifted; everywhere: all rooms (moderators only).
+  ModResult sanction(const live::Member& m, const std::string& room, std::int64_t user_id,
+                     const std::string& kind, int minutes, bool everywhere);
+  ModResult lift(const live::Member& m, const std::string& room, std::int64_t user_id);
+  ModResult settings(const live::Member& m, const storage::ChatRoomSettings& s);
+
+  // Publishes a story's publication/update/removal on "newsfeed:<edition>" and "story:<id>".
+  void on_content_event(const storage::ContentEvent& ev);
+
+  storage::ChatStore& store() { return chats_; }
+  live::EventBus& bus() { return bus_; }
+
+ private:
+  void publish(const std::string& room, boost::json::object data);
+
+  storage::NewsStore& news_;
+  storage::ChatStore& chats_;
+  storage::AccountStore& accounts_;
+  live::EventBus& bus_;
+  ChatOptions o_;
+  accounts::Throttle flood_;
+  std::mutex slow_mu_;
+  std::unordered_map<std::string, std::int64_t> last_post_;  // "user:room" -> time (slow mode)
+};
+
+// "chat:en.world" -> "en.world"; empty when not a chat channel.
+std::string room_of(const std::string& channel);
+
+}  // namespace herald::chat

@@ -1,0 +1,319 @@
+// The live side of the site: the /live WebSocket handshake (Origin, who is asking), chat pages
+// (/<edition>/chats/...), the chat and moderation API, and the newsfeed counter's endpoints.
+#include <boost/json.hpp>
+#include <ctemplate/template.h>
+
+#include <charconv>
+
+#include "chat/chat.hpp"
+#include "i18n/i18n.hpp"
+#include "live/hub.hpp"
+#include "site/internal.hpp"
+
+namespace herald::site {
+
+using ctemplate::TemplateDictionary;
+namespace json = boost::json;
+
+namespace {
+std::int64_t num(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
+}
+
+std::string origin_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  auto slash = url.find('/', scheme + 3);
+  return std::string(url.substr(0, slash));
+}
+
+void escape_into(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+}  // namespace
+
+// Chat text as HTML: escaped, with http(s) links made clickable (rel="nofollow ugc noopener").
+std::string chat_text_html(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto h = text.find("http", i);
+    if (h == std::string_view::npos) break;
+    auto rest = text.substr(h);
+    if (rest.rfind("https://", 0) != 0 && rest.rfind("http://", 0) != 0) {
+      escape_into(out, text.substr(i, h + 4 - i));
+      i = h + 4;
+      continue;
+    }
+    auto end = h;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) > 0x20 && text[end] != '<' &&
+           text[end] != '>' && text[end] != '"')
+      ++end;
+    while (end > h && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ')'))
+      --end;
+    std::string_view url = text.substr(h, end - h);
+    escape_into(out, text.substr(i, h - i));
+    if (url.size() <= 10) {
+      escape_into(out, url);
+    } else {
+      out += "<a href=\"";
+      escape_into(out, url);
+      out += "\" rel=\"nofollow ugc noopener\" target=\"_blank\">";
+      escape_into(out, url);
+      out += "</a>";
+    }
+    i = end;
+  }
+  escape_into(out, text.substr(i));
+  return out;
+}
+
+void Site::Impl::add_live_routes() {
+  using A = Impl;
+  private_route("GET", "/:edition/chats/", Need::Anyone, {}, &A::chat_list_page);
+  private_route("GET", "/:edition/chats/:room", Need::Anyone, {}, &A::chat_room_page);
+  private_route("GET", "/api/v1/chat/:room/messages", Need::Anyone, {}, &A::api_chat_messages);
+  private_route("DELETE", "/api/v1/chat/messages/:id", Need::Login, {}, &A::api_chat_delete);
+  private_route("POST", "/api/v1/chat/:room/sanctions", Need::Login, {}, &A::api_chat_sanction);
+  private_route("PATCH", "/api/v1/chat/:room", Need::Login, {}, &A::api_chat_settings);
+  private_route("POST", "/api/v1/me/newsfeed-seen", Need::Login, {}, &A::api_newsfeed_seen);
+  private_route("POST", "/api/v1/newsroom/stories/:id/chat", Need::Staff, accounts::Action::WriteDraft,
+                &A::api_story_chat);
+}
+
+live::Member Site::Impl::member_of(const Ctx& c) const {
+  live::Member m;
+  if (const auto* u = c.user()) {
+    m.user_id = u->id;
+    m.name = u->display_name;
+    m.staff = accounts::is_staff(u->role);
+    m.moderator = accounts::can(u->role, accounts::Action::Moderate);
+  }
+  return m;
+}
+
+net::WsDecision Site::Impl::ws_accept(const net::Request& req) {
+  net::WsDecision d;
+  auto refuse = [&](int status, const std::string& text) {
+    d.refusal.status = status;
+    d.refusal.set_header("Content-Type", "text/plain; charset=utf-8");
+    d.refusal.set_header("Cache-Control", "no-store");
+    d.refusal.set_body(text + "\n");
+    return d;
+  };
+  if (req.path != "/live" || !hub) return refuse(404, "404 Not Found: the live endpoint is /live");
+  // Browsers always send Origin on a WebSocket handshake: a page of another site is refused.
+  auto origin = req.header("Origin");
+  if (!origin.empty()) {
+    bool ok = std::find(live_origins.begin(), live_origins.end(), origin) != live_origins.end();
+    if (!ok) return refuse(403, "403 Forbidden: this origin may not open the live channel");
+  }
+  Ctx c = make_ctx(req);
+  d.handler = hub->connect(member_of(c));
+  return d;
+}
+
+Reply Site::Impl::chat_list_page(const net::Request&, const http::Params& p, Ctx& c) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  if (!e || !chat) return error_page(404, c.edition);
+  c.edition = e;
+  c.lang = e->language;
+  TemplateDictionary dict("chats");
+  auto* l = dict.AddSectionDictionary("LIST");
+  auto add = [&](const std::string& room, const std::string& title) {
+    auto* r = l->AddSectionDictionary("ROOM");
+    r->SetValue("URL", "/" + e->code + "/chats/" + room);
+    r->SetValue("TITLE", title);
+  };
+  add(e->code, e->site_name);
+  for (auto& s : store.sections())
+    if (s.edition_id == e->id) add(e->code + "." + s.slug, s.name);
+  Chrome ch;
+  ch.edition = e;
+  ch.title = t(c, "chats");
+  ch.canonical = "/" + e->code + "/chats/";
+  Reply r;
+  r.body = page(ch, render(e->language, "chats.tpl", dict));
+  return r;
+}
+
+Reply Site::Impl::chat_room_page(const net::Request& req, const http::Params& p, Ctx& c) {
+  auto d = dir();
+  const auto* e = d->edition(std::string(p.get("edition")));
+  std::string room(p.get("room"));
+  if (!e || !chat || !chat->room_exists(room)) return error_page(404, c.edition);
+  c.edition = e;
+  c.lang = e->language;
+  auto member = member_of(c);
+  auto why = chat->check_subscribe(member, "chat:" + room);
+  if (!why.empty()) return error_page(member.user_id ? 403 : 404, e, why);
+  auto settings = chat->store().room(room);
+  TemplateDictionary dict("chats");
+  auto* s = dict.AddSectionDictionary("ROOM_PAGE");
+  s->SetValue("ROOM", room);
+  s->SetValue("EDITION", e->code);
+  s->SetValue("TITLE", chat->room_title(room));
+  s->SetValue("LIST_URL", "/" + e->code + "/chats/");
+  // The number the page's messages go up to: the live channel resumes from it.
+  s->SetIntValue("SEQ", static_cast<long>(chat->bus().last_seq("chat:" + room)));
+  auto msgs = chat->store().messages(room, 0, 100);
+  if (msgs.size() < 100) s->ShowSection("NO_OLDER");
+  if (msgs.empty()) s->ShowSection("EMPTY");
+  for (auto it = msgs.rbegin(); it != msgs.rend(); ++it) {
+    auto* m = s->AddSectionDictionary("MSG");
+    m->SetIntValue("ID", static_cast<long>(it->id));
+    m->SetIntValue("UID", static_cast<long>(it->user_id));
+    m->SetValue("NAME", it->user_name);
+    m->SetValue("ISO", i18n::iso8601(it->created_at));
+    m->SetValue("TIME", fmt_date(*e, it->created_at, "time_only"));
+    m->SetValue("HTML", chat_text_html(it->text));
+  }
+  if (settings.locked) s->ShowSection("LOCKED");
+  if (settings.slow_mode_s > 0)
+    s->AddSectionDictionary("SLOW")->SetIntValue("SECONDS", settings.slow_mode_s);
+  if (chat->may_moderate(member, room)) s->ShowSection("MOD");
+  if (member.user_id)
+    s->AddSectionDictionary("ME")->SetIntValue("UID", static_cast<long>(member.user_id));
+  else
+    s->AddSectionDictionary("LOGIN")->SetValue("NEXT_Q", http::url_encode(req.path));
+  Chrome ch;
+  ch.edition = e;
+  ch.title = chat->room_title(room) + " — " + t(c, "chats");
+  ch.canonical = req.path;
+  Reply r;
+  r.body = page(ch, render(e->language, "chats.tpl", dict));
+  return r;
+}
+
+Reply Site::Impl::api_chat_messages(const net::Request&, const http::Params& p, Ctx& c) {
+  std::string room(p.get("room"));
+  if (!chat || !chat->room_exists(room)) return api_error(404, "not_found", "There is no such room.");
+  auto why = chat->check_subscribe(member_of(c), "chat:" + room);
+  if (!why.empty()) return api_error(403, "forbidden", why);
+  auto seq = chat->bus().last_seq("chat:" + room);  // read first: the client dedupes by id
+  json::array items;
+  for (auto& m : chat->store().messages(room, num(c.form.get("before")), 100))
+    items.emplace_back(json::object{{"id", m.id},
+                                    {"user", json::object{{"id", m.user_id}, {"name", m.user_name}}},
+                                    {"text", m.text},
+                                    {"at", m.created_at}});
+  return api_json(200, json::object{{"room", room}, {"seq", seq}, {"messages", std::move(items)}});
+}
+
+namespace {
+Reply mod_reply(Site::Impl& im, const chat::ModResult& r) {
+  if (r.status != 200)
+    return api_error(r.status, r.status == 403 ? "forbidden" : r.status == 404 ? "not_found" : "invalid",
+                     r.message);
+  return im.api_json(200, json::object{{"ok", true}});
+}
+}  // namespace
+
+Reply Site::Impl::api_chat_delete(const net::Request&, const http::Params& p, Ctx& c) {
+  return mod_reply(*this, chat->delete_message(member_of(c), num(p.get("id"))));
+}
+
+Reply Site::Impl::api_chat_sanction(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto& o = v->get_object();
+  auto user = o.contains("user_id") && o.at("user_id").is_int64() ? o.at("user_id").as_int64() : 0;
+  std::string kind = o.contains("kind") && o.at("kind").is_string() ? std::string(o.at("kind").as_string()) : "";
+  int minutes = o.contains("minutes") && o.at("minutes").is_int64() ? static_cast<int>(o.at("minutes").as_int64()) : 0;
+  bool everywhere = o.contains("everywhere") && o.at("everywhere").is_bool() && o.at("everywhere").as_bool();
+  if (kind == "lift") return mod_reply(*this, chat->lift(member_of(c), std::string(p.get("room")), user));
+  return mod_reply(*this, chat->sanction(member_of(c), std::string(p.get("room")), user, kind, minutes,
+                                         everywhere));
+}
+
+Reply Site::Impl::api_chat_settings(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  std::string room(p.get("room"));
+  if (!chat->room_exists(room)) return api_error(404, "not_found", "There is no such room.");
+  auto s = chat->store().room(room);
+  auto& o = v->get_object();
+  if (auto* x = o.if_contains("locked"); x && x->is_bool()) s.locked = x->get_bool();
+  if (auto* x = o.if_contains("public_read"); x && x->is_bool()) s.public_read = x->get_bool();
+  if (auto* x = o.if_contains("slow_mode_s"); x && x->is_int64()) s.slow_mode_s = static_cast<int>(x->get_int64());
+  return mod_reply(*this, chat->settings(member_of(c), s));
+}
+
+Reply Site::Impl::api_newsfeed_seen(const net::Request&, const http::Params&, Ctx& c) {
+  auto now = accounts::now_unix();
+  chat->store().set_newsfeed_seen(c.user()->id, now);
+  return api_json(200, json::object{{"newsfeed_seen_at", now}});
+}
+
+Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  auto id = num(p.get("id"));
+  auto a = desk->for_preview(*c.user(), id);
+  if (!a) return api_error(404, "not_found", "There is no story with this number, or it is not yours to see.");
+  if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
+  bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
+            v->get_object().at("enabled").as_bool();
+  chat->store().set_chat_enabled(id, on);
+  if (on) {
+    // The editor who opened the room looks after it.
+    auto s = chat->store().room("story." + std::to_string(id));
+    if (!s.owner_id) {
+      s.owner_id = c.user()->id;
+      chat->store().set_room(s);
+    }
+  }
+  // The story page shows the room (or not): purge it.
+  store.add_event(storage::ContentEvent{0, accounts::now_unix(), "article.chat", a->edition_id, id,
+                                        {"article:" + std::to_string(id)}});
+  return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
+}
+
+Reply Site::Impl::api_newsfeed_count(const net::Request& r, const http::Params&) {
+  auto d = dir();
+  const auto* e = d->edition(query_param(r.query, "edition"));
+  if (!e) return api_error(404, "not_found", "There is no such edition.");
+  std::int64_t since = 0;
+  auto sv = query_param(r.query, "since");
+  std::from_chars(sv.data(), sv.data() + sv.size(), since);
+  storage::ArticleQuery q;
+  q.edition_id = e->id;
+  q.since = std::max<std::int64_t>(since + 1, 1);
+  q.limit = 100;
+  auto n = static_cast<std::int64_t>(store.articles(q).size());
+  Reply rep;
+  rep.content_type = "application/json";
+  rep.cache_control = "public, max-age=5";
+  rep.body = json::serialize(json::object{{"edition", e->code}, {"since", since}, {"count", n},
+                                          {"more", n >= 100}});
+  return rep;
+}
+
+void Site::set_live(live::Hub& hub, chat::ChatService& chat, std::vector<std::string> origins) {
+  impl_->hub = &hub;
+  impl_->chat = &chat;
+  impl_->live_origins = std::move(origins);
+  impl_->live_origins.push_back(origin_of(impl_->options.base_url));
+  impl_->add_live_routes();
+}
+
+net::WsDecision Site::ws_accept(const net::Request& req) { return impl_->ws_accept(req); }
+
+}  // namespace herald::site

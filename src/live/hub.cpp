@@ -1,0 +1,338 @@
+#include "live/hub.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace herald::live {
+
+namespace json = boost::json;
+
+namespace {
+std::shared_ptr<const std::string> frame(json::object o) {
+  return std::make_shared<const std::string>(json::serialize(o));
+}
+
+bool valid_channel(std::string_view c) {
+  if (c.empty() || c.size() > 100) return false;
+  for (char ch : c)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == ':' || ch == '.' ||
+          ch == '-' || ch == '_'))
+      return false;
+  return true;
+}
+}  // namespace
+
+struct Client;
+
+struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
+  EventBus& bus;
+  Channels& channels;
+  HubOptions options;
+  std::uint64_t token = 0;
+
+  // The hub thread and its queue of tasks.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::function<void()>> tasks;
+  bool stopping = false;
+  std::thread thread;
+
+  // Hub-thread state.
+  std::unordered_map<std::string, std::unordered_set<Client*>> subs;
+  std::set<std::string> presence_dirty;
+
+  // Readable from any thread.
+  std::atomic<std::size_t> open{0};
+  mutable std::mutex count_mu;
+  std::unordered_map<std::string, std::size_t> counts;
+
+  Impl(EventBus& b, Channels& c, HubOptions o) : bus(b), channels(c), options(o) {}
+
+  void post(std::function<void()> fn) {
+    {
+      std::lock_guard lock(mu);
+      if (stopping) return;
+      tasks.push_back(std::move(fn));
+    }
+    cv.notify_one();
+  }
+
+  void run() {
+    auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    std::unique_lock lock(mu);
+    for (;;) {
+      cv.wait_until(lock, next_tick, [&] { return stopping || !tasks.empty(); });
+      if (stopping) return;
+      while (!tasks.empty()) {
+        auto fn = std::move(tasks.front());
+        tasks.pop_front();
+        lock.unlock();
+        fn();
+        lock.lock();
+      }
+      if (std::chrono::steady_clock::now() >= next_tick) {
+        lock.unlock();
+        send_presence();
+        lock.lock();
+        next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
+    }
+  }
+
+  void deliver(const BusEvent& ev);
+  void subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
+                 std::optional<std::uint64_t> since);
+  void unsubscribe(Client* c, const std::string& channel);
+  void drop(Client* c);
+  void send_presence();
+  void set_count(const std::string& channel, std::size_t n) {
+    std::lock_guard lock(count_mu);
+    if (n)
+      counts[channel] = n;
+    else
+      counts.erase(channel);
+  }
+};
+
+struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
+  std::shared_ptr<Hub::Impl> hub;
+  Member member;
+  std::shared_ptr<net::WsConnection> conn;
+  // Hub thread only: channel -> last number sent.
+  std::unordered_map<std::string, std::uint64_t> subscribed;
+  // I/O thread only.
+  std::deque<std::int64_t> recent;  // times of recent client messages (flood guard)
+  std::size_t wanted = 0;           // channels asked for (limit)
+
+  Client(std::shared_ptr<Hub::Impl> h, Member m) : hub(std::move(h)), member(std::move(m)) {}
+
+  void say(json::object o) {
+    if (conn) conn->send(frame(std::move(o)));
+  }
+  void error(const std::string& code, const std::string& message, json::object extra = {}) {
+    extra["type"] = "error";
+    extra["code"] = code;
+    extra["message"] = message;
+    say(std::move(extra));
+  }
+
+  void on_open(std::shared_ptr<net::WsConnection> c) override {
+    conn = std::move(c);
+    hub->open++;
+    json::object hello{{"type", "hello"}, {"user", nullptr}};
+    if (member.user_id)
+      hello["user"] = json::object{{"id", member.user_id}, {"name", member.name}};
+    say(std::move(hello));
+  }
+
+  void on_message(std::string_view text) override {
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+                   .count();
+    recent.push_back(now);
+    while (!recent.empty() && recent.front() < now - 10000) recent.pop_front();
+    if (static_cast<int>(recent.size()) > hub->options.messages_per_10s) {
+      error("too_many", "Too many messages; the connection is closed.");
+      conn->close(1008, "too many messages");
+      return;
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object()) {
+      error("bad_json", "Send one JSON object per message (see docs/live-protocol.md).");
+      return;
+    }
+    auto& o = v.get_object();
+    auto str = [&](const char* k) -> std::string {
+      auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->get_string()) : std::string();
+    };
+    std::string type = str("type");
+    std::string channel = str("channel");
+    if (type == "ping") {
+      say({{"type", "pong"}});
+      return;
+    }
+    if (type != "subscribe" && type != "unsubscribe" && type != "send") {
+      error("bad_type", "Unknown message type '" + type.substr(0, 40) +
+                            "'; use subscribe, unsubscribe, send or ping.");
+      return;
+    }
+    if (!valid_channel(channel)) {
+      error("bad_channel", "Name a channel such as newsfeed:en or chat:en.",
+            {{"channel", channel.substr(0, 100)}});
+      return;
+    }
+    if (type == "subscribe") {
+      if (wanted >= hub->options.max_channels_per_connection) {
+        error("too_many_channels", "A connection may follow at most " +
+                                       std::to_string(hub->options.max_channels_per_connection) +
+                                       " channels.", {{"channel", channel}});
+        return;
+      }
+      if (auto why = hub->channels.check_subscribe(member, channel); !why.empty()) {
+        error("forbidden", why, {{"channel", channel}});
+        return;
+      }
+      std::optional<std::uint64_t> since;
+      if (auto* s = o.if_contains("since")) {
+        if (s->is_uint64())
+          since = s->get_uint64();
+        else if (s->is_int64() && s->get_int64() >= 0)
+          since = static_cast<std::uint64_t>(s->get_int64());
+      }
+      ++wanted;
+      hub->post([h = hub, self = shared_from_this(), channel, since] {
+        h->subscribe(self, channel, since);
+      });
+    } else if (type == "unsubscribe") {
+      if (wanted) --wanted;
+      hub->post([h = hub, self = shared_from_this(), channel] {
+        h->unsubscribe(self.get(), channel);
+      });
+    } else {
+      auto r = hub->channels.send(member, channel, o);
+      json::object reply;
+      if (auto* n = o.if_contains("nonce"); n && n->is_string() && n->get_string().size() <= 64)
+        reply["nonce"] = n->get_string();
+      reply["channel"] = channel;
+      if (r.ok) {
+        reply["type"] = "ack";
+        reply["id"] = r.id;
+        say(std::move(reply));
+      } else {
+        if (r.retry_after) reply["retry_after"] = r.retry_after;
+        error(r.code, r.message, std::move(reply));
+      }
+    }
+  }
+
+  void on_close() override {
+    hub->open--;
+    hub->post([h = hub, self = shared_from_this()] { h->drop(self.get()); });
+  }
+};
+
+void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
+                          std::optional<std::uint64_t> since) {
+  std::uint64_t last = bus.last_seq(channel);
+  json::object ok{{"type", "subscribed"}, {"channel", channel}, {"seq", last}};
+  std::uint64_t sent = last;
+  if (since && *since != last) {
+    auto missed = bus.since(channel, *since);
+    if (!missed) {
+      // Away too long (or the server restarted): the page must be loaded again.
+      c->say({{"type", "reload"}, {"channel", channel}, {"seq", last}});
+    } else {
+      c->say(std::move(ok));
+      for (auto& ev : *missed) {
+        std::string f = "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(channel)) +
+                        ",\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}";
+        c->conn->send(std::make_shared<const std::string>(std::move(f)));
+        sent = ev.seq;
+      }
+      ok = {};
+    }
+  }
+  if (!ok.empty()) c->say(std::move(ok));
+  bool fresh = !c->subscribed.count(channel);
+  c->subscribed[channel] = sent;
+  auto& set = subs[channel];
+  set.insert(c.get());
+  set_count(channel, set.size());
+  if (fresh && channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
+}
+
+void Hub::Impl::unsubscribe(Client* c, const std::string& channel) {
+  if (!c->subscribed.erase(channel)) return;
+  auto it = subs.find(channel);
+  if (it != subs.end()) {
+    it->second.erase(c);
+    set_count(channel, it->second.size());
+    if (it->second.empty()) subs.erase(it);
+  }
+  c->say({{"type", "unsubscribed"}, {"channel", channel}});
+  if (channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
+}
+
+void Hub::Impl::drop(Client* c) {
+  for (auto& [channel, seq] : c->subscribed) {
+    auto it = subs.find(channel);
+    if (it == subs.end()) continue;
+    it->second.erase(c);
+    set_count(channel, it->second.size());
+    if (channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
+    if (it->second.empty()) subs.erase(it);
+  }
+  c->subscribed.clear();
+  c->conn.reset();
+}
+
+void Hub::Impl::deliver(const BusEvent& ev) {
+  auto it = subs.find(ev.channel);
+  if (it == subs.end()) return;
+  // One frame for every subscriber.
+  auto f = std::make_shared<const std::string>(
+      "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(ev.channel)) +
+      ",\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}");
+  for (auto* c : it->second) {
+    auto& last = c->subscribed[ev.channel];
+    if (ev.seq <= last) continue;  // already replayed
+    last = ev.seq;
+    if (c->conn) c->conn->send(f);
+  }
+}
+
+void Hub::Impl::send_presence() {
+  for (auto& channel : presence_dirty) {
+    auto it = subs.find(channel);
+    if (it == subs.end()) continue;
+    auto f = frame({{"type", "presence"}, {"channel", channel}, {"count", it->second.size()}});
+    for (auto* c : it->second)
+      if (c->conn) c->conn->send(f);
+  }
+  presence_dirty.clear();
+}
+
+Hub::Hub(EventBus& bus, Channels& channels, HubOptions options)
+    : impl_(std::make_shared<Impl>(bus, channels, options)) {
+  impl_->thread = std::thread([im = impl_.get()] { im->run(); });
+  std::weak_ptr<Impl> weak = impl_;
+  impl_->token = bus.subscribe([weak](const BusEvent& ev) {
+    if (auto im = weak.lock()) im->post([im, ev] { im->deliver(ev); });
+  });
+}
+
+Hub::~Hub() {
+  impl_->bus.unsubscribe(impl_->token);
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  impl_->thread.join();
+  impl_->tasks.clear();
+}
+
+std::shared_ptr<net::WsHandler> Hub::connect(Member member) {
+  return std::make_shared<Client>(impl_, std::move(member));
+}
+
+std::size_t Hub::connections() const { return impl_->open.load(); }
+
+std::size_t Hub::subscribers(const std::string& channel) const {
+  std::lock_guard lock(impl_->count_mu);
+  auto it = impl_->counts.find(channel);
+  return it == impl_->counts.end() ? 0 : it->second;
+}
+
+}  // namespace herald::live

@@ -1,0 +1,73 @@
+// The live hub: every open WebSocket of this node, the channels each has subscribed to, and
+// the fan-out of bus events to them. The protocol is in docs/live-protocol.md.
+//
+// All subscription state lives on the hub's own thread: subscribing (with its replay from the
+// bus's history) and delivering live events happen there in order, so a client sees each
+// channel's events once each and without gaps. Sending to a connection never blocks the hub
+// (net::WsConnection queues, and drops readers who are too slow).
+#pragma once
+#include <boost/json/fwd.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "live/bus.hpp"
+#include "net/server.hpp"
+
+namespace herald::live {
+
+// Who is on the other end of a connection (from the session cookie; 0: a reader not logged in).
+struct Member {
+  std::int64_t user_id = 0;
+  std::string name;
+  bool staff = false;
+  bool moderator = false;
+};
+
+// What a client's message to a channel (a chat line) came to.
+struct SendResult {
+  bool ok = false;
+  std::string code;      // error code when !ok: "login", "muted", "banned", "slow_down", ...
+  std::string message;   // for the person
+  std::int64_t retry_after = 0;
+  std::int64_t id = 0;   // the stored message
+};
+
+// The application's rules about channels (which may be read, what may be sent).
+class Channels {
+ public:
+  virtual ~Channels() = default;
+  // Empty when `m` may subscribe to `channel`; otherwise why not (shown to the client).
+  virtual std::string check_subscribe(const Member& m, const std::string& channel) = 0;
+  // A message the client sends to `channel` ({"type":"send", "text": ...}). Runs on an I/O
+  // thread; publishes on the bus itself when accepted.
+  virtual SendResult send(const Member& m, const std::string& channel,
+                          const boost::json::object& message) = 0;
+};
+
+struct HubOptions {
+  std::size_t max_channels_per_connection = 20;
+  int messages_per_10s = 60;  // a client sending more is told so, then closed (1008)
+};
+
+class Hub {
+ public:
+  // `bus` and `channels` must outlive the hub.
+  Hub(EventBus& bus, Channels& channels, HubOptions options = {});
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // A handler for a newly accepted WebSocket of `member`.
+  std::shared_ptr<net::WsHandler> connect(Member member);
+  std::size_t connections() const;
+  // Connections subscribed to `channel` on this node (the presence count of a chat room).
+  std::size_t subscribers(const std::string& channel) const;
+
+  struct Impl;  // (internal; connections keep it alive until they close)
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace herald::live

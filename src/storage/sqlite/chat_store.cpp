@@ -1,0 +1,190 @@
+#include "storage/sqlite/chat_store.hpp"
+#include <algorithm>
+
+namespace herald::storage::sqlite {
+
+namespace {
+
+ChatMessage read_message(Stmt& s) {
+  return ChatMessage{s.i64(0), s.text(1), s.i64(2), s.text(3), s.text(4), s.i64(5)};
+}
+
+constexpr const char* kMessageCols =
+    "m.id, m.room, m.user_id, coalesce(u.display_name, ''), m.text, m.created_at";
+
+class SqliteChat final : public ChatStore {
+ public:
+  explicit SqliteChat(Database& db) : db_(db) {}
+
+  ChatRoomSettings room(const std::string& room) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT public_read, locked, slow_mode_s, owner_id FROM chat_rooms WHERE room = ?1");
+    s.bind(1, room);
+    ChatRoomSettings r;
+    r.room = room;
+    if (s.step()) {
+      r.public_read = s.i64(0) != 0;
+      r.locked = s.i64(1) != 0;
+      r.slow_mode_s = static_cast<int>(s.i64(2));
+      r.owner_id = s.i64(3);
+    }
+    return r;
+  }
+
+  void set_room(const ChatRoomSettings& r) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare(
+            "INSERT INTO chat_rooms(room, public_read, locked, slow_mode_s, owner_id, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now')) ON CONFLICT(room) DO UPDATE SET "
+            "public_read = excluded.public_read, locked = excluded.locked, slow_mode_s = "
+            "excluded.slow_mode_s, owner_id = excluded.owner_id, updated_at = excluded.updated_at")
+        .bind(1, r.room)
+        .bind(2, r.public_read ? 1 : 0)
+        .bind(3, r.locked ? 1 : 0)
+        .bind(4, r.slow_mode_s)
+        .bind(5, r.owner_id)
+        .run();
+  }
+
+  std::int64_t add_message(const ChatMessage& m) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("INSERT INTO chat_messages(room, user_id, text, created_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, m.room)
+        .bind(2, m.user_id)
+        .bind(3, m.text)
+        .bind(4, m.created_at)
+        .run();
+    return c.last_insert_id();
+  }
+
+  std::vector<ChatMessage> messages(const std::string& room, std::int64_t before,
+                                    int limit) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
+                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
+                        "WHERE m.room = ?1 AND m.deleted_at = 0 AND (?2 = 0 OR m.id < ?2) "
+                        "ORDER BY m.id DESC LIMIT ?3");
+    s.bind(1, room).bind(2, before).bind(3, std::clamp(limit, 1, 200));
+    std::vector<ChatMessage> out;
+    while (s.step()) out.push_back(read_message(s));
+    return out;
+  }
+
+  std::optional<ChatMessage> message(std::int64_t id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
+                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
+                        "WHERE m.id = ?1 AND m.deleted_at = 0");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_message(s);
+  }
+
+  bool delete_message(std::int64_t id, std::int64_t by, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("UPDATE chat_messages SET deleted_at = ?2, deleted_by = ?3 WHERE id = ?1 AND "
+              "deleted_at = 0")
+        .bind(1, id)
+        .bind(2, at)
+        .bind(3, by)
+        .run();
+    return c.changes() > 0;
+  }
+
+  int delete_messages_of(std::int64_t user, const std::string& room, std::int64_t by,
+                         UnixTime at) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("UPDATE chat_messages SET deleted_at = ?3, deleted_by = ?4 WHERE user_id = ?1 AND "
+              "(?2 = '*' OR room = ?2) AND deleted_at = 0")
+        .bind(1, user)
+        .bind(2, room)
+        .bind(3, at)
+        .bind(4, by)
+        .run();
+    return c.changes();
+  }
+
+  void add_sanction(const ChatSanction& s, std::int64_t by, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare(
+            "INSERT INTO chat_sanctions(room, user_id, kind, until, by_user, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, s.room)
+        .bind(2, s.user_id)
+        .bind(3, s.kind)
+        .bind(4, s.until)
+        .bind(5, by)
+        .bind(6, at)
+        .run();
+  }
+
+  void lift_sanctions(std::int64_t user, const std::string& room) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare("DELETE FROM chat_sanctions WHERE user_id = ?1 AND (?2 = '*' OR room = ?2)")
+        .bind(1, user)
+        .bind(2, room)
+        .run();
+  }
+
+  std::vector<ChatSanction> sanctions(std::int64_t user, const std::string& room,
+                                      UnixTime now) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT room, user_id, kind, until FROM chat_sanctions WHERE user_id = ?1 AND "
+        "(room = ?2 OR room = '*') AND (until = 0 OR until > ?3)");
+    s.bind(1, user).bind(2, room).bind(3, now);
+    std::vector<ChatSanction> out;
+    while (s.step()) out.push_back(ChatSanction{s.text(0), s.i64(1), s.text(2), s.i64(3)});
+    return out;
+  }
+
+  bool chat_enabled(Id article_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT chat_enabled FROM article_desk WHERE article_id = ?1");
+    s.bind(1, article_id);
+    return s.step() && s.i64(0) != 0;
+  }
+
+  void set_chat_enabled(Id article_id, bool on) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare(
+            "INSERT INTO article_desk(article_id, chat_enabled) VALUES (?1, ?2) "
+            "ON CONFLICT(article_id) DO UPDATE SET chat_enabled = excluded.chat_enabled")
+        .bind(1, article_id)
+        .bind(2, on ? 1 : 0)
+        .run();
+  }
+
+  UnixTime newsfeed_seen(std::int64_t user) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT newsfeed_seen_at FROM users WHERE id = ?1");
+    s.bind(1, user);
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  void set_newsfeed_seen(std::int64_t user, UnixTime at) override {
+    auto lock = db_.lock_writer();
+    db_.writer()
+        .prepare("UPDATE users SET newsfeed_seen_at = max(newsfeed_seen_at, ?2) WHERE id = ?1")
+        .bind(1, user)
+        .bind(2, at)
+        .run();
+  }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<ChatStore> make_chat_store(Database& db) { return std::make_unique<SqliteChat>(db); }
+
+}  // namespace herald::storage::sqlite

@@ -1,0 +1,10 @@
+// Live chats on the shared SQLite database (see storage::ChatStore).
+#pragma once
+#include <memory>
+
+#include "storage/chat_store.hpp"
+#include "storage/sqlite/db.hpp"
+
+namespace herald::storage::sqlite {
+std::unique_ptr<ChatStore> make_chat_store(Database& db);  // `db` must outlive the result
+}  // namespace herald::storage::sqlite
