@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "chat/chat.hpp"
+#include "content/body.hpp"
 #include "i18n/i18n.hpp"
 #include "live/hub.hpp"
 #include "site/internal.hpp"
@@ -29,18 +30,6 @@ std::string origin_of(std::string_view url) {
   return std::string(url.substr(0, slash));
 }
 
-void escape_into(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-}
 }  // namespace
 
 // Chat text as HTML: escaped, with http(s) links made clickable (rel="nofollow ugc noopener").
@@ -52,7 +41,7 @@ std::string chat_text_html(std::string_view text) {
     if (h == std::string_view::npos) break;
     auto rest = text.substr(h);
     if (rest.rfind("https://", 0) != 0 && rest.rfind("http://", 0) != 0) {
-      escape_into(out, text.substr(i, h + 4 - i));
+      content::html_escape_into(out, text.substr(i, h + 4 - i));
       i = h + 4;
       continue;
     }
@@ -63,19 +52,19 @@ std::string chat_text_html(std::string_view text) {
     while (end > h && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ')'))
       --end;
     std::string_view url = text.substr(h, end - h);
-    escape_into(out, text.substr(i, h - i));
+    content::html_escape_into(out, text.substr(i, h - i));
     if (url.size() <= 10) {
-      escape_into(out, url);
+      content::html_escape_into(out, url);
     } else {
       out += "<a href=\"";
-      escape_into(out, url);
+      content::html_escape_into(out, url);
       out += "\" rel=\"nofollow ugc noopener\" target=\"_blank\">";
-      escape_into(out, url);
+      content::html_escape_into(out, url);
       out += "</a>";
     }
     i = end;
   }
-  escape_into(out, text.substr(i));
+  content::html_escape_into(out, text.substr(i));
   return out;
 }
 

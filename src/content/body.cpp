@@ -177,8 +177,7 @@ bool is_safe_link(std::string_view url, bool allow_mailto) {
   return false;
 }
 
-namespace {
-void escape_into(std::string& out, std::string_view s) {
+void html_escape_into(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
@@ -191,6 +190,7 @@ void escape_into(std::string& out, std::string_view s) {
   }
 }
 
+namespace {
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s)
@@ -207,12 +207,12 @@ std::string spans_to_html(const std::vector<Span>& spans) {
     bool link = !sp.href.empty() && is_safe_link(sp.href);
     if (link) {
       out += "<a href=\"";
-      escape_into(out, sp.href);
+      html_escape_into(out, sp.href);
       out += "\" rel=\"nofollow noopener\">";
     }
     if (sp.bold) out += "<strong>";
     if (sp.italic) out += "<em>";
-    escape_into(out, sp.text);
+    html_escape_into(out, sp.text);
     if (sp.italic) out += "</em>";
     if (sp.bold) out += "</strong>";
     if (link) out += "</a>";
