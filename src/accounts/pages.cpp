@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <ctemplate/template.h>
 
+#include "chat/chat.hpp"
 #include "i18n/i18n.hpp"
 #include "site/internal.hpp"
 
@@ -270,6 +271,7 @@ Reply Site::Impl::me_json(const net::Request&, const http::Params&, Ctx& c) {
     user["name"] = u->display_name;
     user["role"] = accounts::to_string(u->role);
     user["staff"] = accounts::is_staff(u->role);
+    if (chat) user["newsfeed_seen_at"] = chat->store().newsfeed_seen(u->id);
     o["user"] = std::move(user);
     if (!c.visitor->via_api_token) o["csrf"] = c.csrf;
   } else {

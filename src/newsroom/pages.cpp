@@ -10,6 +10,7 @@
 #include <ctime>
 #include <set>
 
+#include "chat/chat.hpp"
 #include "content/body.hpp"
 #include "i18n/i18n.hpp"
 #include "mail/mail.hpp"
@@ -273,6 +274,12 @@ Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx
   if (editable && (st == "review" || st == "scheduled" || st == "unpublished")) s->ShowSection("CAN_DRAFT");
   if (publishable && st != "published") s->ShowSection("CAN_PUBLISH");
   if (publishable && st == "published") s->ShowSection("CAN_UNPUBLISH");
+  if (chat && editable) {
+    bool on = chat->store().chat_enabled(id);
+    auto* ch = s->AddSectionDictionary(on ? "CHAT_ON" : "CHAT_OFF");
+    ch->SetValue("ROOM_URL", art ? "/" + std::string(dir()->edition(art->edition_id) ? dir()->edition(art->edition_id)->code : "") +
+                                  "/chats/story." + std::to_string(id) : "");
+  }
   return newsroom_page(c, std::string(o.at("headline").as_string()), dict, 200, {"editor.js"});
 }
 
@@ -331,6 +338,16 @@ Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& 
 Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = num(p.get("id"));
   std::string action(p.get("action"));
+  if (action == "chat-on" || action == "chat-off") {
+    // The chat room under the story, through the same path as the API.
+    net::Request jr;
+    jr.method = "POST";
+    jr.headers = {{"Content-Type", "application/json"}};
+    jr.body = action == "chat-on" ? "{\"enabled\":true}" : "{\"enabled\":false}";
+    Reply res = api_story_chat(jr, p, c);
+    if (res.status >= 400) return newsroom_error(c, newsroom::error(res.status, "invalid", res.body));
+    return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
+  }
   std::int64_t at = 0;
   if (action == "schedule") {
     at = parse_local_utc(c.form.get("at"));

@@ -155,6 +155,7 @@ std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Editio
   dict.SetValue(tn::kTAGLINE, e ? e->tagline : "");
   dict.SetValue(tn::kHOME_URL, home);
   dict.SetValue(tn::kNEWSFEED_URL, home + "newsfeed/");
+  dict.SetValue("CHATS_URL", home + "chats/");
   dict.SetValue(tn::kSUBSCRIBE_URL, home + "feeds/");
   dict.SetIntValue(tn::kYEAR, year);
   if (e) {
@@ -199,6 +200,8 @@ std::string Site::Impl::page(const Chrome& c, const std::string& content_html) c
   if (c.noindex) dict.ShowSection(tn::kNOINDEX);
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
   dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
+  dict.SetValue("LIVE_JS_URL", static_urls.at("live.js"));
+  dict.SetValue("EDITION_CODE", e ? e->code : "");
   for (auto& name : c.scripts)
     if (auto it = static_urls.find(name); it != static_urls.end())
       dict.AddSectionDictionary("SCRIPT")->SetValue(tn::kURL, it->second);

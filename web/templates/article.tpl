@@ -16,7 +16,8 @@
 <footer class="story-foot">
 {{#TAGS}}<ul class="tags" aria-label="{{T_TAGS}}">{{#TAG}}<li><a href="{{URL}}" rel="tag">{{NAME}}</a></li>{{/TAG}}</ul>{{/TAGS}}
 {{#TRANSLATION}}<p class="translation">{{T_READ_IN}} <a href="{{URL}}" hreflang="{{LANG}}" lang="{{LANG}}">{{NAME}}: {{HEADLINE}}</a></p>{{/TRANSLATION}}
-<div class="subscribe-box"><p>{{T_SUBSCRIBE_PITCH}}</p><a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a></div>
+{{#STORY_CHAT}}<p class="story-chat"><a class="button" href="{{URL}}">{{T_STORY_CHAT}}</a></p>
+{{/STORY_CHAT}}<div class="subscribe-box"><p>{{T_SUBSCRIBE_PITCH}}</p><a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a></div>
 </footer>
 {{#LATEST}}<aside class="latest">
 <h2>{{T_MORE_FROM}} {{SECTION_NAME}}</h2>

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<!doctype html>
-<html lang="{{LANG}}">
+<html lang="{{LANG}}" data-edition="{{EDITION_CODE}}" data-t-close="{{T_CLOSE}}" data-t-open-full="{{T_OPEN_FULL}}" data-t-breaking="{{T_BREAKING_NOW}}" data-t-delete="{{T_CHAT_DELETE}}" data-t-ban="{{T_CHAT_BAN}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -24,6 +24,7 @@
 <link rel="icon" href="{{FAVICON_URL}}" type="image/svg+xml">
 <link rel="stylesheet" href="{{CSS_URL}}">
 <script src="{{JS_URL}}" defer></script>
+<script src="{{LIVE_JS_URL}}" defer></script>
 {{#SCRIPT}}<script src="{{URL}}" defer></script>
 {{/SCRIPT}}
 {{#JSONLD}}<script type="application/ld+json">{{DATA:none}}</script>

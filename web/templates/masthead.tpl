@@ -4,7 +4,8 @@
     <a class="logo" href="{{HOME_URL}}">{{SITE_NAME}}</a>
     <p class="tagline">{{TAGLINE}}</p>
     <nav class="tools" aria-label="{{T_TOOLS}}">
-      <a class="newsfeed-link" href="{{NEWSFEED_URL}}">{{T_NEWSFEED}}</a>
+      <a class="newsfeed-link" href="{{NEWSFEED_URL}}" data-newsfeed-link>{{T_NEWSFEED}}<span class="nf-count" data-newsfeed-count hidden></span></a>
+      <a class="chats-link" href="{{CHATS_URL}}">{{T_CHATS}}</a>
       <a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a>
       <a class="account-link" href="/account/login" data-account-link>{{T_LOGIN}}</a>
       <details class="editions">

@@ -54,6 +54,8 @@
 {{#CAN_PUBLISH}}<form method="post" action="/newsroom/stories/{{ID}}/publish"><input type="hidden" name="csrf" value="{{CSRF}}"><button class="button publish" type="submit" data-publish>{{T_NR_PUBLISH}}</button></form>
 <form method="post" action="/newsroom/stories/{{ID}}/schedule"><input type="hidden" name="csrf" value="{{CSRF}}"><label>{{T_NR_SCHEDULE_AT}} <input type="datetime-local" name="at" required></label> <input type="hidden" name="tz" value="0" data-tz><button class="button" type="submit">{{T_NR_SCHEDULE}}</button></form>{{/CAN_PUBLISH}}
 {{#CAN_UNPUBLISH}}<form method="post" action="/newsroom/stories/{{ID}}/unpublish"><input type="hidden" name="csrf" value="{{CSRF}}"><button class="button danger" type="submit">{{T_NR_UNPUBLISH}}</button></form>{{/CAN_UNPUBLISH}}
+{{#CHAT_OFF}}<form method="post" action="/newsroom/stories/{{ID}}/chat-on"><input type="hidden" name="csrf" value="{{CSRF}}"><button class="button" type="submit">{{T_NR_CHAT_ON}}</button></form>{{/CHAT_OFF}}
+{{#CHAT_ON}}<form method="post" action="/newsroom/stories/{{ID}}/chat-off"><input type="hidden" name="csrf" value="{{CSRF}}"><button class="button" type="submit">{{T_NR_CHAT_OFF}}</button></form> <a href="{{ROOM_URL}}">{{T_CHATS}}</a>{{/CHAT_ON}}
 <p class="small">{{T_NR_TIMES_UTC}}</p>
 </section>
 </div>
