@@ -33,7 +33,7 @@ class PagesTest(ServerTest):
 
     def test_russian_edition_speaks_russian(self):
         page = self.get("/ru/").text
-        self.assertIn('<html lang="ru">', page)
+        self.assertIn('<html lang="ru" ', page)
         self.assertIn("Лента новостей", page)
         self.assertIn("Подписаться", page)
         self.assertIn(">Мир</a>", page)
@@ -112,7 +112,7 @@ class PagesTest(ServerTest):
         self.assertIsNotNone(ru)
         ru_page = self.get(ru.group(1)).text
         self.assertIn(f'hreflang="en" href="{self.server.base}{path}"', ru_page)
-        self.assertIn('<html lang="ru">', ru_page)
+        self.assertIn('<html lang="ru" ', ru_page)
 
     def test_stale_slug_and_wrong_section_redirect_to_the_canonical_address(self):
         path = self.first_article_path()
