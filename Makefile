@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom
+.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom bench-live
 
 all: build
 
@@ -38,9 +38,13 @@ ci: test test-asan
 bench: build
 	bash bench/run.sh
 	/usr/bin/python3 bench/newsroom.py
+	/usr/bin/python3 bench/live.py
 
 bench-newsroom: build
 	/usr/bin/python3 bench/newsroom.py
+
+bench-live: build
+	/usr/bin/python3 bench/live.py
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')

@@ -43,6 +43,7 @@ struct ServeConfig {
   std::vector<std::string> live_origins;  // more origins allowed to open /live
   std::size_t live_queue_kb = 1024;
   int live_client_messages = 60;
+  unsigned live_batch_ms = 100;
   int secure_cookies = -1;  // -1: on when base_url is https://
 };
 

@@ -268,6 +268,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   chat::ChatService chat(*store, store->chat(), *store, *bus);
   live::HubOptions ho;
   ho.messages_per_10s = cfg.live_client_messages;
+  ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
   live::Hub hub(*bus, chat, ho);
   no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
   std::unique_ptr<site::Site> site;  // built after bind(), once the address is known

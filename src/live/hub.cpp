@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -49,6 +50,14 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   // Hub-thread state.
   std::unordered_map<std::string, std::unordered_set<Client*>> subs;
   std::set<std::string> presence_dirty;
+  struct Pending {
+    std::vector<BusEvent> events;
+    std::chrono::steady_clock::time_point last_flush{};
+    bool scheduled = false;
+  };
+  std::unordered_map<std::string, Pending> pending;
+  std::multimap<std::chrono::steady_clock::time_point, std::string> flush_at;
+  void flush(const std::string& channel);
 
   // Readable from any thread.
   std::atomic<std::size_t> open{0};
@@ -70,8 +79,17 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
     auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     std::unique_lock lock(mu);
     for (;;) {
-      cv.wait_until(lock, next_tick, [&] { return stopping || !tasks.empty(); });
+      auto wake = next_tick;
+      if (!flush_at.empty() && flush_at.begin()->first < wake) wake = flush_at.begin()->first;
+      cv.wait_until(lock, wake, [&] { return stopping || !tasks.empty(); });
       if (stopping) return;
+      while (!flush_at.empty() && flush_at.begin()->first <= std::chrono::steady_clock::now()) {
+        std::string ch = flush_at.begin()->second;
+        flush_at.erase(flush_at.begin());
+        lock.unlock();
+        flush(ch);
+        lock.lock();
+      }
       while (!tasks.empty()) {
         auto fn = std::move(tasks.front());
         tasks.pop_front();
@@ -278,18 +296,75 @@ void Hub::Impl::drop(Client* c) {
 }
 
 void Hub::Impl::deliver(const BusEvent& ev) {
-  auto it = subs.find(ev.channel);
-  if (it == subs.end()) return;
-  // One frame for every subscriber.
-  auto f = std::make_shared<const std::string>(
-      "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(ev.channel)) +
-      ",\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}");
-  for (auto* c : it->second) {
-    auto& last = c->subscribed[ev.channel];
-    if (ev.seq <= last) continue;  // already replayed
-    last = ev.seq;
-    if (c->conn) c->conn->send(f);
+  if (!subs.count(ev.channel)) return;
+  auto& p = pending[ev.channel];
+  p.events.push_back(ev);
+  if (p.scheduled) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - p.last_flush >= options.batch_window) {
+    flush(ev.channel);
+  } else {
+    // flush_at is only touched on the hub thread, with `mu` held around the run loop's reads.
+    std::lock_guard lock(mu);
+    flush_at.emplace(p.last_flush + options.batch_window, ev.channel);
+    p.scheduled = true;
   }
+}
+
+namespace {
+std::string event_json(const BusEvent& ev) {
+  return "{\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}";
+}
+// One event: {"type":"event",...}; several: {"type":"events","events":[{seq,data},...]}.
+std::shared_ptr<const std::string> events_frame(const std::string& channel,
+                                                const std::vector<BusEvent>& evs,
+                                                std::size_t from) {
+  std::string ch = json::serialize(json::value(channel));
+  if (evs.size() - from == 1)
+    return std::make_shared<const std::string>(
+        "{\"type\":\"event\",\"channel\":" + ch + ",\"seq\":" + std::to_string(evs[from].seq) +
+        ",\"data\":" + *evs[from].data + "}");
+  std::string f = "{\"type\":\"events\",\"channel\":" + ch + ",\"events\":[";
+  for (std::size_t i = from; i < evs.size(); ++i) {
+    if (i > from) f += ',';
+    f += event_json(evs[i]);
+  }
+  f += "]}";
+  return std::make_shared<const std::string>(std::move(f));
+}
+}  // namespace
+
+void Hub::Impl::flush(const std::string& channel) {
+  auto pit = pending.find(channel);
+  if (pit == pending.end()) return;
+  auto& p = pit->second;
+  p.scheduled = false;
+  p.last_flush = std::chrono::steady_clock::now();
+  auto evs = std::move(p.events);
+  p.events.clear();
+  auto it = subs.find(channel);
+  if (evs.empty() || it == subs.end()) {
+    if (it == subs.end()) pending.erase(pit);
+    return;
+  }
+  // One frame for every subscriber that has seen none of these events yet (all but those
+  // whose subscription replayed some of them just now).
+  auto shared = events_frame(channel, evs, 0);
+  std::vector<std::shared_ptr<net::WsConnection>> to;
+  to.reserve(it->second.size());
+  for (auto* c : it->second) {
+    auto& last = c->subscribed[channel];
+    if (!c->conn || evs.back().seq <= last) continue;
+    if (evs.front().seq > last) {
+      to.push_back(c->conn);
+    } else {
+      std::size_t from = 0;
+      while (from < evs.size() && evs[from].seq <= last) ++from;
+      c->conn->send(events_frame(channel, evs, from));
+    }
+    last = evs.back().seq;
+  }
+  net::broadcast(to, shared);
 }
 
 void Hub::Impl::send_presence() {

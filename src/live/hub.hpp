@@ -7,6 +7,7 @@
 // (net::WsConnection queues, and drops readers who are too slow).
 #pragma once
 #include <boost/json/fwd.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -48,6 +49,10 @@ class Channels {
 struct HubOptions {
   std::size_t max_channels_per_connection = 20;
   int messages_per_10s = 60;  // a client sending more is told so, then closed (1008)
+  // A channel's events go out at once, unless the channel sent something less than this long
+  // ago: then they are gathered and sent together ({"type":"events"}) when the window ends.
+  // Busy chat rooms cost one frame per reader per window instead of one per message.
+  std::chrono::milliseconds batch_window{100};
 };
 
 class Hub {

@@ -2,6 +2,7 @@
 // acceptor; one coroutine per connection; a deadline before every read and write.
 #include "net/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -555,6 +556,30 @@ void Server::run() {
   // Blocking work still running refers to requests held by connection coroutines, which live
   // until the io_contexts are destroyed: let it finish first.
   im.pool_ptr->join();
+}
+
+void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
+               const std::shared_ptr<const std::string>& text) {
+  // Group by I/O thread (executor); connections of other kinds fall back to send().
+  std::vector<std::pair<asio::any_io_executor, std::vector<std::shared_ptr<WsConn>>>> groups;
+  for (const auto& c : to) {
+    auto ws = std::dynamic_pointer_cast<WsConn>(c);
+    if (!ws) {
+      if (c) c->send(text);
+      continue;
+    }
+    auto ex = ws->ws.get_executor();
+    auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == ex; });
+    if (it == groups.end()) {
+      groups.emplace_back(ex, std::vector<std::shared_ptr<WsConn>>{});
+      it = std::prev(groups.end());
+    }
+    it->second.push_back(std::move(ws));
+  }
+  for (auto& [ex, conns] : groups)
+    asio::post(ex, [conns = std::move(conns), text] {
+      for (auto& c : conns) c->enqueue(text);
+    });
 }
 
 }  // namespace herald::net

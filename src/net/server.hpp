@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "net/message.hpp"
 
@@ -50,6 +51,11 @@ class WsConnection {
   virtual void close(int code, std::string reason) = 0;
   virtual std::uint64_t id() const = 0;
 };
+
+// Queues the same message on many connections: one task per I/O thread instead of one per
+// connection (the fan-out of a live event to thousands of readers).
+void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
+               const std::shared_ptr<const std::string>& text);
 
 // The application's side of one WebSocket. Called on the connection's I/O thread, in order:
 // on_open once, on_message per text message, on_close once (also after the server closed it).

@@ -392,8 +392,11 @@ class WsClient:
         return opcode, self._read(n)
 
     def recv(self, timeout=10):
-        """The next JSON message; answers pings; raises WsClosed on a close frame."""
+        """The next JSON message; answers pings; raises WsClosed on a close frame. A batch
+        ({"type": "events"}) comes out as one {"type": "event"} per event, in order."""
         import json
+        if getattr(self, "queued", None):
+            return self.queued.pop(0)
         self.sock.settimeout(timeout)
         while True:
             opcode, payload = self.recv_frame()
@@ -405,7 +408,13 @@ class WsClient:
                 self.closed = code
                 raise WsClosed(code, payload[2:].decode(errors="replace"))
             if opcode == 0x1:
-                return json.loads(payload)
+                m = json.loads(payload)
+                if m.get("type") == "events":
+                    self.batches = getattr(self, "batches", 0) + 1
+                    self.queued = [{"type": "event", "channel": m["channel"], "seq": e["seq"], "data": e["data"]}
+                                   for e in m["events"]]
+                    return self.queued.pop(0)
+                return m
 
     def recv_until(self, pred, timeout=10):
         deadline = time.time() + timeout

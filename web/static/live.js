@@ -36,10 +36,12 @@
       var c = m.channel && channels[m.channel];
       if (m.type === 'subscribed' && c) {
         if (c.since === null) c.since = m.seq;
-      } else if (m.type === 'event' && c) {
-        if (c.since !== null && m.seq <= c.since) return;  // seen already
-        c.since = m.seq;
-        c.on(m.data, m);
+      } else if ((m.type === 'event' || m.type === 'events') && c) {
+        (m.type === 'events' ? m.events : [m]).forEach(function (ev) {
+          if (c.since !== null && ev.seq <= c.since) return;  // seen already
+          c.since = ev.seq;
+          c.on(ev.data, ev);
+        });
       } else if (m.type === 'reload' && c) {
         c.since = m.seq;
         if (c.reload) c.reload();

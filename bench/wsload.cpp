@@ -1,0 +1,368 @@
+// herald_wsload: a load tool of our own that opens many real WebSocket connections to Herald's
+// /live endpoint on loopback and measures delivery. Raw Asio sockets with a minimal RFC 6455
+// client (masking, pings answered), so that each connection costs the tool little memory.
+//
+//   herald_wsload newsfeed --port P --connections N --token T [--edition en] [--publishes 10]
+//   herald_wsload chat --port P --connections N --cookie 'herald_session=...' --room en.world
+//                      [--rate 50] [--seconds 20]
+// Common: --host 127.0.0.1 --sources K (spread over 127.0.0.1..127.0.0.K; each address has
+// ~28,000 ephemeral ports), --server-pid PID (reads the server's RSS), --ramp 500 (handshakes
+// in flight). Prints one JSON object with the results.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+std::map<std::string, std::string> args;
+std::string arg(const std::string& k, const std::string& def = {}) {
+  auto it = args.find(k);
+  return it == args.end() ? def : it->second;
+}
+long long num(const std::string& k, long long def) {
+  auto v = arg(k);
+  return v.empty() ? def : std::stoll(v);
+}
+
+long rss_kb(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clk::now().time_since_epoch()).count();
+}
+
+std::string frame(unsigned char opcode, std::string_view payload) {
+  std::string f;
+  f.push_back(static_cast<char>(0x80 | opcode));
+  std::size_t n = payload.size();
+  if (n < 126) {
+    f.push_back(static_cast<char>(0x80 | n));
+  } else if (n < 65536) {
+    f.push_back(static_cast<char>(0x80 | 126));
+    f.push_back(static_cast<char>(n >> 8));
+    f.push_back(static_cast<char>(n & 0xff));
+  } else {
+    f.push_back(static_cast<char>(0x80 | 127));
+    for (int i = 7; i >= 0; --i) f.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  }
+  static std::mt19937 rng(42);
+  unsigned char mask[4];
+  for (auto& m : mask) m = static_cast<unsigned char>(rng());
+  f.append(reinterpret_cast<char*>(mask), 4);
+  for (std::size_t i = 0; i < n; ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+  return f;
+}
+
+struct Stats {
+  std::vector<double> latencies_ms;
+  std::size_t open = 0, failed = 0, closed = 0;
+};
+
+// One client connection.
+struct Conn : std::enable_shared_from_this<Conn> {
+  tcp::socket sock;
+  std::string buf;
+  std::string out;
+  std::string subscribe_msg;
+  bool handshaken = false;
+  std::function<void(std::string_view)> on_text;
+  std::function<void(bool)> on_ready;
+  Stats& stats;
+  explicit Conn(asio::io_context& io, Stats& s) : sock(io), stats(s) {}
+
+  void start(const tcp::endpoint& server, const asio::ip::address& source, const std::string& host,
+             const std::string& cookie, const std::string& subscribe) {
+    boost::system::error_code ec;
+    sock.open(tcp::v4(), ec);
+    if (!ec) sock.bind(tcp::endpoint(source, 0), ec);
+    if (ec) return fail();
+    auto self = shared_from_this();
+    sock.async_connect(server, [self, host, cookie, subscribe](boost::system::error_code ec) {
+      if (ec) return self->fail();
+      self->sock.set_option(tcp::no_delay(true));
+      std::string req = "GET /live HTTP/1.1\r\nHost: " + host +
+                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        "Origin: http://" + host + "\r\n" +
+                        (cookie.empty() ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
+      self->out = req;
+      self->subscribe_msg = subscribe;  // sent once the server has answered 101 (RFC 6455 4.1)
+      asio::async_write(self->sock, asio::buffer(self->out),
+                        [self](boost::system::error_code ec, std::size_t) {
+                          if (ec) return self->fail();
+                          self->read();
+                        });
+    });
+  }
+
+  void fail() {
+    stats.failed++;
+    if (on_ready) on_ready(false);
+    on_ready = nullptr;
+  }
+
+  void read() {
+    auto self = shared_from_this();
+    std::size_t old = buf.size();
+    buf.resize(old + 2048);
+    sock.async_read_some(asio::buffer(buf.data() + old, 2048),
+                         [self, old](boost::system::error_code ec, std::size_t n) {
+                           self->buf.resize(old + n);
+                           if (ec) {
+                             if (self->handshaken) self->stats.closed++;
+                             else self->fail();
+                             return;
+                           }
+                           self->parse();
+                           self->read();
+                         });
+  }
+
+  void parse() {
+    if (!handshaken) {
+      auto end = buf.find("\r\n\r\n");
+      if (end == std::string::npos) return;
+      if (buf.compare(0, 12, "HTTP/1.1 101") != 0) {
+        buf.clear();
+        sock.close();
+        return fail();
+      }
+      handshaken = true;
+      stats.open++;
+      buf.erase(0, end + 4);
+      send(frame(1, subscribe_msg));
+      subscribe_msg.clear();
+      subscribe_msg.shrink_to_fit();
+      if (on_ready) on_ready(true);
+      on_ready = nullptr;
+    }
+    for (;;) {
+      if (buf.size() < 2) break;
+      auto b0 = static_cast<unsigned char>(buf[0]), b1 = static_cast<unsigned char>(buf[1]);
+      std::size_t n = b1 & 0x7f, pos = 2;
+      if (n == 126) {
+        if (buf.size() < 4) break;
+        n = (static_cast<unsigned char>(buf[2]) << 8) | static_cast<unsigned char>(buf[3]);
+        pos = 4;
+      } else if (n == 127) {
+        if (buf.size() < 10) break;
+        n = 0;
+        for (int i = 0; i < 8; ++i) n = (n << 8) | static_cast<unsigned char>(buf[2 + i]);
+        pos = 10;
+      }
+      if (buf.size() < pos + n) break;
+      std::string_view payload(buf.data() + pos, n);
+      unsigned op = b0 & 0x0f;
+      if (op == 1 && on_text) on_text(payload);
+      if (op == 9) send(frame(10, payload));
+      buf.erase(0, pos + n);
+    }
+    if (buf.capacity() > 8192 && buf.size() < 1024) buf.shrink_to_fit();
+  }
+
+  void send(std::string f) {
+    auto self = shared_from_this();
+    auto data = std::make_shared<std::string>(std::move(f));
+    asio::async_write(sock, asio::buffer(*data), [self, data](boost::system::error_code, std::size_t) {});
+  }
+};
+
+// A blocking HTTP request (publishing through the newsroom API).
+std::string http(const std::string& host, unsigned short port, const std::string& method,
+                 const std::string& path, const std::string& body, const std::string& token) {
+  asio::io_context io;
+  tcp::socket s(io);
+  s.connect(tcp::endpoint(asio::ip::make_address(host), port));
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " +
+                    token + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  asio::write(s, asio::buffer(req));
+  std::string resp;
+  boost::system::error_code ec;
+  char tmp[4096];
+  for (;;) {
+    auto n = s.read_some(asio::buffer(tmp), ec);
+    resp.append(tmp, n);
+    if (ec) break;
+  }
+  return resp;
+}
+
+std::string json_number_after(const std::string& s, const std::string& key) {
+  auto p = s.find("\"" + key + "\":");
+  if (p == std::string::npos) return {};
+  p += key.size() + 3;
+  auto e = p;
+  while (e < s.size() && (isdigit(static_cast<unsigned char>(s[e])))) ++e;
+  return s.substr(p, e - p);
+}
+
+void percentiles(const char* name, std::vector<double> v, std::size_t expected) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1)))]; };
+  std::printf("\"%s\": {\"received\": %zu, \"expected\": %zu, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f}", name,
+              v.size(), expected, at(0.5), at(0.99), v.empty() ? 0.0 : v.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: herald_wsload newsfeed|chat --port P --connections N ...\n");
+    return 2;
+  }
+  std::string mode = argv[1];
+  for (int i = 2; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
+  // As many descriptors as the system lets this process have.
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = rl.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &rl);
+  std::string host = arg("host", "127.0.0.1");
+  auto port = static_cast<unsigned short>(num("port", 8080));
+  std::size_t n = static_cast<std::size_t>(num("connections", 1000));
+  int sources = static_cast<int>(num("sources", static_cast<long long>(n / 25000 + 1)));
+  long pid = static_cast<long>(num("server-pid", 0));
+  std::size_t ramp = static_cast<std::size_t>(num("ramp", 500));
+  std::string channel = mode == "chat" ? "chat:" + arg("room", "en") : "newsfeed:" + arg("edition", "en");
+  std::string subscribe = "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}";
+  std::string hostport = host + ":" + std::to_string(port);
+
+  asio::io_context io;
+  Stats stats;
+  tcp::endpoint server(asio::ip::make_address(host), port);
+  std::vector<std::shared_ptr<Conn>> conns;
+  conns.reserve(n);
+  long rss0 = pid ? rss_kb(pid) : 0;
+  auto t0 = clk::now();
+  std::size_t started = 0, in_flight = 0, done_connecting = 0;
+  std::function<void()> launch;
+  // Per-event arrival bookkeeping.
+  std::map<long long, long long> sent_at;  // marker -> ns
+  std::vector<double>& lat = stats.latencies_ms;
+  std::size_t subscribed = 0;
+  auto on_text = [&](std::string_view t) {
+    auto now = now_ns();
+    if (t.find("\"type\":\"subscribed\"") != std::string_view::npos) {
+      ++subscribed;
+      return;
+    }
+    // A frame may hold several events (a batch): count each.
+    const std::string_view key = mode == "chat" ? "\"text\":\"wsload-" : "\"headline\":\"wsload-";
+    for (auto mpos = t.find(key); mpos != std::string_view::npos; mpos = t.find(key, mpos + 1)) {
+      mpos += key.size() - 7;
+      long long marker = 0;
+      for (auto p = mpos + 7; p < t.size() && isdigit(static_cast<unsigned char>(t[p])); ++p)
+        marker = marker * 10 + (t[p] - '0');
+      if (mode == "chat") {
+        lat.push_back((now - marker) / 1e6);  // the marker is the send time
+      } else if (auto it = sent_at.find(marker); it != sent_at.end()) {
+        lat.push_back((now - it->second) / 1e6);
+      }
+    }
+  };
+  launch = [&] {
+    while (started < n && in_flight < ramp) {
+      auto c = std::make_shared<Conn>(io, stats);
+      c->on_text = on_text;
+      c->on_ready = [&](bool) {
+        --in_flight;
+        ++done_connecting;
+        launch();
+      };
+      auto src = asio::ip::make_address_v4("127.0.0." + std::to_string(1 + started % sources));
+      c->start(server, src, hostport, mode == "chat" && started < 1 ? arg("cookie") : "", subscribe);
+      conns.push_back(c);
+      ++started;
+      ++in_flight;
+    }
+  };
+  launch();
+  while (done_connecting < n) io.run_for(std::chrono::milliseconds(50));
+  while (subscribed < stats.open && clk::now() - t0 < std::chrono::seconds(120))
+    io.run_for(std::chrono::milliseconds(50));
+  double connect_s = std::chrono::duration<double>(clk::now() - t0).count();
+  io.run_for(std::chrono::seconds(2));  // settle
+  long rss1 = pid ? rss_kb(pid) : 0;
+  std::fprintf(stderr, "wsload: %zu open, %zu failed in %.1f s; server RSS %ld -> %ld MiB\n", stats.open,
+               stats.failed, connect_s, rss0 / 1024, rss1 / 1024);
+
+  std::size_t expected = 0;
+  if (mode == "newsfeed") {
+    std::string token = arg("token");
+    int publishes = static_cast<int>(num("publishes", 10));
+    std::string section = arg("section-id", "1");
+    for (int i = 0; i < publishes; ++i) {
+      long long marker = 1000000 + i;
+      std::string body = "{\"headline\":\"wsload-" + std::to_string(marker) + "\",\"section_id\":" + section +
+                         ",\"body\":[{\"type\":\"paragraph\",\"text\":\"Load.\"}]}";
+      auto created = http(host, port, "POST", "/api/v1/newsroom/stories", body, token);
+      auto id = json_number_after(created, "id");
+      if (id.empty()) {
+        std::fprintf(stderr, "wsload: could not create a story: %s\n", created.substr(0, 300).c_str());
+        return 1;
+      }
+      std::size_t before = lat.size();
+      sent_at[marker] = now_ns();  // the clock starts as the publish request goes out
+      std::thread pub([&, id] {
+        http(host, port, "POST", "/api/v1/newsroom/stories/" + id + "/publish", "{}", token);
+      });
+      auto deadline = clk::now() + std::chrono::seconds(20);
+      while (lat.size() - before < stats.open - stats.closed && clk::now() < deadline)
+        io.run_for(std::chrono::milliseconds(1));
+      pub.join();
+      expected += stats.open - stats.closed;
+      io.run_for(std::chrono::milliseconds(300));
+    }
+  } else {
+    // One sender (the first connection, logged in as a moderator) posts `rate` messages a second.
+    int rate = static_cast<int>(num("rate", 50));
+    int seconds = static_cast<int>(num("seconds", 20));
+    auto& sender = conns.front();
+    auto period = std::chrono::nanoseconds(1000000000LL / rate);
+    auto next = clk::now();
+    auto end = next + std::chrono::seconds(seconds);
+    int sent = 0;
+    while (clk::now() < end) {
+      if (clk::now() >= next) {
+        std::string msg = "{\"type\":\"send\",\"channel\":\"" + channel + "\",\"text\":\"wsload-" +
+                          std::to_string(now_ns()) + "\"}";
+        sender->send(frame(1, msg));
+        ++sent;
+        next += period;
+      }
+      io.run_for(std::chrono::milliseconds(1));
+    }
+    io.run_for(std::chrono::seconds(3));
+    expected = static_cast<std::size_t>(sent) * (stats.open - stats.closed);
+  }
+  long rss2 = pid ? rss_kb(pid) : 0;
+  std::printf("{\"mode\": \"%s\", \"connections\": %zu, \"open\": %zu, \"failed\": %zu, \"dropped\": %zu, "
+              "\"connect_s\": %.1f, \"server_rss_mib\": [%ld, %ld, %ld], \"rss_per_connection_kb\": %.1f, ",
+              mode.c_str(), n, stats.open, stats.failed, stats.closed, connect_s, rss0 / 1024, rss1 / 1024,
+              rss2 / 1024, stats.open ? double(rss1 - rss0) / double(stats.open) : 0.0);
+  percentiles("delivery", lat, expected);
+  std::printf("}\n");
+  return 0;
+}
