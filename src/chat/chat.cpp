@@ -192,11 +192,11 @@ ModResult ChatService::sanction(const live::Member& m, const std::string& room,
   std::string where = everywhere ? "*" : room;
   chats_.add_sanction({where, user_id, kind, minutes ? now + minutes * 60LL : 0}, m.user_id, now);
   if (kind == "ban") {
-    // What a banned person wrote disappears from every open client.
+    // What a banned person wrote disappears from every open client of every room concerned.
+    std::vector<std::string> rooms = everywhere ? chats_.rooms_of(user_id) : std::vector<std::string>{};
+    if (std::find(rooms.begin(), rooms.end(), room) == rooms.end()) rooms.push_back(room);
     chats_.delete_messages_of(user_id, where, m.user_id, now);
-    // (A ban everywhere is announced in the room the moderator acted in; elsewhere the lines
-    // are gone from the history and from every page loaded afterwards.)
-    publish(room, {{"kind", "purged"}, {"user_id", user_id}});
+    for (auto& r : rooms) publish(r, {{"kind", "purged"}, {"user_id", user_id}});
   }
   publish(room, {{"kind", kind == "ban" ? "banned" : "muted"}, {"user_id", user_id}});
   spdlog::info("chat: {} {} user {} in {} for {} min", m.user_id, kind, user_id, where, minutes);

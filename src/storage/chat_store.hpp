@@ -48,6 +48,8 @@ class ChatStore {
   // Deletes every message of the user in `room` ("*": everywhere); returns how many.
   virtual int delete_messages_of(std::int64_t user_id, const std::string& room,
                                  std::int64_t by_user, UnixTime at) = 0;
+  // The rooms where the user has messages that are not deleted.
+  virtual std::vector<std::string> rooms_of(std::int64_t user_id) = 0;
   virtual void add_sanction(const ChatSanction& s, std::int64_t by_user, UnixTime at) = 0;
   virtual void lift_sanctions(std::int64_t user_id, const std::string& room) = 0;
   // The sanctions on the user that apply in `room` (its own and '*') and are in force at `now`.

@@ -187,6 +187,21 @@ class Live(unittest.TestCase):
         self.assertNotIn("spam two", self.server.get("/en/chats/en.politics").text)
         t.send({"type": "send", "channel": "chat:en.politics", "text": "again", "nonce": "t4"})
         self.assertEqual(t.recv_until(lambda m: m.get("nonce") == "t4")[0]["code"], "banned")
+        # A ban everywhere clears the person's lines in every room, live.
+        spammer = person(self.server, "reader", "Spammer")
+        sp = self.ws(spammer)
+        watcher = self.ws(reader)
+        subscribe(watcher, "chat:en.science")
+        sp.send({"type": "send", "channel": "chat:en.science", "text": "buy now", "nonce": "s1"})
+        sp.recv_until(lambda m: m.get("nonce") == "s1")
+        watcher.recv_until(lambda m: m["type"] == "event" and m["data"]["kind"] == "message")
+        self.assertEqual(api(self.moderator, "POST", "/api/v1/chat/en.politics/sanctions",
+                             {"user_id": spammer.user["id"], "kind": "ban", "everywhere": True})[0], 200)
+        ev = watcher.recv_until(lambda m: m["type"] == "event" and m["data"]["kind"] == "purged")[0]
+        self.assertEqual(ev["data"]["user_id"], spammer.user["id"])
+        self.assertNotIn("buy now", self.server.get("/en/chats/en.science").text)
+        for x in (sp, watcher):
+            x.close()
         # Slow mode and lock.
         self.assertEqual(api(self.moderator, "PATCH", "/api/v1/chat/en.politics", {"slow_mode_s": 30})[0], 200)
         r.send({"type": "send", "channel": "chat:en.politics", "text": "one", "nonce": "r1"})

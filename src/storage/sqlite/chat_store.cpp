@@ -109,6 +109,16 @@ class SqliteChat final : public ChatStore {
     return c.changes();
   }
 
+  std::vector<std::string> rooms_of(std::int64_t user) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT DISTINCT room FROM chat_messages WHERE user_id = ?1 AND deleted_at = 0 LIMIT 1000");
+    s.bind(1, user);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
   void add_sanction(const ChatSanction& s, std::int64_t by, UnixTime at) override {
     auto lock = db_.lock_writer();
     db_.writer()
