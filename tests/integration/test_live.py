@@ -241,7 +241,8 @@ class Live(unittest.TestCase):
             code = e.code
         self.assertEqual(code, 1013)
         self.assertEqual(self.server.get("/healthz").status, 200)
-        self.assertLess(rss() - before, 200 * 1024, "server memory stays bounded")
+        if "ASAN_OPTIONS" not in os.environ:  # ASan keeps freed memory in a 256 MB quarantine
+            self.assertLess(rss() - before, 200 * 1024, "server memory stays bounded")
         fast.close()
 
 
