@@ -14,9 +14,10 @@ import os
 import re
 import resource
 import subprocess
-import sys
 import time
 import urllib.parse
+
+import benchlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build/herald")
@@ -28,10 +29,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 
 
 def cli(*args):
-    r = subprocess.run([BIN, *args, "--data", DATA, "--base-url", BASE], capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"herald {' '.join(args)}: {r.stderr}")
-    return r.stdout
+    return benchlib.cli(BIN, DATA, BASE, *args)
 
 
 def login_cookie(link):
@@ -64,14 +62,7 @@ def main():
                                "--live-client-messages-per-10s", "1000000", "--idle-timeout-s", "3600"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-                c.request("GET", "/healthz")
-                c.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.05)
+        benchlib.wait_for_server(PORT)
         stamp = time.time_ns()
         cli("user", "create", "--email", f"live-ed-{stamp}@example.org", "--role", "editor")
         token = cli("token", "create", "--email", f"live-ed-{stamp}@example.org").strip()

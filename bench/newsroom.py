@@ -18,6 +18,8 @@ import threading
 import time
 import urllib.parse
 
+import benchlib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("BIN", os.path.join(ROOT, "build/herald"))
 STORIES = int(os.environ.get("STORIES", "100000"))
@@ -31,10 +33,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 
 
 def cli(*args):
-    r = subprocess.run([BIN, *args, "--data", DATA, "--base-url", BASE], capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"herald {' '.join(args)}: {r.stderr}")
-    return r.stdout
+    return benchlib.cli(BIN, DATA, BASE, *args)
 
 
 class Conn:
@@ -70,12 +69,7 @@ def main():
                                "--login-failures-per-ip", "100000", "--mails-per-ip-per-hour", "100000"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
+        benchlib.wait_for_server(PORT)
         time.sleep(0.3)
         email = f"bench-editor-{time.time_ns()}@example.org"
         cli("user", "create", "--email", email, "--role", "editor", "--name", "Bench Editor")

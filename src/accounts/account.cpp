@@ -1,4 +1,5 @@
 #include "accounts/account.hpp"
+#include "util/utf8.hpp"
 
 #include <array>
 #include <cctype>
@@ -12,13 +13,6 @@ constexpr std::array<std::pair<Role, const char*>, 6> kRoles = {{{Role::Reader, 
                                                                  {Role::Editor, "editor"},
                                                                  {Role::Moderator, "moderator"},
                                                                  {Role::Admin, "admin"}}};
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -77,7 +71,7 @@ std::string normalize_email(std::string_view email) {
 
 std::string password_problem(std::string_view password, std::string_view email,
                              std::string_view display_name) {
-  auto n = code_points(password);
+  auto n = util::utf8_length(password);
   if (n < 8) return "err_password_short";
   if (n > 128) return "err_password_long";
   std::string p = lower(password);

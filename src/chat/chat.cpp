@@ -1,4 +1,5 @@
 #include "chat/chat.hpp"
+#include "util/utf8.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -25,13 +26,6 @@ std::int64_t id_after(std::string_view s, std::string_view prefix) {
   return ec == std::errc() && p == s.data() + s.size() ? v : 0;
 }
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 live::SendResult refuse(std::string code, std::string message, std::int64_t retry = 0) {
   live::SendResult r;
   r.code = std::move(code);
@@ -48,7 +42,7 @@ ChatService::ChatService(storage::NewsStore& news, storage::ChatStore& chats,
 bool ChatService::room_exists(const std::string& room) {
   if (auto id = id_after(room, "story.")) {
     auto a = news_.article(id);
-    return a && a->status == content::Status::Published && chats_.chat_enabled(id);
+    return a && a->status == content::Status::Published && a->chat_enabled;
   }
   auto dot = room.find('.');
   std::string code = room.substr(0, dot);
@@ -116,7 +110,7 @@ live::SendResult ChatService::send(const live::Member& m, const std::string& cha
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
   while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.erase(text.begin());
   if (text.empty()) return refuse("empty", "Write something first.");
-  if (code_points(text) > o_.max_chars)
+  if (util::utf8_length(text) > o_.max_chars)
     return refuse("too_long", "A message can be at most 1,000 characters.");
   for (unsigned char c : text)
     if (c < 0x20 && c != '\n') return refuse("bad_message", "Control characters are not allowed.");

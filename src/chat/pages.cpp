@@ -17,12 +17,6 @@ using ctemplate::TemplateDictionary;
 namespace json = boost::json;
 
 namespace {
-std::int64_t num(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
-}
-
 std::string origin_of(std::string_view url) {
   auto scheme = url.find("://");
   if (scheme == std::string_view::npos) return std::string(url);
@@ -193,7 +187,7 @@ Reply Site::Impl::api_chat_messages(const net::Request&, const http::Params& p, 
   if (!why.empty()) return api_error(403, "forbidden", why);
   auto seq = chat->bus().last_seq("chat:" + room);  // read first: the client dedupes by id
   json::array items;
-  for (auto& m : chat->store().messages(room, num(c.form.get("before")), 100))
+  for (auto& m : chat->store().messages(room, parse_int(c.form.get("before")), 100))
     items.emplace_back(json::object{{"id", m.id},
                                     {"user", json::object{{"id", m.user_id}, {"name", m.user_name}}},
                                     {"text", m.text},
@@ -211,7 +205,7 @@ Reply mod_reply(Site::Impl& im, const chat::ModResult& r) {
 }  // namespace
 
 Reply Site::Impl::api_chat_delete(const net::Request&, const http::Params& p, Ctx& c) {
-  return mod_reply(*this, chat->delete_message(member_of(c), num(p.get("id"))));
+  return mod_reply(*this, chat->delete_message(member_of(c), parse_int(p.get("id"))));
 }
 
 Reply Site::Impl::api_chat_sanction(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -254,9 +248,9 @@ Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, C
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  auto id = num(p.get("id"));
+  auto id = parse_int(p.get("id"));
   auto a = desk->for_preview(*c.user(), id);
-  if (!a) return api_error(404, "not_found", "There is no story with this number, or it is not yours to see.");
+  if (!a) return desk_reply(newsroom::story_not_found());
   if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
   bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
             v->get_object().at("enabled").as_bool();

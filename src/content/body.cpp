@@ -1,4 +1,5 @@
 #include "content/body.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -191,13 +192,6 @@ void html_escape_into(std::string& out, std::string_view s) {
 }
 
 namespace {
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 const char* type_label(std::string_view t) { return t.empty() ? "block" : t.data(); }
 }  // namespace
 
@@ -278,7 +272,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
         return false;
       }
       dst = std::string(f->get_string());
-      if (code_points(dst) > max_chars) {
+      if (util::utf8_length(dst) > max_chars) {
         error = where + ": '" + key + "' is longer than " + std::to_string(max_chars) + " characters.";
         return false;
       }
@@ -321,7 +315,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
           b.text += span.text;
           b.spans.push_back(std::move(span));
         }
-        if (code_points(b.text) > 20000) {
+        if (util::utf8_length(b.text) > 20000) {
           error = where + " is longer than 20,000 characters.";
           return false;
         }
@@ -338,7 +332,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
         return false;
       }
       for (auto& i : items->get_array()) {
-        if (!i.is_string() || code_points(i.get_string()) > 5000) {
+        if (!i.is_string() || util::utf8_length(i.get_string()) > 5000) {
           error = where + ": each item must be a text of at most 5,000 characters.";
           return false;
         }

@@ -141,6 +141,7 @@ struct Article {
   std::string correction;        // shown to readers above the story when set
   std::int64_t editing_by = 0;   // who has it open in the editor, and since when
   UnixTime editing_at = 0;
+  bool chat_enabled = false;     // a live chat room under the story
 };
 
 // The reader-visible address of an article: /{edition}/{section}/{id}-{slug}

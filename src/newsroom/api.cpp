@@ -18,12 +18,6 @@ namespace json = boost::json;
 using accounts::Action;
 
 namespace {
-std::int64_t to_id(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() && v > 0 ? v : 0;
-}
-
 json::object media_json(const content::Media& m, const std::string& base) {
   json::object o;
   o["id"] = m.id;
@@ -112,12 +106,12 @@ Reply Site::Impl::api_stories(const net::Request&, const http::Params&, Ctx& c) 
   q.status = c.form.get("status");
   if (!q.status.empty() && !content::status_from_string(q.status))
     return api_error(400, "bad_request", "Unknown status '" + q.status + "'.");
-  q.section_id = to_id(c.form.get("section"));
-  q.created_by = to_id(c.form.get("author"));
-  q.edition_id = to_id(c.form.get("edition"));
+  q.section_id = parse_id(c.form.get("section"));
+  q.created_by = parse_id(c.form.get("author"));
+  q.edition_id = parse_id(c.form.get("edition"));
   q.headline = c.form.get("q").substr(0, 200);
-  if (auto l = to_id(c.form.get("limit"))) q.limit = static_cast<int>(std::min<std::int64_t>(l, 200));
-  q.offset = static_cast<int>(std::min<std::int64_t>(to_id(c.form.get("offset")), 1000000));
+  if (auto l = parse_id(c.form.get("limit"))) q.limit = static_cast<int>(std::min<std::int64_t>(l, 200));
+  q.offset = static_cast<int>(std::min<std::int64_t>(parse_id(c.form.get("offset")), 1000000));
   return desk_reply(desk->list(*c.user(), q));
 }
 
@@ -129,19 +123,19 @@ Reply Site::Impl::api_story_create(const net::Request& r, const http::Params&, C
 }
 
 Reply Site::Impl::api_story(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->get(*c.user(), to_id(p.get("id"))));
+  return desk_reply(desk->get(*c.user(), parse_id(p.get("id"))));
 }
 
 Reply Site::Impl::api_story_save(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  return desk_reply(desk->save(*c.user(), to_id(p.get("id")), *v));
+  return desk_reply(desk->save(*c.user(), parse_id(p.get("id")), *v));
 }
 
 Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p, Ctx& c) {
   std::string action(p.get("action"));
-  auto id = to_id(p.get("id"));
+  auto id = parse_id(p.get("id"));
   if (action == "heartbeat") {
     desk->heartbeat(*c.user(), id);
     return api_json(200, json::object{{"ok", true}});
@@ -160,11 +154,11 @@ Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p,
 }
 
 Reply Site::Impl::api_revisions(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->revisions(*c.user(), to_id(p.get("id"))));
+  return desk_reply(desk->revisions(*c.user(), parse_id(p.get("id"))));
 }
 
 Reply Site::Impl::api_revision(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->revision(*c.user(), to_id(p.get("id")), to_id(p.get("rev"))));
+  return desk_reply(desk->revision(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev"))));
 }
 
 Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -175,13 +169,13 @@ Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params
   if (!ver || !ver->is_int64())
     return api_error(422, "invalid", "Send the version the restore is based on ('version').");
   return desk_reply(
-      desk->restore(*c.user(), to_id(p.get("id")), to_id(p.get("rev")), ver->get_int64()));
+      desk->restore(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev")), ver->get_int64()));
 }
 
 Reply Site::Impl::api_media_list(const net::Request&, const http::Params&, Ctx& c) {
   json::array items;
   for (auto& m : desk_store->media_list(c.form.get("q").substr(0, 200), 60,
-                                        static_cast<int>(to_id(c.form.get("offset")))))
+                                        static_cast<int>(parse_id(c.form.get("offset")))))
     items.emplace_back(media_json(m, ""));
   return api_json(200, json::object{{"media", std::move(items)}});
 }
@@ -278,7 +272,7 @@ Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p,
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  auto id = to_id(p.get("id"));
+  auto id = parse_id(p.get("id"));
   auto m = store.media(id);
   if (!m) return api_error(404, "not_found", "There is no photo with this number.");
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
@@ -376,7 +370,7 @@ Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& 
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  auto id = to_id(p.get("id"));
+  auto id = parse_id(p.get("id"));
   std::optional<content::Section> cur;
   for (auto& s : store.sections())
     if (s.id == id) cur = s;
@@ -394,7 +388,7 @@ Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& 
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  auto id = to_id(p.get("id"));
+  auto id = parse_id(p.get("id"));
   std::optional<content::Edition> cur;
   for (auto& e : store.editions())
     if (e.id == id) cur = e;
@@ -422,7 +416,7 @@ Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& 
 Reply Site::Impl::api_users(const net::Request&, const http::Params&, Ctx& c) {
   json::array items;
   for (auto& u : accounts->store().list_users(c.form.get("q").substr(0, 200), 100,
-                                              static_cast<int>(to_id(c.form.get("offset")))))
+                                              static_cast<int>(parse_id(c.form.get("offset")))))
     items.emplace_back(json::object{{"id", u.id}, {"email", u.email}, {"name", u.display_name},
                                     {"role", accounts::to_string(u.role)}, {"disabled", u.disabled},
                                     {"verified", u.email_verified_at != 0}});
@@ -434,7 +428,7 @@ Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, 
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  auto id = to_id(p.get("id"));
+  auto id = parse_id(p.get("id"));
   if (!accounts->store().user_by_id(id)) return api_error(404, "not_found", "There is no such account.");
   auto& o = v->get_object();
   if (auto* x = o.if_contains("role")) {

@@ -1,4 +1,5 @@
 #include "newsroom/desk.hpp"
+#include "util/utf8.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -24,18 +25,13 @@ DeskResult error(int status, std::string code, std::string message) {
   return r;
 }
 
-namespace {
-DeskResult not_found() {
+DeskResult story_not_found() {
   return error(404, "not_found", "There is no story with this number, or it is not yours to see.");
 }
+
+namespace {
 DeskResult forbidden(const std::string& what) { return error(403, "forbidden", what); }
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 }  // namespace
 
 Desk::Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
@@ -74,7 +70,13 @@ std::string Desk::user_name(std::int64_t id) const {
   return u ? u->display_name : std::string();
 }
 
+Desk::Catalog Desk::catalog() const { return Catalog{news_.editions(), news_.sections()}; }
+
 json::object Desk::to_json(const Article& a, bool with_body) const {
+  return to_json(a, with_body, catalog());
+}
+
+json::object Desk::to_json(const Article& a, bool with_body, const Catalog& cat) const {
   json::object o;
   o["id"] = a.id;
   o["version"] = a.version;
@@ -113,9 +115,9 @@ json::object Desk::to_json(const Article& a, bool with_body) const {
     o["editing"] = std::move(e);
   }
   if (a.status == Status::Published) {
-    for (auto& e : news_.editions())
+    for (auto& e : cat.editions)
       if (e.id == a.edition_id)
-        for (auto& s : news_.sections())
+        for (auto& s : cat.sections)
           if (s.id == a.section_id) o["url"] = content::article_path(e, s, a);
   }
   if (with_body) o["body"] = json::parse(content::body_to_json(a.body));
@@ -154,7 +156,7 @@ DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& 
     if (!v->is_string())
       return error(422, "invalid", std::string("The ") + key + " must be text.");
     std::string s(v->get_string());
-    if (code_points(s) > max)
+    if (util::utf8_length(s) > max)
       return error(422, "invalid", std::string("The ") + key + " is longer than " +
                                        std::to_string(max) + " characters.");
     dst = std::move(s);
@@ -221,7 +223,7 @@ DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& 
     auto all = news_.tags();
     a.tag_ids.clear();
     for (auto& x : v->get_array()) {
-      if (!x.is_string() || x.get_string().empty() || code_points(x.get_string()) > 60)
+      if (!x.is_string() || x.get_string().empty() || util::utf8_length(x.get_string()) > 60)
         return error(422, "invalid", "Each tag must be a name of 1 to 60 characters.");
       std::string name(x.get_string());
       std::string tslug = content::make_slug(name);
@@ -289,7 +291,8 @@ DeskResult Desk::list(const accounts::User& u, const storage::StoryListQuery& q0
   auto q = q0;
   if (!can(u.role, Action::SeeDrafts)) q.own_unpublished_only = u.id;
   json::array items;
-  for (auto& a : desk_.stories(q)) items.emplace_back(to_json(a, false));
+  auto cat = catalog();
+  for (auto& a : desk_.stories(q)) items.emplace_back(to_json(a, false, cat));
   json::object o;
   o["stories"] = std::move(items);
   o["total"] = desk_.count_stories(q);
@@ -300,7 +303,7 @@ DeskResult Desk::list(const accounts::User& u, const storage::StoryListQuery& q0
 
 DeskResult Desk::get(const accounts::User& u, content::Id id) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   DeskResult d;
   d.id = id;
   d.body = to_json(*a, true);
@@ -320,7 +323,7 @@ DeskResult Desk::create(const accounts::User& u, const json::value& input) {
 
 DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value& input) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   if (!can_edit(u, *a)) return forbidden("You may not change this story.");
   if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
   auto* v = input.get_object().if_contains("version");
@@ -335,7 +338,7 @@ DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value
 DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::string& action,
                           content::UnixTime at) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   auto now = accounts::now_unix();
   auto note = [&](const std::string& what) {
     if (auto cur = load(id)) desk_.add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
@@ -383,7 +386,7 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
 
 DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   json::array items;
   for (auto& r : desk_.revisions(id)) {
     json::object o;
@@ -404,7 +407,7 @@ DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
 
 DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id rid) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   auto r = desk_.revision(id, rid);
   if (!r) return error(404, "not_found", "There is no such revision of this story.");
   json::object o;
@@ -424,7 +427,7 @@ DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id r
 DeskResult Desk::restore(const accounts::User& u, content::Id id, content::Id rid,
                          std::int64_t base) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return not_found();
+  if (!a || !can_see(u, *a)) return story_not_found();
   if (!can_edit(u, *a)) return forbidden("You may not change this story.");
   auto r = desk_.revision(id, rid);
   if (!r) return error(404, "not_found", "There is no such revision of this story.");

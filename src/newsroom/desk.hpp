@@ -59,12 +59,20 @@ class Desk {
   // Story JSON (the API's and the revisions' format).
   boost::json::object to_json(const content::Article& a, bool with_body) const;
 
+  // Editions and sections (for story addresses), read once per answer.
+  struct Catalog {
+    std::vector<content::Edition> editions;
+    std::vector<content::Section> sections;
+  };
+
  private:
   DeskResult apply(const accounts::User& u, content::Article& a, const boost::json::object& in,
                    bool creating);
   DeskResult store(const accounts::User& u, content::Article& a, std::int64_t base,
                    const std::string& note, int ok_status);
   std::optional<content::Article> load(content::Id id);
+  boost::json::object to_json(const content::Article& a, bool with_body, const Catalog& c) const;
+  Catalog catalog() const;
   content::Id author_for(const accounts::User& u);
   std::string user_name(std::int64_t id) const;
 
@@ -75,5 +83,7 @@ class Desk {
 };
 
 DeskResult error(int status, std::string code, std::string message);
+// 404 for a story that does not exist or that this person may not see (the same answer).
+DeskResult story_not_found();
 
 }  // namespace herald::newsroom

@@ -23,12 +23,6 @@ namespace json = boost::json;
 using accounts::Action;
 
 namespace {
-std::int64_t num(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
-}
-
 // "2026-11-28T15:04" (datetime-local, UTC) <-> Unix time.
 std::int64_t parse_local_utc(const std::string& s) {
   std::tm tm{};
@@ -137,10 +131,10 @@ Reply Site::Impl::newsroom_home(const net::Request&, const http::Params&, Ctx& c
   storage::StoryListQuery q;
   q.status = c.form.get("status");
   if (!q.status.empty() && !content::status_from_string(q.status)) q.status.clear();
-  q.section_id = num(c.form.get("section"));
-  q.created_by = num(c.form.get("author"));
+  q.section_id = parse_int(c.form.get("section"));
+  q.created_by = parse_int(c.form.get("author"));
   q.headline = c.form.get("q").substr(0, 200);
-  q.offset = static_cast<int>(std::clamp<std::int64_t>(num(c.form.get("offset")), 0, 1000000));
+  q.offset = static_cast<int>(std::clamp<std::int64_t>(parse_int(c.form.get("offset")), 0, 1000000));
   q.limit = 50;
   auto res = desk->list(*c.user(), q);
   auto* list = home->AddSectionDictionary("LIST");
@@ -198,18 +192,17 @@ Reply Site::Impl::nr_new_page(const net::Request&, const http::Params&, Ctx& c) 
 Reply Site::Impl::nr_create_post(const net::Request&, const http::Params&, Ctx& c) {
   json::object in;
   in["headline"] = c.form.get("headline");
-  in["section_id"] = num(c.form.get("section_id"));
+  in["section_id"] = parse_int(c.form.get("section_id"));
   auto res = desk->create(*c.user(), in);
   if (res.status >= 400) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(res.id));
 }
 
 Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx& c) {
-  auto res = desk->get(*c.user(), num(p.get("id")));
-  if (res.status >= 400) return newsroom_error(c, res);
-  auto& o = res.body.as_object();
-  auto id = o.at("id").as_int64();
-  auto art = desk->for_preview(*c.user(), id);
+  auto art = desk->for_preview(*c.user(), parse_int(p.get("id")));
+  if (!art) return newsroom_error(c, newsroom::story_not_found());
+  auto o = desk->to_json(*art, true);
+  auto id = art->id;
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("EDITOR");
   s->SetIntValue("ID", static_cast<long>(id));
@@ -274,22 +267,21 @@ Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx
   if (editable && (st == "review" || st == "scheduled" || st == "unpublished")) s->ShowSection("CAN_DRAFT");
   if (publishable && st != "published") s->ShowSection("CAN_PUBLISH");
   if (publishable && st == "published") s->ShowSection("CAN_UNPUBLISH");
-  if (chat && editable) {
-    bool on = chat->store().chat_enabled(id);
-    auto* ch = s->AddSectionDictionary(on ? "CHAT_ON" : "CHAT_OFF");
-    ch->SetValue("ROOM_URL", art ? "/" + std::string(dir()->edition(art->edition_id) ? dir()->edition(art->edition_id)->code : "") +
-                                  "/chats/story." + std::to_string(id) : "");
+  if (chat && editable) {  // (editable implies art)
+    auto* ch = s->AddSectionDictionary(art->chat_enabled ? "CHAT_ON" : "CHAT_OFF");
+    const auto* ed = dir()->edition(art->edition_id);
+    ch->SetValue("ROOM_URL", "/" + (ed ? ed->code : std::string()) + "/chats/story." + std::to_string(id));
   }
   return newsroom_page(c, std::string(o.at("headline").as_string()), dict, 200, {"editor.js"});
 }
 
 Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
-  auto id = num(p.get("id"));
+  auto id = parse_int(p.get("id"));
   json::object in;
-  in["version"] = num(c.form.get("version"));
+  in["version"] = parse_int(c.form.get("version"));
   for (auto k : {"headline", "summary", "dateline", "correction"}) in[k] = c.form.get(k);
-  in["section_id"] = num(c.form.get("section_id"));
-  in["lead_media_id"] = num(c.form.get("lead_media_id"));
+  in["section_id"] = parse_int(c.form.get("section_id"));
+  in["lead_media_id"] = parse_int(c.form.get("lead_media_id"));
   in["breaking"] = c.form.get("breaking") == "1";
   auto emb = c.form.get("embargo");
   in["embargo_until"] = emb.empty() ? 0 : std::max<std::int64_t>(0, parse_local_utc(emb));
@@ -336,7 +328,7 @@ Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& 
 }
 
 Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, Ctx& c) {
-  auto id = num(p.get("id"));
+  auto id = parse_int(p.get("id"));
   std::string action(p.get("action"));
   if (action == "chat-on" || action == "chat-off") {
     // The chat room under the story, through the same path as the API.
@@ -360,7 +352,7 @@ Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, C
 }
 
 Reply Site::Impl::nr_preview(const net::Request&, const http::Params& p, Ctx& c) {
-  auto a = desk->for_preview(*c.user(), num(p.get("id")));
+  auto a = desk->for_preview(*c.user(), parse_int(p.get("id")));
   if (!a) return error_page(404, c.edition);
   auto d = dir();
   const auto* e = d->edition(a->edition_id);
@@ -374,7 +366,7 @@ Reply Site::Impl::nr_preview(const net::Request&, const http::Params& p, Ctx& c)
 }
 
 Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& c) {
-  auto id = num(p.get("id"));
+  auto id = parse_int(p.get("id"));
   auto story = desk->get(*c.user(), id);
   if (story.status >= 400) return newsroom_error(c, story);
   auto revs = desk->revisions(*c.user(), id);
@@ -385,7 +377,7 @@ Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, 
   s->SetValue("HEADLINE", std::string(story.body.at("headline").as_string()));
   s->SetIntValue("CURRENT_VERSION", static_cast<long>(story.body.at("version").as_int64()));
   auto& list = revs.body.at("revisions").as_array();
-  auto a = num(c.form.get("a")), b = num(c.form.get("b"));
+  auto a = parse_int(c.form.get("a")), b = parse_int(c.form.get("b"));
   if (!a && list.size() >= 2) a = list[1].at("id").as_int64();
   if (!b && !list.empty()) b = list[0].at("id").as_int64();
   for (auto& r : list) {
@@ -427,8 +419,8 @@ Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, 
 }
 
 Reply Site::Impl::nr_restore_post(const net::Request&, const http::Params& p, Ctx& c) {
-  auto id = num(p.get("id"));
-  auto res = desk->restore(*c.user(), id, num(p.get("rev")), num(c.form.get("version")));
+  auto id = parse_int(p.get("id"));
+  auto res = desk->restore(*c.user(), id, parse_int(p.get("rev")), parse_int(c.form.get("version")));
   if (res.status >= 400) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
 }
@@ -439,7 +431,7 @@ Reply Site::Impl::nr_media_page(const net::Request&, const http::Params&, Ctx& c
   s->SetValue("CSRF", c.csrf);
   std::string q = c.form.get("q").substr(0, 200);
   s->SetValue("Q", q);
-  for (auto& m : desk_store->media_list(q, 60, static_cast<int>(std::max<std::int64_t>(0, num(c.form.get("offset")))))) {
+  for (auto& m : desk_store->media_list(q, 60, static_cast<int>(std::max<std::int64_t>(0, parse_int(c.form.get("offset")))))) {
     auto* it = s->AddSectionDictionary("ITEM");
     it->SetIntValue("MID", static_cast<long>(m.id));
     std::string thumb = m.file;
@@ -464,20 +456,11 @@ Reply Site::Impl::nr_media_upload_post(const net::Request& r, const http::Params
 }
 
 Reply Site::Impl::nr_media_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  // Same path as the API's PATCH, with the form's fields.
-  net::Request jr = r;
-  jr.headers = {{"Content-Type", "application/json"}};
-  jr.body = json::serialize(json::object{{"caption", c.form.get("caption")},
-                                         {"credit", c.form.get("credit")},
-                                         {"alt", c.form.get("alt")}});
-  Reply res = api_media_update(jr, p, c);
-  if (res.status >= 400) {
-    boost::system::error_code ec;
-    auto v = json::parse(res.body, ec);
-    std::string msg = !ec && v.is_object() ? std::string(v.at("error").at("message").as_string()) : "";
-    return newsroom_error(c, newsroom::error(res.status, "invalid", msg));
-  }
-  return redirect("/newsroom/media?done=nr_saved");
+  return form_to_api(r, p, c, &Impl::api_media_update,
+                     json::object{{"caption", c.form.get("caption")},
+                                  {"credit", c.form.get("credit")},
+                                  {"alt", c.form.get("alt")}},
+                     "/newsroom/media");
 }
 
 Reply Site::Impl::nr_sections_page(const net::Request&, const http::Params&, Ctx& c) {
@@ -520,7 +503,7 @@ Reply Site::Impl::form_to_api(const net::Request& r, const http::Params& p, Ctx&
 
 Reply Site::Impl::nr_section_add_post(const net::Request& r, const http::Params& p, Ctx& c) {
   return form_to_api(r, p, c, &Impl::api_section_create,
-                     json::object{{"edition_id", num(c.form.get("edition_id"))},
+                     json::object{{"edition_id", parse_int(c.form.get("edition_id"))},
                                   {"name", c.form.get("name")},
                                   {"description", c.form.get("description")}},
                      "/newsroom/admin/sections");
@@ -531,7 +514,7 @@ Reply Site::Impl::nr_section_edit_post(const net::Request& r, const http::Params
                      json::object{{"name", c.form.get("name")},
                                   {"slug", c.form.get("slug")},
                                   {"description", c.form.get("description")},
-                                  {"position", num(c.form.get("position"))}},
+                                  {"position", parse_int(c.form.get("position"))}},
                      "/newsroom/admin/sections");
 }
 
@@ -580,7 +563,7 @@ Reply Site::Impl::nr_users_page(const net::Request&, const http::Params&, Ctx& c
 
 Reply Site::Impl::nr_user_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
   json::object body{{"role", c.form.get("role")}};
-  if (num(p.get("id")) != c.user()->id) body["disabled"] = c.form.get("disabled") == "1";
+  if (parse_int(p.get("id")) != c.user()->id) body["disabled"] = c.form.get("disabled") == "1";
   return form_to_api(r, p, c, &Impl::api_user_update, body, "/newsroom/admin/users");
 }
 

@@ -78,6 +78,12 @@ std::string query_param(std::string_view query, std::string_view name) {
   return {};
 }
 
+std::int64_t parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
+}
+
 bool query_is_cacheable(std::string_view query) {
   static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section",
                                                 "tag",    "limit",    "cursor"};

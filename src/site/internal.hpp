@@ -50,6 +50,14 @@ struct Reply {
   net::Headers headers;
 };
 
+// A whole decimal number from a form field, path segment or query value; 0 when it is not one.
+std::int64_t parse_int(std::string_view s);
+// The same for ids: positive, else 0.
+inline std::int64_t parse_id(std::string_view s) {
+  auto v = parse_int(s);
+  return v > 0 ? v : 0;
+}
+
 // Query string helpers.
 std::string query_param(std::string_view query, std::string_view name);
 // True when every query parameter is one the site reads (the page may be cached under it).

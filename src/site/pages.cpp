@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 
-#include "chat/chat.hpp"
 #include "content/body.hpp"
 #include "site/internal.hpp"
 #include "site/template_names.hpp"
@@ -390,7 +389,7 @@ Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section
   if (a->breaking) dict.ShowSection(tn::kBREAKING);
   if (!a->correction.empty())
     dict.AddSectionDictionary("CORRECTION")->SetValue(tn::kTEXT, a->correction);
-  if (chat && chat->store().chat_enabled(a->id))
+  if (chat && a->chat_enabled)
     dict.AddSectionDictionary("STORY_CHAT")
         ->SetValue(tn::kURL, "/" + e->code + "/chats/story." + std::to_string(a->id));
   if (a->updated_at > a->published_at + 60) {

@@ -4,26 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startHerald, launchBrowser, outputDir, herald as cli } from './server.mjs';
+import { serverAndBrowser, outputDir, herald as cli } from './server.mjs';
 
-let server, browser;
+const env = serverAndBrowser(before, after);
 const shots = outputDir();
 
-before(async () => {
-  server = await startHerald();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 async function reader(name) {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const ctx = await env.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await ctx.newPage();
   const email = `${name.toLowerCase()}-${Date.now()}@example.org`;
-  const link = cli(server, 'user', 'create', '--email', email, '--role', 'reader', '--name', name)
+  const link = cli(env.server, 'user', 'create', '--email', email, '--role', 'reader', '--name', name)
     .match(/http:\/\/\S+\/account\/link\/login\/\S+/)[0];
   await page.goto(link);
   await page.click('button[type=submit]');
@@ -32,13 +22,13 @@ async function reader(name) {
 
 async function publish(token, headline, breaking = false) {
   const h = { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' };
-  const cat = await (await fetch(server.base + '/api/v1/newsroom/catalog', { headers: h })).json();
+  const cat = await (await fetch(env.server.base + '/api/v1/newsroom/catalog', { headers: h })).json();
   const en = cat.editions.find((e) => e.code === 'en');
   const sec = cat.sections.find((s) => s.edition_id === en.id);
-  const story = await (await fetch(server.base + '/api/v1/newsroom/stories', { method: 'POST', headers: h,
+  const story = await (await fetch(env.server.base + '/api/v1/newsroom/stories', { method: 'POST', headers: h,
     body: JSON.stringify({ headline, section_id: sec.id, breaking, summary: 'Just now.',
                            body: [{ type: 'paragraph', text: 'It happened a moment ago.' }] }) })).json();
-  const r = await fetch(server.base + `/api/v1/newsroom/stories/${story.id}/publish`, { method: 'POST', headers: h });
+  const r = await fetch(env.server.base + `/api/v1/newsroom/stories/${story.id}/publish`, { method: 'POST', headers: h });
   assert.equal(r.status, 200);
   return (await r.json()).url;
 }
@@ -46,8 +36,8 @@ async function publish(token, headline, breaking = false) {
 test('two readers in one chat room see each other', async () => {
   const a = await reader('Anna');
   const b = await reader('Boris');
-  await a.page.goto(server.base + '/en/chats/en');
-  await b.page.goto(server.base + '/en/chats/en');
+  await a.page.goto(env.server.base + '/en/chats/en');
+  await b.page.goto(env.server.base + '/en/chats/en');
   await a.page.waitForSelector('[data-presence]:not(:empty)');
   await a.page.fill('[data-chat-form] textarea', 'Hello from Anna, see https://example.org/report');
   await a.page.press('[data-chat-form] textarea', 'Enter');
@@ -60,6 +50,8 @@ test('two readers in one chat room see each other', async () => {
   await b.page.fill('[data-chat-form] textarea', 'Hi Anna, Boris here');
   await b.page.click('[data-chat-form] button');
   await a.page.locator('[data-messages] li', { hasText: 'Boris here' }).waitFor();
+  // Presence goes out at most once a second: wait for the count that includes Boris.
+  await a.page.waitForFunction(() => /● [2-9]/.test(document.querySelector('[data-presence]').textContent));
   assert.match(await a.page.locator('[data-presence]').textContent(), /● [2-9]/);
   await a.page.screenshot({ path: join(shots, 'chat.png') });
   await a.ctx.close();
@@ -68,15 +60,15 @@ test('two readers in one chat room see each other', async () => {
 
 test('the Newsfeed counter rises live, and the story opens in the overlay', async () => {
   const email = `live-editor-${Date.now()}@example.org`;
-  cli(server, 'user', 'create', '--email', email, '--role', 'editor');
-  const token = cli(server, 'token', 'create', '--email', email).trim();
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  cli(env.server, 'user', 'create', '--email', email, '--role', 'editor');
+  const token = cli(env.server, 'token', 'create', '--email', email).trim();
+  const ctx = await env.browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // First visit to the Newsfeed marks everything read; then the reader goes to the front page.
-  await page.goto(server.base + '/en/newsfeed/');
-  await page.goto(server.base + '/en/');
+  await page.goto(env.server.base + '/en/newsfeed/');
+  await page.goto(env.server.base + '/en/');
   await page.waitForFunction(() => document.documentElement.dataset.newsfeedCount === '0');
   await page.waitForTimeout(500);  // the live connection is up
   await publish(token, 'Live counter story one');
@@ -89,7 +81,7 @@ test('the Newsfeed counter rises live, and the story opens in the overlay', asyn
 
   // The Newsfeed: a new story slides in live; clicking it opens the overlay.
   await page.locator('[data-newsfeed-link]').first().click();
-  await page.waitForURL(server.base + '/en/newsfeed/');
+  await page.waitForURL(env.server.base + '/en/newsfeed/');
   await page.waitForTimeout(500);
   const url = await publish(token, 'Overlay story three');
   const item = page.locator('[data-list] a.headline', { hasText: 'Overlay story three' });

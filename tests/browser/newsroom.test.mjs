@@ -6,20 +6,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { startHerald, launchBrowser, outputDir, herald as cli } from './server.mjs';
+import { serverAndBrowser, outputDir, herald as cli } from './server.mjs';
 
-let server, browser;
+const env = serverAndBrowser(before, after);
 const shots = outputDir();
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 // A real PNG (a blue-green gradient) written by hand.
 function png(width, height) {
@@ -59,7 +49,7 @@ function linkIn(text) {
 }
 
 test('an editor writes, illustrates and publishes a story', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -67,22 +57,22 @@ test('an editor writes, illustrates and publishes a story', async () => {
 
   // The account is made on the command line; the editor sets a password, then logs in with it.
   const email = 'desk.editor@example.org';
-  await page.goto(linkIn(cli(server, 'user', 'create', '--email', email, '--role', 'editor', '--name', 'Desk Editor')));
+  await page.goto(linkIn(cli(env.server, 'user', 'create', '--email', email, '--role', 'editor', '--name', 'Desk Editor')));
   await page.click('button[type=submit]');
-  await page.goto(server.base + '/account/');
+  await page.goto(env.server.base + '/account/');
   await page.fill('form[action="/account/password"] input[name=password]', 'a long desk password');
   await page.click('form[action="/account/password"] button[type=submit]');
   await page.waitForSelector('.notice');
   await page.click('form[action="/account/logout"] button');
-  await page.goto(server.base + '/en/');
+  await page.goto(env.server.base + '/en/');
   await page.click('[data-account-link]');
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', 'a long desk password');
   await page.click('form[action="/account/login"] button[type=submit]');
-  await page.waitForURL(server.base + '/en/');
+  await page.waitForURL(env.server.base + '/en/');
 
   // A new story in the World section.
-  await page.goto(server.base + '/newsroom/');
+  await page.goto(env.server.base + '/newsroom/');
   await page.click('text=New story');
   const headline = 'Ferry service resumes across the bay';
   await page.fill('input[name=headline]', headline);
@@ -123,8 +113,8 @@ test('an editor writes, illustrates and publishes a story', async () => {
   const url = await page.locator('a:text("on the site")').getAttribute('href');
 
   // Readers see it: the story, the home page, the section page, the feed.
-  const reader = await browser.newPage();
-  await reader.goto(server.base + url);
+  const reader = await env.browser.newPage();
+  await reader.goto(env.server.base + url);
   assert.equal((await reader.locator('article.story h1').textContent()).trim(), headline);
   assert.equal((await reader.locator('.story-body h2').first().textContent()).trim(), 'Timetable');
   assert.match(await reader.locator('figure.lead-photo .caption').textContent(), /ferry leaves the harbour/);
@@ -132,22 +122,22 @@ test('an editor writes, illustrates and publishes a story', async () => {
   assert.ok(await reader.locator('figure.lead-photo img').evaluate((img) => img.complete && img.naturalWidth > 0));
   assert.match(await reader.locator('.story-body figure.inline-photo .caption').textContent(), /ferry leaves/);
   await reader.screenshot({ path: join(shots, 'newsroom-published.png'), fullPage: true });
-  await reader.goto(server.base + '/en/');
+  await reader.goto(env.server.base + '/en/');
   assert.ok((await reader.content()).includes(headline), 'on the home page');
-  await reader.goto(server.base + '/en/world/');
+  await reader.goto(env.server.base + '/en/world/');
   assert.ok((await reader.content()).includes(headline), 'on the section page');
-  const rss = await (await fetch(server.base + '/en/world/rss.xml')).text();
+  const rss = await (await fetch(env.server.base + '/en/world/rss.xml')).text();
   assert.ok(rss.includes(headline), 'in the section feed');
   assert.deepEqual(errors, []);
   await ctx.close();
 });
 
 test('a reader account gets 403 at /newsroom', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(linkIn(cli(server, 'user', 'create', '--email', 'just.reading@example.org', '--role', 'reader')));
+  await page.goto(linkIn(cli(env.server, 'user', 'create', '--email', 'just.reading@example.org', '--role', 'reader')));
   await page.click('button[type=submit]');
-  const resp = await page.goto(server.base + '/newsroom/');
+  const resp = await page.goto(env.server.base + '/newsroom/');
   assert.equal(resp.status(), 403);
   assert.match(await page.locator('h1').textContent(), /Not for this account/);
   await ctx.close();

@@ -3,24 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startHerald, launchBrowser, outputDir } from './server.mjs';
+import { serverAndBrowser, outputDir } from './server.mjs';
 
-let herald, browser;
+const env = serverAndBrowser(before, after);
 const shots = outputDir();
 
-before(async () => {
-  herald = await startHerald();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await herald?.stop();
-});
-
 test('home page → a story with its photo, caption and credit', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(herald.base + '/en/');
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.server.base + '/en/');
   await page.screenshot({ path: join(shots, 'home.png') });
   assert.equal(await page.locator('.logo').textContent(), 'Herald International');
   const top = page.locator('.top-story h2 a');
@@ -40,10 +30,10 @@ test('home page → a story with its photo, caption and credit', async () => {
 });
 
 test('reaching the end of a story loads the next one and the address follows', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(herald.base + '/en/science/');
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.server.base + '/en/science/');
   const firstUrl = await page.locator('.story-list h3 a').first().getAttribute('href');
-  await page.goto(herald.base + firstUrl);
+  await page.goto(env.server.base + firstUrl);
   const nextHref = await page.locator('[data-next-link]').getAttribute('href');
   assert.ok(nextHref, 'the story offers the next one');
   // Scroll to the end: the next story is fetched and appended below.
@@ -63,8 +53,8 @@ test('reaching the end of a story loads the next one and the address follows', a
 });
 
 test('"Show more" on a section appends the next page in place', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(herald.base + '/en/world/');
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.server.base + '/en/world/');
   const before = await page.locator('[data-list] > li').count();
   assert.equal(before, 20);
   const url = page.url();
@@ -80,9 +70,9 @@ test('"Show more" on a section appends the next page in place', async () => {
 });
 
 test('reading works without JavaScript', async () => {
-  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const ctx = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await ctx.newPage();
-  await page.goto(herald.base + '/en/world/');
+  await page.goto(env.server.base + '/en/world/');
   await page.locator('a[data-more]').click();
   await page.waitForURL(/before=/);
   assert.ok(await page.locator('[data-list] > li').count() > 0);
@@ -90,9 +80,9 @@ test('reading works without JavaScript', async () => {
 });
 
 test('phone layout and dark mode', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const ctx = await env.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   const page = await ctx.newPage();
-  await page.goto(herald.base + '/ru/');
+  await page.goto(env.server.base + '/ru/');
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(18, 19, 23)');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

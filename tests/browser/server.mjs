@@ -57,3 +57,18 @@ export function herald(server, ...args) {
   const bin = process.env.HERALD_BIN || 'build/herald';
   return execFileSync(bin, [...args, '--data', server.data, '--base-url', server.base], { encoding: 'utf8' });
 }
+
+// One server and one browser for a test file: call at the top level; the returned object's
+// `server` and `browser` are set before the first test and closed after the last.
+export function serverAndBrowser(before, after) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startHerald();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}

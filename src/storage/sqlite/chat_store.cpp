@@ -155,13 +155,6 @@ class SqliteChat final : public ChatStore {
     return out;
   }
 
-  bool chat_enabled(Id article_id) override {
-    auto c = db_.reader();
-    auto s = c->prepare("SELECT chat_enabled FROM article_desk WHERE article_id = ?1");
-    s.bind(1, article_id);
-    return s.step() && s.i64(0) != 0;
-  }
-
   void set_chat_enabled(Id article_id, bool on) override {
     auto lock = db_.lock_writer();
     db_.writer()

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "content/model.hpp"
+#include "storage/sqlite/rows.hpp"
 
 namespace herald::storage::sqlite {
 
@@ -20,34 +21,14 @@ std::int64_t now_s() {
       .count();
 }
 
-constexpr const char* kStoryCols =
-    "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.summary, a.status, a.breaking, "
-    "a.published_at, a.updated_at, coalesce(d.version, 0), coalesce(d.created_by, 0), "
-    "coalesce(d.updated_by, 0), coalesce(d.embargo_until, 0), coalesce(d.scheduled_at, 0), "
-    "coalesce(d.editing_by, 0), coalesce(d.editing_at, 0), coalesce(d.correction, '')";
-
+// A story row for the newsroom: the reader-side columns, then the desk's.
 Article read_story(Stmt& s) {
-  Article a;
-  a.id = s.i64(0);
-  a.edition_id = s.i64(1);
-  a.section_id = s.i64(2);
-  a.slug = s.text(3);
-  a.headline = s.text(4);
-  a.summary = s.text(5);
-  a.status = content::status_from_string(s.text(6)).value_or(Status::Draft);
-  a.breaking = s.i64(7) != 0;
-  a.published_at = s.i64(8);
-  a.updated_at = s.i64(9);
-  a.version = s.i64(10);
-  a.created_by = s.i64(11);
-  a.updated_by = s.i64(12);
-  a.embargo_until = s.i64(13);
-  a.scheduled_at = s.i64(14);
-  a.editing_by = s.i64(15);
-  a.editing_at = s.i64(16);
-  a.correction = s.text(17);
+  Article a = read_article_row(s);
+  read_desk_cols(s, 13, a);
   return a;
 }
+
+const std::string kStoryCols = std::string(kArticleCols) + ", " + kDeskCols;
 
 class SqliteDesk final : public DeskStore {
  public:

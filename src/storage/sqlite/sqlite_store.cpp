@@ -12,6 +12,7 @@
 #include "storage/sqlite/chat_store.hpp"
 #include "storage/sqlite/desk_store.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/rows.hpp"
 #include "storage/store.hpp"
 
 namespace herald::storage {
@@ -20,6 +21,8 @@ using namespace content;
 using sqlite::Connection;
 using sqlite::Stmt;
 using sqlite::Transaction;
+using sqlite::kArticleCols;
+using sqlite::read_article_row;
 
 namespace {
 
@@ -106,28 +109,6 @@ std::vector<std::string> keys_from_json(const std::string& s) {
   for (auto& x : v.get_array())
     if (x.is_string()) out.emplace_back(x.get_string());
   return out;
-}
-
-constexpr const char* kArticleCols =
-    "a.id, a.edition_id, a.section_id, a.slug, a.headline, a.summary, a.dateline, "
-    "a.lead_media_id, a.translation_key, a.status, a.breaking, a.published_at, a.updated_at";
-
-Article read_article_row(Stmt& s) {
-  Article a;
-  a.id = s.i64(0);
-  a.edition_id = s.i64(1);
-  a.section_id = s.i64(2);
-  a.slug = s.text(3);
-  a.headline = s.text(4);
-  a.summary = s.text(5);
-  a.dateline = s.text(6);
-  a.lead_media_id = s.is_null(7) ? 0 : s.i64(7);
-  a.translation_key = s.text(8);
-  a.status = status_from_string(s.text(9)).value_or(Status::Draft);
-  a.breaking = s.i64(10) != 0;
-  a.published_at = s.i64(11);
-  a.updated_at = s.i64(12);
-  return a;
 }
 
 class SqliteStore final : public SqliteStores {
@@ -265,9 +246,8 @@ class SqliteStore final : public SqliteStores {
                    "  WHERE article_id = a.id ORDER BY position)), "
                    "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
                    "  WHERE article_id = a.id ORDER BY position)), "
-                   "a.translations, d.version, d.created_by, d.updated_by, d.embargo_until, "
-                   "d.scheduled_at, d.correction, d.editing_by, d.editing_at "
-                   "FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
+                   "a.translations, " + sqlite::kDeskCols +
+                   " FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
                    "WHERE a.id = ?1");
     s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
@@ -278,16 +258,7 @@ class SqliteStore final : public SqliteStores {
     a.tag_ids = id_list(s.text(16));
     a.author_ids = id_list(s.text(17));
     a.translations = translations_from_json(s.text(18));
-    if (!s.is_null(19)) {
-      a.version = s.i64(19);
-      a.created_by = s.i64(20);
-      a.updated_by = s.i64(21);
-      a.embargo_until = s.i64(22);
-      a.scheduled_at = s.i64(23);
-      a.correction = s.text(24);
-      a.editing_by = s.i64(25);
-      a.editing_at = s.i64(26);
-    }
+    sqlite::read_desk_cols(s, 19, a);
     return a;
   }
 
