@@ -27,6 +27,15 @@ class CliTest(unittest.TestCase):
             (["--no-such-option", "1"], {}, "unknown option --no-such-option"),
             ([], {"HERALD_THREADS": "many"}, "HERALD_THREADS"),
             (["--base-url", "ftp://x"], {}, "base-url"),
+            (["--smtp-port", "0"], {}, "smtp-port"),
+            (["--smtp-starttls", "maybe"], {}, "smtp-starttls"),
+            (["--mail-from", "nobody"], {}, "mail-from"),
+            (["--secure-cookies", "sometimes"], {}, "secure-cookies"),
+            (["--login-failures-per-ip", "0"], {}, "login-failures-per-ip"),
+            ([], {"HERALD_MAILS_PER_IP_PER_HOUR": "lots"}, "HERALD_MAILS_PER_IP_PER_HOUR"),
+            (["--live-origins", "news.example.org"], {}, "live-origins"),
+            (["--live-queue-kb", "1"], {}, "live-queue-kb"),
+            (["--live-batch-ms", "-5"], {}, "live-batch-ms"),
         ]
         with tempfile.TemporaryDirectory() as d:
             for args, env, needle in cases:
