@@ -323,6 +323,7 @@ std::optional<Visitor> Accounts::bearer_visitor(const std::string& token) {
   if (now - t->last_used_at >= 60) store_.touch_api_token(t->id, now);
   Visitor v;
   v.user = *u;
+  v.token_digest = t->digest;
   v.via_api_token = true;
   return v;
 }

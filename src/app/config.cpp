@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "net/message.hpp"
+
 #include <charconv>
 #include <sstream>
 
@@ -53,6 +55,12 @@ const std::vector<OptionDoc>& serve_options() {
        "(default 100; 0: every event alone)"},
       {"secure-cookies", "on|off",
        "Secure, __Host- cookies (default: on when base-url is https://)"},
+      {"connections-per-ip", "N",
+       "open connections one address may hold; more are closed at once (default 256; 0: no "
+       "cap; trusted proxies have none)"},
+      {"trusted-proxies", "IP,CIDR",
+       "reverse proxies in front of Herald (e.g. 127.0.0.1,10.0.0.0/8): only from these is "
+       "X-Forwarded-For believed for the reader's address (default none)"},
       {"config", "FILE", "TOML config file with the same option names"},
   };
   return docs;
@@ -236,6 +244,24 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
           if (o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0)
             return bad(k, "origins such as https://news.example.org, separated by commas");
           c.live_origins.push_back(o);
+        }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+      }
+    } else if (k == "connections-per-ip") {
+      if (!parse_uint(v, c.connections_per_ip, 0, 1000000))
+        return bad(k, "a number from 0 (no cap) to 1000000");
+    } else if (k == "trusted-proxies") {
+      std::size_t pos = 0;
+      while (pos <= v.size()) {
+        auto comma = v.find(',', pos);
+        std::string r = v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        while (!r.empty() && r.front() == ' ') r.erase(r.begin());
+        while (!r.empty() && r.back() == ' ') r.pop_back();
+        if (!r.empty()) {
+          if (!net::valid_ip_range(r))
+            return bad(k, "IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8");
+          c.trusted_proxies.push_back(r);
         }
         if (comma == std::string::npos) break;
         pos = comma + 1;

@@ -45,6 +45,8 @@ struct ServeConfig {
   int live_client_messages = 60;
   unsigned live_batch_ms = 100;
   int secure_cookies = -1;  // -1: on when base_url is https://
+  std::size_t connections_per_ip = 256;      // 0: no cap
+  std::vector<std::string> trusted_proxies;  // addresses/ranges whose X-Forwarded-For is believed
 };
 
 // One option as documented by `herald serve --help`.

@@ -255,7 +255,15 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   no.limits.shutdown_timeout = std::chrono::seconds(cfg.shutdown_timeout_s);
   // Writes (password hashing, uploads, SMTP hand-off) run on the blocking pool.
-  no.offload = [](const net::Request& r) { return r.method != "GET" && r.method != "HEAD"; };
+  // So do pages that read the session (it may be touched or ended there).
+  std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
+  no.offload = [&site](const net::Request& r) {
+    return (r.method != "GET" && r.method != "HEAD") || site->per_person(r.path);
+  };
+  // Uploads: only staff who may write get past the ordinary body limit.
+  no.authorize_body = [&site](const net::Request& head) { return site->authorize_body(head); };
+  no.limits.connections_per_ip = cfg.connections_per_ip;
+  no.trusted_proxies = cfg.trusted_proxies;
   no.body_limit = [body = no.limits.body_bytes](std::string_view method, std::string_view path) {
     // Photo uploads take up to 20 MB (plus the form around them).
     if (method == "POST" && (path == "/newsroom/media" || path == "/api/v1/newsroom/media"))
@@ -271,7 +279,6 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
   live::Hub hub(*bus, chat, ho);
   no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
-  std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
   no.ws_accept = [&](const net::Request& r) { return site->ws_accept(r); };
   net::Server server(
       no, [&](const net::Request& r) { return site->handle(r); },

@@ -17,6 +17,17 @@ std::string room_of(const std::string& channel) {
   return channel.rfind("chat:", 0) == 0 ? channel.substr(5) : std::string();
 }
 
+live::Member member_for(const accounts::User& u, std::string credential, bool via_api_token) {
+  live::Member m;
+  m.user_id = u.id;
+  m.name = u.display_name;
+  m.staff = accounts::is_staff(u.role);
+  m.moderator = accounts::can(u.role, accounts::Action::Moderate);
+  m.credential = std::move(credential);
+  m.via_api_token = via_api_token;
+  return m;
+}
+
 namespace {
 std::int64_t id_after(std::string_view s, std::string_view prefix) {
   if (s.substr(0, prefix.size()) != prefix) return 0;
@@ -162,12 +173,49 @@ void ChatService::publish(const std::string& room, json::object data) {
   bus_.publish("chat:" + room, json::serialize(data));
 }
 
+std::optional<live::Member> ChatService::current(const live::Member& m) {
+  if (!m.user_id) return m;
+  std::int64_t uid = 0;
+  if (m.via_api_token) {
+    auto t = accounts_.api_token(m.credential);
+    if (!t) return std::nullopt;
+    uid = t->user_id;
+  } else {
+    auto s = accounts_.session(m.credential);
+    if (!s || s->expires_at <= accounts::now_unix()) return std::nullopt;
+    uid = s->user_id;
+  }
+  if (uid != m.user_id) return std::nullopt;
+  auto u = accounts_.user_by_id(uid);
+  if (!u || u->disabled) return std::nullopt;
+  return member_for(*u, m.credential, m.via_api_token);
+}
+
+void ChatService::redact(const std::string& room,
+                         const std::function<bool(std::int64_t, std::int64_t)>& which) {
+  bus_.redact("chat:" + room, [&](const live::BusEvent& ev) -> std::optional<std::string> {
+    boost::system::error_code ec;
+    auto v = json::parse(*ev.data, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    auto& o = v.get_object();
+    auto* kind = o.if_contains("kind");
+    auto* id = o.if_contains("id");
+    auto* user = o.if_contains("user");
+    if (!kind || *kind != "message" || !id || !id->is_int64() || !user || !user->is_object())
+      return std::nullopt;
+    auto* uid = user->get_object().if_contains("id");
+    if (!uid || !uid->is_int64() || !which(id->get_int64(), uid->get_int64())) return std::nullopt;
+    return json::serialize(json::object{{"kind", "deleted"}, {"id", id->get_int64()}});
+  });
+}
+
 ModResult ChatService::delete_message(const live::Member& m, std::int64_t id) {
   auto msg = chats_.message(id);
   if (!msg) return {404, "There is no such message."};
   bool own = msg->user_id == m.user_id && m.user_id;
   if (!own && !may_moderate(m, msg->room)) return {403, "Only moderators can delete others' messages."};
   chats_.delete_message(id, m.user_id, accounts::now_unix());
+  redact(msg->room, [id](std::int64_t line, std::int64_t) { return line == id; });
   publish(msg->room, {{"kind", "deleted"}, {"id", id}});
   return {};
 }
@@ -190,7 +238,10 @@ ModResult ChatService::sanction(const live::Member& m, const std::string& room,
     std::vector<std::string> rooms = everywhere ? chats_.rooms_of(user_id) : std::vector<std::string>{};
     if (std::find(rooms.begin(), rooms.end(), room) == rooms.end()) rooms.push_back(room);
     chats_.delete_messages_of(user_id, where, m.user_id, now);
-    for (auto& r : rooms) publish(r, {{"kind", "purged"}, {"user_id", user_id}});
+    for (auto& r : rooms) {
+      redact(r, [user_id](std::int64_t, std::int64_t author) { return author == user_id; });
+      publish(r, {{"kind", "purged"}, {"user_id", user_id}});
+    }
   }
   publish(room, {{"kind", kind == "ban" ? "banned" : "muted"}, {"user_id", user_id}});
   spdlog::info("chat: {} {} user {} in {} for {} min", m.user_id, kind, user_id, where, minutes);

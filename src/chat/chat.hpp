@@ -4,6 +4,7 @@
 // general room), "<edition>.<section>" (one per section), "story.<id>" (under a story whose
 // editor turned it on). Thread-safe.
 #pragma once
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,7 @@ class ChatService final : public live::Channels {
   std::string check_subscribe(const live::Member& m, const std::string& channel) override;
   live::SendResult send(const live::Member& m, const std::string& channel,
                         const boost::json::object& message) override;
+  std::optional<live::Member> current(const live::Member& m) override;
 
   // A room key ("en", "en.world", "story.12") exists (and, for stories, has its chat on).
   bool room_exists(const std::string& room);
@@ -57,6 +59,9 @@ class ChatService final : public live::Channels {
 
  private:
   void publish(const std::string& room, boost::json::object data);
+  // Takes the chat lines for which `which(id, user_id)` holds out of the room's live
+  // history (a client resuming from before the deletion is sent "deleted" in their place).
+  void redact(const std::string& room, const std::function<bool(std::int64_t, std::int64_t)>& which);
 
   storage::NewsStore& news_;
   storage::ChatStore& chats_;
@@ -67,6 +72,10 @@ class ChatService final : public live::Channels {
   std::mutex slow_mu_;
   std::unordered_map<std::string, std::int64_t> last_post_;  // "user:room" -> time (slow mode)
 };
+
+// The live identity of an account: name and what its role allows, with the credential
+// (session digest or API token digest) that Channels::current checks again later.
+live::Member member_for(const accounts::User& u, std::string credential, bool via_api_token);
 
 // "chat:en.world" -> "en.world"; empty when not a chat channel.
 std::string room_of(const std::string& channel);

@@ -76,14 +76,8 @@ void Site::Impl::add_live_routes() {
 }
 
 live::Member Site::Impl::member_of(const Ctx& c) const {
-  live::Member m;
-  if (const auto* u = c.user()) {
-    m.user_id = u->id;
-    m.name = u->display_name;
-    m.staff = accounts::is_staff(u->role);
-    m.moderator = accounts::can(u->role, accounts::Action::Moderate);
-  }
-  return m;
+  if (!c.visitor) return {};
+  return chat::member_for(c.visitor->user, c.visitor->token_digest, c.visitor->via_api_token);
 }
 
 net::WsDecision Site::Impl::ws_accept(const net::Request& req) {

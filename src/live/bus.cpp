@@ -70,6 +70,19 @@ class InProcessBus final : public EventBus {
     return it == channels_.end() ? 0 : it->second.last;
   }
 
+  std::size_t redact(const std::string& channel, const Redaction& edit) override {
+    std::lock_guard lock(mu_);
+    auto it = channels_.find(channel);
+    if (it == channels_.end()) return 0;
+    std::size_t n = 0;
+    for (auto& ev : it->second.history)
+      if (auto data = edit(ev)) {
+        ev.data = std::make_shared<const std::string>(std::move(*data));
+        ++n;
+      }
+    return n;
+  }
+
  private:
   struct Channel {
     std::uint64_t last = 0;

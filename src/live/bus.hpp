@@ -41,6 +41,11 @@ class EventBus {
                                                      std::uint64_t after_seq) = 0;
   // The newest number on `channel` (0: nothing published yet).
   virtual std::uint64_t last_seq(const std::string& channel) = 0;
+  // Rewrites the kept history of `channel`: each event for which `edit` returns a value gets
+  // that value as its data (same number, so resumes stay gapless). Used to take deleted chat
+  // lines out of what reconnecting clients are sent. Returns how many events changed.
+  using Redaction = std::function<std::optional<std::string>(const BusEvent&)>;
+  virtual std::size_t redact(const std::string& channel, const Redaction& edit) = 0;
 };
 
 struct BusOptions {

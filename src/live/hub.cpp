@@ -1,6 +1,7 @@
 #include "live/hub.hpp"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -48,7 +49,9 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   std::thread thread;
 
   // Hub-thread state.
-  std::unordered_map<std::string, std::unordered_set<Client*>> subs;
+  // The hub owns its subscribers: a connection that went away without a word (however it
+  // ended) is never touched through a dangling pointer.
+  std::unordered_map<std::string, std::unordered_set<std::shared_ptr<Client>>> subs;
   std::set<std::string> presence_dirty;
   struct Pending {
     std::vector<BusEvent> events;
@@ -64,7 +67,40 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   mutable std::mutex count_mu;
   std::unordered_map<std::string, std::size_t> counts;
 
+  // Writer threads: chat lines are stored here, never on an I/O thread.
+  std::mutex wmu;
+  std::condition_variable wcv;
+  std::deque<std::function<void()>> writes;
+  bool wstop = false;
+  std::vector<std::thread> writers;
+
   Impl(EventBus& b, Channels& c, HubOptions o) : bus(b), channels(c), options(o) {}
+
+  void post_write(std::function<void()> fn) {
+    {
+      std::lock_guard lock(wmu);
+      if (wstop) return;
+      writes.push_back(std::move(fn));
+    }
+    wcv.notify_one();
+  }
+
+  void run_writer() {
+    std::unique_lock lock(wmu);
+    for (;;) {
+      wcv.wait(lock, [&] { return wstop || !writes.empty(); });
+      if (wstop) return;
+      auto fn = std::move(writes.front());
+      writes.pop_front();
+      lock.unlock();
+      try {
+        fn();
+      } catch (const std::exception& e) {
+        spdlog::error("live: writer task failed: {}", e.what());
+      }
+      lock.lock();
+    }
+  }
 
   void post(std::function<void()> fn) {
     {
@@ -94,7 +130,11 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
         auto fn = std::move(tasks.front());
         tasks.pop_front();
         lock.unlock();
-        fn();
+        try {
+          fn();
+        } catch (const std::exception& e) {
+          spdlog::error("live: hub task failed: {}", e.what());
+        }
         lock.lock();
       }
       if (std::chrono::steady_clock::now() >= next_tick) {
@@ -109,8 +149,8 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   void deliver(const BusEvent& ev);
   void subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
                  std::optional<std::uint64_t> since);
-  void unsubscribe(Client* c, const std::string& channel);
-  void drop(Client* c);
+  void unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel);
+  void drop(const std::shared_ptr<Client>& c);
   void send_presence();
   void set_count(const std::string& channel, std::size_t n) {
     std::lock_guard lock(count_mu);
@@ -123,15 +163,30 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
 struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   std::shared_ptr<Hub::Impl> hub;
-  Member member;
+  // Set once in on_open, before anything else can see this client; kept until the client is
+  // freed (sending to a closed connection does nothing).
   std::shared_ptr<net::WsConnection> conn;
   // Hub thread only: channel -> last number sent.
   std::unordered_map<std::string, std::uint64_t> subscribed;
   // I/O thread only.
-  std::deque<std::int64_t> recent;  // times of recent client messages (flood guard)
-  std::size_t wanted = 0;           // channels asked for (limit)
+  std::deque<std::int64_t> recent;         // times of recent client messages (flood guard)
+  std::unordered_set<std::string> wanted;  // channels asked for (limit)
+  // Lines waiting for a writer thread, in the order sent; one drain task at a time.
+  struct Line {
+    std::string channel;
+    json::object message;
+  };
+  std::mutex send_mu;
+  std::deque<Line> outbox;
+  bool draining = false;
+  bool ended = false;  // the identity ended: nothing more is sent for this connection
 
-  Client(std::shared_ptr<Hub::Impl> h, Member m) : hub(std::move(h)), member(std::move(m)) {}
+  Client(std::shared_ptr<Hub::Impl> h, Member m) : hub(std::move(h)), member_(std::move(m)) {}
+
+  Member member() const {
+    std::lock_guard lock(member_mu_);
+    return member_;
+  }
 
   void say(json::object o) {
     if (conn) conn->send(frame(std::move(o)));
@@ -146,9 +201,9 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   void on_open(std::shared_ptr<net::WsConnection> c) override {
     conn = std::move(c);
     hub->open++;
+    auto m = member();
     json::object hello{{"type", "hello"}, {"user", nullptr}};
-    if (member.user_id)
-      hello["user"] = json::object{{"id", member.user_id}, {"name", member.name}};
+    if (m.user_id) hello["user"] = json::object{{"id", m.user_id}, {"name", m.name}};
     say(std::move(hello));
   }
 
@@ -191,13 +246,13 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
       return;
     }
     if (type == "subscribe") {
-      if (wanted >= hub->options.max_channels_per_connection) {
+      if (!wanted.count(channel) && wanted.size() >= hub->options.max_channels_per_connection) {
         error("too_many_channels", "A connection may follow at most " +
                                        std::to_string(hub->options.max_channels_per_connection) +
                                        " channels.", {{"channel", channel}});
         return;
       }
-      if (auto why = hub->channels.check_subscribe(member, channel); !why.empty()) {
+      if (auto why = hub->channels.check_subscribe(member(), channel); !why.empty()) {
         error("forbidden", why, {{"channel", channel}});
         return;
       }
@@ -208,36 +263,117 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         else if (s->is_int64() && s->get_int64() >= 0)
           since = static_cast<std::uint64_t>(s->get_int64());
       }
-      ++wanted;
+      wanted.insert(channel);
       hub->post([h = hub, self = shared_from_this(), channel, since] {
         h->subscribe(self, channel, since);
       });
     } else if (type == "unsubscribe") {
-      if (wanted) --wanted;
-      hub->post([h = hub, self = shared_from_this(), channel] {
-        h->unsubscribe(self.get(), channel);
-      });
+      if (!wanted.erase(channel)) return;  // never subscribed: nothing to undo
+      hub->post([h = hub, self = shared_from_this(), channel] { h->unsubscribe(self, channel); });
     } else {
-      auto r = hub->channels.send(member, channel, o);
-      json::object reply;
-      if (auto* n = o.if_contains("nonce"); n && n->is_string() && n->get_string().size() <= 64)
-        reply["nonce"] = n->get_string();
-      reply["channel"] = channel;
-      if (r.ok) {
-        reply["type"] = "ack";
-        reply["id"] = r.id;
-        say(std::move(reply));
-      } else {
-        if (r.retry_after) reply["retry_after"] = r.retry_after;
-        error(r.code, r.message, std::move(reply));
+      queue_line(std::move(channel), std::move(o));
+    }
+  }
+
+  json::object reply_to(const std::string& channel, const json::object& o) {
+    json::object reply;
+    if (auto* n = o.if_contains("nonce"); n && n->is_string() && n->get_string().size() <= 64)
+      reply["nonce"] = n->get_string();
+    reply["channel"] = channel;
+    return reply;
+  }
+
+  // Hands a chat line to the writer threads; a connection with too many waiting is told to
+  // wait (its lines are not dropped silently).
+  void queue_line(std::string channel, json::object o) {
+    std::unique_lock lock(send_mu);
+    if (ended) return;
+    if (outbox.size() >= hub->options.pending_sends_per_connection) {
+      lock.unlock();
+      error("busy", "Your earlier messages are still being sent; wait a moment.",
+            reply_to(channel, o));
+      return;
+    }
+    outbox.push_back({std::move(channel), std::move(o)});
+    if (draining) return;
+    draining = true;
+    lock.unlock();
+    hub->post_write([self = shared_from_this()] { self->drain(); });
+  }
+
+  // Writer thread: the waiting lines of this connection, one after the other.
+  void drain() {
+    for (;;) {
+      Line line;
+      {
+        std::lock_guard lock(send_mu);
+        if (outbox.empty() || ended) {
+          outbox.clear();
+          draining = false;
+          return;
+        }
+        line = std::move(outbox.front());
+        outbox.pop_front();
       }
+      store_line(line);
+    }
+  }
+
+  void store_line(const Line& line) {
+    json::object reply = reply_to(line.channel, line.message);
+    SendResult r;
+    try {
+      auto m = member();
+      if (m.user_id) {
+        // Logout, a disabled account or a new role reach open sockets here: the identity is
+        // read again before every line.
+        auto now = hub->channels.current(m);
+        if (!now) {
+          {
+            std::lock_guard lock(send_mu);
+            ended = true;
+          }
+          error("session_ended", "Your session has ended; log in again to write.",
+                std::move(reply));
+          conn->close(1008, "session ended");
+          return;
+        }
+        {
+          std::lock_guard lock(member_mu_);
+          member_ = *now;
+        }
+        m = *now;
+      }
+      r = hub->channels.send(m, line.channel, line.message);
+    } catch (const std::exception& e) {
+      spdlog::error("live: a line for {} could not be stored: {}", line.channel, e.what());
+      r = {};
+      r.code = "unavailable";
+      r.message = "The chat cannot store messages just now; try again in a moment.";
+      r.retry_after = 5;
+    }
+    if (r.ok) {
+      reply["type"] = "ack";
+      reply["id"] = r.id;
+      say(std::move(reply));
+    } else {
+      if (r.retry_after) reply["retry_after"] = r.retry_after;
+      error(r.code, r.message, std::move(reply));
     }
   }
 
   void on_close() override {
     hub->open--;
-    hub->post([h = hub, self = shared_from_this()] { h->drop(self.get()); });
+    {
+      std::lock_guard lock(send_mu);
+      ended = true;
+    }
+    hub->post([h = hub, self = shared_from_this()] { h->drop(self); });
   }
+
+ private:
+  mutable std::mutex member_mu_;
+  Member member_;
 };
 
 void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
@@ -265,12 +401,12 @@ void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& c
   bool fresh = !c->subscribed.count(channel);
   c->subscribed[channel] = sent;
   auto& set = subs[channel];
-  set.insert(c.get());
+  set.insert(c);
   set_count(channel, set.size());
   if (fresh && channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
 }
 
-void Hub::Impl::unsubscribe(Client* c, const std::string& channel) {
+void Hub::Impl::unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel) {
   if (!c->subscribed.erase(channel)) return;
   auto it = subs.find(channel);
   if (it != subs.end()) {
@@ -282,7 +418,7 @@ void Hub::Impl::unsubscribe(Client* c, const std::string& channel) {
   if (channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
 }
 
-void Hub::Impl::drop(Client* c) {
+void Hub::Impl::drop(const std::shared_ptr<Client>& c) {
   for (auto& [channel, seq] : c->subscribed) {
     auto it = subs.find(channel);
     if (it == subs.end()) continue;
@@ -292,7 +428,6 @@ void Hub::Impl::drop(Client* c) {
     if (it->second.empty()) subs.erase(it);
   }
   c->subscribed.clear();
-  c->conn.reset();
 }
 
 void Hub::Impl::deliver(const BusEvent& ev) {
@@ -352,7 +487,7 @@ void Hub::Impl::flush(const std::string& channel) {
   auto shared = events_frame(channel, evs, 0);
   std::vector<std::shared_ptr<net::WsConnection>> to;
   to.reserve(it->second.size());
-  for (auto* c : it->second) {
+  for (auto& c : it->second) {
     auto& last = c->subscribed[channel];
     if (!c->conn || evs.back().seq <= last) continue;
     if (evs.front().seq > last) {
@@ -372,7 +507,7 @@ void Hub::Impl::send_presence() {
     auto it = subs.find(channel);
     if (it == subs.end()) continue;
     auto f = frame({{"type", "presence"}, {"channel", channel}, {"count", it->second.size()}});
-    for (auto* c : it->second)
+    for (auto& c : it->second)
       if (c->conn) c->conn->send(f);
   }
   presence_dirty.clear();
@@ -381,6 +516,8 @@ void Hub::Impl::send_presence() {
 Hub::Hub(EventBus& bus, Channels& channels, HubOptions options)
     : impl_(std::make_shared<Impl>(bus, channels, options)) {
   impl_->thread = std::thread([im = impl_.get()] { im->run(); });
+  for (unsigned i = 0; i < std::max(1u, options.writer_threads); ++i)
+    impl_->writers.emplace_back([im = impl_.get()] { im->run_writer(); });
   std::weak_ptr<Impl> weak = impl_;
   impl_->token = bus.subscribe([weak](const BusEvent& ev) {
     if (auto im = weak.lock()) im->post([im, ev] { im->deliver(ev); });
@@ -395,7 +532,16 @@ Hub::~Hub() {
   }
   impl_->cv.notify_all();
   impl_->thread.join();
+  {
+    std::lock_guard lock(impl_->wmu);
+    impl_->wstop = true;
+  }
+  impl_->wcv.notify_all();
+  for (auto& t : impl_->writers) t.join();
+  impl_->writes.clear();
   impl_->tasks.clear();
+  // Subscribers hold the hub; the hub's tables hold subscribers: break the cycle.
+  impl_->subs.clear();
 }
 
 std::shared_ptr<net::WsHandler> Hub::connect(Member member) {

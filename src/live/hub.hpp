@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "live/bus.hpp"
@@ -23,6 +24,10 @@ struct Member {
   std::string name;
   bool staff = false;
   bool moderator = false;
+  // The session (token digest) or API token the connection was opened with: a connection's
+  // identity is re-read from it before each message it sends (see Channels::current).
+  std::string credential;
+  bool via_api_token = false;
 };
 
 // What a client's message to a channel (a chat line) came to.
@@ -40,10 +45,15 @@ class Channels {
   virtual ~Channels() = default;
   // Empty when `m` may subscribe to `channel`; otherwise why not (shown to the client).
   virtual std::string check_subscribe(const Member& m, const std::string& channel) = 0;
-  // A message the client sends to `channel` ({"type":"send", "text": ...}). Runs on an I/O
-  // thread; publishes on the bus itself when accepted.
+  // A message the client sends to `channel` ({"type":"send", "text": ...}). Runs on one of
+  // the hub's writer threads (it may write to the database), one message of a connection at
+  // a time; publishes on the bus itself when accepted.
   virtual SendResult send(const Member& m, const std::string& channel,
                           const boost::json::object& message) = 0;
+  // Who `m` is now: the same person with their current role, or nullopt when the session or
+  // token they connected with has ended (logout, disabled account, changed role). Runs on a
+  // writer thread before each send; a connection whose identity ended is closed.
+  virtual std::optional<Member> current(const Member& m) = 0;
 };
 
 struct HubOptions {
@@ -53,6 +63,10 @@ struct HubOptions {
   // ago: then they are gathered and sent together ({"type":"events"}) when the window ends.
   // Busy chat rooms cost one frame per reader per window instead of one per message.
   std::chrono::milliseconds batch_window{100};
+  // Chat lines are stored off the I/O threads, by this many writer threads; a connection may
+  // have this many lines waiting (more are refused with "busy").
+  unsigned writer_threads = 2;
+  std::size_t pending_sends_per_connection = 8;
 };
 
 class Hub {

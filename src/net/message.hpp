@@ -40,4 +40,23 @@ struct Response {
 
 bool iequals(std::string_view a, std::string_view b);
 
+// Percent-decodes a request path into `out`. False for a malformed escape or for a control
+// character (U+0000-U+001F, U+007F) anywhere in the decoded path: such a request gets 400.
+bool decode_path(std::string_view raw, std::string& out);
+
+// Whether a header may be sent as it is: the name is an RFC 9110 token, the value has no CR,
+// LF or NUL, and a Location is not protocol-relative ("//host", "/\host"), which browsers
+// would follow to another site. The server checks every response header with this.
+bool header_is_safe(std::string_view name, std::string_view value);
+
+// Whether an IP address (IPv4 or IPv6 text) lies in one of `ranges` ("10.0.0.0/8",
+// "127.0.0.1", "::1"). Unparsable addresses or ranges never match.
+bool ip_in_ranges(std::string_view ip, const std::vector<std::string>& ranges);
+// Whether a range is understood by ip_in_ranges (for configuration checks).
+bool valid_ip_range(std::string_view range);
+// The reader's address: `peer` itself, unless `peer` is a trusted proxy; then the right-most
+// address in X-Forwarded-For that is not one (what the nearest untrusted hop told our proxy).
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<std::string>& trusted);
+
 }  // namespace herald::net

@@ -17,7 +17,9 @@
 #include <span>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -32,41 +34,6 @@ constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-std::string percent_decode(std::string_view in, bool& ok) {
-  std::string out;
-  out.reserve(in.size());
-  ok = true;
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size()) {
-        ok = false;
-        return out;
-      }
-      int h = hex(in[i + 1]), l = hex(in[i + 2]);
-      if (h < 0 || l < 0) {
-        ok = false;
-        return out;
-      }
-      char c = static_cast<char>(h * 16 + l);
-      if (c == '\0') {
-        ok = false;
-        return out;
-      }
-      out.push_back(c);
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
 Response plain_error(int status, std::string_view text) {
   Response r;
   r.status = status;
@@ -75,6 +42,52 @@ Response plain_error(int status, std::string_view text) {
   r.set_body(std::string(text) + "\n");
   r.close = true;
   return r;
+}
+
+// Runs `fn` when the scope ends, however it ends (return, co_return, exception).
+template <class F>
+struct OnExit {
+  F fn;
+  ~OnExit() { fn(); }
+};
+template <class F>
+OnExit(F) -> OnExit<F>;
+
+std::string what_of(std::exception_ptr e) {
+  try {
+    if (e) std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+  return {};
+}
+
+// The completion of a detached coroutine: nothing may escape it silently.
+auto log_failure(std::string what) {
+  return [what = std::move(what)](std::exception_ptr e) {
+    if (e) spdlog::error("{}: {}", what, what_of(e));
+  };
+}
+
+// Transfer-Encoding and Content-Length as a request smuggler would bend them: only exactly
+// "chunked" (any case, one header) and one plain decimal Content-Length are accepted.
+template <class Fields>
+bool framing_is_clear(const Fields& h) {
+  if (h.count(http::field::content_length) > 1 || h.count(http::field::transfer_encoding) > 1)
+    return false;
+  auto te = h.find(http::field::transfer_encoding);
+  auto cl = h.find(http::field::content_length);
+  if (te != h.end() && cl != h.end()) return false;
+  if (te != h.end() && !beast::iequals(te->value(), "chunked")) return false;
+  if (cl != h.end()) {
+    auto v = cl->value();
+    if (v.empty() || v.size() > 18) return false;
+    for (char c : v)
+      if (c < '0' || c > '9') return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -213,6 +226,17 @@ struct Server::Impl {
         return plain_error(413, "413 Payload Too Large: the request body exceeds the limit.");
       case 431:
         return plain_error(431, "431 Request Header Fields Too Large: send smaller headers.");
+      case 401:
+        return plain_error(401, "401 Unauthorized: log in before sending a body this large.");
+      case 403:
+        return plain_error(403, "403 Forbidden: your account cannot send a body this large here.");
+      case 500:
+        return plain_error(500, "500 Internal Server Error: the server failed; try again shortly.");
+      case 503: {
+        auto r = plain_error(503, "503 Service Unavailable: too many uploads at once; try again shortly.");
+        r.set_header("Retry-After", "5");
+        return r;
+      }
       default:
         return plain_error(status, "Error");
     }
@@ -220,6 +244,16 @@ struct Server::Impl {
 
   asio::awaitable<bool> write(beast::tcp_stream& stream, const Request& req, Response& resp,
                               bool keep_alive, std::chrono::steady_clock::time_point start) {
+    // The one place every header value passes: nothing a handler copied from a request can
+    // split the response or send a browser to another site.
+    for (auto& [k, v] : resp.headers)
+      if (!net::header_is_safe(k, v)) {
+        spdlog::error("{} {}: refused to send unsafe header '{}' ({} bytes); answered 500",
+                      req.method, req.target, k.substr(0, 40), v.size());
+        resp = error_response(500);
+        keep_alive = false;
+        break;
+      }
     http::response<http::span_body<const char>> res;
     res.result(static_cast<unsigned>(resp.status));
     res.version(11);
@@ -242,35 +276,195 @@ struct Server::Impl {
     co_return !ec;
   }
 
-  asio::awaitable<void> session(Worker& w, tcp::socket socket) {
+  // Calls the application's handler; whatever it throws becomes a logged 500.
+  Response call_handler(const Request& req) {
+    try {
+      return handler(req);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", req.method, req.target, e.what());
+    } catch (...) {
+      spdlog::error("{} {} failed: unknown exception", req.method, req.target);
+    }
+    return error_response(500);
+  }
+
+  // Runs `fn` on the blocking pool (at nice 10, so that it yields the CPU to the I/O threads
+  // serving readers); the calling coroutine resumes on its own I/O thread afterwards.
+  template <class T, class F>
+  asio::awaitable<T> blocking(F fn) {
+    auto on_pool = [fn = std::move(fn)]() -> asio::awaitable<T> {
+      static thread_local const bool niced = [] {
+        return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
+      }();
+      (void)niced;
+      co_return fn();
+    };
+    auto task = asio::co_spawn(pool_ref(), std::move(on_pool), asio::use_awaitable);
+    co_return co_await std::move(task);
+  }
+
+  // A request deadline: a timer that cancels the read (rather than the stream's own timeout,
+  // which closes the socket) so that a 408 can still be sent.
+  struct Deadline {
+    asio::steady_timer timer;
+    std::shared_ptr<bool> fired = std::make_shared<bool>(false);
+    explicit Deadline(const asio::any_io_executor& ex) : timer(ex) {}
+    void arm(tcp::socket& sock, std::chrono::seconds d) {
+      *fired = false;
+      timer.expires_after(d);
+      timer.async_wait([&sock, flag = fired](const boost::system::error_code& ec) {
+        if (!ec) {
+          *flag = true;
+          boost::system::error_code ignored;
+          sock.cancel(ignored);
+        }
+      });
+    }
+    bool disarm() {
+      timer.cancel();
+      return *fired;
+    }
+  };
+
+  // What reading one request came to: the request, or the status to refuse it with (0: the
+  // peer went away quietly), and whether it holds one of the large-body slots.
+  struct ReadOutcome {
+    int error = 0;
+    bool gone = false;
+    bool large = false;
+    std::optional<http::request<http::string_body>> msg;
+  };
+
+  std::size_t route_body_limit(const http::request_parser<http::string_body>& parser) {
+    const auto& lim = options.limits;
+    if (!options.body_limit) return lim.body_bytes;
+    auto& h = parser.get();
+    std::string_view target(h.target().data(), h.target().size());
+    return std::min(
+        options.body_limit(std::string_view(h.method_string().data(), h.method_string().size()),
+                           target.substr(0, target.find('?'))),
+        std::max(lim.body_bytes, options.max_body_bytes));
+  }
+
+  // Step 1: the head, the framing checks, the body limit (raised only for whom the
+  // application allows), then the body.
+  asio::awaitable<ReadOutcome> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                            Deadline& deadline, const std::string& remote) {
+    const auto& lim = options.limits;
+    ReadOutcome out;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(lim.header_bytes));
+    parser.body_limit(std::max(lim.body_bytes, options.max_body_bytes));
+    stream.expires_never();
+    deadline.arm(stream.socket(), lim.header_timeout);
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, nothrow_awaitable);
+    (void)hn;
+    if (deadline.disarm())
+      out.error = 408;
+    else if (hec == http::error::header_limit)
+      out.error = 431;
+    else if (hec == http::error::body_limit)
+      out.error = 413;
+    else if (hec == http::error::end_of_stream || hec == asio::error::eof ||
+             hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
+      out.gone = true;
+    else if (hec)
+      out.error = 400;
+    if (out.error || out.gone) co_return out;
+    if (!framing_is_clear(parser.get())) {
+      out.error = 400;
+      co_return out;
+    }
+    std::size_t limit = route_body_limit(parser);
+    auto cl = parser.content_length();
+    bool chunked = parser.chunked();
+    if (cl && *cl > limit) {
+      out.error = 413;
+      co_return out;
+    }
+    if (limit > lim.body_bytes && ((cl && *cl > lim.body_bytes) || chunked)) {
+      // A large body: only for those the application allows, and only a few at a time, all
+      // decided before a byte of it is read.
+      if (options.authorize_body) {
+        Request head;
+        head.method = std::string(parser.get().method_string());
+        head.target = std::string(parser.get().target());
+        auto q = head.target.find('?');
+        if (!net::decode_path(std::string_view(head.target).substr(0, q), head.path)) {
+          out.error = 400;
+          co_return out;
+        }
+        head.remote = remote;
+        for (auto& f : parser.get())
+          head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        // (Lambdas are named before co_await: GCC 12 can double-free a temporary one.)
+        auto check = [this, &head] {
+          try {
+            return options.authorize_body(head);
+          } catch (const std::exception& e) {
+            spdlog::error("{} {}: body check failed: {}", head.method, head.target, e.what());
+            return 500;
+          }
+        };
+        int refused = co_await blocking<int>(std::move(check));
+        if (refused) {
+          out.error = refused;
+          co_return out;
+        }
+      }
+      if (large_in_flight.fetch_add(1) >= lim.large_bodies) {
+        large_in_flight--;
+        out.error = 503;
+        co_return out;
+      }
+      out.large = true;
+    } else {
+      limit = std::min(limit, lim.body_bytes);
+    }
+    parser.body_limit(limit);  // chunked bodies are counted as they arrive
+    if (!parser.is_done()) {
+      deadline.arm(stream.socket(), lim.body_timeout);
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow_awaitable);
+      (void)bn;
+      if (deadline.disarm())
+        out.error = 408;
+      else if (bec == http::error::body_limit)
+        out.error = 413;
+      else if (bec)
+        out.error = 400;
+      if (out.error) co_return out;
+    }
+    out.msg = parser.release();
+    co_return out;
+  }
+
+  // Step 2: our own request from Beast's message.
+  bool to_request(http::request<http::string_body>& msg, Request& req) {
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    auto q = req.target.find('?');
+    bool ok = net::decode_path(std::string_view(req.target).substr(0, q), req.path);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    for (auto& f : msg)
+      req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    req.body = std::move(msg.body());
+    if (!options.trusted_proxies.empty())
+      req.remote = net::client_address(req.remote, req.header("X-Forwarded-For"),
+                                       options.trusted_proxies);
+    return ok && !req.path.empty() && req.path[0] == '/';
+  }
+
+  // One connection: read a request, answer it, until the peer or a limit ends it. Nothing
+  // thrown inside escapes (see spawn_session).
+  asio::awaitable<void> session(Worker& w, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     Connection conn{&stream, true};
     auto it = w.connections.insert(w.connections.end(), &conn);
+    OnExit unlist{[&] { w.connections.erase(it); }};
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      boost::system::error_code ec;
-      auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
-    }
     const auto& lim = options.limits;
     bool first = true;
-    // Request deadlines use a timer that cancels the read (rather than the stream's own
-    // timeout, which closes the socket) so that a 408 can still be sent.
-    asio::steady_timer deadline(stream.get_executor());
-    auto timed_out = std::make_shared<bool>(false);
-    auto arm = [&](std::chrono::seconds d) {
-      *timed_out = false;
-      deadline.expires_after(d);
-      deadline.async_wait(
-          [&sock = stream.socket(), flag = timed_out](const boost::system::error_code& ec) {
-            if (!ec) {
-              *flag = true;
-              boost::system::error_code ignored;
-              sock.cancel(ignored);
-            }
-          });
-    };
+    Deadline deadline(stream.get_executor());
     for (;;) {
       conn.idle = true;
       if (stopping) break;
@@ -283,83 +477,37 @@ struct Server::Impl {
       first = false;
       conn.idle = false;
       auto start = std::chrono::steady_clock::now();
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(lim.header_bytes));
-      // The largest any route takes; the route's own limit is checked once the head is in.
-      parser.body_limit(options.body_limit ? std::max(lim.body_bytes, options.max_body_bytes)
-                                           : lim.body_bytes);
+      auto got = co_await read_request(stream, buffer, deadline, remote);
+      OnExit release{[&, large = got.large] {
+        if (large) large_in_flight--;
+      }};
       Request req;
       req.remote = remote;
-      stream.expires_never();
-      arm(lim.header_timeout);
-      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, nothrow_awaitable);
-      (void)hn;
-      deadline.cancel();
-      int err = 0;
-      if (*timed_out)
-        err = 408;
-      else if (hec == http::error::header_limit)
-        err = 431;
-      else if (hec == http::error::body_limit)
-        err = 413;
-      else if (hec == http::error::end_of_stream || hec == asio::error::eof ||
-               hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
-        break;
-      else if (hec)
-        err = 400;
-      if (!err) {
-        auto& h = parser.get();
-        // Request smuggling guards: Beast already refuses conflicting Content-Length values
-        // and Content-Length with Transfer-Encoding; refuse repeated headers outright.
-        if (h.count(http::field::content_length) > 1 ||
-            h.count(http::field::transfer_encoding) > 1 ||
-            (h.count(http::field::content_length) && h.count(http::field::transfer_encoding)))
-          err = 400;
-      }
-      if (!err && options.body_limit) {
-        auto& h = parser.get();
-        std::string_view target(h.target().data(), h.target().size());
-        std::size_t limit = std::min(
-            options.body_limit(std::string_view(h.method_string().data(), h.method_string().size()),
-                               target.substr(0, target.find('?'))),
-            std::max(lim.body_bytes, options.max_body_bytes));
-        if (auto cl = parser.content_length(); cl && *cl > limit)
-          err = 413;
-        else
-          parser.body_limit(limit);  // chunked bodies are counted as they arrive
-      }
-      if (!err && !parser.is_done()) {
-        arm(lim.body_timeout);
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, nothrow_awaitable);
-        (void)bn;
-        deadline.cancel();
-        if (*timed_out)
-          err = 408;
-        else if (bec == http::error::body_limit)
-          err = 413;
-        else if (bec)
-          err = 400;
-      }
-      if (err) {
-        req.method = parser.is_header_done() ? std::string(parser.get().method_string()) : "-";
-        req.target = parser.is_header_done() ? std::string(parser.get().target()) : "-";
-        req.path = req.target;
-        Response r = error_response(err);
+      if (got.gone) break;
+      if (got.error) {
+        // The request line, for the log, as far as it arrived.
+        req.method = "-";
+        req.target = req.path = "-";
+        Response r = error_response(got.error);
         co_await write(stream, req, r, false, start);
         break;
       }
-      auto msg = parser.release();
-      req.method = std::string(msg.method_string());
-      req.target = std::string(msg.target());
-      auto q = req.target.find('?');
-      bool ok = true;
-      req.path = percent_decode(std::string_view(req.target).substr(0, q), ok);
-      if (q != std::string::npos) req.query = req.target.substr(q + 1);
-      for (auto& f : msg)
-        req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-      req.body = std::move(msg.body());
-      if (options.ws_accept && ok && websocket::is_upgrade(msg)) {
-        auto decision = options.ws_accept(req);
+      auto& msg = *got.msg;
+      bool ok = to_request(msg, req);
+      if (ok && options.ws_accept && websocket::is_upgrade(msg)) {
+        // Deciding reads (and may touch) the session: on the blocking pool.
+        auto decide = [this, &req]() -> WsDecision {
+          try {
+            return options.ws_accept(req);
+          } catch (const std::exception& e) {
+            spdlog::error("{} {}: WebSocket upgrade failed: {}", req.method, req.target,
+                          e.what());
+          } catch (...) {
+            spdlog::error("{} {}: WebSocket upgrade failed", req.method, req.target);
+          }
+          return {nullptr, error_response(500)};
+        };
+        WsDecision decision = co_await blocking<WsDecision>(std::move(decide));
         if (!decision.handler) {
           decision.refusal.close = true;
           co_await write(stream, req, decision.refusal, false, start);
@@ -368,37 +516,16 @@ struct Server::Impl {
         conn.stream = nullptr;  // the stream moves into the WebSocket
         co_await websocket_session(w, stream, std::move(msg), std::move(decision.handler), req,
                                    start);
-        w.connections.erase(it);
         co_return;
       }
       Response resp;
-      if (!ok || req.path.empty() || req.path[0] != '/') {
+      if (!ok) {
         resp = error_response(400);
+      } else if (options.offload && options.offload(req)) {
+        auto answer = [this, &req] { return call_handler(req); };
+        resp = co_await blocking<Response>(std::move(answer));
       } else {
-        if (options.offload && options.offload(req)) {
-          // Runs on the blocking pool; this coroutine resumes on its own thread afterwards.
-          resp = co_await asio::co_spawn(
-              pool_ref(),
-              [this, &req]() -> asio::awaitable<Response> {
-                // Blocking work yields the CPU to the I/O threads that serve readers.
-                static thread_local const bool niced = [] {
-                  return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
-                }();
-                (void)niced;
-                try {
-                  co_return handler(req);
-                } catch (const std::exception&) {
-                  co_return plain_error(500, "500 Internal Server Error");
-                }
-              },
-              asio::use_awaitable);
-        } else {
-          try {
-            resp = handler(req);
-          } catch (const std::exception& e) {
-            resp = plain_error(500, "500 Internal Server Error");
-          }
-        }
+        resp = call_handler(req);
       }
       bool keep = msg.keep_alive() && !resp.close && !stopping;
       bool wrote = co_await write(stream, req, resp, keep, start);
@@ -407,10 +534,10 @@ struct Server::Impl {
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
-    w.connections.erase(it);
   }
 
   // Runs one WebSocket from its upgrade request to its end. The TCP stream moves into it.
+  // Whatever the application throws closes this connection with 1011; on_close always runs.
   asio::awaitable<void> websocket_session(Worker& w, beast::tcp_stream& tcp,
                                           http::request<http::string_body> upgrade,
                                           std::shared_ptr<WsHandler> handler, const Request& req,
@@ -435,7 +562,33 @@ struct Server::Impl {
                      .count());
     if (aec) co_return;
     auto wit = w.websockets.insert(w.websockets.end(), conn.get());
-    handler->on_open(conn);
+    bool opened = false;
+    OnExit end{[&] {
+      w.websockets.erase(wit);
+      if (opened) {
+        try {
+          handler->on_close();
+        } catch (const std::exception& e) {
+          spdlog::error("{}: WebSocket close handler failed: {}", req.target, e.what());
+        }
+      }
+      conn->teardown();
+    }};
+    auto guarded = [&](const char* what, auto&& fn) {
+      try {
+        fn();
+        return true;
+      } catch (const std::exception& e) {
+        spdlog::error("{}: WebSocket {} failed: {}; closing with 1011", req.target, what,
+                      e.what());
+      } catch (...) {
+        spdlog::error("{}: WebSocket {} failed; closing with 1011", req.target, what);
+      }
+      conn->begin_close(1011, "internal error");
+      return false;
+    };
+    opened = true;
+    if (!guarded("open", [&] { handler->on_open(conn); })) co_return;
     beast::flat_buffer buf;
     for (;;) {
       auto [ec, n] = co_await ws.async_read(buf, nothrow_awaitable);
@@ -448,26 +601,81 @@ struct Server::Impl {
         conn->begin_close(1003, "only text messages are accepted");
       } else if (!conn->closing) {
         auto data = buf.data();
-        handler->on_message(
-            std::string_view(static_cast<const char*>(data.data()), data.size()));
+        std::string_view text(static_cast<const char*>(data.data()), data.size());
+        if (!guarded("message", [&] { handler->on_message(text); })) {
+          // Keep reading until the peer answers the close (or the teardown timer fires).
+        }
       }
       buf.consume(buf.size());
       if (buf.capacity() > 16 * 1024) buf.shrink_to_fit();
     }
-    w.websockets.erase(wit);
-    handler->on_close();
-    conn->teardown();
+  }
+
+  // Connections per peer address (all workers).
+  std::mutex ip_mu;
+  std::unordered_map<std::string, std::size_t> per_ip;
+  std::atomic<std::size_t> large_in_flight{0};
+
+  // Counts the connection against its address; false when that address has its fill.
+  bool admit(const std::string& ip) {
+    auto cap = options.limits.connections_per_ip;
+    if (!cap || net::ip_in_ranges(ip, options.trusted_proxies)) {
+      std::lock_guard lock(ip_mu);
+      ++per_ip[ip];
+      return true;
+    }
+    std::lock_guard lock(ip_mu);
+    auto& n = per_ip[ip];
+    if (n >= cap) {
+      if (n == 0) per_ip.erase(ip);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void release(const std::string& ip) {
+    std::lock_guard lock(ip_mu);
+    auto it = per_ip.find(ip);
+    if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+  }
+
+  asio::awaitable<void> guarded_session(Worker& w, tcp::socket socket, std::string remote) {
+    OnExit uncount{[&] { release(remote); }};
+    try {
+      co_await session(w, std::move(socket), remote);
+    } catch (const std::exception& e) {
+      spdlog::error("connection from {} failed: {}", remote, e.what());
+    } catch (...) {
+      spdlog::error("connection from {} failed", remote);
+    }
   }
 
   asio::awaitable<void> accept_loop(Worker& w) {
+    asio::steady_timer pause(w.ctx);
+    std::chrono::milliseconds backoff{10};
     for (;;) {
       auto [ec, socket] = co_await w.acceptor->async_accept(nothrow_awaitable);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
-        continue;  // e.g. EMFILE: keep serving existing connections
+        // EMFILE/ENFILE/ENOBUFS: serve the open connections and retry later, not in a spin.
+        spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), backoff.count());
+        pause.expires_after(backoff);
+        co_await pause.async_wait(nothrow_awaitable);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+        continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(w.ctx, session(w, std::move(socket)), asio::detached);
+      backoff = std::chrono::milliseconds(10);
+      boost::system::error_code eec;
+      auto ep = socket.remote_endpoint(eec);
+      std::string remote = eec ? std::string("-") : ep.address().to_string();
+      if (!admit(remote)) {
+        // Over the per-address cap: closed at once, before a byte is read.
+        socket.close(eec);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), eec);
+      asio::co_spawn(w.ctx, guarded_session(w, std::move(socket), std::move(remote)),
+                     log_failure("connection"));
     }
   }
 };
@@ -529,7 +737,7 @@ void Server::stop() {
 
 void Server::run() {
   auto& im = *impl_;
-  for (auto& w : im.workers) asio::co_spawn(w->ctx, im.accept_loop(*w), asio::detached);
+  for (auto& w : im.workers) asio::co_spawn(w->ctx, im.accept_loop(*w), log_failure("accept loop"));
   if (!im.signals) throw std::runtime_error("Server::run() called before bind()");
   im.signals->async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) stop();

@@ -19,14 +19,20 @@ struct ServerLimits {
   std::chrono::seconds idle_timeout{30};      // keep-alive connection idle: close
   std::chrono::seconds body_timeout{30};      // body not complete in time: 408, close
   std::chrono::seconds shutdown_timeout{10};  // in-flight requests get this long on SIGTERM
+  std::size_t connections_per_ip = 256;       // more from one address are closed; 0: no cap
+  std::size_t large_bodies = 4;               // bodies over body_bytes read at once; more: 503
 };
 
-// Called once per request on an I/O thread; must be thread-safe. Must not throw
-// (an exception becomes a 500 and is logged).
+// Called once per request on an I/O thread (or the blocking pool, see Offload); must be
+// thread-safe. Should not throw: an exception becomes a logged 500.
 using Handler = std::function<Response(const Request&)>;
 // The largest body accepted for a request line (method, path); body_bytes when not set.
 // The server reads no body larger than max_body_bytes whatever this says.
 using BodyLimit = std::function<std::size_t(std::string_view method, std::string_view path)>;
+// Decides, from the request head alone (no body read yet), whether a body larger than
+// limits.body_bytes may be sent: 0 to read it, or the status to refuse it with (401, 403).
+// Runs on the blocking pool. Unset: any route limit applies to anyone.
+using BodyAuthorize = std::function<int(const Request& head)>;
 // True for requests whose handling may block (password hashing, image processing, SMTP):
 // they run on the blocking pool so that the I/O threads keep serving readers.
 using Offload = std::function<bool(const Request&)>;
@@ -59,6 +65,8 @@ void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
 
 // The application's side of one WebSocket. Called on the connection's I/O thread, in order:
 // on_open once, on_message per text message, on_close once (also after the server closed it).
+// These must not block. An exception from on_open or on_message is logged and the connection
+// is closed with 1011; on_close is still called.
 class WsHandler {
  public:
   virtual ~WsHandler() = default;
@@ -81,6 +89,11 @@ struct ServerOptions {
   unsigned threads = 0;  // 0: one per core
   ServerLimits limits;
   BodyLimit body_limit;             // per-route body limits (uploads); unset: limits.body_bytes
+  BodyAuthorize authorize_body;     // who may send a body over limits.body_bytes
+  // Reverse proxies in front of the server (addresses or CIDR ranges): a request from one of
+  // them has the reader's address from X-Forwarded-For in Request::remote, and they are not
+  // held to limits.connections_per_ip. From anyone else X-Forwarded-For is ignored.
+  std::vector<std::string> trusted_proxies;
   std::size_t max_body_bytes = 24u << 20;  // no route may accept more than this
   Offload offload;                  // unset: everything runs on the I/O threads
   unsigned blocking_threads = 4;    // size of the blocking pool (each hash takes 64 MiB)

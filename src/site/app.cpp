@@ -78,6 +78,15 @@ std::string query_param(std::string_view query, std::string_view name) {
   return {};
 }
 
+std::string slash_location(const net::Request& req) {
+  std::string_view raw(req.target);
+  auto q = raw.find('?');
+  std::string loc(raw.substr(0, q));
+  loc += '/';
+  if (q != std::string_view::npos) loc.append(raw.substr(q));
+  return loc;
+}
+
 std::int64_t parse_int(std::string_view s) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -333,14 +342,26 @@ net::Response Site::Impl::handle(const net::Request& req) {
   if (!fn) {
     reply = api ? api_error(404, "not_found", "There is no API endpoint at this address.")
                 : error_page(404, nullptr);
-    // A path without its trailing slash: send the reader to the page that exists.
+    // A path without its trailing slash: send the reader to the page, if there is one there
+    // (a pattern such as /:edition/ matches anything; only a page that answers counts). The
+    // address is the request's own, still percent-encoded: nothing decoded goes back out.
     if (!api && req.path.back() != '/' && req.path.find('.') == std::string::npos) {
       bool mm = false;
       http::Params p2;
-      if (router.match("GET", req.path + "/", p2, mm)) {
-        reply = Reply{};
-        reply.status = 301;
-        reply.location = req.path + "/" + (req.query.empty() ? "" : "?" + req.query);
+      net::Request slashed = req;
+      slashed.path += '/';
+      if (auto* page = router.match("GET", slashed.path, p2, mm)) {
+        bool exists = false;
+        try {
+          auto snapshot = store.snapshot();
+          exists = (*page)(slashed, p2).status == 200;
+        } catch (const std::exception&) {
+        }
+        if (exists) {
+          reply = Reply{};
+          reply.status = 301;
+          reply.location = slash_location(req);
+        }
       }
     }
   } else {

@@ -50,6 +50,8 @@ struct Reply {
   net::Headers headers;
 };
 
+// The request's own address (still percent-encoded) with a slash after its path.
+std::string slash_location(const net::Request& req);
 // A whole decimal number from a form field, path segment or query value; 0 when it is not one.
 std::int64_t parse_int(std::string_view s);
 // The same for ids: positive, else 0.

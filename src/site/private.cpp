@@ -28,6 +28,18 @@ bool Site::Impl::is_private_path(std::string_view path) const {
   return hub && second != std::string_view::npos && path.substr(second, 7) == "/chats/";
 }
 
+bool Site::per_person(std::string_view path) const { return impl_->is_private_path(path); }
+
+int Site::authorize_body(const net::Request& head) {
+  auto& im = *impl_;
+  if (!im.accounts) return 403;
+  Ctx c = im.make_ctx(head);
+  const auto* u = c.user();
+  if (!u) return 401;
+  return accounts::is_staff(u->role) && accounts::can(u->role, accounts::Action::WriteDraft) ? 0
+                                                                                            : 403;
+}
+
 std::string Site::Impl::session_cookie_name() const {
   return options.secure_cookies ? "__Host-herald_session" : "herald_session";
 }
@@ -179,7 +191,8 @@ net::Response Site::Impl::handle_private(const net::Request& req) {
       if (!c.api && !req.path.empty() && req.path.back() != '/') {
         bool mm = false;
         http::Params p2;
-        if (private_router.match("GET", req.path + "/", p2, mm)) reply = redirect(req.path + "/", 301);
+        if (private_router.match("GET", req.path + "/", p2, mm))
+          reply = redirect(slash_location(req), 301);
       }
     }
   } else if (c.api && !c.visitor && req.header("Authorization").size() > 0) {

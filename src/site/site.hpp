@@ -57,6 +57,12 @@ class Site {
   void set_live(live::Hub& hub, chat::ChatService& chat, std::vector<std::string> origins);
   // Decides on a WebSocket upgrade request (net::ServerOptions::ws_accept).
   net::WsDecision ws_accept(const net::Request& req);
+  // Whether the answer to `path` depends on who asks (accounts, newsroom, chat pages): such
+  // requests read the session, which may write, so they run on the blocking pool.
+  bool per_person(std::string_view path) const;
+  // Who may send a large body (net::ServerOptions::authorize_body): staff who may write
+  // stories (photo uploads). 0, or 401 / 403 from the request head alone.
+  int authorize_body(const net::Request& head);
   ~Site();
 
   net::Response handle(const net::Request& req);
