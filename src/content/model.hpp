@@ -65,6 +65,7 @@ struct Media {
   std::string credit;  // "© Agency Photo / Name"
   std::string alt;
   std::vector<Rendition> renditions;
+  std::int64_t created_by = 0;  // account that uploaded it (0: imported or demo)
 };
 
 // A run of text inside a paragraph or quote, with its marks. Links are http, https or mailto.

@@ -196,7 +196,6 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
     if (part.name == "credit") credit = std::string(part.data);
     if (part.name == "alt") alt = std::string(part.data);
   }
-  (void)c;
   if (!file || file->data.empty()) {
     up.status = 422;
     up.error = "Choose a photo to upload.";
@@ -211,14 +210,9 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
     up.error = "The file name must not contain a folder path ('/', '\\' or '..'); rename the file.";
     return up;
   }
-  if (alt.empty()) {
+  if (auto why = newsroom::photo_text_problem(caption, credit, alt); !why.empty()) {
     up.status = 422;
-    up.error = "Describe the photo in the alt text: readers who cannot see it hear this.";
-    return up;
-  }
-  if (caption.size() > 1000 || credit.size() > 300 || alt.size() > 500) {
-    up.status = 422;
-    up.error = "Keep the caption under 1,000 characters, the credit under 300 and the alt text under 500.";
+    up.error = why;
     return up;
   }
   if (file->data.size() > media::kMaxUploadBytes) {
@@ -249,6 +243,7 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
   m.credit = credit;
   m.alt = alt;
   m.renditions = files.renditions;
+  m.created_by = c.user()->id;
   auto res = store.add_media(m);
   if (!res.ok()) {
     up.status = 422;
@@ -268,35 +263,21 @@ Reply Site::Impl::api_media_upload(const net::Request& r, const http::Params&, C
 }
 
 Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p, Ctx& c) {
-  (void)c;
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  auto id = parse_id(p.get("id"));
-  auto m = store.media(id);
-  if (!m) return api_error(404, "not_found", "There is no photo with this number.");
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
   auto& o = v->get_object();
-  auto field = [&](const char* k, std::string& dst) {
-    if (auto* x = o.if_contains(k); x && x->is_string()) dst = std::string(x->get_string());
+  auto field = [&](const char* k) -> std::optional<std::string> {
+    if (auto* x = o.if_contains(k); x && x->is_string()) return std::string(x->get_string());
+    return std::nullopt;
   };
-  field("caption", m->caption);
-  field("credit", m->credit);
-  field("alt", m->alt);
-  if (m->alt.empty()) return api_error(422, "invalid", "The alt text cannot be empty.");
-  auto res = desk_store->update_media_text(id, m->caption, m->credit, m->alt);
-  if (!res.ok()) return api_error(422, "invalid", res.error);
-  // Stories show captions in their stored HTML: render them again.
+  auto id = parse_id(p.get("id"));
+  auto d = desk->edit_photo(*c.user(), id, field("caption"), field("credit"), field("alt"));
+  if (d.status >= 400) return desk_reply(d);
   {
     std::unique_lock lock(media_mu);
     media_cache.erase(id);
-  }
-  for (auto sid : desk_store->stories_using_media(id)) {
-    auto a = store.article(sid);
-    if (!a) continue;
-    a->body_html = render_body(*a);  // parses the stored blocks first
-    a->body_html_version = body_version;
-    store.save_article(*a);
   }
   return api_json(200, media_json(*store.media(id), ""));
 }

@@ -331,6 +331,13 @@ DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value
     return error(422, "invalid", "Send the version your changes are based on ('version').");
   auto r = apply(u, *a, input.get_object(), false);
   if (r.status >= 400) return r;
+  // A scheduled story goes out as the person who scheduled it last saw it: an edit by someone
+  // who may not publish it sends it back to review and clears the time.
+  if (a->status == Status::Scheduled && !can_publish(u, *a)) {
+    a->status = Status::Review;
+    a->scheduled_at = 0;
+    return store(u, *a, v->get_int64(), "saved; back to review (the schedule was cleared)", 200);
+  }
   return store(u, *a, v->get_int64(), a->status == Status::Published ? "saved (live)" : "saved",
                200);
 }
@@ -384,9 +391,15 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
   return get(u, id);
 }
 
+bool Desk::can_see_history(const accounts::User& u, const Article& a) const {
+  // Revisions hold what was never published (drafts before publication, embargoed text):
+  // only those who may change the story, or who see drafts anyway.
+  return can_see(u, a) && (can_edit(u, a) || can(u.role, Action::SeeDrafts));
+}
+
 DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return story_not_found();
+  if (!a || !can_see_history(u, *a)) return story_not_found();
   json::array items;
   for (auto& r : desk_.revisions(id)) {
     json::object o;
@@ -407,7 +420,7 @@ DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
 
 DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id rid) {
   auto a = load(id);
-  if (!a || !can_see(u, *a)) return story_not_found();
+  if (!a || !can_see_history(u, *a)) return story_not_found();
   auto r = desk_.revision(id, rid);
   if (!r) return error(404, "not_found", "There is no such revision of this story.");
   json::object o;
@@ -453,6 +466,59 @@ std::optional<Article> Desk::for_preview(const accounts::User& u, content::Id id
   auto a = load(id);
   if (!a || !can_see(u, *a)) return std::nullopt;
   return a;
+}
+
+std::string photo_text_problem(const std::string& caption, const std::string& credit,
+                               const std::string& alt) {
+  if (alt.empty()) return "Describe the photo in the alt text: readers who cannot see it hear this.";
+  if (caption.size() > 1000 || credit.size() > 300 || alt.size() > 500)
+    return "Keep the caption under 1,000 characters, the credit under 300 and the alt text under "
+           "500.";
+  for (const auto* t : {&caption, &credit, &alt})
+    for (unsigned char ch : *t)
+      if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') return "Captions, credits and alt text cannot hold control characters.";
+  return {};
+}
+
+bool Desk::can_edit_photo(const accounts::User& u, const content::Media& m) {
+  if (!can(u.role, Action::WriteDraft)) return false;
+  if (can(u.role, Action::EditAny)) return true;
+  // Others change only their own uploads, and only while every story showing the photo is
+  // one they may change: a caption is part of each story it appears in.
+  if (m.created_by != u.id) return false;
+  for (auto sid : desk_.stories_using_media(m.id)) {
+    auto a = load(sid);
+    if (a && !can_edit(u, *a)) return false;
+  }
+  return true;
+}
+
+DeskResult Desk::edit_photo(const accounts::User& u, content::Id media_id,
+                            const std::optional<std::string>& caption,
+                            const std::optional<std::string>& credit,
+                            const std::optional<std::string>& alt) {
+  auto m = news_.media(media_id);
+  if (!m) return error(404, "not_found", "There is no photo with this number.");
+  if (!can_edit_photo(u, *m))
+    return forbidden("You may change only your own photos, and only while every story showing "
+                     "them is yours to edit.");
+  if (caption) m->caption = *caption;
+  if (credit) m->credit = *credit;
+  if (alt) m->alt = *alt;
+  if (auto why = photo_text_problem(m->caption, m->credit, m->alt); !why.empty())
+    return error(422, "invalid", why);
+  auto res = desk_.update_media_text(media_id, m->caption, m->credit, m->alt);
+  if (!res.ok()) return error(422, "invalid", res.error);
+  // Stories show captions in their stored HTML: render them again.
+  for (auto sid : desk_.stories_using_media(media_id)) {
+    auto a = news_.article(sid);
+    if (!a) continue;
+    if (prepare_body_) prepare_body_(*a);
+    news_.save_article(*a);
+  }
+  DeskResult d;
+  d.id = media_id;
+  return d;
 }
 
 int Desk::publish_due(content::UnixTime now) {

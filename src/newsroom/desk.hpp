@@ -33,6 +33,16 @@ class Desk {
   bool can_see(const accounts::User& u, const content::Article& a) const;
   bool can_edit(const accounts::User& u, const content::Article& a) const;
   bool can_publish(const accounts::User& u, const content::Article& a) const;
+  // Revisions (which hold unpublished text): editors, or those who may change the story.
+  bool can_see_history(const accounts::User& u, const content::Article& a) const;
+  // Editors change any photo's texts; others their own uploads used only in stories of theirs.
+  bool can_edit_photo(const accounts::User& u, const content::Media& m);
+  // Changes a photo's caption, credit or alt text (unset: unchanged), with the upload's
+  // limits, and re-renders the stories that show it.
+  DeskResult edit_photo(const accounts::User& u, content::Id media_id,
+                        const std::optional<std::string>& caption,
+                        const std::optional<std::string>& credit,
+                        const std::optional<std::string>& alt);
 
   DeskResult list(const accounts::User& u, const storage::StoryListQuery& q);
   DeskResult get(const accounts::User& u, content::Id id);
@@ -83,6 +93,10 @@ class Desk {
 };
 
 DeskResult error(int status, std::string code, std::string message);
+// Why a photo's caption, credit or alt text cannot be stored (empty: they can): alt text is
+// required; at most 1,000 / 300 / 500 bytes; no control characters but line breaks.
+std::string photo_text_problem(const std::string& caption, const std::string& credit,
+                               const std::string& alt);
 // 404 for a story that does not exist or that this person may not see (the same answer).
 DeskResult story_not_found();
 

@@ -370,6 +370,7 @@ Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, 
   auto story = desk->get(*c.user(), id);
   if (story.status >= 400) return newsroom_error(c, story);
   auto revs = desk->revisions(*c.user(), id);
+  if (revs.status >= 400) return newsroom_error(c, revs);
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("REVISIONS");
   s->SetIntValue("ID", static_cast<long>(id));

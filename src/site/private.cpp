@@ -76,6 +76,15 @@ Ctx Site::Impl::make_ctx(const net::Request& req) {
     c.form = http::parse_form(req.query);
   else if (ct.rfind("application/x-www-form-urlencoded", 0) == 0)
     c.form = http::parse_form(req.body);
+  else if (ct.rfind("multipart/form-data", 0) == 0)
+    // The no-JavaScript upload form: its fields (the CSRF token among them) sit beside the
+    // file. Files stay in the body for the handler.
+    if (auto parts = http::parse_multipart(ct, req.body))
+      for (auto& part : *parts)
+        if (part.filename.empty() && part.data.size() <= 64 * 1024 && !c.form.has(part.name)) {
+          c.form.values[part.name] = std::string(part.data);
+          c.form.all.emplace_back(part.name, std::string(part.data));
+        }
   c.ip = req.remote;
   // Return address: ?next= / the form's next, else the page the person came from on this site.
   std::string fallback = c.edition ? "/" + c.edition->code + "/" : "/";

@@ -12,7 +12,7 @@ import time
 import unittest
 
 from harness import Client, Server, WsClient, WsClosed, herald
-from newsroom_util import api, person
+from newsroom_util import api, multipart, person, png, section_id, upload
 
 
 def subscribe(ws, channel, since=None):
@@ -260,6 +260,100 @@ class Hardening(unittest.TestCase):
         c = Client(self.server)
         self.assertEqual(c.post("/account/login", {"email": "x@example.org", "password": "wrong"},
                                 csrf_from="/account/login").status, 401)
+
+
+class NewsroomRules(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.people = {r: person(cls.server, r) for r in ("contributor", "author", "editor")}
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        assert code == 0, cls.server.output()[-3000:]
+
+    def story(self, who, **extra):
+        c = self.people[who]
+        data = {"headline": f"Harbour works {time.monotonic_ns()}", "section_id": section_id(c),
+                "body": [{"type": "paragraph", "text": "Text."}]}
+        data.update(extra)
+        status, s = api(c, "POST", "/api/v1/newsroom/stories", data)
+        self.assertEqual(status, 201, s)
+        return s
+
+    # 6. Photo texts: only the uploader (or an editor), with the upload's limits.
+    def test_photo_captions_follow_role_ownership_and_limits(self):
+        con, ed = self.people["contributor"], self.people["editor"]
+        status, theirs = upload(ed, png(40, 30), caption="Editor's photo")
+        self.assertEqual(status, 201, theirs)
+        status, mine = upload(con, png(40, 30, (10, 200, 10)), caption="Contributor's photo")
+        self.assertEqual(status, 201, mine)
+        self.assertEqual(api(con, "PATCH", f"/api/v1/newsroom/media/{theirs['id']}", {"caption": "Hijacked"})[0], 403)
+        self.assertEqual(api(con, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"caption": "x" * 1001})[0], 422)
+        self.assertEqual(api(con, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"credit": "y" * 301})[0], 422)
+        self.assertEqual(api(con, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"alt": ""})[0], 422)
+        status, ok = api(con, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"caption": "Better caption"})
+        self.assertEqual((status, ok["caption"]), (200, "Better caption"))
+        # Once the photo leads a story the contributor may not edit, its texts are the editor's.
+        s = self.story("editor", lead_media_id=mine["id"])
+        status, s = api(ed, "POST", f"/api/v1/newsroom/stories/{s['id']}/publish")
+        self.assertEqual(status, 200, s)
+        self.assertEqual(api(con, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"caption": "Changed live"})[0], 403)
+        self.assertNotIn("Changed live", self.server.get(s["url"]).text)
+        status, ok = api(ed, "PATCH", f"/api/v1/newsroom/media/{mine['id']}", {"caption": "Editor's words"})
+        self.assertEqual(status, 200, ok)
+        self.assertIn("Editor&#39;s words", self.server.get(s["url"]).text)
+        # The no-JS form goes through the same rule.
+        r = con.post(f"/newsroom/media/{theirs['id']}", {"caption": "Form hijack", "credit": "", "alt": "A",
+                                                          "csrf": con.csrf_token})
+        self.assertEqual(r.status, 403)
+
+    # 7. A scheduled story edited by someone who may not publish goes back to review.
+    def test_editing_a_scheduled_story_without_publish_rights_unschedules_it(self):
+        con, ed = self.people["contributor"], self.people["editor"]
+        s = self.story("contributor")
+        self.assertEqual(api(con, "POST", f"/api/v1/newsroom/stories/{s['id']}/submit")[0], 200)
+        status, sch = api(ed, "POST", f"/api/v1/newsroom/stories/{s['id']}/schedule", {"at": int(time.time()) + 3600})
+        self.assertEqual((status, sch["status"]), (200, "scheduled"))
+        status, after = api(con, "PUT", f"/api/v1/newsroom/stories/{s['id']}",
+                            {"version": sch["version"], "headline": "Unreviewed change"})
+        self.assertEqual(status, 200, after)
+        self.assertEqual(after["status"], "review")
+        self.assertFalse(after.get("scheduled_at"))
+        # An editor's edit keeps the schedule.
+        status, sch = api(ed, "POST", f"/api/v1/newsroom/stories/{s['id']}/schedule", {"at": int(time.time()) + 3600})
+        self.assertEqual(status, 200, sch)
+        status, kept = api(ed, "PUT", f"/api/v1/newsroom/stories/{s['id']}", {"version": sch["version"], "headline": "Reviewed"})
+        self.assertEqual((status, kept["status"]), (200, "scheduled"))
+
+    # Revisions hold unpublished text: not for those who may not change the story.
+    def test_revision_history_only_for_those_who_may_edit(self):
+        s = self.story("editor", embargo_until=0)
+        status, _ = api(self.people["editor"], "PUT", f"/api/v1/newsroom/stories/{s['id']}",
+                        {"version": s["version"], "body": [{"type": "paragraph", "text": "Secret draft wording."}]})
+        self.assertEqual(api(self.people["editor"], "POST", f"/api/v1/newsroom/stories/{s['id']}/publish")[0], 200)
+        for role in ("contributor", "author"):
+            self.assertEqual(api(self.people[role], "GET", f"/api/v1/newsroom/stories/{s['id']}")[0], 200, role)
+            self.assertEqual(api(self.people[role], "GET", f"/api/v1/newsroom/stories/{s['id']}/revisions")[0], 404, role)
+            self.assertEqual(self.people[role].get(f"/newsroom/stories/{s['id']}/revisions").status, 404, role)
+        status, revs = api(self.people["editor"], "GET", f"/api/v1/newsroom/stories/{s['id']}/revisions")
+        self.assertEqual(status, 200)
+        rid = revs["revisions"][-1]["id"]
+        self.assertEqual(api(self.people["contributor"], "GET", f"/api/v1/newsroom/stories/{s['id']}/revisions/{rid}")[0], 404)
+
+    # 13. The upload form without JavaScript carries its CSRF token inside the multipart body.
+    def test_the_no_javascript_upload_form_works_and_still_needs_its_token(self):
+        ed = self.people["editor"]
+        token = ed.csrf("/newsroom/media")
+        body, ctype = multipart({"csrf": token, "caption": "From the form", "credit": "© Herald", "alt": "Green"},
+                                "file", "form.png", png(32, 32, (0, 160, 0)))
+        r = ed.request("POST", "/newsroom/media", headers={"Content-Type": ctype}, body=body)
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertIn("/newsroom/media", r.header("location"))
+        self.assertIn("From the form", ed.get("/newsroom/media").text)
+        body, ctype = multipart({"csrf": "forged" * 5, "alt": "x"}, "file", "form.png", png(8, 8))
+        self.assertEqual(ed.request("POST", "/newsroom/media", headers={"Content-Type": ctype}, body=body).status, 403)
 
 
 class ConnectionsAndProxies(unittest.TestCase):

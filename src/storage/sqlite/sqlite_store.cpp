@@ -265,8 +265,8 @@ class SqliteStore final : public SqliteStores {
   std::optional<Media> media(Id id) override {
     auto c = db_.reader();
     auto s = c->prepare(
-        "SELECT id, file, mime, width, height, caption, credit, alt, renditions FROM media WHERE "
-        "id = ?1");
+        "SELECT id, file, mime, width, height, caption, credit, alt, renditions, created_by FROM "
+        "media WHERE id = ?1");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     Media m;
@@ -279,6 +279,7 @@ class SqliteStore final : public SqliteStores {
     m.credit = s.text(6);
     m.alt = s.text(7);
     m.renditions = renditions_from_json(s.text(8));
+    m.created_by = s.i64(9);
     return m;
   }
 
@@ -366,13 +367,14 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare(
         "INSERT INTO media(file, mime, width, height, caption, credit, alt, renditions, "
-        "created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "created_at, created_by) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     s.bind(1, m.file).bind(2, m.mime).bind(3, m.width).bind(4, m.height).bind(5, m.caption);
     s.bind(6, m.credit)
         .bind(7, m.alt)
         .bind(8, renditions_to_json(m.renditions))
-        .bind(9, now_unix());
+        .bind(9, now_unix())
+        .bind(10, m.created_by);
     return insert(c, s, "The image could not be stored.");
   }
 
