@@ -161,7 +161,9 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   }
   json::value next = nullptr;
   if (static_cast<int>(items.size()) == q.limit) next = cursor_string(items.back());
-  return json_reply(json::object{{"articles", arr}, {"next_cursor", next}}, keys, newest);
+  Reply r = json_reply(json::object{{"articles", arr}, {"next_cursor", next}}, keys, newest);
+  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;  // see listing()
+  return r;
 }
 
 Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
@@ -238,8 +240,10 @@ Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&) {
   }
   json::value next = nullptr;
   if (static_cast<int>(items.size()) == q.limit) next = cursor_string(items.back());
-  return json_reply(json::object{{"edition", e->code}, {"items", arr}, {"next_cursor", next}},
-                    {"newsfeed:" + std::to_string(e->id)});
+  Reply r = json_reply(json::object{{"edition", e->code}, {"items", arr}, {"next_cursor", next}},
+                       {"newsfeed:" + std::to_string(e->id)});
+  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;  // see listing()
+  return r;
 }
 
 Reply Site::Impl::api_openapi(const net::Request&, const http::Params&) {

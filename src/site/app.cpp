@@ -93,22 +93,56 @@ std::int64_t parse_int(std::string_view s) {
   return ec == std::errc() && p == s.data() + s.size() ? v : 0;
 }
 
-bool query_is_cacheable(std::string_view query) {
-  static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section",
-                                                "tag",    "limit",    "cursor"};
+namespace {
+bool slug_value(std::string_view v) {
+  if (v.empty() || v.size() > 100) return false;
+  for (char c : v)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          static_cast<unsigned char>(c) >= 0x80 || c == '%'))
+      return false;
+  return true;
+}
+
+// Whether `value` is one that parameter `name` takes as it is (the cache keys on it).
+bool accepted_value(std::string_view name, std::string_view value) {
+  if (name == "before" || name == "cursor") return parse_cursor(value).has_value();
+  if (name == "fragment") return value == "1";
+  if (name == "limit") {
+    auto n = parse_int(value);
+    return n >= 1 && n <= 100 && std::to_string(n) == value;
+  }
+  if (name == "edition" || name == "section" || name == "tag") return slug_value(value);
+  return false;
+}
+}  // namespace
+
+bool query_fits(std::string_view query, std::span<const std::string_view> accepted) {
+  if (query.size() > 256) return false;
+  std::vector<std::string_view> seen;
   std::size_t pos = 0;
   while (pos < query.size()) {
     auto amp = query.find('&', pos);
     auto part =
         query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
-    auto name = part.substr(0, part.find('='));
+    auto eq = part.find('=');
+    auto name = part.substr(0, eq);
+    auto value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     bool known = false;
-    for (auto k : kKnown) known = known || name == k;
-    if (!known) return false;
+    for (auto k : accepted) known = known || name == k;
+    if (!known || !accepted_value(name, value)) return false;
+    for (auto s : seen)
+      if (s == name) return false;  // a repeated name: one copy per spelling otherwise
+    seen.push_back(name);
     if (amp == std::string_view::npos) break;
     pos = amp + 1;
   }
-  return query.size() <= 256;
+  return true;
+}
+
+bool query_is_cacheable(std::string_view query) {
+  static constexpr std::string_view kKnown[] = {"before", "fragment", "edition", "section",
+                                                "tag",    "limit",    "cursor"};
+  return query_fits(query, kKnown);
 }
 
 std::optional<storage::Cursor> parse_cursor(std::string_view s) {
@@ -223,14 +257,27 @@ std::shared_ptr<const content::Media> Site::Impl::media(content::Id id) const {
   return p;
 }
 
+bool Site::Impl::issued_cursor(const storage::Cursor& c) const {
+  auto a = store.article(c.id);
+  return a && a->status == content::Status::Published && a->published_at == c.published_at;
+}
+
 void Site::Impl::add_routes() {
-  auto on = [this](const char* pattern,
-                   Reply (Impl::*fn)(const net::Request&, const http::Params&)) {
+  // Each route names the query parameters it reads; an answer to any other query, or to a
+  // value the route would not accept as it is, is served but not kept in the page cache.
+  using Accepts = std::initializer_list<std::string_view>;
+  auto on = [this](const char* pattern, Reply (Impl::*fn)(const net::Request&, const http::Params&),
+                   Accepts accepts = {}) {
     auto& table = std::string_view(pattern).substr(0, 5) == "/api/" ? api_router : router;
-    table.add("GET", pattern, [this, fn](const net::Request& r, const http::Params& p) {
-      return (this->*fn)(r, p);
+    std::vector<std::string_view> names(accepts);
+    table.add("GET", pattern, [this, fn, names](const net::Request& r, const http::Params& p) {
+      Reply reply = (this->*fn)(r, p);
+      if (!r.query.empty() && !query_fits(r.query, names)) reply.cacheable = false;
+      return reply;
     });
   };
+  const Accepts lists = {"before", "fragment"};
+  const Accepts api_lists = {"edition", "cursor", "section", "tag", "limit"};
   // Site-wide documents.
   on("/robots.txt", &Impl::robots);
   on("/sitemap.xml", &Impl::sitemap_index);
@@ -238,9 +285,9 @@ void Site::Impl::add_routes() {
   // Read API.
   on("/api/v1/editions", &Impl::api_editions);
   on("/api/v1/editions/:edition/sections", &Impl::api_sections);
-  on("/api/v1/articles", &Impl::api_articles);
+  on("/api/v1/articles", &Impl::api_articles, api_lists);
   on("/api/v1/articles/:id", &Impl::api_article);
-  on("/api/v1/newsfeed", &Impl::api_newsfeed);
+  on("/api/v1/newsfeed", &Impl::api_newsfeed, {"edition", "cursor"});
   on("/api/v1/newsfeed/count", &Impl::api_newsfeed_count);
   on("/api/v1/openapi.json", &Impl::api_openapi);
   // Editions.
@@ -252,13 +299,13 @@ void Site::Impl::add_routes() {
                [this](const net::Request& r, const http::Params& p) { return feed(r, p, true); });
   };
   feeds("/:edition/");
-  on("/:edition/newsfeed/", &Impl::newsfeed);
-  on("/:edition/tag/:tag/", &Impl::tag_page);
+  on("/:edition/newsfeed/", &Impl::newsfeed, lists);
+  on("/:edition/tag/:tag/", &Impl::tag_page, lists);
   feeds("/:edition/tag/:tag/");
-  on("/:edition/author/:author/", &Impl::author_page);
-  on("/:edition/:section/", &Impl::section_page);
+  on("/:edition/author/:author/", &Impl::author_page, lists);
+  on("/:edition/:section/", &Impl::section_page, lists);
   feeds("/:edition/:section/");
-  on("/:edition/:section/:article", &Impl::article_page);
+  on("/:edition/:section/:article", &Impl::article_page, {"fragment"});
 }
 
 net::Response Site::Impl::handle(const net::Request& req) {
@@ -298,7 +345,8 @@ net::Response Site::Impl::handle(const net::Request& req) {
   }
 
   // Anonymous pages: the cache first. Only queries made of parameters the site reads are cached,
-  // so that random query strings cannot push real pages out of the cache.
+  // so that random query strings cannot push real pages out of the cache (each route narrows
+  // this to its own parameters and values; see add_routes).
   bool cacheable = query_is_cacheable(req.query);
   std::string url = req.path;
   if (!req.query.empty()) url += "?" + req.query;
@@ -374,7 +422,7 @@ net::Response Site::Impl::handle(const net::Request& req) {
       spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
     }
   }
-  return finish(req, std::move(reply), cacheable, gen, url);
+  return finish(req, std::move(reply), cacheable && reply.cacheable, gen, url);
 }
 
 net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cacheable,

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -48,6 +49,9 @@ struct Reply {
   std::string location;                 // redirects
   std::chrono::seconds ttl{0};          // 0: the site's default
   net::Headers headers;
+  // False when this answer must not be kept in the page cache even though it could be: its
+  // query holds values the route does not accept as they are (a cursor no page ever linked).
+  bool cacheable = true;
 };
 
 // The request's own address (still percent-encoded) with a slash after its path.
@@ -64,6 +68,9 @@ inline std::int64_t parse_id(std::string_view s) {
 std::string query_param(std::string_view query, std::string_view name);
 // True when every query parameter is one the site reads (the page may be cached under it).
 bool query_is_cacheable(std::string_view query);
+// Whether a query holds only parameters named in `accepted`, each once, each with a value the
+// site takes as it is (cursors that parse, fragment=1, limit 1-100 written plainly, slugs).
+bool query_fits(std::string_view query, std::span<const std::string_view> accepted);
 // "1732800000.1234" -> cursor; invalid input -> nullopt.
 std::optional<storage::Cursor> parse_cursor(std::string_view s);
 std::string cursor_string(const content::Article& a);
@@ -121,6 +128,8 @@ struct Site::Impl {
   // Media rows are read on every page that shows a photo: kept in memory once read.
   mutable std::shared_mutex media_mu;
   mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache;
+  // Whether a list cursor is one the site hands out: the time and number of a published story.
+  bool issued_cursor(const storage::Cursor& c) const;
   std::shared_ptr<const content::Media> media(content::Id id) const;
 
   // Live (chat/pages.cpp)

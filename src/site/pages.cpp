@@ -132,6 +132,9 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
   Reply r;
   r.cache_keys = std::move(keys);
   r.last_modified = newest;
+  // Any cursor is served, but only those of real stories (the ones "Show more" links carry)
+  // are cached: made-up ones would each take a copy of the page.
+  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;
   TemplateDictionary dict(fragment ? "fragment" : "listing");
   dict.SetValueWithoutCopy(tn::kITEMS, items_html);
   if (!more_url.empty()) dict.AddSectionDictionary(tn::kMORE)->SetValue(tn::kURL, more_url);

@@ -40,6 +40,18 @@ TEST(SiteHelpers, OnlyKnownQueriesAreCacheable) {
   EXPECT_FALSE(query_is_cacheable("utm_source=x"));
   EXPECT_FALSE(query_is_cacheable("before=1.2&cachebuster=9"));
   EXPECT_FALSE(query_is_cacheable("before=" + std::string(300, '1')));
+  // Values too: only those a route takes as they are.
+  EXPECT_FALSE(query_is_cacheable("before=banana"));
+  EXPECT_FALSE(query_is_cacheable("fragment=2"));
+  EXPECT_FALSE(query_is_cacheable("limit=007"));
+  EXPECT_FALSE(query_is_cacheable("limit=1000"));
+  EXPECT_TRUE(query_is_cacheable("limit=25&edition=en"));
+  EXPECT_FALSE(query_is_cacheable("before=1.2&before=1.3"));
+  EXPECT_FALSE(query_is_cacheable("edition=EN"));
+  static constexpr std::string_view kHome[] = {"fragment"};
+  EXPECT_TRUE(query_fits("fragment=1", kHome));
+  EXPECT_FALSE(query_fits("limit=5", kHome));
+  EXPECT_TRUE(query_fits("", kHome));
 }
 
 TEST(SiteHelpers, TemplatesAreLocalizedAndEscapedAtLoad) {
