@@ -228,18 +228,21 @@ Reply Site::Impl::account_name_post(const net::Request&, const http::Params&, Ct
 Reply Site::Impl::account_password_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->change_password(*c.visitor, c.form.get("current"), c.form.get("password"),
                                      c.form.get("others") == "1");
+  if (o.retry_after) return too_many(c, o);
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
   return redirect("/account/?done=" + o.message);
 }
 
 Reply Site::Impl::account_email_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->request_email_change(*c.visitor, c.form.get("email"), c.form.get("password"));
+  if (o.retry_after) return too_many(c, o);
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
   return redirect("/account/?done=" + o.message);
 }
 
 Reply Site::Impl::account_delete_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->delete_account(*c.visitor, c.form.get("password"));
+  if (o.retry_after) return too_many(c, o);
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
   end_session_cookies(c);
   return account_message(c, "done_title", outcome_text(c, o),

@@ -149,7 +149,8 @@ std::optional<NewSession> Accounts::login(const std::string& email_in,
   }
   auto u = store_.user_by_email(email);
   bool known_device = u && !device_token.empty() &&
-                      store_.device_user(token_digest(device_token)) == u->id;
+                      store_.device_user(token_digest(device_token),
+                                         now - o_.device_lifetime_s) == u->id;
   if (!known_device) {
     if (auto w = throttle_.wait(account_key, o_.login_failures_per_account, o_.login_window_s,
                                 now)) {
@@ -230,20 +231,32 @@ std::optional<NewSession> Accounts::reset_password(const std::string& token,
   }
   store_.set_password_hash(u->id, hash_password(password));
   store_.delete_sessions_of(u->id, "");
+  store_.drop_devices(u->id);  // a device that knew the old password is not trusted any more
   store_.drop_links(u->id, "reset");
   if (!u->email_verified_at) store_.mark_email_verified(u->id, now_unix());  // the mail arrived
   out = done("msg_password_changed", u->id);
   return start_session(*u);
 }
 
+std::optional<Outcome> Accounts::current_password_refused(const User& u,
+                                                        const std::string& password) {
+  if (u.password_hash.empty()) return std::nullopt;
+  // Every check costs an Argon2id hash: one account may ask for only so many, right or wrong.
+  if (auto w = throttle_.hit("password-check:" + std::to_string(u.id), o_.password_checks,
+                             o_.login_window_s, now_unix()))
+    return fail("err_too_many", w);
+  if (!verify_password(password, u.password_hash)) return fail("err_password_current");
+  return std::nullopt;
+}
+
 Outcome Accounts::change_password(const Visitor& v, const std::string& current,
                                   const std::string& next, bool end_other_sessions) {
   auto u = store_.user_by_id(v.user.id);
   if (!u) return fail("err_link_invalid");
-  if (!u->password_hash.empty() && !verify_password(current, u->password_hash))
-    return fail("err_password_current");
+  if (auto refused = current_password_refused(*u, current)) return *refused;
   if (auto p = password_problem(next, u->email, u->display_name); !p.empty()) return fail(p);
   store_.set_password_hash(u->id, hash_password(next));
+  store_.drop_devices(u->id);  // a device that knew the old password is not trusted any more
   if (end_other_sessions) store_.delete_sessions_of(u->id, v.token_digest);
   return done(end_other_sessions ? "msg_password_changed_others" : "msg_password_changed", u->id);
 }
@@ -254,8 +267,7 @@ Outcome Accounts::request_email_change(const Visitor& v, const std::string& new_
   if (!u) return fail("err_link_invalid");
   std::string email = normalize_email(new_email);
   if (email.empty()) return fail("err_email_invalid");
-  if (!u->password_hash.empty() && !verify_password(password, u->password_hash))
-    return fail("err_password_current");
+  if (auto refused = current_password_refused(*u, password)) return *refused;
   if (email == u->email) return fail("err_email_same");
   // Whether the address is taken is only told at the new address (no enumeration).
   if (mail_allowed(email))
@@ -284,8 +296,7 @@ Outcome Accounts::change_name(const Visitor& v, const std::string& name_in) {
 Outcome Accounts::delete_account(const Visitor& v, const std::string& password) {
   auto u = store_.user_by_id(v.user.id);
   if (!u) return fail("err_link_invalid");
-  if (!u->password_hash.empty() && !verify_password(password, u->password_hash))
-    return fail("err_password_current");
+  if (auto refused = current_password_refused(*u, password)) return *refused;
   store_.anonymise_user(u->id, now_unix());
   spdlog::info("account {} deleted by its owner", u->id);
   return done("msg_account_deleted", u->id);

@@ -39,6 +39,8 @@ struct AccountsOptions {
   std::int64_t login_window_s = 600;
   int mails_per_ip_per_hour = 5;       // registration and reset mails asked from one address
   int mails_per_account_per_hour = 3;  // mails to one address (more are dropped silently)
+  int password_checks = 10;  // current-password checks per account within login_window_s
+  std::int64_t device_lifetime_s = 365 * 86400;  // a known-device cookie skips the account throttle this long
 };
 
 // Mail texts in the site's language: (key, {name, link}) -> (subject, text).
@@ -129,6 +131,9 @@ class Accounts {
   mail::MailQueue* mail_;
   MailText texts_;
   Throttle throttle_;
+  // The current password, checked (and throttled) before a change of password or email or
+  // a deletion; nullopt when it is right.
+  std::optional<Outcome> current_password_refused(const User& u, const std::string& password);
   std::string dummy_hash_;  // verified against for unknown addresses: same time either way
 };
 

@@ -1,15 +1,49 @@
 #include "accounts/throttle.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace herald::accounts {
 
+namespace {
+const std::string kOverflow = "\x01overflow";
+}
+
+Throttle::Shard& Throttle::shard_of(const std::string& key) {
+  return shards_[std::hash<std::string>{}(key) % kShards];
+}
+
+void Throttle::sweep(Shard& s, std::int64_t now) {
+  s.last_sweep = now;
+  for (auto it = s.keys.begin(); it != s.keys.end();) {
+    auto& e = it->second;
+    if (e.times.empty() || e.times.back() <= now - e.window)
+      it = s.keys.erase(it);
+    else
+      ++it;
+  }
+}
+
+Throttle::Entry* Throttle::find(Shard& s, const std::string& key, bool create, std::int64_t now) {
+  if (now - s.last_sweep > 60) sweep(s, now);
+  if (auto it = s.keys.find(key); it != s.keys.end()) return &it->second;
+  if (!create) {
+    // A key not held while the shard is full is counted in the overflow entry.
+    if (s.keys.size() >= max_per_shard_)
+      if (auto it = s.keys.find(kOverflow); it != s.keys.end()) return &it->second;
+    return nullptr;
+  }
+  if (s.keys.size() >= max_per_shard_) return &s.keys[kOverflow];
+  return &s.keys[key];
+}
+
 std::int64_t Throttle::wait(const std::string& key, int limit, std::int64_t window,
                             std::int64_t now) {
-  std::lock_guard lock(mu_);
-  auto it = events_.find(key);
-  if (it == events_.end()) return 0;
-  auto& q = it->second;
+  auto& s = shard_of(key);
+  std::lock_guard lock(s.mu);
+  auto* e = find(s, key, false, now);
+  if (!e) return 0;
+  auto& q = e->times;
   while (!q.empty() && q.front() <= now - window) q.pop_front();
   if (static_cast<int>(q.size()) < limit) return 0;
   // Allowed again once enough of the oldest events have left the window.
@@ -17,13 +51,12 @@ std::int64_t Throttle::wait(const std::string& key, int limit, std::int64_t wind
 }
 
 void Throttle::record(const std::string& key, std::int64_t window, std::int64_t now) {
-  std::lock_guard lock(mu_);
-  if (now - last_sweep_ > 60 || events_.size() >= max_keys_) sweep(now);
-  auto& q = events_[key];
-  q.push_back(now);
-  if (q.size() > 1000) q.pop_front();
-  auto& w = window_[key];
-  w = std::max(w, window);
+  auto& s = shard_of(key);
+  std::lock_guard lock(s.mu);
+  auto* e = find(s, key, true, now);
+  e->times.push_back(now);
+  if (e->times.size() > 1000) e->times.pop_front();
+  e->window = std::max(e->window, window);
 }
 
 std::int64_t Throttle::hit(const std::string& key, int limit, std::int64_t window,
@@ -34,30 +67,18 @@ std::int64_t Throttle::hit(const std::string& key, int limit, std::int64_t windo
 }
 
 void Throttle::clear(const std::string& key) {
-  std::lock_guard lock(mu_);
-  events_.erase(key);
-  window_.erase(key);
+  auto& s = shard_of(key);
+  std::lock_guard lock(s.mu);
+  s.keys.erase(key);
 }
 
-void Throttle::sweep(std::int64_t now) {
-  last_sweep_ = now;
-  for (auto it = events_.begin(); it != events_.end();) {
-    auto w = window_[it->first];
-    if (it->second.empty() || it->second.back() <= now - w) {
-      window_.erase(it->first);
-      it = events_.erase(it);
-    } else {
-      ++it;
-    }
+std::size_t Throttle::size() {
+  std::size_t n = 0;
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mu);
+    n += s.keys.size();
   }
-  // Still full: drop the keys whose newest event is oldest.
-  while (events_.size() >= max_keys_) {
-    auto oldest = std::min_element(events_.begin(), events_.end(), [](auto& a, auto& b) {
-      return a.second.back() < b.second.back();
-    });
-    window_.erase(oldest->first);
-    events_.erase(oldest);
-  }
+  return n;
 }
 
 }  // namespace herald::accounts

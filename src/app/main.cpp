@@ -260,6 +260,10 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.offload = [&site](const net::Request& r) {
     return (r.method != "GET" && r.method != "HEAD") || site->per_person(r.path);
   };
+  // Account forms hash passwords: on their own pool, so that the newsroom never waits on them.
+  no.hashing = [](const net::Request& r) {
+    return r.method == "POST" && r.path.rfind("/account/", 0) == 0;
+  };
   // Uploads: only staff who may write get past the ordinary body limit.
   no.authorize_body = [&site](const net::Request& head) { return site->authorize_body(head); };
   no.limits.connections_per_ip = cfg.connections_per_ip;

@@ -209,6 +209,8 @@ struct Server::Impl {
   AccessLog log;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::thread_pool> pool_ptr;
+  std::unique_ptr<asio::thread_pool> hash_pool;
+  std::atomic<std::size_t> hashing_now{0};  // requests on or waiting for the hashing pool
   asio::thread_pool& pool_ref() { return *pool_ptr; }
   unsigned short bound_port = 0;
   std::unique_ptr<asio::signal_set> signals;  // made in bind(): a signal before run() is queued
@@ -291,7 +293,7 @@ struct Server::Impl {
   // Runs `fn` on the blocking pool (at nice 10, so that it yields the CPU to the I/O threads
   // serving readers); the calling coroutine resumes on its own I/O thread afterwards.
   template <class T, class F>
-  asio::awaitable<T> blocking(F fn) {
+  asio::awaitable<T> blocking(F fn, asio::thread_pool* pool = nullptr) {
     auto on_pool = [fn = std::move(fn)]() -> asio::awaitable<T> {
       static thread_local const bool niced = [] {
         return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
@@ -299,7 +301,7 @@ struct Server::Impl {
       (void)niced;
       co_return fn();
     };
-    auto task = asio::co_spawn(pool_ref(), std::move(on_pool), asio::use_awaitable);
+    auto task = asio::co_spawn(pool ? *pool : pool_ref(), std::move(on_pool), asio::use_awaitable);
     co_return co_await std::move(task);
   }
 
@@ -521,6 +523,15 @@ struct Server::Impl {
       Response resp;
       if (!ok) {
         resp = error_response(400);
+      } else if (options.hashing && options.hashing(req)) {
+        if (hashing_now.fetch_add(1) >= options.hashing_queue) {
+          resp = error_response(503);
+          resp.set_body("503 Service Unavailable: too many log-ins at once; try again shortly.\n");
+        } else {
+          auto answer = [this, &req] { return call_handler(req); };
+          resp = co_await blocking<Response>(std::move(answer), hash_pool.get());
+        }
+        hashing_now--;
       } else if (options.offload && options.offload(req)) {
         auto answer = [this, &req] { return call_handler(req); };
         resp = co_await blocking<Response>(std::move(answer));
@@ -689,6 +700,8 @@ Server::Server(ServerOptions options, Handler handler, AccessLog log) : impl_(ne
   if (n == 0) n = 1;
   impl_->pool_ptr = std::make_unique<asio::thread_pool>(
       std::max(1u, impl_->options.blocking_threads));
+  impl_->hash_pool =
+      std::make_unique<asio::thread_pool>(std::max(1u, impl_->options.hashing_threads));
   for (unsigned i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
 }
 
@@ -764,6 +777,7 @@ void Server::run() {
   // Blocking work still running refers to requests held by connection coroutines, which live
   // until the io_contexts are destroyed: let it finish first.
   im.pool_ptr->join();
+  im.hash_pool->join();
 }
 
 void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,

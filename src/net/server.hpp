@@ -96,7 +96,12 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;
   std::size_t max_body_bytes = 24u << 20;  // no route may accept more than this
   Offload offload;                  // unset: everything runs on the I/O threads
-  unsigned blocking_threads = 4;    // size of the blocking pool (each hash takes 64 MiB)
+  unsigned blocking_threads = 4;    // size of the blocking pool
+  // Requests that hash passwords (Argon2id: ~0.2 s and 64 MiB each) run on their own pool, so
+  // that a flood of them never makes cheap writes wait; more than hashing_queue waiting: 503.
+  Offload hashing;
+  unsigned hashing_threads = 2;
+  std::size_t hashing_queue = 32;
   WsAccept ws_accept;               // unset: upgrade requests are ordinary requests
   WsLimits ws_limits;
 };

@@ -82,7 +82,11 @@ class AccountStore {
 
   // Browsers that logged in to an account before (they skip the per-account login throttle).
   virtual void add_device(const std::string& digest, std::int64_t user_id, UnixTime at) = 0;
-  virtual std::int64_t device_user(const std::string& digest) = 0;  // 0: unknown
+  // The account a device cookie was given to, if it was given at or after `not_before`
+  // (0: unknown or too old).
+  virtual std::int64_t device_user(const std::string& digest, UnixTime not_before) = 0;
+  // Forgets every known device of an account (its password changed).
+  virtual void drop_devices(std::int64_t user_id) = 0;
 
   virtual void create_session(const Session& s) = 0;
   virtual std::optional<Session> session(const std::string& digest) = 0;

@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import os
 import re
+import threading
 import time
 import unittest
 
@@ -354,6 +355,76 @@ class NewsroomRules(unittest.TestCase):
         self.assertIn("From the form", ed.get("/newsroom/media").text)
         body, ctype = multipart({"csrf": "forged" * 5, "alt": "x"}, "file", "form.png", png(8, 8))
         self.assertEqual(ed.request("POST", "/newsroom/media", headers={"Content-Type": ctype}, body=body).status, 403)
+
+
+class AccountLimits(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        assert code == 0, cls.server.output()[-3000:]
+
+    def reader_with_password(self, password="first password 1"):
+        r = person(self.server, "reader")
+        self.assertEqual(r.post("/account/password", {"csrf": r.csrf_token, "password": password}).status, 303)
+        return r
+
+    # 11. Current-password checks cost a hash each: throttled per account, right or wrong.
+    def test_current_password_checks_are_throttled(self):
+        r = self.reader_with_password()
+        for i in range(10):
+            self.assertEqual(r.post("/account/email", {"csrf": r.csrf_token, "email": f"n{i}@example.org",
+                                                       "password": f"wrong guess {i}"}).status, 422)
+        for path, form in (("/account/email", {"email": "x@example.org"}), ("/account/password", {"current": "first password 1", "password": "another pass 2"}),
+                           ("/account/delete", {})):
+            resp = r.post(path, dict(form, csrf=r.csrf_token, password=form.get("password", "first password 1")))
+            self.assertEqual(resp.status, 429, path)
+            self.assertGreater(int(resp.header("retry-after")), 0)
+        self.assertIsNotNone(r.me())  # nothing was deleted
+
+    # Known-device cookies stop counting once the password changes.
+    def test_a_password_change_forgets_known_devices(self):
+        owner = self.reader_with_password()
+        self.assertIn("herald_device", owner.cookies)
+        self.assertEqual(owner.post("/account/password", {"csrf": owner.csrf_token, "current": "first password 1",
+                                                          "password": "second password 2", "others": "1"}).status, 303)
+        attacker = Client(self.server)
+        for i in range(10):
+            attacker.login(owner.email, f"guess {i} xxxx")
+        self.assertEqual(attacker.login(owner.email, "guess 11 xxxx").status, 429)
+        owner.post("/account/logout", {"csrf": owner.csrf("/account/")})
+        # The device cookie was from before the change: it no longer skips the lock.
+        self.assertEqual(owner.login(owner.email, "second password 2").status, 429)
+
+    # Hashing has its own pool: a queue of log-ins does not hold up a cheap write.
+    def test_cheap_writes_do_not_wait_behind_password_hashing(self):
+        editor = person(self.server, "editor")
+        status, story = api(editor, "POST", "/api/v1/newsroom/stories",
+                            {"headline": "Quick", "section_id": section_id(editor), "body": []})
+        self.assertEqual(status, 201)
+        done = []
+
+        def login(i):
+            c = Client(self.server)
+            c.login(f"nobody{i}@example.org", "some wrong password")
+            done.append(i)
+
+        threads = [threading.Thread(target=login, args=(i,)) for i in range(16)]
+        for t in threads:
+            t.start()
+        deadline = time.time() + 30
+        while not done and time.time() < deadline:  # hashing is under way, the rest queued
+            time.sleep(0.01)
+        status, saved = api(editor, "PUT", f"/api/v1/newsroom/stories/{story['id']}",
+                            {"version": story["version"], "headline": "Quick, saved"})
+        finished_by_then = len(done)
+        for t in threads:
+            t.join()
+        self.assertEqual(status, 200, saved)
+        self.assertLess(finished_by_then, 8)  # behind the queue it would come after ~12
 
 
 class ConnectionsAndProxies(unittest.TestCase):

@@ -748,11 +748,16 @@ class SqliteStore final : public SqliteStores {
         .run();
   }
 
-  std::int64_t device_user(const std::string& digest) override {
+  std::int64_t device_user(const std::string& digest, UnixTime not_before) override {
     auto c = db_.reader();
-    auto s = c->prepare("SELECT user_id FROM known_devices WHERE digest = ?1");
-    s.bind(1, digest);
+    auto s = c->prepare("SELECT user_id FROM known_devices WHERE digest = ?1 AND created_at >= ?2");
+    s.bind(1, digest).bind(2, not_before);
     return s.step() ? s.i64(0) : 0;
+  }
+
+  void drop_devices(std::int64_t user_id) override {
+    auto lock = db_.lock_writer();
+    db_.writer().prepare("DELETE FROM known_devices WHERE user_id = ?1").bind(1, user_id).run();
   }
 
   void add_event(const ContentEvent& e) override {
