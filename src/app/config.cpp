@@ -61,6 +61,9 @@ const std::vector<OptionDoc>& serve_options() {
       {"trusted-proxies", "IP,CIDR",
        "reverse proxies in front of Herald (e.g. 127.0.0.1,10.0.0.0/8): only from these is "
        "X-Forwarded-For believed for the reader's address (default none)"},
+      {"database-max-mb", "N",
+       "largest the database may grow, in MiB; writes past it are refused with 503 while "
+       "reading goes on, as with a full disk (default 0: no limit)"},
       {"config", "FILE", "TOML config file with the same option names"},
   };
   return docs;
@@ -251,6 +254,9 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "connections-per-ip") {
       if (!parse_uint(v, c.connections_per_ip, 0, 1000000))
         return bad(k, "a number from 0 (no cap) to 1000000");
+    } else if (k == "database-max-mb") {
+      if (!parse_uint(v, c.database_max_mb, 0, 1u << 24))
+        return bad(k, "a size in MiB from 0 (no limit) to 16777216");
     } else if (k == "trusted-proxies") {
       std::size_t pos = 0;
       while (pos <= v.size()) {

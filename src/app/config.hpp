@@ -46,6 +46,7 @@ struct ServeConfig {
   unsigned live_batch_ms = 100;
   int secure_cookies = -1;  // -1: on when base_url is https://
   std::size_t connections_per_ip = 256;      // 0: no cap
+  std::size_t database_max_mb = 0;           // 0: no limit but the disk's
   std::vector<std::string> trusted_proxies;  // addresses/ranges whose X-Forwarded-For is believed
 };
 

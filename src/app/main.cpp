@@ -219,6 +219,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::unique_ptr<storage::SqliteStores> store;
   try {
     store = open_store(cfg.data_dir);
+    if (cfg.database_max_mb) store->limit_size(static_cast<std::int64_t>(cfg.database_max_mb) << 20);
     if (cfg.demo && store->editions().empty()) {
       std::fprintf(stderr, "Empty database: creating the demo editions in %s\n",
                    cfg.data_dir.c_str());
@@ -325,7 +326,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     mailer = mail::smtp_mailer(sc);
   }
   std::string mail_where = mailer->describe();
-  mail::MailQueue mail_queue(std::move(mailer));
+  // Queued mail is spooled in the data folder: a crash does not lose it.
+  mail::MailQueue mail_queue(std::move(mailer), cfg.data_dir + "/mail-queue");
   auto catalog = i18n::Catalog::load_embedded();
   accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
                               mail_texts(*store, catalog));

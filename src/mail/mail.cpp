@@ -10,9 +10,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "accounts/password.hpp"
+#include "util/durable.hpp"
 
 namespace herald::mail {
 
@@ -122,14 +124,11 @@ class FolderMailer : public Mailer {
     fs::create_directories(dir_, ec);
     auto now = std::time(nullptr);
     std::string name = std::to_string(now) + "-" + accounts::random_token().substr(0, 12) + ".eml";
-    std::string tmp = dir_ + "/." + name;
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << format_message(m, from_, now);
-      if (!out) throw MailError("cannot write " + tmp + ": check the data folder's permissions");
+    try {
+      util::write_durably(dir_ + "/" + name, format_message(m, from_, now));
+    } catch (const std::exception& e) {
+      throw MailError(e.what());
     }
-    fs::rename(tmp, dir_ + "/" + name, ec);
-    if (ec) throw MailError("cannot write " + dir_ + "/" + name + ": " + ec.message());
   }
 
  private:
@@ -210,8 +209,63 @@ std::vector<OutboxEntry> read_outbox(const std::string& dir, int limit) {
   return out;
 }
 
-MailQueue::MailQueue(std::unique_ptr<Mailer> mailer)
-    : mailer_(std::move(mailer)), thread_([this] { run(); }) {}
+namespace {
+// A spooled mail: the address, the subject, then the text.
+std::string spooled(const Mail& m) { return one_line(m.to) + "\n" + one_line(m.subject) + "\n" + m.text; }
+std::optional<Mail> unspooled(const std::string& data) {
+  auto a = data.find('\n');
+  auto b = a == std::string::npos ? a : data.find('\n', a + 1);
+  if (b == std::string::npos) return std::nullopt;
+  return Mail{data.substr(0, a), data.substr(a + 1, b - a - 1), data.substr(b + 1)};
+}
+}  // namespace
+
+MailQueue::MailQueue(std::unique_ptr<Mailer> mailer, std::string spool_dir)
+    : mailer_(std::move(mailer)), spool_dir_(std::move(spool_dir)) {
+  if (!spool_dir_.empty()) {
+    std::error_code ec;
+    fs::create_directories(spool_dir_, ec);
+    std::vector<std::string> left;
+    for (auto& e : fs::directory_iterator(spool_dir_, ec))
+      if (e.is_regular_file() && e.path().extension() == ".mail") left.push_back(e.path().string());
+    std::sort(left.begin(), left.end());  // names start with the time: oldest first
+    for (auto& f : left) {
+      std::ifstream in(f, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (auto m = unspooled(ss.str()))
+        queue_.push_back({std::move(*m), f});
+      else
+        spdlog::error("mail: {} is not a spooled mail; left where it is", f);
+    }
+    if (!queue_.empty())
+      spdlog::info("mail: {} mails queued before the last stop go out now", queue_.size());
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+std::string MailQueue::spool(const Mail& m) {
+  if (spool_dir_.empty()) return {};
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%020lld", static_cast<long long>(
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count()));
+  std::string file = spool_dir_ + "/" + stamp + "-" + accounts::random_token().substr(0, 8) + ".mail";
+  util::write_durably(file, spooled(m));
+  return file;
+}
+
+void MailQueue::unspool(const Queued& q, bool sent) {
+  if (q.file.empty()) return;
+  std::error_code ec;
+  if (sent) {
+    fs::remove(q.file, ec);
+  } else {
+    fs::create_directories(spool_dir_ + "/failed", ec);
+    fs::rename(q.file, spool_dir_ + "/failed/" + fs::path(q.file).filename().string(), ec);
+  }
+  if (ec) spdlog::error("mail: cannot tidy the spooled {}: {}", q.file, ec.message());
+}
 
 MailQueue::~MailQueue() {
   flush(5000);
@@ -230,7 +284,16 @@ void MailQueue::enqueue(Mail m) {
       spdlog::error("mail: queue full, dropping mail to {} ({})", m.to, m.subject);
       return;
     }
-    queue_.push_back(std::move(m));
+  }
+  std::string file;
+  try {
+    file = spool(m);  // on disk before the request that asked for it is answered
+  } catch (const std::exception& e) {
+    spdlog::error("mail: cannot spool mail to {}: {}; sending from memory only", m.to, e.what());
+  }
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back({std::move(m), std::move(file)});
   }
   cv_.notify_all();
 }
@@ -245,20 +308,23 @@ void MailQueue::run() {
   for (;;) {
     cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;
-    Mail m = std::move(queue_.front());
+    Queued q = std::move(queue_.front());
     queue_.pop_front();
     ++busy_;
     lock.unlock();
-    for (int attempt = 1; attempt <= 3; ++attempt) {
+    const Mail& m = q.mail;
+    bool sent = false;
+    for (int attempt = 1; attempt <= 3 && !sent; ++attempt) {
       try {
         mailer_->send(m);
         spdlog::info("mail: sent \"{}\" to {} via {}", m.subject, m.to, mailer_->describe());
-        break;
+        sent = true;
       } catch (const std::exception& e) {
         spdlog::warn("mail: attempt {} of 3 failed: {}", attempt, e.what());
         if (attempt < 3) std::this_thread::sleep_for(std::chrono::seconds(attempt * 2));
       }
     }
+    unspool(q, sent);
     lock.lock();
     --busy_;
     cv_.notify_all();

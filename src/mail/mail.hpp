@@ -61,10 +61,13 @@ struct OutboxEntry {
 std::vector<OutboxEntry> read_outbox(const std::string& dir, int limit);
 
 // Sends queued mail from one background thread, three tries each with a growing pause.
-// A full queue (1,000 messages) drops new mail with a log line. Thread-safe.
+// With a spool folder, each mail is written there (fsynced) before enqueue() returns and
+// removed once sent, and mail left there by a crash is sent on the next start: a mail the
+// site has promised is not lost. One that fails three times moves to <spool>/failed/. A full
+// queue (1,000 messages) drops new mail with a log line. Thread-safe.
 class MailQueue {
  public:
-  explicit MailQueue(std::unique_ptr<Mailer> mailer);
+  explicit MailQueue(std::unique_ptr<Mailer> mailer, std::string spool_dir = "");
   ~MailQueue();  // sends what is queued (for at most a few seconds), then stops
   void enqueue(Mail m);
   const Mailer& mailer() const { return *mailer_; }
@@ -76,7 +79,14 @@ class MailQueue {
   std::unique_ptr<Mailer> mailer_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Mail> queue_;
+  struct Queued {
+    Mail mail;
+    std::string file;  // in the spool folder; empty without one
+  };
+  std::string spool(const Mail& m);
+  void unspool(const Queued& q, bool sent);
+  std::string spool_dir_;
+  std::deque<Queued> queue_;
   bool stop_ = false;
   int busy_ = 0;
   std::thread thread_;

@@ -1,6 +1,7 @@
 // The newsroom's JSON API (/api/v1/newsroom/...). Every route declares who may call it; the
 // rules about stories live in newsroom::Desk. Browser clients send the session cookie and
 // X-CSRF-Token; scripts send "Authorization: Bearer <token>".
+#include "util/durable.hpp"
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -232,6 +233,16 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
     up.error = files.error;
     for (auto& ch : up.error)
       if (ch == '\n') ch = ' ';
+    return up;
+  }
+  // The row that names the files is committed only once they are on disk.
+  try {
+    util::sync_file(dir + "/" + files.file);
+    for (auto& r : files.renditions) util::sync_file(dir + "/" + r.file);
+  } catch (const std::exception& e) {
+    up.status = 503;
+    up.error = "The photo could not be stored safely; try again in a moment.";
+    spdlog::error("media upload: {}", e.what());
     return up;
   }
   content::Media m;

@@ -257,6 +257,22 @@ std::shared_ptr<const content::Media> Site::Impl::media(content::Id id) const {
   return p;
 }
 
+Reply Site::Impl::failure(const net::Request& req, bool api, const content::Edition* e,
+                          const std::exception& ex) const {
+  spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
+  const auto* se = dynamic_cast<const storage::StorageError*>(&ex);
+  auto kind = se ? se->kind : storage::StorageError::Kind::Failed;
+  if (kind == storage::StorageError::Kind::Failed)
+    return api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
+               : error_page(500, e);
+  bool full = kind == storage::StorageError::Kind::Full;
+  std::string lang = e ? e->language : "en";
+  std::string text = catalog.text(lang, full ? "err_full" : "err_busy");
+  Reply r = api ? api_error(503, full ? "storage_full" : "busy", text) : error_page(503, e, text);
+  r.headers.emplace_back("Retry-After", full ? "60" : "5");
+  return r;
+}
+
 bool Site::Impl::issued_cursor(const storage::Cursor& c) const {
   auto a = store.article(c.id);
   return a && a->status == content::Status::Published && a->published_at == c.published_at;
@@ -417,9 +433,7 @@ net::Response Site::Impl::handle(const net::Request& req) {
       auto snapshot = store.snapshot();
       reply = (*fn)(req, params);
     } catch (const std::exception& ex) {
-      reply = api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
-                  : error_page(500, dir()->default_edition());
-      spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
+      reply = failure(req, api, dir()->default_edition(), ex);
     }
   }
   return finish(req, std::move(reply), cacheable && reply.cacheable, gen, url);

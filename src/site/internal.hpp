@@ -309,6 +309,10 @@ struct Site::Impl {
   std::shared_ptr<const std::vector<LatestItem>> latest_in(const content::Edition& e,
                                                            const content::Section& s) const;
   Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
+  // The answer to a request whose handler threw: 503 with what to do when the database was
+  // busy or full (nothing was changed), else 500. Logs it with the request.
+  Reply failure(const net::Request& req, bool api, const content::Edition* e,
+                const std::exception& ex) const;
   std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
   void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir,
                        const content::Edition& e, const content::Article& a) const;

@@ -220,9 +220,7 @@ net::Response Site::Impl::handle_private(const net::Request& req) {
       // rather than at the watcher's next poll.
       if (req.method != "GET" && req.method != "HEAD" && reply.status < 400) apply_events();
     } catch (const std::exception& ex) {
-      spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
-      reply = c.api ? api_error(500, "internal", "The server failed to answer; try again shortly.")
-                    : error_page(500, c.edition);
+      reply = failure(req, c.api, c.edition, ex);
     }
   }
   reply.cache_control = "no-store";

@@ -238,6 +238,7 @@ Reply Site::Impl::error_page(int status, const content::Edition* e,
                     : status == 403 ? "forbidden"
                     : status == 429 ? "too_many"
                     : status == 409 ? "conflict"
+                    : status == 503 ? "unavailable"
                                     : "server_error";
   TemplateDictionary dict("error");
   dict.SetIntValue(tn::kSTATUS, status);

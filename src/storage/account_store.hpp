@@ -101,6 +101,9 @@ class SqliteStores : public NewsStore, public AccountStore {
  public:
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
+  // Refuses writes that would grow the database file past `max_bytes` (StorageError of kind
+  // Full), as a full disk would; reads go on. 0: no limit but the disk's.
+  virtual void limit_size(std::int64_t max_bytes) = 0;
 };
 std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path);
 

@@ -20,7 +20,12 @@ using content::Id;
 using content::UnixTime;
 
 struct StorageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  // What went wrong, for the answer the person gets: the database is busy or locked by
+  // someone else (try again soon), or full (nothing more can be stored), or anything else.
+  enum class Kind { Failed, Unavailable, Full };
+  explicit StorageError(const std::string& what, Kind k = Kind::Failed)
+      : std::runtime_error(what), kind(k) {}
+  Kind kind;
 };
 
 struct WriteResult {

@@ -113,6 +113,17 @@ std::vector<std::string> keys_from_json(const std::string& s) {
 
 class SqliteStore final : public SqliteStores {
  public:
+  void limit_size(std::int64_t max_bytes) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    auto s = c.prepare("PRAGMA page_size");
+    std::int64_t page = s.step() ? s.i64(0) : 4096;
+    while (s.step()) {
+    }
+    std::int64_t pages = max_bytes > 0 ? std::max<std::int64_t>(1, max_bytes / page) : 4294967294LL;
+    c.exec("PRAGMA max_page_count=" + std::to_string(pages));
+  }
+
   explicit SqliteStore(const std::string& path) : db_(path) {
     migrate();
     desk_ = sqlite::make_desk_store(db_, *this);
