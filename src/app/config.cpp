@@ -64,6 +64,8 @@ const std::vector<OptionDoc>& serve_options() {
       {"database-max-mb", "N",
        "largest the database may grow, in MiB; writes past it are refused with 503 while "
        "reading goes on, as with a full disk (default 0: no limit)"},
+      {"print-routes", "on|off",
+       "print every route (METHOD PATTERN) and every live message type, then exit"},
       {"config", "FILE", "TOML config file with the same option names"},
   };
   return docs;
@@ -254,6 +256,8 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "connections-per-ip") {
       if (!parse_uint(v, c.connections_per_ip, 0, 1000000))
         return bad(k, "a number from 0 (no cap) to 1000000");
+    } else if (k == "print-routes") {
+      if (!parse_bool(v, c.print_routes)) return bad(k, "on or off");
     } else if (k == "database-max-mb") {
       if (!parse_uint(v, c.database_max_mb, 0, 1u << 24))
         return bad(k, "a size in MiB from 0 (no limit) to 16777216");

@@ -47,6 +47,7 @@ struct ServeConfig {
   int secure_cookies = -1;  // -1: on when base_url is https://
   std::size_t connections_per_ip = 256;      // 0: no cap
   std::size_t database_max_mb = 0;           // 0: no limit but the disk's
+  bool print_routes = false;                 // print every route and exit
   std::vector<std::string> trusted_proxies;  // addresses/ranges whose X-Forwarded-For is believed
 };
 

@@ -338,6 +338,11 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
   }
+  if (cfg.print_routes) {
+    for (auto& r : site->routes()) std::printf("%s\n", r.c_str());
+    for (const char* m : live::kClientMessages) std::printf("WS %s\n", m);
+    return 0;
+  }
   // No default administrator: the first start with no accounts creates one and prints a
   // one-time login link.
   if (store->count_users() == 0) {

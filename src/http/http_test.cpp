@@ -116,3 +116,21 @@ TEST(Router, MatchesCapturesInOrderAndReports405) {
   EXPECT_EQ(r.match("GET", "/api/thing", p, wrong), nullptr);
   EXPECT_TRUE(wrong);
 }
+
+TEST(Router, TheMostLiteralRouteWinsWhateverTheOrder) {
+  Router<int, std::string> r;
+  r.add("POST", "/stories/:id/:action",
+        [](const int&, const Params& p) { return "workflow " + std::string(p.get("action")); });
+  r.add("POST", "/stories/:id/chat",
+        [](const int&, const Params& p) { return "chat " + std::string(p.get("id")); });
+  Params p;
+  bool wrong = false;
+  auto* f = r.match("POST", "/stories/7/chat", p, wrong);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ((*f)(0, p), "chat 7");
+  f = r.match("POST", "/stories/7/publish", p, wrong);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ((*f)(0, p), "workflow publish");
+  EXPECT_EQ(r.match("GET", "/stories/7/chat", p, wrong), nullptr);
+  EXPECT_TRUE(wrong);
+}

@@ -29,42 +29,48 @@ class Router {
   using Fn = std::function<Reply(const Req&, const Params&)>;
 
   void add(std::string method, std::string pattern, Fn fn) {
-    Route r{std::move(method), {}, pattern.size() > 1 && pattern.back() == '/', std::move(fn)};
+    Route r{std::move(method), {}, pattern.size() > 1 && pattern.back() == '/', std::move(fn),
+            pattern};
     r.segments = split(pattern);
+    for (const auto& s : r.segments) r.literals += s.empty() || s[0] != ':';
     routes_.push_back(std::move(r));
   }
 
-  // Finds the handler for `path`. Sets `method_mismatch` when the path matched a route of
-  // another method only (the caller answers 405).
+  // Finds the handler for `path`: of the routes that match, the one with the most literal
+  // segments (so "/stories/:id/chat" wins over "/stories/:id/:action" whatever the order they
+  // were added in); among equals, the first added. Sets `method_mismatch` when the path
+  // matched a route of another method only (the caller answers 405).
   const Fn* match(std::string_view method, std::string_view path, Params& params,
                   bool& method_mismatch) const {
     method_mismatch = false;
     bool slash = path.size() > 1 && path.back() == '/';
     auto segs = split_view(path);
+    const Route* best = nullptr;
+    int best_literals = -1;
     for (const auto& r : routes_) {
       if (r.segments.size() != segs.size() || r.trailing_slash != slash) continue;
-      Params p;
+      if (r.literals <= best_literals) continue;
       bool ok = true;
       for (std::size_t i = 0; i < segs.size() && ok; ++i) {
         const auto& s = r.segments[i];
-        if (!s.empty() && s[0] == ':') {
-          if (segs[i].empty())
-            ok = false;
-          else
-            p.add(std::string_view(s).substr(1), segs[i]);
-        } else if (s != segs[i]) {
-          ok = false;
-        }
+        ok = (!s.empty() && s[0] == ':') ? !segs[i].empty() : s == segs[i];
       }
       if (!ok) continue;
       if (r.method != method && !(r.method == "GET" && method == "HEAD")) {
         method_mismatch = true;
         continue;
       }
-      params = std::move(p);
-      return &r.fn;
+      best = &r;
+      best_literals = r.literals;
     }
-    return nullptr;
+    if (!best) return nullptr;
+    method_mismatch = false;
+    Params p;
+    for (std::size_t i = 0; i < segs.size(); ++i)
+      if (const auto& s = best->segments[i]; !s.empty() && s[0] == ':')
+        p.add(std::string_view(s).substr(1), segs[i]);
+    params = std::move(p);
+    return &best->fn;
   }
 
  private:
@@ -73,7 +79,19 @@ class Router {
     std::vector<std::string> segments;
     bool trailing_slash;
     Fn fn;
+    std::string pattern;
+    int literals = 0;  // segments that are not :parameters
   };
+
+ public:
+  // Every route as (method, pattern), in the order added (the role-by-route test reads it).
+  std::vector<std::pair<std::string, std::string>> list() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+    return out;
+  }
+
+ private:
   static std::vector<std::string> split(std::string_view p) {
     std::vector<std::string> out;
     for (auto v : split_view(p)) out.emplace_back(v);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -235,7 +236,8 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
       say({{"type", "pong"}});
       return;
     }
-    if (type != "subscribe" && type != "unsubscribe" && type != "send") {
+    if (std::find_if(std::begin(kClientMessages), std::end(kClientMessages),
+                     [&](const char* k) { return type == k; }) == std::end(kClientMessages)) {
       error("bad_type", "Unknown message type '" + type.substr(0, 40) +
                             "'; use subscribe, unsubscribe, send or ping.");
       return;

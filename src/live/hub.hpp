@@ -18,6 +18,9 @@
 
 namespace herald::live {
 
+// The messages a client may send on the live channel (docs/live-protocol.md).
+inline constexpr const char* kClientMessages[] = {"subscribe", "unsubscribe", "send", "ping"};
+
 // Who is on the other end of a connection (from the session cookie; 0: a reader not logged in).
 struct Member {
   std::int64_t user_id = 0;

@@ -290,19 +290,35 @@ struct Server::Impl {
     return error_response(500);
   }
 
-  // Runs `fn` on the blocking pool (at nice 10, so that it yields the CPU to the I/O threads
-  // serving readers); the calling coroutine resumes on its own I/O thread afterwards.
+  // Runs `fn` on the blocking pool (or `pool`), at nice 10 so that it yields the CPU to the
+  // I/O threads serving readers; the calling coroutine resumes on its own I/O thread as soon
+  // as `fn` returns (the result is posted straight back, not queued behind the pool's other
+  // work). An exception from `fn` is rethrown in the caller.
   template <class T, class F>
   asio::awaitable<T> blocking(F fn, asio::thread_pool* pool = nullptr) {
-    auto on_pool = [fn = std::move(fn)]() -> asio::awaitable<T> {
-      static thread_local const bool niced = [] {
-        return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
-      }();
-      (void)niced;
-      co_return fn();
+    auto io = co_await asio::this_coro::executor;
+    auto& on = pool ? *pool : pool_ref();
+    auto start = [fn = std::move(fn), io, &on](auto handler) mutable {
+      asio::post(on, [fn = std::move(fn), io, handler = std::move(handler)]() mutable {
+        static thread_local const bool niced = [] {
+          return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
+        }();
+        (void)niced;
+        std::exception_ptr error;
+        T result{};
+        try {
+          result = fn();
+        } catch (...) {
+          error = std::current_exception();
+        }
+        asio::post(io, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+          std::move(handler)(error, std::move(result));
+        });
+      });
     };
-    auto task = asio::co_spawn(pool ? *pool : pool_ref(), std::move(on_pool), asio::use_awaitable);
-    co_return co_await std::move(task);
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                            void(std::exception_ptr, T)>(std::move(start),
+                                                                         asio::use_awaitable);
   }
 
   // A request deadline: a timer that cancels the read (rather than the stream's own timeout,

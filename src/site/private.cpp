@@ -28,6 +28,14 @@ bool Site::Impl::is_private_path(std::string_view path) const {
   return hub && second != std::string_view::npos && path.substr(second, 7) == "/chats/";
 }
 
+std::vector<std::string> Site::routes() const {
+  std::vector<std::string> out;
+  for (const auto* table : {&impl_->router, &impl_->api_router})
+    for (auto& [m, p] : table->list()) out.push_back(m + " " + p);
+  for (auto& [m, p] : impl_->private_router.list()) out.push_back(m + " " + p);
+  return out;
+}
+
 bool Site::per_person(std::string_view path) const { return impl_->is_private_path(path); }
 
 int Site::authorize_body(const net::Request& head) {

@@ -57,6 +57,9 @@ class Site {
   void set_live(live::Hub& hub, chat::ChatService& chat, std::vector<std::string> origins);
   // Decides on a WebSocket upgrade request (net::ServerOptions::ws_accept).
   net::WsDecision ws_accept(const net::Request& req);
+  // Every route: "METHOD PATTERN", reader routes, API and private ones (herald serve
+  // --print-routes; the role-by-route test checks each mutating one has its row).
+  std::vector<std::string> routes() const;
   // Whether the answer to `path` depends on who asks (accounts, newsroom, chat pages): such
   // requests read the session, which may write, so they run on the blocking pool.
   bool per_person(std::string_view path) const;

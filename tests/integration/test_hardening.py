@@ -242,7 +242,21 @@ class Hardening(unittest.TestCase):
             deadline = time.time() + 10
             fifth = b""
             while time.time() < deadline:
-                # Until all four are admitted, a fifth may be too: it then waits for its body.
+                # A probe that came before the four took a slot, and one of them was told to
+                # come back: replace those, until four are being read and a fifth is refused.
+                for i, h in enumerate(held):
+                    h.setblocking(False)
+                    try:
+                        h.recv(1)
+                        refused = True
+                    except BlockingIOError:
+                        refused = False
+                    except OSError:
+                        refused = True
+                    h.setblocking(True)
+                    if refused:
+                        h.close()
+                        held[i] = head_only(self.editor.cookies, self.editor.csrf_token)
                 s5 = head_only(self.editor.cookies, self.editor.csrf_token)
                 s5.settimeout(1)
                 try:
