@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom bench-live
+.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom bench-live fuzz
 
 all: build
 
@@ -33,7 +33,13 @@ test-asan: setup
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout 900 -j 2 -LE browser
 
+# libFuzzer targets for our own parsers (tests/fuzz/), each for FUZZ_SECONDS (CI: 20).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
 ci: test test-asan
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 bench: build
 	bash bench/run.sh
@@ -50,4 +56,4 @@ format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

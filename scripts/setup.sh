@@ -13,7 +13,8 @@ PKGS=(
   libsodium-dev libvips-dev libicu-dev libspdlog-dev libfmt-dev zlib1g-dev libssl-dev
   libcurl4-openssl-dev
   libgoogle-perftools-dev
-  # tests
+  # tests (clang and its runtime: libFuzzer targets under ASan + UBSan, `make fuzz`)
+  clang libclang-rt-14-dev
   libgtest-dev libgmock-dev python3 python3-feedparser python3-aiosmtpd chromium nodejs
   # benchmarks
   wrk nginx-light

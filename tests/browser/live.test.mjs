@@ -70,7 +70,7 @@ test('the Newsfeed counter rises live, and the story opens in the overlay', asyn
   await page.goto(env.server.base + '/en/newsfeed/');
   await page.goto(env.server.base + '/en/');
   await page.waitForFunction(() => document.documentElement.dataset.newsfeedCount === '0');
-  await page.waitForTimeout(500);  // the live connection is up
+  await page.waitForFunction(() => (document.documentElement.dataset.liveChannels || '').split(' ').includes('newsfeed:en'));
   await publish(token, 'Live counter story one');
   await publish(token, 'Live counter story two', true);
   await page.waitForFunction(() => document.documentElement.dataset.newsfeedCount === '2', null, { timeout: 10000 });
@@ -82,7 +82,7 @@ test('the Newsfeed counter rises live, and the story opens in the overlay', asyn
   // The Newsfeed: a new story slides in live; clicking it opens the overlay.
   await page.locator('[data-newsfeed-link]').first().click();
   await page.waitForURL(env.server.base + '/en/newsfeed/');
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => (document.documentElement.dataset.liveChannels || '').split(' ').includes('newsfeed:en'));
   const url = await publish(token, 'Overlay story three');
   const item = page.locator('[data-list] a.headline', { hasText: 'Overlay story three' });
   await item.waitFor({ timeout: 10000 });

@@ -88,6 +88,9 @@ test('an editor writes, illustrates and publishes a story', async () => {
   await page.keyboard.type('The first ferry left at dawn with forty passengers aboard.');
   await page.keyboard.press('Enter');
   await page.click('[data-tool="Subheading"]');
+  // The toolbar never takes the focus: typing goes straight on in the editor.
+  assert.ok(await page.evaluate(() => !!document.activeElement?.closest('.ProseMirror')),
+            'the editor kept the focus through the toolbar click');
   await page.keyboard.type('Timetable');
   await page.keyboard.press('Enter');
   await page.keyboard.type('Crossings run every two hours until further notice.');

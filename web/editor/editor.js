@@ -182,6 +182,9 @@ function start() {
     b.textContent = label;
     b.title = title;
     b.dataset.tool = title;
+    // The editor keeps the focus (and the selection): a button that took it on mousedown
+    // would lose the first letters typed right after the click.
+    b.addEventListener("mousedown", (e) => e.preventDefault());
     b.addEventListener("click", () => { run(); editor.commands.focus(); });
     if (active) b.dataset.active = active;
     toolbar.append(b);

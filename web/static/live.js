@@ -36,6 +36,10 @@
       var c = m.channel && channels[m.channel];
       if (m.type === 'subscribed' && c) {
         if (c.since === null) c.since = m.seq;
+        // For people and tests alike: the channels this page follows live right now.
+        var live = (root.dataset.liveChannels || '').split(' ').filter(Boolean);
+        if (live.indexOf(m.channel) < 0) live.push(m.channel);
+        root.dataset.liveChannels = live.join(' ');
       } else if ((m.type === 'event' || m.type === 'events') && c) {
         (m.type === 'events' ? m.events : [m]).forEach(function (ev) {
           if (c.since !== null && ev.seq <= c.since) return;  // seen already
