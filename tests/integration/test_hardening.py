@@ -488,6 +488,41 @@ class ConnectionsAndProxies(unittest.TestCase):
                 self.assertEqual(fail_login(s, c, f"203.0.113.{i}").status, 401)
             self.assertEqual(fail_login(s, c, "203.0.113.99").status, 429)
 
+    def test_running_out_of_file_descriptors_is_waited_out(self):
+        import harness
+        wrapper = os.path.abspath(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"herald-fd-{os.getpid()}.sh"))
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec prlimit --nofile=96:96 {os.path.abspath(harness.BIN)} \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        real, harness.BIN = harness.BIN, wrapper
+        try:
+            s = Server("--connections-per-ip", "0")
+        finally:
+            harness.BIN = real
+            os.unlink(wrapper)
+        try:
+            held = []
+            # Open connections until the server has no descriptor left to accept with.
+            while "accept failed" not in s.output() and len(held) < 200:
+                c = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                held.append(c)
+            self.assertIn("accept failed", s.output())
+            self.assertIn("retrying in", s.output())
+            for c in held:
+                c.close()
+            # Once descriptors are free again, the waiting connections are served.
+            deadline = time.time() + 20
+            r = b""
+            while time.time() < deadline and not r.startswith(b"HTTP/1.1 200"):
+                try:
+                    r = s.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", read_timeout=5)
+                except OSError:
+                    r = b""
+            self.assertTrue(r.startswith(b"HTTP/1.1 200"), r[:100])
+        finally:
+            self.assertEqual(s.stop(), 0)
+
     def test_bad_proxy_ranges_stop_startup(self):
         r = herald("serve", "--trusted-proxies", "10.0.0.0/99", "--data", "/nonexistent")
         self.assertEqual(r.returncode, 2)
