@@ -396,6 +396,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     }
   });
   server.run();
+  // The hub lets go of its connections while the server's I/O contexts still exist.
+  hub.shutdown();
   {
     std::lock_guard g(mu);
     done = true;

@@ -65,6 +65,7 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
   // Readable from any thread.
   std::atomic<std::size_t> open{0};
+  std::atomic<bool> shut{false};
   mutable std::mutex count_mu;
   std::unordered_map<std::string, std::size_t> counts;
 
@@ -164,9 +165,6 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
 struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   std::shared_ptr<Hub::Impl> hub;
-  // Set once in on_open, before anything else can see this client; kept until the client is
-  // freed (sending to a closed connection does nothing).
-  std::shared_ptr<net::WsConnection> conn;
   // Hub thread only: channel -> last number sent.
   std::unordered_map<std::string, std::uint64_t> subscribed;
   // I/O thread only.
@@ -189,8 +187,15 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
     return member_;
   }
 
+  // The connection, from any thread: set in on_open, let go in on_close (on the connection's
+  // own I/O thread, so that no socket outlives the server that made it); empty after that.
+  std::shared_ptr<net::WsConnection> link() const {
+    std::lock_guard lock(conn_mu_);
+    return conn_;
+  }
+
   void say(json::object o) {
-    if (conn) conn->send(frame(std::move(o)));
+    if (auto c = link()) c->send(frame(std::move(o)));
   }
   void error(const std::string& code, const std::string& message, json::object extra = {}) {
     extra["type"] = "error";
@@ -200,7 +205,10 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   }
 
   void on_open(std::shared_ptr<net::WsConnection> c) override {
-    conn = std::move(c);
+    {
+      std::lock_guard lock(conn_mu_);
+      conn_ = std::move(c);
+    }
     hub->open++;
     auto m = member();
     json::object hello{{"type", "hello"}, {"user", nullptr}};
@@ -216,7 +224,7 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
     while (!recent.empty() && recent.front() < now - 10000) recent.pop_front();
     if (static_cast<int>(recent.size()) > hub->options.messages_per_10s) {
       error("too_many", "Too many messages; the connection is closed.");
-      conn->close(1008, "too many messages");
+      if (auto c = link()) c->close(1008, "too many messages");
       return;
     }
     boost::system::error_code ec;
@@ -337,7 +345,7 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
           }
           error("session_ended", "Your session has ended; log in again to write.",
                 std::move(reply));
-          conn->close(1008, "session ended");
+          if (auto c = link()) c->close(1008, "session ended");
           return;
         }
         {
@@ -370,12 +378,18 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
       std::lock_guard lock(send_mu);
       ended = true;
     }
+    {
+      std::lock_guard lock(conn_mu_);
+      conn_.reset();
+    }
     hub->post([h = hub, self = shared_from_this()] { h->drop(self); });
   }
 
  private:
   mutable std::mutex member_mu_;
   Member member_;
+  mutable std::mutex conn_mu_;
+  std::shared_ptr<net::WsConnection> conn_;
 };
 
 void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
@@ -393,7 +407,7 @@ void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& c
       for (auto& ev : *missed) {
         std::string f = "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(channel)) +
                         ",\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}";
-        c->conn->send(std::make_shared<const std::string>(std::move(f)));
+        if (auto cn = c->link()) cn->send(std::make_shared<const std::string>(std::move(f)));
         sent = ev.seq;
       }
       ok = {};
@@ -491,13 +505,14 @@ void Hub::Impl::flush(const std::string& channel) {
   to.reserve(it->second.size());
   for (auto& c : it->second) {
     auto& last = c->subscribed[channel];
-    if (!c->conn || evs.back().seq <= last) continue;
+    auto cn = c->link();
+    if (!cn || evs.back().seq <= last) continue;
     if (evs.front().seq > last) {
-      to.push_back(c->conn);
+      to.push_back(std::move(cn));
     } else {
       std::size_t from = 0;
       while (from < evs.size() && evs[from].seq <= last) ++from;
-      c->conn->send(events_frame(channel, evs, from));
+      cn->send(events_frame(channel, evs, from));
     }
     last = evs.back().seq;
   }
@@ -510,7 +525,7 @@ void Hub::Impl::send_presence() {
     if (it == subs.end()) continue;
     auto f = frame({{"type", "presence"}, {"channel", channel}, {"count", it->second.size()}});
     for (auto& c : it->second)
-      if (c->conn) c->conn->send(f);
+      if (auto cn = c->link()) cn->send(f);
   }
   presence_dirty.clear();
 }
@@ -526,7 +541,10 @@ Hub::Hub(EventBus& bus, Channels& channels, HubOptions options)
   });
 }
 
-Hub::~Hub() {
+Hub::~Hub() { shutdown(); }
+
+void Hub::shutdown() {
+  if (impl_->shut.exchange(true)) return;
   impl_->bus.unsubscribe(impl_->token);
   {
     std::lock_guard lock(impl_->mu);

@@ -82,6 +82,9 @@ class Hub {
 
   // A handler for a newly accepted WebSocket of `member`.
   std::shared_ptr<net::WsHandler> connect(Member member);
+  // Stops the hub's threads and lets go of every connection. Call it once the server has
+  // stopped and before it is destroyed (the destructor calls it too).
+  void shutdown();
   std::size_t connections() const;
   // Connections subscribed to `channel` on this node (the presence count of a chat room).
   std::size_t subscribers(const std::string& channel) const;

@@ -99,11 +99,14 @@ struct Connection {
 
 class WsConn;
 
+// Members in this order on purpose: destroying a worker destroys the acceptor, then the
+// io_context (and with it any coroutine still suspended, whose scope guards touch the lists),
+// then the lists.
 struct Worker {
-  asio::io_context ctx{1};
-  std::unique_ptr<tcp::acceptor> acceptor;
   std::list<Connection*> connections;  // touched only on this worker's thread
   std::list<WsConn*> websockets;       // likewise
+  asio::io_context ctx{1};
+  std::unique_ptr<tcp::acceptor> acceptor;
 };
 
 std::atomic<std::uint64_t> next_ws_id{1};
@@ -204,13 +207,18 @@ class WsConn final : public WsConnection, public std::enable_shared_from_this<Ws
 };
 
 struct Server::Impl {
+  // Declared before the workers: coroutines destroyed with a worker's io_context still count
+  // themselves out of these.
+  std::mutex ip_mu;
+  std::unordered_map<std::string, std::size_t> per_ip;  // connections per peer address
+  std::atomic<std::size_t> large_in_flight{0};
+  std::atomic<std::size_t> hashing_now{0};  // requests on or waiting for the hashing pool
   ServerOptions options;
   Handler handler;
   AccessLog log;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::thread_pool> pool_ptr;
   std::unique_ptr<asio::thread_pool> hash_pool;
-  std::atomic<std::size_t> hashing_now{0};  // requests on or waiting for the hashing pool
   asio::thread_pool& pool_ref() { return *pool_ptr; }
   unsigned short bound_port = 0;
   std::unique_ptr<asio::signal_set> signals;  // made in bind(): a signal before run() is queued
@@ -638,10 +646,6 @@ struct Server::Impl {
     }
   }
 
-  // Connections per peer address (all workers).
-  std::mutex ip_mu;
-  std::unordered_map<std::string, std::size_t> per_ip;
-  std::atomic<std::size_t> large_in_flight{0};
 
   // Counts the connection against its address; false when that address has its fill.
   bool admit(const std::string& ip) {
