@@ -216,6 +216,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   auto cfg = std::get<app::ServeConfig>(loaded);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  // Warnings and errors reach the operator at once, also when stdout is a pipe.
+  spdlog::flush_on(spdlog::level::warn);
   std::unique_ptr<storage::SqliteStores> store;
   try {
     store = open_store(cfg.data_dir);
