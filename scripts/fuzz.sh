@@ -10,7 +10,7 @@ cmake -S tests/fuzz -B "$OUT" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUIL
 cmake --build "$OUT" -j "$(nproc)"
 mkdir -p "$OUT/crashes"
 failed=0
-for target in path forms body live config; do
+for target in ${FUZZ_TARGETS:-path forms body story live config}; do
   mkdir -p "$OUT/corpus/$target"
   echo "fuzz: $target for ${SECONDS_EACH}s"
   if ! ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
