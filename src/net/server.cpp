@@ -413,16 +413,10 @@ struct Server::Impl {
       // decided before a byte of it is read.
       if (options.authorize_body) {
         Request head;
-        head.method = std::string(parser.get().method_string());
-        head.target = std::string(parser.get().target());
-        auto q = head.target.find('?');
-        if (!net::decode_path(std::string_view(head.target).substr(0, q), head.path)) {
+        if (!head_of(parser.get(), remote, head)) {
           out.error = 400;
           co_return out;
         }
-        head.remote = remote;
-        for (auto& f : parser.get())
-          head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         // (Lambdas are named before co_await: GCC 12 can double-free a temporary one.)
         auto check = [this, &head] {
           try {
@@ -464,8 +458,10 @@ struct Server::Impl {
     co_return out;
   }
 
-  // Step 2: our own request from Beast's message.
-  bool to_request(http::request<http::string_body>& msg, Request& req) {
+  // Step 2: our own request's head from Beast's (method, target, decoded path, query, headers,
+  // the reader's address); false when the path is not one we serve.
+  bool head_of(const http::request<http::string_body>& msg, const std::string& peer,
+               Request& req) {
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
     auto q = req.target.find('?');
@@ -473,10 +469,10 @@ struct Server::Impl {
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
     for (auto& f : msg)
       req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.body = std::move(msg.body());
-    if (!options.trusted_proxies.empty())
-      req.remote = net::client_address(req.remote, req.header("X-Forwarded-For"),
-                                       options.trusted_proxies);
+    req.remote = options.trusted_proxies.empty()
+                     ? peer
+                     : net::client_address(peer, req.header("X-Forwarded-For"),
+                                           options.trusted_proxies);
     return ok && !req.path.empty() && req.path[0] == '/';
   }
 
@@ -519,7 +515,8 @@ struct Server::Impl {
         break;
       }
       auto& msg = *got.msg;
-      bool ok = to_request(msg, req);
+      bool ok = head_of(msg, remote, req);
+      req.body = std::move(msg.body());
       if (ok && options.ws_accept && websocket::is_upgrade(msg)) {
         // Deciding reads (and may touch) the session: on the blocking pool.
         auto decide = [this, &req]() -> WsDecision {
