@@ -432,3 +432,13 @@ class WsClient:
         except OSError:
             pass
         self.sock.close()
+
+
+def subscribe(ws, channel, since=None):
+    """Subscribes a WsClient to `channel` (from `since`) and returns the answer: subscribed,
+    reload or error."""
+    msg = {"type": "subscribe", "channel": channel}
+    if since is not None:
+        msg["since"] = since
+    ws.send(msg)
+    return ws.recv_until(lambda m: m.get("channel") == channel and m["type"] in ("subscribed", "reload", "error"))[0]

@@ -36,6 +36,11 @@ class CliTest(unittest.TestCase):
             (["--live-origins", "news.example.org"], {}, "live-origins"),
             (["--live-queue-kb", "1"], {}, "live-queue-kb"),
             (["--live-batch-ms", "-5"], {}, "live-batch-ms"),
+            (["--connections-per-ip", "many"], {}, "connections-per-ip"),
+            (["--trusted-proxies", "10.0.0.0/33"], {}, "trusted-proxies"),
+            ([], {"HERALD_TRUSTED_PROXIES": "proxy.example"}, "HERALD_TRUSTED_PROXIES"),
+            (["--database-max-mb", "-1"], {}, "database-max-mb"),
+            (["--print-routes", "maybe"], {}, "print-routes"),
         ]
         with tempfile.TemporaryDirectory() as d:
             for args, env, needle in cases:

@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from harness import Client, MailSink, Server, WsClient, free_port
+from harness import Client, MailSink, Server, WsClient, free_port, subscribe
 from newsroom_util import api, person, section_id
 
 
@@ -20,9 +20,6 @@ def new_story(editor, headline, body_text="Text.", paragraphs=1):
                 "body": [{"type": "paragraph", "text": body_text}] * paragraphs})
 
 
-def subscribe(ws, channel):
-    ws.send({"type": "subscribe", "channel": channel})
-    return ws.recv_until(lambda m: m.get("channel") == channel and m["type"] in ("subscribed", "error"))[0]
 
 
 class LockedDatabase(unittest.TestCase):

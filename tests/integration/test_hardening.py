@@ -12,16 +12,10 @@ import threading
 import time
 import unittest
 
-from harness import Client, Server, WsClient, WsClosed, herald
+from harness import Client, Server, WsClient, WsClosed, herald, subscribe
 from newsroom_util import api, multipart, person, png, section_id, upload
 
 
-def subscribe(ws, channel, since=None):
-    msg = {"type": "subscribe", "channel": channel}
-    if since is not None:
-        msg["since"] = since
-    ws.send(msg)
-    return ws.recv_until(lambda m: m.get("channel") == channel and m["type"] in ("subscribed", "reload", "error"))[0]
 
 
 def ws_for(server, who=None):

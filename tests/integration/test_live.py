@@ -7,7 +7,7 @@ import socket
 import time
 import unittest
 
-from harness import Server, WsClient, WsClosed
+from harness import Server, WsClient, WsClosed, subscribe
 from newsroom_util import api, person, section_id
 
 
@@ -21,12 +21,6 @@ def publish_story(editor, headline, breaking=False):
     return s
 
 
-def subscribe(ws, channel, since=None):
-    msg = {"type": "subscribe", "channel": channel}
-    if since is not None:
-        msg["since"] = since
-    ws.send(msg)
-    return ws.recv_until(lambda m: m.get("channel") == channel and m["type"] in ("subscribed", "reload", "error"))[0]
 
 
 class Live(unittest.TestCase):

@@ -83,3 +83,35 @@ TEST_F(AccountStoreTest, SessionsAreFoundByDigestAndEndedOnTheServer) {
   store->delete_session(accounts::token_digest(t1));
   EXPECT_FALSE(store->session(accounts::token_digest(t1)));
 }
+
+TEST_F(AccountStoreTest, KnownDevicesExpireAndAreForgottenTogether) {
+  User u;
+  u.email = "d@example.org";
+  u.display_name = "Dora Example";
+  auto id = store->create_user(u).id;
+  store->add_device("dev-a", id, 1000);
+  store->add_device("dev-b", id, 2000);
+  EXPECT_EQ(store->device_user("dev-a", 500), id);
+  EXPECT_EQ(store->device_user("dev-a", 1500), 0);  // given before the cut-off: too old
+  EXPECT_EQ(store->device_user("dev-b", 1500), id);
+  EXPECT_EQ(store->device_user("unknown", 0), 0);
+  store->drop_devices(id);
+  EXPECT_EQ(store->device_user("dev-b", 0), 0);
+}
+
+TEST_F(AccountStoreTest, ASizeLimitRefusesWritesAsAFullDiskWould) {
+  store->limit_size(1);  // smaller than the database already is
+  User u;
+  u.email = "e@example.org";
+  u.display_name = "Emil Example";
+  u.display_name.append(200000, 'x');
+  try {
+    store->create_user(u);
+    ADD_FAILURE() << "the write went through";
+  } catch (const storage::StorageError& e) {
+    EXPECT_EQ(e.kind, storage::StorageError::Kind::Full) << e.what();
+  }
+  store->limit_size(0);
+  u.display_name = "Emil Example";
+  EXPECT_TRUE(store->create_user(u).ok());
+}
