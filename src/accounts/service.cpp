@@ -9,12 +9,6 @@
 
 namespace herald::accounts {
 
-std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 namespace {
 Outcome fail(std::string key, std::int64_t retry = 0) {
   Outcome o;
@@ -41,8 +35,8 @@ bool name_ok(const std::string& n) { return !n.empty() && n.size() <= 80 * 4; }
 }  // namespace
 
 Accounts::Accounts(AccountsOptions o, storage::AccountStore& store, mail::MailQueue* mail,
-                   MailText texts)
-    : o_(std::move(o)), store_(store), mail_(mail), texts_(std::move(texts)) {
+                   MailText texts, const util::Clock& clock)
+    : o_(std::move(o)), clock_(clock), store_(store), mail_(mail), texts_(std::move(texts)) {
   while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
   dummy_hash_ = hash_password(random_token());
 }

@@ -18,6 +18,7 @@
 #include "accounts/account.hpp"
 #include "accounts/throttle.hpp"
 #include "storage/account_store.hpp"
+#include "util/clock.hpp"
 
 namespace herald::mail {
 class MailQueue;
@@ -72,7 +73,9 @@ struct Visitor {
 class Accounts {
  public:
   // `store`, `mail` and `texts` must outlive this object.
-  Accounts(AccountsOptions o, storage::AccountStore& store, mail::MailQueue* mail, MailText texts);
+  // `clock` (the system clock by default) must outlive the service; tests pass a ManualClock.
+  Accounts(AccountsOptions o, storage::AccountStore& store, mail::MailQueue* mail, MailText texts,
+           const util::Clock& clock = util::system_clock());
 
   Outcome register_account(const std::string& email, const std::string& name,
                            const std::string& password, const std::string& ip);
@@ -127,6 +130,8 @@ class Accounts {
   bool mail_allowed(const std::string& email);
 
   AccountsOptions o_;
+  const util::Clock& clock_;
+  std::int64_t now_unix() const { return clock_.now(); }
   storage::AccountStore& store_;
   mail::MailQueue* mail_;
   MailText texts_;
@@ -136,7 +141,5 @@ class Accounts {
   std::optional<Outcome> current_password_refused(const User& u, const std::string& password);
   std::string dummy_hash_;  // verified against for unknown addresses: same time either way
 };
-
-std::int64_t now_unix();
 
 }  // namespace herald::accounts

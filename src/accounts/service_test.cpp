@@ -18,12 +18,13 @@ class SessionLifetimes : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = std::make_unique<herald::testing::TempDir>("herald-sessions-");
-    store = storage::open_sqlite_stores(dir->file("herald.db"));
+    store = storage::open_sqlite_stores(dir->file("herald.db"), clock);
     acc = std::make_unique<accounts::Accounts>(
         accounts::AccountsOptions{}, *store, nullptr,
         [](const std::string&, const std::string&, const std::string&) {
           return std::pair<std::string, std::string>{};
-        });
+        },
+        clock);
   }
   void TearDown() override {
     acc.reset();
@@ -35,11 +36,12 @@ class SessionLifetimes : public ::testing::Test {
     auto o = acc->create_user(std::to_string(++n) + "x@example.org", "Person", role);
     EXPECT_TRUE(o.ok) << o.message;
     std::string token = accounts::random_token();
-    auto now = accounts::now_unix();
+    auto now = clock.now();
     store->create_session(storage::Session{accounts::token_digest(token), o.user_id, "csrf",
                                            now - age, now - idle, now - age + lifetime});
     return token;
   }
+  util::ManualClock clock;
   std::unique_ptr<herald::testing::TempDir> dir;
   std::unique_ptr<storage::SqliteStores> store;
   std::unique_ptr<accounts::Accounts> acc;
@@ -70,4 +72,19 @@ TEST_F(SessionLifetimes, DisabledAccountsLoseTheirSessions) {
   ASSERT_TRUE(v);
   acc->set_disabled(v->user.id, true);
   EXPECT_FALSE(acc->session_visitor(token));
+}
+
+// The same rules as time passes on the service's own clock: a session opened now is still good
+// just before its idle limit and refused just after it.
+TEST_F(SessionLifetimes, IdleLimitFollowsTheClock) {
+  const std::int64_t h = 3600, d = 86400;
+  auto reader = session(Role::Reader, 0, 0, 90 * d);
+  auto editor = session(Role::Editor, 0, 0, 7 * d);
+  clock.advance(11 * h);
+  EXPECT_TRUE(acc->session_visitor(editor));  // seen again: idle time starts over
+  clock.advance(12 * h + 60);
+  EXPECT_FALSE(acc->session_visitor(editor));
+  EXPECT_TRUE(acc->session_visitor(reader));
+  clock.advance(31 * d);
+  EXPECT_FALSE(acc->session_visitor(reader));
 }

@@ -1,4 +1,5 @@
 #include "chat/chat.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 #include <boost/json.hpp>
@@ -29,14 +30,6 @@ live::Member member_for(const accounts::User& u, std::string credential, bool vi
 }
 
 namespace {
-std::int64_t id_after(std::string_view s, std::string_view prefix) {
-  if (s.substr(0, prefix.size()) != prefix) return 0;
-  s.remove_prefix(prefix.size());
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
-}
-
 live::SendResult refuse(std::string code, std::string message, std::int64_t retry = 0) {
   live::SendResult r;
   r.code = std::move(code);
@@ -47,11 +40,12 @@ live::SendResult refuse(std::string code, std::string message, std::int64_t retr
 }  // namespace
 
 ChatService::ChatService(storage::NewsStore& news, storage::ChatStore& chats,
-                         storage::AccountStore& accounts, live::EventBus& bus, ChatOptions options)
-    : news_(news), chats_(chats), accounts_(accounts), bus_(bus), o_(options) {}
+                         storage::AccountStore& accounts, live::EventBus& bus, ChatOptions options,
+                         const util::Clock& clock)
+    : news_(news), chats_(chats), accounts_(accounts), bus_(bus), o_(options), clock_(clock) {}
 
 bool ChatService::room_exists(const std::string& room) {
-  if (auto id = id_after(room, "story.")) {
+  if (auto id = util::int_after(room, "story.")) {
     auto a = news_.article(id);
     return a && a->status == content::Status::Published && a->chat_enabled;
   }
@@ -67,7 +61,7 @@ bool ChatService::room_exists(const std::string& room) {
 }
 
 std::string ChatService::room_title(const std::string& room) {
-  if (auto id = id_after(room, "story.")) {
+  if (auto id = util::int_after(room, "story.")) {
     auto a = news_.article(id);
     return a ? a->headline : room;
   }
@@ -93,7 +87,7 @@ std::string ChatService::check_subscribe(const live::Member& m, const std::strin
       if ("newsfeed:" + e.code == channel) return {};
     return "There is no edition '" + channel.substr(9) + "'.";
   }
-  if (auto id = id_after(channel, "story:")) {
+  if (auto id = util::int_after(channel, "story:")) {
     auto a = news_.article(id);
     if (a && a->status == content::Status::Published) return {};
     return "There is no such story.";
@@ -104,7 +98,7 @@ std::string ChatService::check_subscribe(const live::Member& m, const std::strin
   auto settings = chats_.room(room);
   if (!settings.public_read && !m.user_id) return "Log in to read this room.";
   if (m.user_id) {
-    for (auto& s : chats_.sanctions(m.user_id, room, accounts::now_unix()))
+    for (auto& s : chats_.sanctions(m.user_id, room, clock_.now()))
       if (s.kind == "ban") return "You are banned from this room.";
   }
   return {};
@@ -126,7 +120,7 @@ live::SendResult ChatService::send(const live::Member& m, const std::string& cha
   for (unsigned char c : text)
     if (c < 0x20 && c != '\n') return refuse("bad_message", "Control characters are not allowed.");
   if (!room_exists(room)) return refuse("no_room", "This chat room does not exist (any more).");
-  auto now = accounts::now_unix();
+  auto now = clock_.now();
   bool mod = may_moderate(m, room);
   auto settings = chats_.room(room);
   if (settings.locked && !mod) return refuse("locked", "The room is locked; only moderators can write.");
@@ -182,7 +176,7 @@ std::optional<live::Member> ChatService::current(const live::Member& m) {
     uid = t->user_id;
   } else {
     auto s = accounts_.session(m.credential);
-    if (!s || s->expires_at <= accounts::now_unix()) return std::nullopt;
+    if (!s || s->expires_at <= clock_.now()) return std::nullopt;
     uid = s->user_id;
   }
   if (uid != m.user_id) return std::nullopt;
@@ -214,7 +208,7 @@ ModResult ChatService::delete_message(const live::Member& m, std::int64_t id) {
   if (!msg) return {404, "There is no such message."};
   bool own = msg->user_id == m.user_id && m.user_id;
   if (!own && !may_moderate(m, msg->room)) return {403, "Only moderators can delete others' messages."};
-  chats_.delete_message(id, m.user_id, accounts::now_unix());
+  chats_.delete_message(id, m.user_id, clock_.now());
   redact(msg->room, [id](std::int64_t line, std::int64_t) { return line == id; });
   publish(msg->room, {{"kind", "deleted"}, {"id", id}});
   return {};
@@ -230,7 +224,7 @@ ModResult ChatService::sanction(const live::Member& m, const std::string& room,
   if (minutes < 0 || minutes > 525600) return {422, "Give a duration from 0 (until lifted) to 525600 minutes."};
   if (!accounts_.user_by_id(user_id)) return {404, "There is no such account."};
   if (user_id == m.user_id) return {422, "You cannot sanction yourself."};
-  auto now = accounts::now_unix();
+  auto now = clock_.now();
   std::string where = everywhere ? "*" : room;
   chats_.add_sanction({where, user_id, kind, minutes ? now + minutes * 60LL : 0}, m.user_id, now);
   if (kind == "ban") {

@@ -14,6 +14,7 @@
 #include "live/hub.hpp"
 #include "storage/account_store.hpp"
 #include "storage/chat_store.hpp"
+#include "util/clock.hpp"
 
 namespace herald::chat {
 
@@ -31,7 +32,8 @@ struct ModResult {
 class ChatService final : public live::Channels {
  public:
   ChatService(storage::NewsStore& news, storage::ChatStore& chats, storage::AccountStore& accounts,
-              live::EventBus& bus, ChatOptions options = {});
+              live::EventBus& bus, ChatOptions options = {},
+              const util::Clock& clock = util::system_clock());
 
   std::string check_subscribe(const live::Member& m, const std::string& channel) override;
   live::SendResult send(const live::Member& m, const std::string& channel,
@@ -68,6 +70,7 @@ class ChatService final : public live::Channels {
   storage::AccountStore& accounts_;
   live::EventBus& bus_;
   ChatOptions o_;
+  const util::Clock& clock_;
   accounts::Throttle flood_;
   std::mutex slow_mu_;
   std::unordered_map<std::string, std::int64_t> last_post_;  // "user:room" -> time (slow mode)

@@ -10,6 +10,7 @@
 #include "i18n/i18n.hpp"
 #include "live/hub.hpp"
 #include "site/internal.hpp"
+#include "util/text.hpp"
 
 namespace herald::site {
 
@@ -35,7 +36,7 @@ std::string chat_text_html(std::string_view text) {
     if (h == std::string_view::npos) break;
     auto rest = text.substr(h);
     if (rest.rfind("https://", 0) != 0 && rest.rfind("http://", 0) != 0) {
-      content::html_escape_into(out, text.substr(i, h + 4 - i));
+      util::html_escape_into(out, text.substr(i, h + 4 - i));
       i = h + 4;
       continue;
     }
@@ -46,19 +47,19 @@ std::string chat_text_html(std::string_view text) {
     while (end > h && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ')'))
       --end;
     std::string_view url = text.substr(h, end - h);
-    content::html_escape_into(out, text.substr(i, h - i));
+    util::html_escape_into(out, text.substr(i, h - i));
     if (url.size() <= 10) {
-      content::html_escape_into(out, url);
+      util::html_escape_into(out, url);
     } else {
       out += "<a href=\"";
-      content::html_escape_into(out, url);
+      util::html_escape_into(out, url);
       out += "\" rel=\"nofollow ugc noopener\" target=\"_blank\">";
-      content::html_escape_into(out, url);
+      util::html_escape_into(out, url);
       out += "</a>";
     }
     i = end;
   }
-  content::html_escape_into(out, text.substr(i));
+  util::html_escape_into(out, text.substr(i));
   return out;
 }
 
@@ -233,7 +234,7 @@ Reply Site::Impl::api_chat_settings(const net::Request& r, const http::Params& p
 }
 
 Reply Site::Impl::api_newsfeed_seen(const net::Request&, const http::Params&, Ctx& c) {
-  auto now = accounts::now_unix();
+  auto now = now_unix();
   chat->store().set_newsfeed_seen(c.user()->id, now);
   return api_json(200, json::object{{"newsfeed_seen_at", now}});
 }
@@ -258,7 +259,7 @@ Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, C
     }
   }
   // The story page shows the room (or not): purge it.
-  store.add_event(storage::ContentEvent{0, accounts::now_unix(), "article.chat", a->edition_id, id,
+  store.add_event(storage::ContentEvent{0, now_unix(), "article.chat", a->edition_id, id,
                                         {"article:" + std::to_string(id)}});
   return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
 }
@@ -267,9 +268,7 @@ Reply Site::Impl::api_newsfeed_count(const net::Request& r, const http::Params&)
   auto d = dir();
   const auto* e = d->edition(query_param(r.query, "edition"));
   if (!e) return api_error(404, "not_found", "There is no such edition.");
-  std::int64_t since = 0;
-  auto sv = query_param(r.query, "since");
-  std::from_chars(sv.data(), sv.data() + sv.size(), since);
+  std::int64_t since = util::to_int(query_param(r.query, "since")).value_or(0);
   storage::ArticleQuery q;
   q.edition_id = e->id;
   q.since = std::max<std::int64_t>(since + 1, 1);

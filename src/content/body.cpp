@@ -1,4 +1,5 @@
 #include "content/body.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -178,19 +179,6 @@ bool is_safe_link(std::string_view url, bool allow_mailto) {
   return false;
 }
 
-void html_escape_into(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-}
-
 namespace {
 const char* type_label(std::string_view t) { return t.empty() ? "block" : t.data(); }
 }  // namespace
@@ -201,12 +189,12 @@ std::string spans_to_html(const std::vector<Span>& spans) {
     bool link = !sp.href.empty() && is_safe_link(sp.href);
     if (link) {
       out += "<a href=\"";
-      html_escape_into(out, sp.href);
+      util::html_escape_into(out, sp.href);
       out += "\" rel=\"nofollow noopener\">";
     }
     if (sp.bold) out += "<strong>";
     if (sp.italic) out += "<em>";
-    html_escape_into(out, sp.text);
+    util::html_escape_into(out, sp.text);
     if (sp.italic) out += "</em>";
     if (sp.bold) out += "</strong>";
     if (link) out += "</a>";

@@ -23,9 +23,6 @@ bool parse_body_input(const std::string& json, std::vector<Block>& out, std::str
 // (no spaces or control characters, at most 2,000 bytes).
 bool is_safe_link(std::string_view url, bool allow_mailto = true);
 
-// Appends `s` to `out` with &, <, >, " and ' escaped for HTML text and attributes.
-void html_escape_into(std::string& out, std::string_view s);
-
 // The HTML of a run list: text escaped, <strong>, <em> and <a href rel="nofollow noopener">.
 std::string spans_to_html(const std::vector<Span>& spans);
 

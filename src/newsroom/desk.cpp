@@ -35,8 +35,12 @@ DeskResult forbidden(const std::string& what) { return error(403, "forbidden", w
 }  // namespace
 
 Desk::Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
-           std::function<void(Article&)> prepare_body)
-    : news_(news), desk_(desk), accounts_(accounts), prepare_body_(std::move(prepare_body)) {}
+           std::function<void(Article&)> prepare_body, const util::Clock& clock)
+    : news_(news),
+      clock_(clock),
+      desk_(desk),
+      accounts_(accounts),
+      prepare_body_(std::move(prepare_body)) {}
 
 bool Desk::can_see(const accounts::User& u, const Article& a) const {
   if (!can(u.role, Action::WriteDraft)) return false;
@@ -107,7 +111,7 @@ json::object Desk::to_json(const Article& a, bool with_body, const Catalog& cat)
         if (t.id == id) tags.emplace_back(t.name);
   }
   o["tags"] = std::move(tags);
-  if (a.editing_by && a.editing_at > accounts::now_unix() - 120) {
+  if (a.editing_by && a.editing_at > clock_.now() - 120) {
     json::object e;
     e["id"] = a.editing_by;
     e["name"] = user_name(a.editing_by);
@@ -265,7 +269,7 @@ DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& 
 
 DeskResult Desk::store(const accounts::User& u, Article& a, std::int64_t base,
                        const std::string& note, int ok_status) {
-  a.updated_at = accounts::now_unix();
+  a.updated_at = clock_.now();
   if (prepare_body_) prepare_body_(a);
   std::string rev = json::serialize(to_json(a, true));
   auto r = desk_.save_story(a, base, u.id, rev, note);
@@ -346,7 +350,7 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
                           content::UnixTime at) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
-  auto now = accounts::now_unix();
+  auto now = clock_.now();
   auto note = [&](const std::string& what) {
     if (auto cur = load(id)) desk_.add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
   };
@@ -459,7 +463,7 @@ DeskResult Desk::restore(const accounts::User& u, content::Id id, content::Id ri
 
 void Desk::heartbeat(const accounts::User& u, content::Id id) {
   auto a = load(id);
-  if (a && can_edit(u, *a)) desk_.set_editing(id, u.id, accounts::now_unix());
+  if (a && can_edit(u, *a)) desk_.set_editing(id, u.id, clock_.now());
 }
 
 std::optional<Article> Desk::for_preview(const accounts::User& u, content::Id id) {

@@ -12,6 +12,7 @@
 #include "accounts/account.hpp"
 #include "storage/account_store.hpp"
 #include "storage/store.hpp"
+#include "util/clock.hpp"
 
 namespace herald::newsroom {
 
@@ -27,7 +28,8 @@ class Desk {
  public:
   // `prepare_body` renders a story's body HTML before it is stored (site::Site::prepare_body).
   Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
-       std::function<void(content::Article&)> prepare_body);
+       std::function<void(content::Article&)> prepare_body,
+       const util::Clock& clock = util::system_clock());
 
   // Unpublished stories of others are hidden (404) from those who may not see drafts.
   bool can_see(const accounts::User& u, const content::Article& a) const;
@@ -87,6 +89,7 @@ class Desk {
   std::string user_name(std::int64_t id) const;
 
   storage::NewsStore& news_;
+  const util::Clock& clock_;
   storage::DeskStore& desk_;
   storage::AccountStore& accounts_;
   std::function<void(content::Article&)> prepare_body_;

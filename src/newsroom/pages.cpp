@@ -358,7 +358,7 @@ Reply Site::Impl::nr_preview(const net::Request&, const http::Params& p, Ctx& c)
   const auto* e = d->edition(a->edition_id);
   const auto* s = d->section(a->section_id);
   if (!e || !s) return error_page(404, c.edition);
-  if (!a->published_at) a->published_at = accounts::now_unix();
+  if (!a->published_at) a->published_at = now_unix();
   a->body_html.clear();  // render the current blocks
   Reply r = story_reply(*e, *s, *a, content::article_path(*e, *s, *a), false, true);
   r.headers.emplace_back("X-Robots-Tag", "noindex");

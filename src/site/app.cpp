@@ -11,6 +11,7 @@
 #include "http/forms.hpp"
 #include "site/internal.hpp"
 #include "util/assets.hpp"
+#include "util/text.hpp"
 
 namespace herald::site {
 
@@ -87,11 +88,7 @@ std::string slash_location(const net::Request& req) {
   return loc;
 }
 
-std::int64_t parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() ? v : 0;
-}
+std::int64_t parse_int(std::string_view s) { return util::to_int(s).value_or(0); }
 
 namespace {
 bool slug_value(std::string_view v) {
@@ -541,7 +538,8 @@ Site::Site(SiteOptions options, storage::NewsStore& store, accounts::Accounts& a
   impl_->accounts = &accounts;
   impl_->desk_store = &desk;
   impl_->desk = std::make_unique<newsroom::Desk>(
-      store, desk, accounts.store(), [this](content::Article& a) { prepare_body(a); });
+      store, desk, accounts.store(), [this](content::Article& a) { prepare_body(a); },
+      *impl_->options.clock);
   impl_->add_account_routes();
   impl_->add_newsroom_routes();
 }
@@ -558,7 +556,7 @@ void Site::prepare_body(content::Article& a) const {
 
 int Site::publish_due() {
   if (!impl_->desk) return 0;
-  return impl_->desk->publish_due(accounts::now_unix());
+  return impl_->desk->publish_due(impl_->now_unix());
 }
 
 void Site::on_event(std::function<void(const storage::ContentEvent&)> listener) {
@@ -600,12 +598,8 @@ std::size_t Site::Impl::apply_events() {
         for (const auto& k : ev.purge_keys) {
           if (k == "*")
             im.latest_cache.clear();
-          else if (k.rfind("section:", 0) == 0) {
-            content::Id id = 0;
-            auto tail = std::string_view(k).substr(8);
-            if (std::from_chars(tail.data(), tail.data() + tail.size(), id).ec == std::errc())
-              im.latest_cache.erase(id);
-          }
+          else if (auto id = util::int_after(k, "section:"))
+            im.latest_cache.erase(id);
         }
       }
       im.event_seq = ev.seq;

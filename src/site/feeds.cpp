@@ -14,11 +14,6 @@ using ctemplate::TemplateDictionary;
 namespace {
 constexpr content::Id kSitemapChunk = 10000;
 
-std::int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {

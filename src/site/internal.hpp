@@ -114,6 +114,7 @@ struct PrivateRequest {
 
 struct Site::Impl {
   SiteOptions options;
+  std::int64_t now_unix() const { return options.clock->now(); }
   storage::NewsStore& store;
   i18n::Catalog catalog;
   http::PageCache cache;

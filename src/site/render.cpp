@@ -136,8 +136,8 @@ void Site::Impl::fill_story_item(TemplateDictionary* d, const Directory& dir,
 
 std::shared_ptr<const Site::Impl::Frame> Site::Impl::frame(const content::Edition* e,
                                                            content::Id active) const {
-  int year = [] {
-    std::time_t t = std::time(nullptr);
+  int year = [this] {
+    std::time_t t = static_cast<std::time_t>(now_unix());
     std::tm tm{};
     gmtime_r(&t, &tm);
     return tm.tm_year + 1900;

@@ -12,6 +12,7 @@
 #include "net/message.hpp"
 #include "net/server.hpp"
 #include "storage/store.hpp"
+#include "util/clock.hpp"
 
 namespace herald::http {
 class PageCache;
@@ -35,6 +36,7 @@ struct SiteOptions {
   std::chrono::seconds page_ttl{300};              // longest a cached page lives unpurged
   bool secure_cookies = false;  // served over TLS: Secure, __Host- cookies
   std::string outbox_dir;       // development mail folder listed at /newsroom/outbox
+  const util::Clock* clock = &util::system_clock();  // must outlive the Site
 };
 
 class Site {

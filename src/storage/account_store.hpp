@@ -105,6 +105,7 @@ class SqliteStores : public NewsStore, public AccountStore {
   // Full), as a full disk would; reads go on. 0: no limit but the disk's.
   virtual void limit_size(std::int64_t max_bytes) = 0;
 };
-std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path);
+std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path,
+                                                 const util::Clock& clock = util::system_clock());
 
 }  // namespace herald::storage

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "content/model.hpp"
+#include "util/clock.hpp"
 
 namespace herald::storage {
 
@@ -178,6 +179,7 @@ class DeskStore {
 
 // Opens (creating if needed) the SQLite database at `path` and applies migrations.
 // Throws StorageError with a message saying what to do when the file cannot be used.
-std::unique_ptr<NewsStore> open_sqlite(const std::string& path);
+std::unique_ptr<NewsStore> open_sqlite(const std::string& path,
+                                       const util::Clock& clock = util::system_clock());
 
 }  // namespace herald::storage

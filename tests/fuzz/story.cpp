@@ -14,11 +14,6 @@
 #include "newsroom/desk.hpp"
 #include "storage/account_store.hpp"
 
-// The clock of accounts/service.cpp (not linked here: it brings mail and the rest).
-namespace herald::accounts {
-std::int64_t now_unix() { return static_cast<std::int64_t>(::time(nullptr)); }
-}  // namespace herald::accounts
-
 namespace {
 using namespace herald;
 

@@ -15,12 +15,6 @@ namespace {
 using content::Article;
 using content::Status;
 
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // A story row for the newsroom: the reader-side columns, then the desk's.
 Article read_story(Stmt& s) {
   Article a = read_article_row(s);
@@ -32,7 +26,8 @@ const std::string kStoryCols = std::string(kArticleCols) + ", " + kDeskCols;
 
 class SqliteDesk final : public DeskStore {
  public:
-  SqliteDesk(Database& db, NewsStore& news) : db_(db), news_(news) {}
+  SqliteDesk(Database& db, NewsStore& news, const util::Clock& clock)
+      : db_(db), news_(news), clock_(clock) {}
 
   WriteResult save_story(const Article& a, std::int64_t base_version, std::int64_t user_id,
                          const std::string& revision_json, const std::string& note) override {
@@ -286,9 +281,9 @@ class SqliteDesk final : public DeskStore {
     s.bind(5, q.headline).bind(6, q.own_unpublished_only);
   }
 
-  static void insert_revision(Connection& c, content::Id id, std::int64_t version,
+  void insert_revision(Connection& c, content::Id id, std::int64_t version,
                               std::int64_t user, const std::string& note,
-                              const std::string& json) {
+                              const std::string& json) const {
     c.prepare(
          "INSERT INTO article_revisions(article_id, version, saved_at, saved_by, note, data) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -301,14 +296,17 @@ class SqliteDesk final : public DeskStore {
         .run();
   }
 
+  std::int64_t now_s() const { return clock_.now(); }
   Database& db_;
   NewsStore& news_;
+  const util::Clock& clock_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news) {
-  return std::make_unique<SqliteDesk>(db, news);
+std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news,
+                                           const util::Clock& clock) {
+  return std::make_unique<SqliteDesk>(db, news, clock);
 }
 
 }  // namespace herald::storage::sqlite

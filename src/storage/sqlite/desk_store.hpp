@@ -1,5 +1,6 @@
 // The newsroom's storage on the shared SQLite database (see storage::DeskStore).
 #pragma once
+#include "util/clock.hpp"
 #include <memory>
 
 #include "storage/sqlite/db.hpp"
@@ -7,5 +8,6 @@
 
 namespace herald::storage::sqlite {
 // `db` and `news` (the store on the same database) must outlive the result.
-std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news);
+std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news,
+                                           const util::Clock& clock);
 }  // namespace herald::storage::sqlite

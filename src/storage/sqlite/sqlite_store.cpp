@@ -26,12 +26,6 @@ using sqlite::read_article_row;
 
 namespace {
 
-UnixTime now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string renditions_to_json(const std::vector<Rendition>& rs) {
   json::array a;
   for (auto& r : rs)
@@ -124,9 +118,9 @@ class SqliteStore final : public SqliteStores {
     c.exec("PRAGMA max_page_count=" + std::to_string(pages));
   }
 
-  explicit SqliteStore(const std::string& path) : db_(path) {
+  SqliteStore(const std::string& path, const util::Clock& clock) : clock_(clock), db_(path) {
     migrate();
-    desk_ = sqlite::make_desk_store(db_, *this);
+    desk_ = sqlite::make_desk_store(db_, *this, clock_);
     chat_ = sqlite::make_chat_store(db_);
   }
   DeskStore& desk() override { return *desk_; }
@@ -938,6 +932,8 @@ class SqliteStore final : public SqliteStores {
     return {id, {}};
   }
 
+  UnixTime now_unix() const { return clock_.now(); }
+  const util::Clock& clock_;
   sqlite::Database db_;
   std::unique_ptr<DeskStore> desk_;
   std::unique_ptr<ChatStore> chat_;
@@ -947,12 +943,13 @@ class SqliteStore final : public SqliteStores {
 
 }  // namespace
 
-std::unique_ptr<NewsStore> open_sqlite(const std::string& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<NewsStore> open_sqlite(const std::string& path, const util::Clock& clock) {
+  return std::make_unique<SqliteStore>(path, clock);
 }
 
-std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path,
+                                                 const util::Clock& clock) {
+  return std::make_unique<SqliteStore>(path, clock);
 }
 
 }  // namespace herald::storage
