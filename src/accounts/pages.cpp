@@ -172,7 +172,7 @@ Reply Site::Impl::link_post(const net::Request&, const http::Params& p, Ctx& c) 
   if (!c.session_token.empty()) accounts->logout(c.session_token);
   start_session_cookies(c, *ns);
   return account_message(c, "done_title", outcome_text(c, o),
-                         accounts::is_staff(ns->user.role) && purpose == "login" ? "/account/"
+                         content::is_staff(ns->user.role) && purpose == "login" ? "/account/"
                                                                                  : c.next);
 }
 
@@ -192,11 +192,11 @@ Reply Site::Impl::profile(const Ctx& c, const std::string& notice, const std::st
   auto* s = dict.AddSectionDictionary("PROFILE");
   s->SetValue("NAME", fresh.display_name);
   s->SetValue("EMAIL", fresh.email);
-  s->SetValue("ROLE", accounts::to_string(fresh.role));
+  s->SetValue("ROLE", content::to_string(fresh.role));
   s->SetValue("CSRF", c.csrf);
-  if (accounts::is_staff(fresh.role)) s->ShowSection("STAFF");
+  if (content::is_staff(fresh.role)) s->ShowSection("STAFF");
   if (!fresh.password_hash.empty()) s->ShowSection("HAS_PASSWORD");
-  if (accounts::is_staff(fresh.role)) {
+  if (content::is_staff(fresh.role)) {
     auto* tk = s->AddSectionDictionary("TOKENS");
     if (!new_token.empty()) tk->AddSectionDictionary("NEW_TOKEN")->SetValue("TOKEN", new_token);
     for (auto& tok : accounts->store().api_tokens_of(u.id)) {
@@ -250,7 +250,7 @@ Reply Site::Impl::account_delete_post(const net::Request&, const http::Params&, 
 }
 
 Reply Site::Impl::token_create_post(const net::Request&, const http::Params&, Ctx& c) {
-  if (!accounts::is_staff(c.user()->role)) return forbidden(c);
+  if (!content::is_staff(c.user()->role)) return forbidden(c);
   accounts::Outcome o;
   auto token = accounts->create_api_token(c.user()->id, c.form.get("name"), o);
   if (token.empty()) return profile(c, "", outcome_text(c, o), {}, 422);
@@ -272,8 +272,8 @@ Reply Site::Impl::me_json(const net::Request&, const http::Params&, Ctx& c) {
     json::object user;
     user["id"] = u->id;
     user["name"] = u->display_name;
-    user["role"] = accounts::to_string(u->role);
-    user["staff"] = accounts::is_staff(u->role);
+    user["role"] = content::to_string(u->role);
+    user["staff"] = content::is_staff(u->role);
     if (chat) user["newsfeed_seen_at"] = chat->store().newsfeed_seen(u->id);
     o["user"] = std::move(user);
     if (!c.visitor->via_api_token) o["csrf"] = c.csrf;

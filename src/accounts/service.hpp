@@ -15,8 +15,8 @@
 #include <optional>
 #include <string>
 
-#include "accounts/account.hpp"
-#include "accounts/throttle.hpp"
+#include "content/people.hpp"
+#include "util/throttle.hpp"
 #include "storage/account_store.hpp"
 #include "util/clock.hpp"
 
@@ -25,6 +25,16 @@ class MailQueue;
 }
 
 namespace herald::accounts {
+
+// People and their roles are the news domain's (content/people.hpp); the account service
+// speaks of them by these names.
+using content::Action;
+using content::can;
+using content::is_staff;
+using content::normalize_email;
+using content::password_problem;
+using content::Role;
+using content::User;
 
 struct AccountsOptions {
   std::string base_url = "http://127.0.0.1:8080";  // links in mails
@@ -58,13 +68,13 @@ struct Outcome {
 struct NewSession {
   std::string token;  // goes into the cookie; never stored
   std::string csrf;
-  accounts::User user;
+  content::User user;
   std::int64_t max_age = 0;  // cookie lifetime in seconds
   std::string device_token;  // set when this browser should get a known-device cookie
 };
 
 struct Visitor {
-  accounts::User user;
+  content::User user;
   storage::Session session;
   std::string token_digest;
   bool via_api_token = false;
@@ -122,7 +132,7 @@ class Accounts {
   const AccountsOptions& options() const { return o_; }
 
  private:
-  NewSession start_session(const accounts::User& u, bool new_device = true);
+  NewSession start_session(const content::User& u, bool new_device = true);
   void send(const std::string& to, const std::string& key, const std::string& name,
             const std::string& link);
   std::string make_link(std::int64_t user_id, const std::string& purpose, std::int64_t ttl,
@@ -135,7 +145,7 @@ class Accounts {
   storage::AccountStore& store_;
   mail::MailQueue* mail_;
   MailText texts_;
-  Throttle throttle_;
+  util::Throttle throttle_;
   // The current password, checked (and throttled) before a change of password or email or
   // a deletion; nullopt when it is right.
   std::optional<Outcome> current_password_refused(const User& u, const std::string& password);

@@ -9,16 +9,18 @@
 #include "testing/temp_dir.hpp"
 
 #include "accounts/password.hpp"
+#include "storage/stores.hpp"
 
 using namespace herald;
-using accounts::Role;
+using content::Role;
 
 namespace {
 class SessionLifetimes : public ::testing::Test {
  protected:
   void SetUp() override {
     dir = std::make_unique<herald::testing::TempDir>("herald-sessions-");
-    store = storage::open_sqlite_stores(dir->file("herald.db"), clock);
+    stores = storage::open_stores("sqlite:" + dir->file("herald.db"), clock);
+    store = &stores->accounts();
     acc = std::make_unique<accounts::Accounts>(
         accounts::AccountsOptions{}, *store, nullptr,
         [](const std::string&, const std::string&, const std::string&) {
@@ -28,7 +30,7 @@ class SessionLifetimes : public ::testing::Test {
   }
   void TearDown() override {
     acc.reset();
-    store.reset();
+    stores.reset();
     dir.reset();
   }
   // A session of a new account with `role`, last seen `idle` seconds ago, created `age` ago.
@@ -43,7 +45,8 @@ class SessionLifetimes : public ::testing::Test {
   }
   util::ManualClock clock;
   std::unique_ptr<herald::testing::TempDir> dir;
-  std::unique_ptr<storage::SqliteStores> store;
+  std::unique_ptr<storage::Stores> stores;
+  storage::AccountStore* store = nullptr;
   std::unique_ptr<accounts::Accounts> acc;
   int n = 0;
 };

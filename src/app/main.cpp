@@ -24,7 +24,7 @@
 #include "demo/demo.hpp"
 #include "i18n/i18n.hpp"
 #include "mail/mail.hpp"
-#include "storage/account_store.hpp"
+#include "storage/stores.hpp"
 #include "net/server.hpp"
 #include "site/site.hpp"
 #include "storage/store.hpp"
@@ -128,13 +128,14 @@ int usage_error(const std::string& msg) {
   return 2;
 }
 
-std::unique_ptr<storage::SqliteStores> open_store(const std::string& data_dir) {
+// The stores of the site in `data_dir` (its database and media folder are created if needed).
+std::unique_ptr<storage::Stores> open_store(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir + "/media", ec);
   if (ec)
     throw storage::StorageError("cannot create the data folder " + data_dir + ": " + ec.message() +
                                 " (choose another with --data)");
-  return storage::open_sqlite_stores(data_dir + "/herald.db");
+  return storage::open_stores("sqlite:" + data_dir + "/herald.db");
 }
 
 // Mail texts from the catalog of the default edition's language.
@@ -218,14 +219,14 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   // Warnings and errors reach the operator at once, also when stdout is a pipe.
   spdlog::flush_on(spdlog::level::warn);
-  std::unique_ptr<storage::SqliteStores> store;
+  std::unique_ptr<storage::Stores> store;
   try {
     store = open_store(cfg.data_dir);
     if (cfg.database_max_mb) store->limit_size(static_cast<std::int64_t>(cfg.database_max_mb) << 20);
-    if (cfg.demo && store->editions().empty()) {
+    if (cfg.demo && store->news().editions().empty()) {
       std::fprintf(stderr, "Empty database: creating the demo editions in %s\n",
                    cfg.data_dir.c_str());
-      if (int rc = run_demo(*store, cfg.data_dir, 0, 16)) return rc;
+      if (int rc = run_demo(store->news(), cfg.data_dir, 0, 16)) return rc;
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
@@ -280,7 +281,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // Live: the event bus (in-process on one node), the chat rules and the WebSocket hub. They
   // outlive the server (declared before it).
   auto bus = live::in_process_bus();
-  chat::ChatService chat(*store, store->chat(), *store, *bus);
+  chat::ChatService chat(store->news(), store->chat(), store->accounts(), *bus);
   live::HubOptions ho;
   ho.messages_per_10s = cfg.live_client_messages;
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
@@ -331,10 +332,10 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // Queued mail is spooled in the data folder: a crash does not lose it.
   mail::MailQueue mail_queue(std::move(mailer), cfg.data_dir + "/mail-queue");
   auto catalog = i18n::Catalog::load_embedded();
-  accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
-                              mail_texts(*store, catalog));
+  accounts::Accounts accounts(accounts_options(cfg), store->accounts(), &mail_queue,
+                              mail_texts(store->news(), catalog));
   try {
-    site = std::make_unique<site::Site>(so, *store, accounts, store->desk());
+    site = std::make_unique<site::Site>(so, store->news(), accounts, store->desk());
     site->set_live(hub, chat, cfg.live_origins);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
@@ -347,8 +348,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   // No default administrator: the first start with no accounts creates one and prints a
   // one-time login link.
-  if (store->count_users() == 0) {
-    auto o = accounts.create_user(cfg.admin_email, "Administrator", accounts::Role::Admin);
+  if (store->accounts().count_users() == 0) {
+    auto o = accounts.create_user(cfg.admin_email, "Administrator", content::Role::Admin);
     if (!o.ok) {
       std::fprintf(stderr, "herald serve: cannot create the first administrator %s: %s\n",
                    cfg.admin_email.c_str(), o.message.c_str());
@@ -429,14 +430,15 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
   if (own["email"].empty()) return usage_error(what + ": --email is required");
   auto store = open_store(cfg.data_dir);
   auto catalog = i18n::Catalog::load_embedded();
-  accounts::Accounts acc(accounts_options(cfg), *store, nullptr, mail_texts(*store, catalog));
+  accounts::Accounts acc(accounts_options(cfg), store->accounts(), nullptr,
+                         mail_texts(store->news(), catalog));
   auto say = [&](const accounts::Outcome& o) {
     std::fprintf(stderr, "herald %s: %s\n", what.c_str(), catalog.text("en", o.message).c_str());
     return 1;
   };
-  auto find = [&]() { return store->user_by_email(accounts::normalize_email(own["email"])); };
-  auto role = [&]() -> std::optional<accounts::Role> {
-    return accounts::role_from_string(own["role"]);
+  auto find = [&]() { return store->accounts().user_by_email(content::normalize_email(own["email"])); };
+  auto role = [&]() -> std::optional<content::Role> {
+    return content::role_from_string(own["role"]);
   };
   if (cmd == "user" && sub == "create") {
     auto r = role();
@@ -444,7 +446,7 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
     auto o = acc.create_user(own["email"], own["name"], *r);
     if (!o.ok) return say(o);
     std::printf("created %s (%s). One-time login link, valid 24 hours:\n%s\n",
-                accounts::normalize_email(own["email"]).c_str(), accounts::to_string(*r),
+                content::normalize_email(own["email"]).c_str(), content::to_string(*r),
                 acc.login_link(o.user_id).c_str());
     return 0;
   }
@@ -459,7 +461,7 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
     if (!r) return usage_error(what + ": --role must be reader, contributor, author, editor, moderator or admin");
     auto o = acc.set_role(u->id, *r);
     if (!o.ok) return say(o);
-    std::printf("%s is now %s; their sessions have ended\n", u->email.c_str(), accounts::to_string(*r));
+    std::printf("%s is now %s; their sessions have ended\n", u->email.c_str(), content::to_string(*r));
     return 0;
   }
   if (cmd == "user" && (sub == "disable" || sub == "enable")) {
@@ -473,7 +475,7 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
     return 0;
   }
   if (cmd == "token" && sub == "create") {
-    if (!accounts::is_staff(u->role))
+    if (!content::is_staff(u->role))
       return usage_error(what + ": API tokens are for newsroom accounts; " + u->email + " is a reader");
     accounts::Outcome o;
     auto token = acc.create_api_token(u->id, own["name"].empty() ? "cli" : own["name"], o);
@@ -539,7 +541,7 @@ int main(int argc, char** argv) {
       if (n < 0 || n > 10000000) return usage_error("demo: --articles must be from 1 to 10000000");
       if (images < 1 || images > 1000) return usage_error("demo: --images must be from 1 to 1000");
       auto store = open_store(data);
-      return run_demo(*store, data, n, images);
+      return run_demo(store->news(), data, n, images);
     }
     if (cmd == "migrate") {
       auto store = open_store(data);
@@ -558,9 +560,10 @@ int main(int argc, char** argv) {
       auto now = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-      auto r = cmd == "publish" ? store->publish(id, now) : store->unpublish(id);
+      auto r = cmd == "publish" ? store->news().publish(id, now)
+                                  : store->news().unpublish(id);
       if (!r.ok()) {
-        std::fprintf(stderr, "herald %s: %s\n", cmd.c_str(), r.error.c_str());
+        std::fprintf(stderr, "herald %s: %s\n", cmd.c_str(), r.detail.c_str());
         return 1;
       }
       std::printf("story %lld %s\n", static_cast<long long>(id),

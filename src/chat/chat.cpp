@@ -18,12 +18,12 @@ std::string room_of(const std::string& channel) {
   return channel.rfind("chat:", 0) == 0 ? channel.substr(5) : std::string();
 }
 
-live::Member member_for(const accounts::User& u, std::string credential, bool via_api_token) {
+live::Member member_for(const content::User& u, std::string credential, bool via_api_token) {
   live::Member m;
   m.user_id = u.id;
   m.name = u.display_name;
-  m.staff = accounts::is_staff(u.role);
-  m.moderator = accounts::can(u.role, accounts::Action::Moderate);
+  m.staff = content::is_staff(u.role);
+  m.moderator = content::can(u.role, content::Action::Moderate);
   m.credential = std::move(credential);
   m.via_api_token = via_api_token;
   return m;

@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "accounts/throttle.hpp"
+#include "util/throttle.hpp"
 #include "live/bus.hpp"
 #include "live/hub.hpp"
 #include "storage/account_store.hpp"
@@ -71,14 +71,14 @@ class ChatService final : public live::Channels {
   live::EventBus& bus_;
   ChatOptions o_;
   const util::Clock& clock_;
-  accounts::Throttle flood_;
+  util::Throttle flood_;
   std::mutex slow_mu_;
   std::unordered_map<std::string, std::int64_t> last_post_;  // "user:room" -> time (slow mode)
 };
 
 // The live identity of an account: name and what its role allows, with the credential
 // (session digest or API token digest) that Channels::current checks again later.
-live::Member member_for(const accounts::User& u, std::string credential, bool via_api_token);
+live::Member member_for(const content::User& u, std::string credential, bool via_api_token);
 
 // "chat:en.world" -> "en.world"; empty when not a chat channel.
 std::string room_of(const std::string& channel);

@@ -72,7 +72,7 @@ void Site::Impl::add_live_routes() {
   private_route("POST", "/api/v1/chat/:room/sanctions", Need::Login, {}, &A::api_chat_sanction);
   private_route("PATCH", "/api/v1/chat/:room", Need::Login, {}, &A::api_chat_settings);
   private_route("POST", "/api/v1/me/newsfeed-seen", Need::Login, {}, &A::api_newsfeed_seen);
-  private_route("POST", "/api/v1/newsroom/stories/:id/chat", Need::Staff, accounts::Action::WriteDraft,
+  private_route("POST", "/api/v1/newsroom/stories/:id/chat", Need::Staff, content::Action::WriteDraft,
                 &A::api_story_chat);
 }
 
@@ -245,7 +245,7 @@ Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, C
   if (!v) return err;
   auto id = parse_int(p.get("id"));
   auto a = desk->for_preview(*c.user(), id);
-  if (!a) return desk_reply(newsroom::story_not_found());
+  if (!a) return desk_reply(c, newsroom::story_not_found());
   if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
   bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
             v->get_object().at("enabled").as_bool();

@@ -52,22 +52,22 @@ bool is_reserved_section_slug(const std::string& slug) {
 }
 
 std::string validate(const Article& a) {
-  if (a.headline.empty()) return "The headline is empty.";
-  if (a.headline.size() > 300) return "The headline is longer than 300 bytes.";
-  if (a.summary.size() > 1000) return "The summary is longer than 1000 bytes.";
-  if (a.slug.empty()) return "The slug is empty.";
+  if (a.headline.empty()) return "story_headline_empty";
+  if (a.headline.size() > 300) return "story_headline_long";
+  if (a.summary.size() > 1000) return "story_summary_long";
+  if (a.slug.empty()) return "story_slug_empty";
   for (char c : a.slug)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-      return "The slug may hold only a-z, 0-9 and '-'.";
-  if (a.section_id == 0) return "The story has no section.";
+      return "story_slug_chars";
+  if (a.section_id == 0) return "story_no_section";
   if (a.status == Status::Published && a.published_at == 0)
-    return "A published story needs a publication time.";
+    return "story_no_time";
   for (const auto& b : a.body) {
-    if (b.type == Block::Type::Image && b.media_id == 0) return "An image block has no image.";
+    if (b.type == Block::Type::Image && b.media_id == 0) return "story_image_empty";
     if (b.type == Block::Type::Embed &&
         !(b.url.rfind("https://", 0) == 0 || b.url.rfind("http://", 0) == 0))
-      return "An embedded link must start with http:// or https://.";
-    if (b.type == Block::Type::List && b.items.empty()) return "A list block has no items.";
+      return "story_embed_link";
+    if (b.type == Block::Type::List && b.items.empty()) return "story_list_empty";
   }
   return {};
 }

@@ -153,7 +153,7 @@ std::string article_path(const Edition& e, const Section& s, const TranslationRe
 bool is_reserved_section_slug(const std::string& slug);
 
 // Domain validation of an article before it is stored. Returns an empty string when valid,
-// otherwise a message for the person who wrote it.
+// otherwise the catalog key (web/locales) of what the person who wrote it must change.
 std::string validate(const Article& a);
 
 }  // namespace herald::content

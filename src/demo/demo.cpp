@@ -79,7 +79,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
   auto r1 = store.add_edition(en);
   auto r2 = store.add_edition(ru);
   if (!r1.ok() || !r2.ok()) {
-    rep.error = r1.ok() ? r2.error : r1.error;
+    rep.error = r1.ok() ? r2.detail : r1.detail;
     return rep;
   }
   en.id = r1.id;
@@ -101,7 +101,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
                   pos++};
       auto r = store.add_section(sec);
       if (!r.ok()) {
-        rep.error = r.error;
+        rep.error = r.detail;
         return rep;
       }
       sections[l].push_back(r.id);
@@ -111,7 +111,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
       std::string name(pick(t, isru));
       auto r = store.add_tag(Tag{0, eds[l]->id, make_slug(name), name});
       if (!r.ok()) {
-        rep.error = r.error;
+        rep.error = r.detail;
         return rep;
       }
       tags[l].push_back(r.id);
@@ -120,7 +120,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
       auto r = store.add_author(
           Author{0, make_slug(std::string(a.name)), std::string(a.name), std::string(a.bio)});
       if (!r.ok()) {
-        rep.error = r.error;
+        rep.error = r.detail;
         return rep;
       }
       authors[l].push_back(r.id);
@@ -159,7 +159,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
                    : "A generated landscape of hills under an evening sky";
       auto r = store.add_media(m);
       if (!r.ok()) {
-        rep.error = r.error;
+        rep.error = r.detail;
         return rep;
       }
       photos[l].push_back(r.id);
@@ -265,7 +265,7 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
         }
         if (o.prepare) o.prepare(a);
         auto r = store.save_article(a);
-        if (!r.ok()) throw std::runtime_error(r.error);
+        if (!r.ok()) throw std::runtime_error(r.detail);
         ++made;
       }
     }

@@ -16,7 +16,7 @@
 namespace herald::site {
 
 namespace json = boost::json;
-using accounts::Action;
+using content::Action;
 
 namespace {
 json::object media_json(const content::Media& m, const std::string& base) {
@@ -77,11 +77,11 @@ Reply Site::Impl::api_json(int status, const json::value& v) const {
   return r;
 }
 
-Reply Site::Impl::desk_reply(const newsroom::DeskResult& d) const {
+Reply Site::Impl::desk_reply(const Ctx& c, const newsroom::DeskResult& d) const {
   if (d.status < 400) return api_json(d.status, d.body);
   json::object err;
   err["code"] = d.code;
-  err["message"] = d.message;
+  err["message"] = d.key.empty() ? d.message : t(c, d.key);
   json::object o;
   o["error"] = std::move(err);
   if (d.status == 409 && !d.body.is_null()) o["current"] = d.body;
@@ -113,25 +113,25 @@ Reply Site::Impl::api_stories(const net::Request&, const http::Params&, Ctx& c) 
   q.headline = c.form.get("q").substr(0, 200);
   if (auto l = parse_id(c.form.get("limit"))) q.limit = static_cast<int>(std::min<std::int64_t>(l, 200));
   q.offset = static_cast<int>(std::min<std::int64_t>(parse_id(c.form.get("offset")), 1000000));
-  return desk_reply(desk->list(*c.user(), q));
+  return desk_reply(c, desk->list(*c.user(), q));
 }
 
 Reply Site::Impl::api_story_create(const net::Request& r, const http::Params&, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  return desk_reply(desk->create(*c.user(), *v));
+  return desk_reply(c, desk->create(*c.user(), *v));
 }
 
 Reply Site::Impl::api_story(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->get(*c.user(), parse_id(p.get("id"))));
+  return desk_reply(c, desk->get(*c.user(), parse_id(p.get("id"))));
 }
 
 Reply Site::Impl::api_story_save(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
-  return desk_reply(desk->save(*c.user(), parse_id(p.get("id")), *v));
+  return desk_reply(c, desk->save(*c.user(), parse_id(p.get("id")), *v));
 }
 
 Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -151,15 +151,15 @@ Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p,
       return api_error(422, "invalid", "Send the time to publish as {\"at\": <Unix time>}.");
     at = a->get_int64();
   }
-  return desk_reply(desk->workflow(*c.user(), id, action, at));
+  return desk_reply(c, desk->workflow(*c.user(), id, action, at));
 }
 
 Reply Site::Impl::api_revisions(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->revisions(*c.user(), parse_id(p.get("id"))));
+  return desk_reply(c, desk->revisions(*c.user(), parse_id(p.get("id"))));
 }
 
 Reply Site::Impl::api_revision(const net::Request&, const http::Params& p, Ctx& c) {
-  return desk_reply(desk->revision(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev"))));
+  return desk_reply(c, desk->revision(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev"))));
 }
 
 Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -169,7 +169,7 @@ Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params
   auto* ver = v->is_object() ? v->get_object().if_contains("version") : nullptr;
   if (!ver || !ver->is_int64())
     return api_error(422, "invalid", "Send the version the restore is based on ('version').");
-  return desk_reply(
+  return desk_reply(c, 
       desk->restore(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev")), ver->get_int64()));
 }
 
@@ -258,7 +258,7 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
   auto res = store.add_media(m);
   if (!res.ok()) {
     up.status = 422;
-    up.error = res.error;
+    up.error = t(c, res.reason);
     return up;
   }
   m.id = res.id;
@@ -285,7 +285,7 @@ Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p,
   };
   auto id = parse_id(p.get("id"));
   auto d = desk->edit_photo(*c.user(), id, field("caption"), field("credit"), field("alt"));
-  if (d.status >= 400) return desk_reply(d);
+  if (d.status >= 400) return desk_reply(c, d);
   {
     std::unique_lock lock(media_mu);
     media_cache.erase(id);
@@ -338,7 +338,7 @@ bool read_section(const json::object& o, content::Section& s, std::string& err) 
 }
 }  // namespace
 
-Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&, Ctx&) {
+Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -351,13 +351,13 @@ Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&,
   if (!read_section(v->get_object(), s, e)) return api_error(422, "invalid", e);
   if (s.slug.empty()) s.slug = content::make_slug(s.name);
   auto res = store.add_section(s);
-  if (!res.ok()) return api_error(422, "invalid", res.error);
+  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
   store.add_event(storage::ContentEvent{0, now_unix(), "catalog", s.edition_id, 0, {"*"}});
   s.id = res.id;
   return api_json(201, json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}});
 }
 
-Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& p, Ctx&) {
+Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -370,12 +370,12 @@ Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& 
   std::string e;
   if (!read_section(v->get_object(), *cur, e)) return api_error(422, "invalid", e);
   auto res = desk_store->update_section(*cur);
-  if (!res.ok()) return api_error(422, "invalid", res.error);
+  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
   return api_json(200, json::object{{"id", cur->id}, {"slug", cur->slug}, {"name", cur->name},
                                       {"description", cur->description}});
 }
 
-Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& p, Ctx&) {
+Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -399,7 +399,7 @@ Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& 
   if (i18n::format_time_icu(0, cur->date_format, cur->locale, cur->time_zone).empty())
     return api_error(422, "invalid", "The time zone or date format is not valid.");
   auto res = desk_store->update_edition(*cur);
-  if (!res.ok()) return api_error(422, "invalid", res.error);
+  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
   return api_json(200, json::object{{"id", cur->id}, {"site_name", cur->site_name},
                                       {"tagline", cur->tagline}, {"time_zone", cur->time_zone},
                                       {"date_format", cur->date_format}});
@@ -410,7 +410,7 @@ Reply Site::Impl::api_users(const net::Request&, const http::Params&, Ctx& c) {
   for (auto& u : accounts->store().list_users(c.form.get("q").substr(0, 200), 100,
                                               static_cast<int>(parse_id(c.form.get("offset")))))
     items.emplace_back(json::object{{"id", u.id}, {"email", u.email}, {"name", u.display_name},
-                                    {"role", accounts::to_string(u.role)}, {"disabled", u.disabled},
+                                    {"role", content::to_string(u.role)}, {"disabled", u.disabled},
                                     {"verified", u.email_verified_at != 0}});
   return api_json(200, json::object{{"users", std::move(items)}});
 }
@@ -424,10 +424,10 @@ Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, 
   if (!accounts->store().user_by_id(id)) return api_error(404, "not_found", "There is no such account.");
   auto& o = v->get_object();
   if (auto* x = o.if_contains("role")) {
-    auto role = x->is_string() ? accounts::role_from_string(x->get_string()) : std::nullopt;
+    auto role = x->is_string() ? content::role_from_string(x->get_string()) : std::nullopt;
     if (!role)
       return api_error(422, "invalid", "The role must be reader, contributor, author, editor, moderator or admin.");
-    if (id == c.user()->id && *role != accounts::Role::Admin)
+    if (id == c.user()->id && *role != content::Role::Admin)
       return api_error(422, "invalid", "You cannot take the admin role from yourself.");
     accounts->set_role(id, *role);
   }
@@ -438,7 +438,7 @@ Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, 
   }
   auto u = accounts->store().user_by_id(id);
   return api_json(200, json::object{{"id", u->id}, {"email", u->email}, {"name", u->display_name},
-                                      {"role", accounts::to_string(u->role)}, {"disabled", u->disabled}});
+                                      {"role", content::to_string(u->role)}, {"disabled", u->disabled}});
 }
 
 }  // namespace herald::site

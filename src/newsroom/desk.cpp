@@ -12,8 +12,8 @@
 namespace herald::newsroom {
 
 namespace json = boost::json;
-using accounts::Action;
-using accounts::can;
+using content::Action;
+using content::can;
 using content::Article;
 using content::Status;
 
@@ -22,6 +22,15 @@ DeskResult error(int status, std::string code, std::string message) {
   r.status = status;
   r.code = std::move(code);
   r.message = std::move(message);
+  return r;
+}
+
+// A write the store refused: the person reads its catalog key in their language.
+DeskResult refused(const storage::WriteResult& w) {
+  // (422 whatever the category, as the API has always answered: a slug or address taken, a
+  // story gone meanwhile and a broken rule are all "change what you sent".)
+  DeskResult r = error(422, "invalid", w.detail);
+  r.key = w.reason;
   return r;
 }
 
@@ -42,12 +51,12 @@ Desk::Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountS
       accounts_(accounts),
       prepare_body_(std::move(prepare_body)) {}
 
-bool Desk::can_see(const accounts::User& u, const Article& a) const {
+bool Desk::can_see(const content::User& u, const Article& a) const {
   if (!can(u.role, Action::WriteDraft)) return false;
   return a.status == Status::Published || can(u.role, Action::SeeDrafts) || a.created_by == u.id;
 }
 
-bool Desk::can_edit(const accounts::User& u, const Article& a) const {
+bool Desk::can_edit(const content::User& u, const Article& a) const {
   if (!can(u.role, Action::WriteDraft)) return false;
   if (can(u.role, Action::EditAny)) return true;
   if (a.created_by != u.id) return false;
@@ -55,7 +64,7 @@ bool Desk::can_edit(const accounts::User& u, const Article& a) const {
   return a.status != Status::Published || can(u.role, Action::PublishOwn);
 }
 
-bool Desk::can_publish(const accounts::User& u, const Article& a) const {
+bool Desk::can_publish(const content::User& u, const Article& a) const {
   return can(u.role, Action::EditAny) ||
          (can(u.role, Action::PublishOwn) && a.created_by == u.id);
 }
@@ -128,7 +137,7 @@ json::object Desk::to_json(const Article& a, bool with_body, const Catalog& cat)
   return o;
 }
 
-content::Id Desk::author_for(const accounts::User& u) {
+content::Id Desk::author_for(const content::User& u) {
   std::string slug = content::make_slug(u.display_name);
   if (slug.empty()) slug = "staff-" + std::to_string(u.id);
   for (auto& a : news_.authors())
@@ -140,7 +149,7 @@ content::Id Desk::author_for(const accounts::User& u) {
   return r.ok() ? r.id : 0;
 }
 
-DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& in,
+DeskResult Desk::apply(const content::User& u, Article& a, const json::object& in,
                        bool creating) {
   static const std::vector<std::string_view> kEditable = {
       "headline", "summary", "dateline", "slug", "section_id", "tags", "authors",
@@ -241,7 +250,7 @@ DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& 
         t.slug = tslug;
         t.name = name;
         auto r = news_.add_tag(t);
-        if (!r.ok()) return error(422, "invalid", r.error);
+        if (!r.ok()) return refused(r);
         id = r.id;
         t.id = id;
         all.push_back(t);
@@ -267,13 +276,13 @@ DeskResult Desk::apply(const accounts::User& u, Article& a, const json::object& 
   return {};
 }
 
-DeskResult Desk::store(const accounts::User& u, Article& a, std::int64_t base,
+DeskResult Desk::store(const content::User& u, Article& a, std::int64_t base,
                        const std::string& note, int ok_status) {
   a.updated_at = clock_.now();
   if (prepare_body_) prepare_body_(a);
   std::string rev = json::serialize(to_json(a, true));
   auto r = desk_.save_story(a, base, u.id, rev, note);
-  if (r.conflict) {
+  if (r.stale()) {
     DeskResult d = error(409, "conflict",
                          "Someone saved a newer version (" + std::to_string(r.version) +
                              ") while you were editing version " + std::to_string(base) +
@@ -281,7 +290,7 @@ DeskResult Desk::store(const accounts::User& u, Article& a, std::int64_t base,
     if (auto cur = load(a.id)) d.body = to_json(*cur, true);
     return d;
   }
-  if (!r.ok()) return error(422, "invalid", r.error);
+  if (!r.ok()) return refused(r);
   auto saved = load(r.id);
   DeskResult d;
   d.status = ok_status;
@@ -290,7 +299,7 @@ DeskResult Desk::store(const accounts::User& u, Article& a, std::int64_t base,
   return d;
 }
 
-DeskResult Desk::list(const accounts::User& u, const storage::StoryListQuery& q0) {
+DeskResult Desk::list(const content::User& u, const storage::StoryListQuery& q0) {
   if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
   auto q = q0;
   if (!can(u.role, Action::SeeDrafts)) q.own_unpublished_only = u.id;
@@ -305,7 +314,7 @@ DeskResult Desk::list(const accounts::User& u, const storage::StoryListQuery& q0
   return d;
 }
 
-DeskResult Desk::get(const accounts::User& u, content::Id id) {
+DeskResult Desk::get(const content::User& u, content::Id id) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
   DeskResult d;
@@ -314,7 +323,7 @@ DeskResult Desk::get(const accounts::User& u, content::Id id) {
   return d;
 }
 
-DeskResult Desk::create(const accounts::User& u, const json::value& input) {
+DeskResult Desk::create(const content::User& u, const json::value& input) {
   if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
   if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
   Article a;
@@ -325,7 +334,7 @@ DeskResult Desk::create(const accounts::User& u, const json::value& input) {
   return store(u, a, 0, "created", 201);
 }
 
-DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value& input) {
+DeskResult Desk::save(const content::User& u, content::Id id, const json::value& input) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
   if (!can_edit(u, *a)) return forbidden("You may not change this story.");
@@ -346,7 +355,7 @@ DeskResult Desk::save(const accounts::User& u, content::Id id, const json::value
                200);
 }
 
-DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::string& action,
+DeskResult Desk::workflow(const content::User& u, content::Id id, const std::string& action,
                           content::UnixTime at) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
@@ -359,7 +368,7 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
     if (a->status == Status::Published)
       return error(409, "published", "The story is published: unpublish it first.");
     auto r = desk_.set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
-    if (!r.ok()) return error(422, "invalid", r.error);
+    if (!r.ok()) return refused(r);
     note(action == "submit" ? "ready for review" : "back to draft");
   } else if (action == "publish") {
     if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
@@ -368,14 +377,14 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
                                          i18n::iso8601(a->embargo_until) +
                                          ": schedule it for then, or lift the embargo.");
     auto r = news_.publish(id, a->status == Status::Published ? a->published_at : now);
-    if (!r.ok()) return error(422, "invalid", r.error);
+    if (!r.ok()) return refused(r);
     note("published");
   } else if (action == "unpublish") {
     if (!can_publish(u, *a)) return forbidden("Your account may not unpublish this story.");
     if (a->status != Status::Published)
       return error(409, "not_published", "The story is not published.");
     auto r = news_.unpublish(id);
-    if (!r.ok()) return error(422, "invalid", r.error);
+    if (!r.ok()) return refused(r);
     note("unpublished");
   } else if (action == "schedule") {
     if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
@@ -387,7 +396,7 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
                                          i18n::iso8601(a->embargo_until) +
                                          ": schedule it for then or later.");
     auto r = desk_.set_status(id, Status::Scheduled, at, u.id);
-    if (!r.ok()) return error(422, "invalid", r.error);
+    if (!r.ok()) return refused(r);
     note("scheduled for " + i18n::iso8601(at));
   } else {
     return error(404, "not_found", "Unknown workflow step '" + action + "'.");
@@ -395,13 +404,13 @@ DeskResult Desk::workflow(const accounts::User& u, content::Id id, const std::st
   return get(u, id);
 }
 
-bool Desk::can_see_history(const accounts::User& u, const Article& a) const {
+bool Desk::can_see_history(const content::User& u, const Article& a) const {
   // Revisions hold what was never published (drafts before publication, embargoed text):
   // only those who may change the story, or who see drafts anyway.
   return can_see(u, a) && (can_edit(u, a) || can(u.role, Action::SeeDrafts));
 }
 
-DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
+DeskResult Desk::revisions(const content::User& u, content::Id id) {
   auto a = load(id);
   if (!a || !can_see_history(u, *a)) return story_not_found();
   json::array items;
@@ -422,7 +431,7 @@ DeskResult Desk::revisions(const accounts::User& u, content::Id id) {
   return d;
 }
 
-DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id rid) {
+DeskResult Desk::revision(const content::User& u, content::Id id, content::Id rid) {
   auto a = load(id);
   if (!a || !can_see_history(u, *a)) return story_not_found();
   auto r = desk_.revision(id, rid);
@@ -441,7 +450,7 @@ DeskResult Desk::revision(const accounts::User& u, content::Id id, content::Id r
   return d;
 }
 
-DeskResult Desk::restore(const accounts::User& u, content::Id id, content::Id rid,
+DeskResult Desk::restore(const content::User& u, content::Id id, content::Id rid,
                          std::int64_t base) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
@@ -461,12 +470,12 @@ DeskResult Desk::restore(const accounts::User& u, content::Id id, content::Id ri
   return store(u, *a, base, "restored revision " + std::to_string(rid), 200);
 }
 
-void Desk::heartbeat(const accounts::User& u, content::Id id) {
+void Desk::heartbeat(const content::User& u, content::Id id) {
   auto a = load(id);
   if (a && can_edit(u, *a)) desk_.set_editing(id, u.id, clock_.now());
 }
 
-std::optional<Article> Desk::for_preview(const accounts::User& u, content::Id id) {
+std::optional<Article> Desk::for_preview(const content::User& u, content::Id id) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return std::nullopt;
   return a;
@@ -484,7 +493,7 @@ std::string photo_text_problem(const std::string& caption, const std::string& cr
   return {};
 }
 
-bool Desk::can_edit_photo(const accounts::User& u, const content::Media& m) {
+bool Desk::can_edit_photo(const content::User& u, const content::Media& m) {
   if (!can(u.role, Action::WriteDraft)) return false;
   if (can(u.role, Action::EditAny)) return true;
   // Others change only their own uploads, and only while every story showing the photo is
@@ -497,7 +506,7 @@ bool Desk::can_edit_photo(const accounts::User& u, const content::Media& m) {
   return true;
 }
 
-DeskResult Desk::edit_photo(const accounts::User& u, content::Id media_id,
+DeskResult Desk::edit_photo(const content::User& u, content::Id media_id,
                             const std::optional<std::string>& caption,
                             const std::optional<std::string>& credit,
                             const std::optional<std::string>& alt) {
@@ -512,7 +521,7 @@ DeskResult Desk::edit_photo(const accounts::User& u, content::Id media_id,
   if (auto why = photo_text_problem(m->caption, m->credit, m->alt); !why.empty())
     return error(422, "invalid", why);
   auto res = desk_.update_media_text(media_id, m->caption, m->credit, m->alt);
-  if (!res.ok()) return error(422, "invalid", res.error);
+  if (!res.ok()) return refused(res);
   // Stories show captions in their stored HTML: render them again.
   for (auto sid : desk_.stories_using_media(media_id)) {
     auto a = news_.article(sid);
@@ -532,7 +541,7 @@ int Desk::publish_due(content::UnixTime now) {
     if (!a || a->embargo_until > now) continue;
     auto r = news_.publish(id, now);
     if (!r.ok()) {
-      spdlog::error("scheduled story {} could not be published: {}", id, r.error);
+      spdlog::error("scheduled story {} could not be published: {}", id, r.detail);
       continue;
     }
     if (auto cur = load(id))

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "accounts/account.hpp"
+#include "content/people.hpp"
 #include "storage/account_store.hpp"
 #include "storage/store.hpp"
 #include "util/clock.hpp"
@@ -19,7 +19,8 @@ namespace herald::newsroom {
 struct DeskResult {
   int status = 200;          // HTTP status: 200, 201, 400, 403, 404, 409, 422
   std::string code;          // API error code when status >= 400
-  std::string message;       // for the person when status >= 400
+  std::string message;       // for the person when status >= 400 (English)
+  std::string key;           // when set: the catalog key of the message, shown in their language
   boost::json::value body;   // the answer (a story, a list) or, on 409, the current story
   std::int64_t id = 0;
 };
@@ -32,37 +33,37 @@ class Desk {
        const util::Clock& clock = util::system_clock());
 
   // Unpublished stories of others are hidden (404) from those who may not see drafts.
-  bool can_see(const accounts::User& u, const content::Article& a) const;
-  bool can_edit(const accounts::User& u, const content::Article& a) const;
-  bool can_publish(const accounts::User& u, const content::Article& a) const;
+  bool can_see(const content::User& u, const content::Article& a) const;
+  bool can_edit(const content::User& u, const content::Article& a) const;
+  bool can_publish(const content::User& u, const content::Article& a) const;
   // Revisions (which hold unpublished text): editors, or those who may change the story.
-  bool can_see_history(const accounts::User& u, const content::Article& a) const;
+  bool can_see_history(const content::User& u, const content::Article& a) const;
   // Editors change any photo's texts; others their own uploads used only in stories of theirs.
-  bool can_edit_photo(const accounts::User& u, const content::Media& m);
+  bool can_edit_photo(const content::User& u, const content::Media& m);
   // Changes a photo's caption, credit or alt text (unset: unchanged), with the upload's
   // limits, and re-renders the stories that show it.
-  DeskResult edit_photo(const accounts::User& u, content::Id media_id,
+  DeskResult edit_photo(const content::User& u, content::Id media_id,
                         const std::optional<std::string>& caption,
                         const std::optional<std::string>& credit,
                         const std::optional<std::string>& alt);
 
-  DeskResult list(const accounts::User& u, const storage::StoryListQuery& q);
-  DeskResult get(const accounts::User& u, content::Id id);
+  DeskResult list(const content::User& u, const storage::StoryListQuery& q);
+  DeskResult get(const content::User& u, content::Id id);
   // Creates a draft from story JSON (headline and section_id required).
-  DeskResult create(const accounts::User& u, const boost::json::value& input);
+  DeskResult create(const content::User& u, const boost::json::value& input);
   // Saves story JSON over version input["version"]; 409 with the current story if stale.
-  DeskResult save(const accounts::User& u, content::Id id, const boost::json::value& input);
+  DeskResult save(const content::User& u, content::Id id, const boost::json::value& input);
   // action: "submit" (ready for review), "draft", "publish", "unpublish", "schedule" (at).
-  DeskResult workflow(const accounts::User& u, content::Id id, const std::string& action,
+  DeskResult workflow(const content::User& u, content::Id id, const std::string& action,
                       content::UnixTime at = 0);
-  DeskResult revisions(const accounts::User& u, content::Id id);
-  DeskResult revision(const accounts::User& u, content::Id id, content::Id revision_id);
-  DeskResult restore(const accounts::User& u, content::Id id, content::Id revision_id,
+  DeskResult revisions(const content::User& u, content::Id id);
+  DeskResult revision(const content::User& u, content::Id id, content::Id revision_id);
+  DeskResult restore(const content::User& u, content::Id id, content::Id revision_id,
                      std::int64_t base_version);
   // Marks the story open in this person's editor (shown in the story list for 2 minutes).
-  void heartbeat(const accounts::User& u, content::Id id);
+  void heartbeat(const content::User& u, content::Id id);
   // The story as readers would see it, for the preview (permission-checked); nullopt: 404.
-  std::optional<content::Article> for_preview(const accounts::User& u, content::Id id);
+  std::optional<content::Article> for_preview(const content::User& u, content::Id id);
 
   // Publishes scheduled stories whose time has come; returns how many. Called every few
   // seconds by the server (and at start, for those missed while it was down).
@@ -78,14 +79,14 @@ class Desk {
   };
 
  private:
-  DeskResult apply(const accounts::User& u, content::Article& a, const boost::json::object& in,
+  DeskResult apply(const content::User& u, content::Article& a, const boost::json::object& in,
                    bool creating);
-  DeskResult store(const accounts::User& u, content::Article& a, std::int64_t base,
+  DeskResult store(const content::User& u, content::Article& a, std::int64_t base,
                    const std::string& note, int ok_status);
   std::optional<content::Article> load(content::Id id);
   boost::json::object to_json(const content::Article& a, bool with_body, const Catalog& c) const;
   Catalog catalog() const;
-  content::Id author_for(const accounts::User& u);
+  content::Id author_for(const content::User& u);
   std::string user_name(std::int64_t id) const;
 
   storage::NewsStore& news_;

@@ -20,7 +20,7 @@ namespace herald::site {
 
 using ctemplate::TemplateDictionary;
 namespace json = boost::json;
-using accounts::Action;
+using content::Action;
 
 namespace {
 // "2026-11-28T15:04" (datetime-local, UTC) <-> Unix time.
@@ -35,8 +35,8 @@ std::string local_utc(std::int64_t t) {
 }
 
 void nav(TemplateDictionary& dict, const Ctx& c) {
-  if (accounts::can(c.user()->role, Action::WriteDraft)) dict.ShowSection("WRITER");
-  if (accounts::can(c.user()->role, Action::ManageSite)) dict.ShowSection("ADMIN");
+  if (content::can(c.user()->role, Action::WriteDraft)) dict.ShowSection("WRITER");
+  if (content::can(c.user()->role, Action::ManageSite)) dict.ShowSection("ADMIN");
 }
 
 void option(TemplateDictionary* parent, const char* section, const std::string& value,
@@ -115,10 +115,11 @@ Reply Site::Impl::newsroom_page(const Ctx& c, const std::string& title,
 }
 
 Reply Site::Impl::newsroom_error(const Ctx& c, const newsroom::DeskResult& d) {
-  if (d.status == 404) return error_page(404, c.edition, d.message);
-  if (d.status == 403) return error_page(403, c.edition, d.message);
+  const std::string& text = d.key.empty() ? d.message : t(c, d.key);
+  if (d.status == 404) return error_page(404, c.edition, text);
+  if (d.status == 403) return error_page(403, c.edition, text);
   TemplateDictionary dict("newsroom");
-  dict.AddSectionDictionary("ERROR")->SetValue("TEXT", d.message);
+  dict.AddSectionDictionary("ERROR")->SetValue("TEXT", text);
   return newsroom_page(c, t(c, "newsroom"), dict, d.status);
 }
 
@@ -126,7 +127,7 @@ Reply Site::Impl::newsroom_home(const net::Request&, const http::Params&, Ctx& c
   TemplateDictionary dict("newsroom");
   auto* home = dict.AddSectionDictionary("HOME");
   home->SetValue("NAME", c.user()->display_name);
-  if (!accounts::can(c.user()->role, Action::WriteDraft))
+  if (!content::can(c.user()->role, Action::WriteDraft))
     return newsroom_page(c, t(c, "newsroom"), dict);
   storage::StoryListQuery q;
   q.status = c.form.get("status");
@@ -146,7 +147,7 @@ Reply Site::Impl::newsroom_home(const net::Request&, const http::Params&, Ctx& c
       if (s.edition_id == e.id)
         option(list, "SECTION_OPT", std::to_string(s.id), e.code + " · " + s.name, q.section_id == s.id);
   for (auto& u : accounts->store().list_users("", 200, 0))
-    if (accounts::can(u.role, Action::WriteDraft))
+    if (content::can(u.role, Action::WriteDraft))
       option(list, "AUTHOR_OPT", std::to_string(u.id), u.display_name, q.created_by == u.id);
   list->SetValue("Q", q.headline);
   auto total = res.body.at("total").as_int64();
@@ -557,7 +558,7 @@ Reply Site::Impl::nr_users_page(const net::Request&, const http::Params&, Ctx& c
     row->SetValue("EMAIL", u.email);
     if (u.disabled) row->ShowSection("DISABLED");
     for (auto role : {"reader", "contributor", "author", "editor", "moderator", "admin"})
-      option(row, "ROLE_OPT", role, role, accounts::to_string(u.role) == std::string(role));
+      option(row, "ROLE_OPT", role, role, content::to_string(u.role) == std::string(role));
   }
   return newsroom_page(c, t(c, "nr_users"), dict);
 }

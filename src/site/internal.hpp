@@ -101,7 +101,7 @@ struct Ctx {
   std::string next;  // where to return after logging in: a path on this site
   std::string ip;
   bool api = false;
-  const accounts::User* user() const { return visitor ? &visitor->user : nullptr; }
+  const content::User* user() const { return visitor ? &visitor->user : nullptr; }
 };
 
 // Who may use a private route: checked before the handler runs.
@@ -162,10 +162,10 @@ struct Site::Impl {
   void start_session_cookies(Ctx& ctx, const accounts::NewSession& ns);
   void end_session_cookies(Ctx& ctx);
   // Adds a private route with its permission: `need` and, for staff, an action they must be
-  // allowed (accounts::can) or nothing.
+  // allowed (content::can) or nothing.
   using PrivateFn = Reply (Impl::*)(const net::Request&, const http::Params&, Ctx&);
   void private_route(const char* method, const char* pattern, Need need,
-                     std::optional<accounts::Action> action, PrivateFn fn);
+                     std::optional<content::Action> action, PrivateFn fn);
   std::string t(const Ctx& c, const std::string& key) const { return catalog.text(c.lang, key); }
   std::string outcome_text(const Ctx& c, const accounts::Outcome& o) const;
   Reply private_page(const Ctx& c, const std::string& title, const std::string& html,
@@ -206,7 +206,7 @@ struct Site::Impl {
   std::unique_ptr<newsroom::Desk> desk;
   void add_newsroom_routes();
   void add_newsroom_api_routes();
-  Reply desk_reply(const newsroom::DeskResult& d) const;
+  Reply desk_reply(const Ctx& c, const newsroom::DeskResult& d) const;
   Reply api_json(int status, const boost::json::value& v) const;
   std::optional<boost::json::value> json_body(const net::Request& r, Reply& error) const;
   Reply newsroom_page(const Ctx& c, const std::string& title, ctemplate::TemplateDictionary& dict,

@@ -44,7 +44,7 @@ int Site::authorize_body(const net::Request& head) {
   Ctx c = im.make_ctx(head);
   const auto* u = c.user();
   if (!u) return 401;
-  return accounts::is_staff(u->role) && accounts::can(u->role, accounts::Action::WriteDraft) ? 0
+  return content::is_staff(u->role) && content::can(u->role, content::Action::WriteDraft) ? 0
                                                                                             : 403;
 }
 
@@ -111,7 +111,7 @@ Ctx Site::Impl::make_ctx(const net::Request& req) {
 void Site::Impl::start_session_cookies(Ctx& c, const accounts::NewSession& ns) {
   http::CookieOptions o;
   o.secure = options.secure_cookies;
-  o.same_site = accounts::is_staff(ns.user.role) ? "Strict" : "Lax";
+  o.same_site = content::is_staff(ns.user.role) ? "Strict" : "Lax";
   o.max_age = ns.max_age;
   c.set_cookies.push_back(http::set_cookie(session_cookie_name(), ns.token, o));
   // A hint for the page script (no secret): show the account link instead of "Log in".
@@ -138,7 +138,7 @@ void Site::Impl::end_session_cookies(Ctx& c) {
 }
 
 void Site::Impl::private_route(const char* method, const char* pattern, Need need,
-                               std::optional<accounts::Action> action, PrivateFn fn) {
+                               std::optional<content::Action> action, PrivateFn fn) {
   private_router.add(method, pattern,
                      [this, need, action, fn](const PrivateRequest& pr, const http::Params& p) {
                        Ctx& c = *pr.ctx;
@@ -148,8 +148,8 @@ void Site::Impl::private_route(const char* method, const char* pattern, Need nee
                          if (c.api) return api_error(401, "unauthorized", "Log in first, or send an API token.");
                          return redirect("/account/login?next=" + http::url_encode(req.target));
                        }
-                       if (need == Need::Staff && (!accounts::is_staff(u->role) ||
-                                                   (action && !accounts::can(u->role, *action)))) {
+                       if (need == Need::Staff && (!content::is_staff(u->role) ||
+                                                   (action && !content::can(u->role, *action)))) {
                          if (c.api)
                            return api_error(403, "forbidden", "Your account cannot do this.");
                          return forbidden(c);

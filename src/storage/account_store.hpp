@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "accounts/account.hpp"
-#include "storage/chat_store.hpp"
+#include "content/people.hpp"
 #include "storage/store.hpp"
 
 namespace herald::storage {
@@ -47,11 +46,11 @@ class AccountStore {
   virtual ~AccountStore() = default;
 
   // Refused when the email (normalized by the caller) is taken.
-  virtual WriteResult create_user(const accounts::User& u) = 0;
-  virtual std::optional<accounts::User> user_by_email(const std::string& normalized_email) = 0;
-  virtual std::optional<accounts::User> user_by_id(std::int64_t id) = 0;
+  virtual WriteResult create_user(const content::User& u) = 0;
+  virtual std::optional<content::User> user_by_email(const std::string& normalized_email) = 0;
+  virtual std::optional<content::User> user_by_id(std::int64_t id) = 0;
   virtual WriteResult set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
-  virtual WriteResult set_role(std::int64_t user_id, accounts::Role role) = 0;
+  virtual WriteResult set_role(std::int64_t user_id, content::Role role) = 0;
   virtual std::int64_t count_users() = 0;
   // Refused when another account has the address.
   virtual WriteResult set_email(std::int64_t user_id, const std::string& normalized_email) = 0;
@@ -64,7 +63,7 @@ class AccountStore {
   // links, and disabled.
   virtual WriteResult anonymise_user(std::int64_t user_id, UnixTime at) = 0;
   // Newest first; `query` (may be empty) matches the email or the name.
-  virtual std::vector<accounts::User> list_users(const std::string& query, int limit,
+  virtual std::vector<content::User> list_users(const std::string& query, int limit,
                                                  int offset) = 0;
 
   virtual void add_link(const AccountLink& l) = 0;
@@ -95,17 +94,5 @@ class AccountStore {
   // Ends every session of the user except `keep_digest` (may be empty); returns how many.
   virtual int delete_sessions_of(std::int64_t user_id, const std::string& keep_digest) = 0;
 };
-
-// Both stores over one SQLite database (one writer connection, shared readers).
-class SqliteStores : public NewsStore, public AccountStore {
- public:
-  virtual DeskStore& desk() = 0;
-  virtual ChatStore& chat() = 0;
-  // Refuses writes that would grow the database file past `max_bytes` (StorageError of kind
-  // Full), as a full disk would; reads go on. 0: no limit but the disk's.
-  virtual void limit_size(std::int64_t max_bytes) = 0;
-};
-std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path,
-                                                 const util::Clock& clock = util::system_clock());
 
 }  // namespace herald::storage

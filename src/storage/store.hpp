@@ -1,9 +1,13 @@
 // The storage interface for news content. All SQL lives behind it (sqlite/ now, postgres/
 // later), so handlers never see a database.
 //
-// Errors: "not found" is an empty optional; invalid input is refused with a message in
-// WriteResult; a failing database (disk full, corrupt file) throws StorageError, which the
-// HTTP layer turns into a 500 and logs.
+// Errors come in categories, never as database text:
+// - a read that finds nothing is an empty optional;
+// - a write the store refuses returns a WriteResult with its Refusal (not found, conflict,
+//   invalid) and a catalog key (web/locales) that tells the person what to change, in their
+//   language; `detail` says the same in English for logs and the command line;
+// - a database that cannot answer throws StorageError with its Kind (unavailable, full,
+//   corrupt, failed); callers answer 503 for the first two and 500 otherwise, and log it.
 // Thread safety: every method may be called from any thread at the same time.
 #pragma once
 #include <memory>
@@ -21,21 +25,40 @@ using content::Id;
 using content::UnixTime;
 
 struct StorageError : std::runtime_error {
-  // What went wrong, for the answer the person gets: the database is busy or locked by
-  // someone else (try again soon), or full (nothing more can be stored), or anything else.
-  enum class Kind { Failed, Unavailable, Full };
+  // What went wrong, for the answer the person gets: the database is busy, locked by someone
+  // else or unreachable (try again soon); full (nothing more can be stored); its file is
+  // damaged (restore a backup); or anything else.
+  enum class Kind { Failed, Unavailable, Full, Corrupt };
   explicit StorageError(const std::string& what, Kind k = Kind::Failed)
       : std::runtime_error(what), kind(k) {}
   Kind kind;
 };
 
+// Why a write was refused: what it names does not exist, it clashes with what is stored (a
+// taken slug or address, a newer version), or the input breaks a rule.
+enum class Refusal { None, NotFound, Conflict, Invalid };
+const char* to_string(Refusal r);  // "not_found", "conflict", "invalid"
+
+// Catalog key of a refused save whose base version is no longer the stored one.
+inline constexpr const char* kStaleVersion = "refused_stale_version";
+
 struct WriteResult {
   Id id = 0;
-  std::string error;  // empty on success; otherwise a message for the person who asked
-  bool conflict = false;      // refused because someone saved a newer version meanwhile
+  Refusal refusal = Refusal::None;
+  std::string reason;         // catalog key for the person who asked (when refused)
+  std::string detail;         // the same in English, for logs and the command line
   std::int64_t version = 0;   // the version now stored (newsroom saves)
-  bool ok() const { return error.empty(); }
+  bool ok() const { return refusal == Refusal::None; }
+  bool stale() const { return refusal == Refusal::Conflict && reason == kStaleVersion; }
 };
+inline WriteResult done(Id id) { return WriteResult{id}; }
+inline WriteResult refused(Refusal r, std::string reason, std::string detail) {
+  WriteResult w;
+  w.refusal = r;
+  w.reason = std::move(reason);
+  w.detail = std::move(detail);
+  return w;
+}
 
 // A position in a newest-first list: stories strictly older than (published_at, id).
 struct Cursor {
@@ -176,10 +199,5 @@ class DeskStore {
   virtual WriteResult update_section(const content::Section& s) = 0;
   virtual WriteResult update_edition(const content::Edition& e) = 0;
 };
-
-// Opens (creating if needed) the SQLite database at `path` and applies migrations.
-// Throws StorageError with a message saying what to do when the file cannot be used.
-std::unique_ptr<NewsStore> open_sqlite(const std::string& path,
-                                       const util::Clock& clock = util::system_clock());
 
 }  // namespace herald::storage

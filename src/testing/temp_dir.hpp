@@ -15,6 +15,8 @@ class TempDir {
     std::string name = prefix;
     name.append(std::to_string(::getpid())).append("-");
     name.append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    for (auto& c : name)
+      if (c == '/') c = '-';  // parameterised tests: "Name/sqlite"
     path_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);

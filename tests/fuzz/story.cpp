@@ -12,32 +12,34 @@
 
 #include "content/body.hpp"
 #include "newsroom/desk.hpp"
-#include "storage/account_store.hpp"
+#include "storage/stores.hpp"
 
 namespace {
 using namespace herald;
 
 struct World {
   std::string dir;
-  std::unique_ptr<storage::SqliteStores> store;
+  std::unique_ptr<storage::Stores> stores;
+  storage::NewsStore* store = nullptr;
   std::unique_ptr<newsroom::Desk> desk;
-  accounts::User editor, contributor;
+  content::User editor, contributor;
   content::Id story = 0;
   World() {
     char tmpl[] = "/tmp/herald-fuzz-story-XXXXXX";
     dir = mkdtemp(tmpl);
-    store = storage::open_sqlite_stores(dir + "/herald.db");
+    stores = storage::open_stores("sqlite:" + dir + "/herald.db");
+    store = &stores->news();
     content::Edition en{0, "en", "en", "en_GB", "Herald", "", "Europe/London", "dd.MM.yyyy",
                         true, 0};
     en.id = store->add_edition(en).id;
     store->add_section(content::Section{0, en.id, "world", "World", "", 0});
     store->add_section(content::Section{0, en.id, "science", "Science", "", 1});
-    desk = std::make_unique<newsroom::Desk>(*store, store->desk(), *store,
+    desk = std::make_unique<newsroom::Desk>(*store, stores->desk(), stores->accounts(),
                                             [](content::Article&) {});
     editor.id = 1;
-    editor.role = accounts::Role::Editor;
+    editor.role = content::Role::Editor;
     contributor.id = 2;
-    contributor.role = accounts::Role::Contributor;
+    contributor.role = content::Role::Contributor;
     auto sections = store->sections();
     auto d = desk->create(editor, boost::json::object{{"headline", "Seed"},
                                                       {"section_id", sections[0].id}});
@@ -45,7 +47,7 @@ struct World {
   }
   ~World() {
     desk.reset();
-    store.reset();
+    stores.reset();
     std::string cmd = "rm -rf '" + dir + "'";
     (void)std::system(cmd.c_str());
   }

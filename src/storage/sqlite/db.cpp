@@ -99,6 +99,11 @@ StorageError::Kind kind_of(int code) {
       return StorageError::Kind::Unavailable;
     case SQLITE_FULL:
       return StorageError::Kind::Full;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StorageError::Kind::Corrupt;
+    case SQLITE_CANTOPEN:
+      return StorageError::Kind::Unavailable;
     default:
       return StorageError::Kind::Failed;
   }

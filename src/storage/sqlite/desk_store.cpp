@@ -41,14 +41,15 @@ class SqliteDesk final : public DeskStore {
           "SELECT coalesce(d.version, 1), coalesce(d.created_by, 0) FROM articles a "
           "LEFT JOIN article_desk d ON d.article_id = a.id WHERE a.id = ?1");
       s.bind(1, a.id);
-      if (!s.step()) return {0, "There is no story with this id."};
+      if (!s.step()) return refused(Refusal::NotFound, "refused_no_story", "There is no story with this id.");
       current = s.i64(0);
       created_by = s.i64(1);
       while (s.step()) {
       }
       if (current != base_version) {
-        WriteResult r{a.id, "Someone saved a newer version of this story meanwhile."};
-        r.conflict = true;
+        auto r = refused(Refusal::Conflict, kStaleVersion,
+                         "Someone saved a newer version of this story meanwhile.");
+        r.id = a.id;
         r.version = current;
         return r;
       }
@@ -79,7 +80,7 @@ class SqliteDesk final : public DeskStore {
   WriteResult set_status(content::Id id, Status st, content::UnixTime scheduled_at,
                          std::int64_t user_id) override {
     if (st == Status::Published || st == Status::Unpublished)
-      return {0, "Publish and unpublish through NewsStore."};
+      return refused(Refusal::Invalid, "refused_workflow_step", "Publish and unpublish through NewsStore.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     Transaction tx(c, true);
@@ -89,7 +90,7 @@ class SqliteDesk final : public DeskStore {
         .bind(2, content::to_string(st))
         .bind(3, now_s())
         .run();
-    if (c.changes() == 0) return {0, "Unpublish the story first."};
+    if (c.changes() == 0) return refused(Refusal::Conflict, "refused_unpublish_first", "Unpublish the story first.");
     c.prepare(
          "INSERT INTO article_desk(article_id, updated_by, scheduled_at) VALUES (?1, ?2, ?3) "
          "ON CONFLICT(article_id) DO UPDATE SET updated_by = excluded.updated_by, "
@@ -99,7 +100,7 @@ class SqliteDesk final : public DeskStore {
         .bind(3, st == Status::Scheduled ? scheduled_at : 0)
         .run();
     tx.commit();
-    return {id, {}};
+    return done(id);
   }
 
   std::vector<Article> stories(const StoryListQuery& q) override {
@@ -206,11 +207,11 @@ class SqliteDesk final : public DeskStore {
         .bind(3, credit)
         .bind(4, alt)
         .run();
-    if (c.changes() == 0) return {0, "There is no photo with this id."};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_photo", "There is no photo with this id.");
     // Captions show on every page with the photo: the site reloads its media and purges.
     news_.add_event(ContentEvent{0, now_s(), "catalog", 0, 0, {"*"}});
     tx.commit();
-    return {id, {}};
+    return done(id);
   }
 
   std::vector<content::Id> stories_using_media(content::Id media_id) override {
@@ -226,8 +227,9 @@ class SqliteDesk final : public DeskStore {
 
   WriteResult update_section(const content::Section& sec) override {
     if (content::is_reserved_section_slug(sec.slug))
-      return {0, "The slug '" + sec.slug + "' is reserved for the site's own pages."};
-    if (sec.slug.empty() || sec.name.empty()) return {0, "A section needs a slug and a name."};
+      return refused(Refusal::Invalid, "refused_reserved_slug",
+                     "The slug '" + sec.slug + "' is reserved for the site's own pages.");
+    if (sec.slug.empty() || sec.name.empty()) return refused(Refusal::Invalid, "refused_section_fields", "A section needs a slug and a name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     Transaction tx(c, true);
@@ -239,17 +241,18 @@ class SqliteDesk final : public DeskStore {
       s.run();
     } catch (const StorageError&) {
       if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE)
-        return {0, "Another section of this edition has the slug '" + sec.slug + "'."};
+        return refused(Refusal::Conflict, "refused_section_slug_taken",
+                       "Another section of this edition has the slug '" + sec.slug + "'.");
       throw;
     }
-    if (c.changes() == 0) return {0, "There is no section with this id."};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_section", "There is no section with this id.");
     news_.add_event(ContentEvent{0, now_s(), "catalog", sec.edition_id, 0, {"*"}});
     tx.commit();
-    return {sec.id, {}};
+    return done(sec.id);
   }
 
   WriteResult update_edition(const content::Edition& e) override {
-    if (e.site_name.empty()) return {0, "An edition needs a site name."};
+    if (e.site_name.empty()) return refused(Refusal::Invalid, "refused_edition_name", "An edition needs a site name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     Transaction tx(c, true);
@@ -262,10 +265,10 @@ class SqliteDesk final : public DeskStore {
         .bind(4, e.time_zone)
         .bind(5, e.date_format)
         .run();
-    if (c.changes() == 0) return {0, "There is no edition with this id."};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_edition", "There is no edition with this id.");
     news_.add_event(ContentEvent{0, now_s(), "catalog", e.id, 0, {"*"}});
     tx.commit();
-    return {e.id, {}};
+    return done(e.id);
   }
 
  private:

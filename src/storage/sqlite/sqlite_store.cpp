@@ -12,6 +12,7 @@
 #include "storage/sqlite/chat_store.hpp"
 #include "storage/sqlite/desk_store.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/open.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/store.hpp"
 
@@ -105,8 +106,11 @@ std::vector<std::string> keys_from_json(const std::string& s) {
   return out;
 }
 
-class SqliteStore final : public SqliteStores {
+class SqliteStore final : public Stores, public NewsStore, public AccountStore {
  public:
+  NewsStore& news() override { return *this; }
+  AccountStore& accounts() override { return *this; }
+  std::string describe() const override { return "SQLite database " + path_; }
   void limit_size(std::int64_t max_bytes) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
@@ -118,7 +122,8 @@ class SqliteStore final : public SqliteStores {
     c.exec("PRAGMA max_page_count=" + std::to_string(pages));
   }
 
-  SqliteStore(const std::string& path, const util::Clock& clock) : clock_(clock), db_(path) {
+  SqliteStore(const std::string& path, const util::Clock& clock)
+      : path_(path), clock_(clock), db_(path) {
     migrate();
     desk_ = sqlite::make_desk_store(db_, *this, clock_);
     chat_ = sqlite::make_chat_store(db_);
@@ -316,7 +321,7 @@ class SqliteStore final : public SqliteStores {
 
   WriteResult add_edition(const Edition& e) override {
     if (e.code.empty() || e.code.size() > 16)
-      return {0, "The edition code must be 1-16 characters."};
+      return refused(Refusal::Invalid, "refused_edition_code", "The edition code must be 1-16 characters.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
@@ -324,13 +329,14 @@ class SqliteStore final : public SqliteStores {
         "is_default, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     s.bind(1, e.code).bind(2, e.language).bind(3, e.locale).bind(4, e.site_name).bind(5, e.tagline);
     s.bind(6, e.time_zone).bind(7, e.date_format).bind(8, e.is_default ? 1 : 0).bind(9, e.position);
-    return insert(c, s, "An edition with this code already exists.");
+    return insert(c, s, "refused_edition_taken", "An edition with this code already exists.");
   }
 
   WriteResult add_section(const Section& sec) override {
     if (is_reserved_section_slug(sec.slug))
-      return {0, "The slug '" + sec.slug + "' is reserved for the site's own pages."};
-    if (sec.slug.empty() || sec.name.empty()) return {0, "A section needs a slug and a name."};
+      return refused(Refusal::Invalid, "refused_reserved_slug",
+                     "The slug '" + sec.slug + "' is reserved for the site's own pages.");
+    if (sec.slug.empty() || sec.name.empty()) return refused(Refusal::Invalid, "refused_section_fields", "A section needs a slug and a name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
@@ -341,7 +347,7 @@ class SqliteStore final : public SqliteStores {
         .bind(3, sec.name)
         .bind(4, sec.description)
         .bind(5, sec.position);
-    return insert(c, s, "A section with this slug already exists in the edition.");
+    return insert(c, s, "refused_section_slug_taken", "A section with this slug already exists in the edition.");
   }
 
   WriteResult add_author(const Author& a) override {
@@ -349,7 +355,7 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare("INSERT INTO authors(slug, name, bio) VALUES (?1, ?2, ?3)");
     s.bind(1, a.slug).bind(2, a.name).bind(3, a.bio);
-    auto r = insert(c, s, "An author with this slug already exists.");
+    auto r = insert(c, s, "refused_author_taken", "An author with this slug already exists.");
     // Nothing shown changes yet, but the site's directory must know the author before a story
     // names them.
     if (r.ok() && !bulk_) insert_event(c, ContentEvent{0, now_unix(), "directory", 0, 0, {}});
@@ -361,13 +367,13 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare("INSERT INTO tags(edition_id, slug, name) VALUES (?1, ?2, ?3)");
     s.bind(1, t.edition_id).bind(2, t.slug).bind(3, t.name);
-    auto r = insert(c, s, "A tag with this slug already exists in the edition.");
+    auto r = insert(c, s, "refused_tag_taken", "A tag with this slug already exists in the edition.");
     if (r.ok() && !bulk_) insert_event(c, ContentEvent{0, now_unix(), "directory", t.edition_id, 0, {}});
     return r;
   }
 
   WriteResult add_media(const Media& m) override {
-    if (m.alt.empty()) return {0, "An image needs alt text."};
+    if (m.alt.empty()) return refused(Refusal::Invalid, "refused_alt_missing", "An image needs alt text.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
@@ -380,11 +386,11 @@ class SqliteStore final : public SqliteStores {
         .bind(8, renditions_to_json(m.renditions))
         .bind(9, now_unix())
         .bind(10, m.created_by);
-    return insert(c, s, "The image could not be stored.");
+    return insert(c, s, "refused_photo_taken", "The image could not be stored.");
   }
 
   WriteResult save_article(const Article& a) override {
-    if (auto err = validate(a); !err.empty()) return {0, err};
+    if (auto err = validate(a); !err.empty()) return refused(Refusal::Invalid, err, err);
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     Transaction tx(c, !bulk_);
@@ -393,7 +399,7 @@ class SqliteStore final : public SqliteStores {
       auto s = c.prepare("SELECT edition_id FROM sections WHERE id = ?1");
       s.bind(1, a.section_id);
       if (!s.step() || s.i64(0) != a.edition_id)
-        return {0, "The section does not exist in this edition."};
+        return refused(Refusal::Invalid, "refused_section_edition", "The section does not exist in this edition.");
     }
     Id id = a.id;
     UnixTime now = now_unix();
@@ -420,7 +426,7 @@ class SqliteStore final : public SqliteStores {
       bind_article(s, a, body, updated);
       s.bind(14, id);
       s.run();
-      if (c.changes() == 0) return {0, "No story with this id."};
+      if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_story", "No story with this id.");
     }
     bool published = a.status == Status::Published;
     c.prepare("DELETE FROM article_tags WHERE article_id = ?1").bind(1, id).run();
@@ -449,7 +455,7 @@ class SqliteStore final : public SqliteStores {
       record_event(c, a.id == 0 ? "article.published" : "article.updated", copy);
     }
     tx.commit();
-    return {id, {}};
+    return done(id);
   }
 
   WriteResult publish(Id article_id, UnixTime at) override {
@@ -496,9 +502,9 @@ class SqliteStore final : public SqliteStores {
   }
 
   // ---- accounts ----
-  WriteResult create_user(const accounts::User& u) override {
+  WriteResult create_user(const content::User& u) override {
     if (u.email.empty() || u.display_name.empty())
-      return {0, "An account needs an email address and a name."};
+      return refused(Refusal::Invalid, "refused_account_fields", "An account needs an email address and a name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
@@ -508,18 +514,18 @@ class SqliteStore final : public SqliteStores {
     s.bind(1, u.email)
         .bind(2, u.display_name)
         .bind(3, u.password_hash)
-        .bind(4, accounts::to_string(u.role));
+        .bind(4, content::to_string(u.role));
     s.bind(5, u.email_verified_at)
         .bind(6, u.disabled ? 1 : 0)
         .bind(7, u.created_at ? u.created_at : now_unix());
-    return insert(c, s, "An account with this email address already exists.");
+    return insert(c, s, "refused_email_taken", "An account with this email address already exists.");
   }
 
-  std::optional<accounts::User> user_by_email(const std::string& email) override {
+  std::optional<content::User> user_by_email(const std::string& email) override {
     return user_where("email = ?1", [&](Stmt& s) { s.bind(1, email); });
   }
 
-  std::optional<accounts::User> user_by_id(std::int64_t id) override {
+  std::optional<content::User> user_by_id(std::int64_t id) override {
     return user_where("id = ?1", [&](Stmt& s) { s.bind(1, id); });
   }
 
@@ -527,9 +533,9 @@ class SqliteStore final : public SqliteStores {
     return update_user("UPDATE users SET password_hash = ?2 WHERE id = ?1", user_id, hash);
   }
 
-  WriteResult set_role(std::int64_t user_id, accounts::Role role) override {
+  WriteResult set_role(std::int64_t user_id, content::Role role) override {
     return update_user("UPDATE users SET role = ?2 WHERE id = ?1", user_id,
-                       accounts::to_string(role));
+                       content::to_string(role));
   }
 
   std::int64_t count_users() override {
@@ -590,12 +596,12 @@ class SqliteStore final : public SqliteStores {
     auto& c = db_.writer();
     auto s = c.prepare("SELECT id FROM users WHERE email = ?1 AND id <> ?2");
     s.bind(1, email).bind(2, user_id);
-    if (s.step()) return {0, "Another account already uses this email address."};
+    if (s.step()) return refused(Refusal::Conflict, "refused_email_taken", "Another account already uses this email address.");
     return update_user("UPDATE users SET email = ?2 WHERE id = ?1", user_id, email);
   }
 
   WriteResult set_display_name(std::int64_t user_id, const std::string& name) override {
-    if (name.empty()) return {0, "An account needs a name."};
+    if (name.empty()) return refused(Refusal::Invalid, "refused_account_name", "An account needs a name.");
     return update_user("UPDATE users SET display_name = ?2 WHERE id = ?1", user_id, name);
   }
 
@@ -630,16 +636,16 @@ class SqliteStore final : public SqliteStores {
         .bind(1, user_id)
         .bind(2, at)
         .run();
-    if (c.changes() == 0) return {0, "No account with this id."};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_account", "No account with this id.");
     for (const char* t : {"sessions", "api_tokens", "account_links", "known_devices"})
       c.prepare(std::string("DELETE FROM ") + t + " WHERE user_id = ?1").bind(1, user_id).run();
     tx.commit();
-    return {user_id, {}};
+    return done(user_id);
   }
 
-  std::vector<accounts::User> list_users(const std::string& query, int limit,
+  std::vector<content::User> list_users(const std::string& query, int limit,
                                          int offset) override {
-    std::vector<accounts::User> out;
+    std::vector<content::User> out;
     auto c = db_.reader();
     auto s = c->prepare(
         "SELECT id, email, display_name, password_hash, role, email_verified_at, disabled, "
@@ -691,13 +697,13 @@ class SqliteStore final : public SqliteStores {
 
   WriteResult add_api_token(const ApiToken& t) override {
     if (t.name.empty() || t.name.size() > 100)
-      return {0, "Give the token a name of at most 100 characters."};
+      return refused(Refusal::Invalid, "refused_token_name", "Give the token a name of at most 100 characters.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare(
         "INSERT INTO api_tokens(user_id, digest, name, created_at) VALUES (?1, ?2, ?3, ?4)");
     s.bind(1, t.user_id).bind(2, t.digest).bind(3, t.name).bind(4, t.created_at);
-    return insert(c, s, "This token exists already.");
+    return insert(c, s, "refused_token_taken", "This token exists already.");
   }
 
   std::optional<ApiToken> api_token(const std::string& digest) override {
@@ -729,8 +735,8 @@ class SqliteStore final : public SqliteStores {
         .bind(1, token_id)
         .bind(2, user_id)
         .run();
-    if (c.changes() == 0) return {0, "There is no such token on this account."};
-    return {token_id, {}};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_token", "There is no such token on this account.");
+    return done(token_id);
   }
 
   void touch_api_token(std::int64_t token_id, UnixTime at) override {
@@ -772,7 +778,7 @@ class SqliteStore final : public SqliteStores {
 
  private:
   template <class Bind>
-  std::optional<accounts::User> user_where(const char* where, Bind bind) {
+  std::optional<content::User> user_where(const char* where, Bind bind) {
     auto c = db_.reader();
     auto s = c->prepare(
         std::string("SELECT id, email, display_name, password_hash, role, email_verified_at, "
@@ -783,13 +789,13 @@ class SqliteStore final : public SqliteStores {
     return read_user(s);
   }
 
-  static accounts::User read_user(Stmt& s) {
-    accounts::User u;
+  static content::User read_user(Stmt& s) {
+    content::User u;
     u.id = s.i64(0);
     u.email = s.text(1);
     u.display_name = s.text(2);
     u.password_hash = s.text(3);
-    u.role = accounts::role_from_string(s.text(4)).value_or(accounts::Role::Reader);
+    u.role = content::role_from_string(s.text(4)).value_or(content::Role::Reader);
     u.email_verified_at = s.i64(5);
     u.disabled = s.i64(6) != 0;
     u.created_at = s.i64(7);
@@ -800,8 +806,8 @@ class SqliteStore final : public SqliteStores {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     c.prepare(sql).bind(1, id).bind(2, value).run();
-    if (c.changes() == 0) return {0, "No account with this id."};
-    return {id, {}};
+    if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_account", "No account with this id.");
+    return done(id);
   }
 
   void migrate() {
@@ -837,16 +843,19 @@ class SqliteStore final : public SqliteStores {
     s.bind(15, a.body_html).bind(16, a.body_html.empty() ? 0 : a.body_html_version);
   }
 
-  WriteResult insert(Connection& c, Stmt& s, const char* conflict) {
+  // Runs an INSERT: a unique key already taken is a Conflict with `taken` (catalog key) and
+  // `detail`; any other broken constraint is Invalid.
+  WriteResult insert(Connection& c, Stmt& s, const char* taken, const char* detail) {
     try {
       s.run();
     } catch (const StorageError& e) {
-      if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE) return {0, conflict};
+      if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE)
+        return refused(Refusal::Conflict, taken, detail);
       if ((sqlite3_extended_errcode(c.raw()) & 0xff) == SQLITE_CONSTRAINT)
-        return {0, std::string("Refused: ") + e.what()};
+        return refused(Refusal::Invalid, "refused_constraint", e.what());
       throw;
     }
-    return {c.last_insert_id(), {}};
+    return done(c.last_insert_id());
   }
 
   void load_links(Connection& c, std::vector<Article>& v) {
@@ -900,7 +909,7 @@ class SqliteStore final : public SqliteStores {
       auto s =
           c.prepare(std::string("SELECT ") + kArticleCols + " FROM articles a WHERE a.id = ?1");
       s.bind(1, id);
-      if (!s.step()) return {0, "No story with this id."};
+      if (!s.step()) return refused(Refusal::NotFound, "refused_no_story", "No story with this id.");
       a = read_article_row(s);
     }
     std::vector<Article> v{*a};
@@ -929,10 +938,11 @@ class SqliteStore final : public SqliteStores {
     a->published_at = pub;
     record_event(c, on ? (was ? "article.updated" : "article.published") : "article.removed", *a);
     tx.commit();
-    return {id, {}};
+    return done(id);
   }
 
   UnixTime now_unix() const { return clock_.now(); }
+  std::string path_;
   const util::Clock& clock_;
   sqlite::Database db_;
   std::unique_ptr<DeskStore> desk_;
@@ -943,13 +953,10 @@ class SqliteStore final : public SqliteStores {
 
 }  // namespace
 
-std::unique_ptr<NewsStore> open_sqlite(const std::string& path, const util::Clock& clock) {
-  return std::make_unique<SqliteStore>(path, clock);
-}
-
-std::unique_ptr<SqliteStores> open_sqlite_stores(const std::string& path,
-                                                 const util::Clock& clock) {
-  return std::make_unique<SqliteStore>(path, clock);
-}
-
 }  // namespace herald::storage
+
+namespace herald::storage::sqlite {
+std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock) {
+  return std::make_unique<SqliteStore>(path, clock);
+}
+}  // namespace herald::storage::sqlite

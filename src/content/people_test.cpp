@@ -1,4 +1,4 @@
-#include "accounts/account.hpp"
+#include "content/people.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 
 #include "accounts/password.hpp"
 
+using namespace herald::content;
 using namespace herald::accounts;
 
 TEST(Roles, FollowTheNewsroomsRules) {

@@ -1,9 +1,9 @@
-#include "accounts/throttle.hpp"
+#include "util/throttle.hpp"
 
 #include <algorithm>
 #include <functional>
 
-namespace herald::accounts {
+namespace herald::util {
 
 namespace {
 const std::string kOverflow = "\x01overflow";
@@ -81,4 +81,4 @@ std::size_t Throttle::size() {
   return n;
 }
 
-}  // namespace herald::accounts
+}  // namespace herald::util

@@ -1,42 +1,34 @@
-#include "storage/account_store.hpp"
-
+// The AccountStore contract (and the size limit every Stores honours), on every backend.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-
-#include "testing/temp_dir.hpp"
 
 #include "accounts/password.hpp"
+#include "storage/contract/backends.hpp"
 
 using namespace herald;
-using accounts::Role;
-using accounts::User;
+using content::Role;
+using content::User;
 
 namespace {
-class AccountStoreTest : public ::testing::Test {
+class AccountStoreContract : public storage::contract::StoresTest {
  protected:
   void SetUp() override {
-    dir = std::make_unique<herald::testing::TempDir>("herald-accounts-");
-    store = storage::open_sqlite_stores(dir->file("herald.db"));
+    StoresTest::SetUp();
+    store = &stores().accounts();
   }
-  void TearDown() override {
-    store.reset();
-    dir.reset();
-  }
-  std::unique_ptr<herald::testing::TempDir> dir;
-  std::unique_ptr<storage::SqliteStores> store;
+  storage::AccountStore* store = nullptr;
 };
 }  // namespace
 
-TEST_F(AccountStoreTest, UsersAreUniqueByEmailAndKeepTheirRole) {
+HERALD_CONTRACT_SUITE(AccountStoreContract);
+
+TEST_P(AccountStoreContract, UsersAreUniqueByEmailAndKeepTheirRole) {
   User u;
   u.email = "anna@example.org";
   u.display_name = "Anna";
   u.role = Role::Editor;
   auto r = store->create_user(u);
-  ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_FALSE(store->create_user(u).ok());  // the same email again
+  ASSERT_TRUE(r.ok()) << r.detail;
+  EXPECT_EQ(store->create_user(u).refusal, storage::Refusal::Conflict);  // the same email again
   User nameless;
   nameless.email = "x@example.org";
   EXPECT_FALSE(store->create_user(nameless).ok());
@@ -47,11 +39,11 @@ TEST_F(AccountStoreTest, UsersAreUniqueByEmailAndKeepTheirRole) {
   EXPECT_FALSE(store->user_by_email("nobody@example.org"));
   ASSERT_TRUE(store->set_role(r.id, Role::Admin).ok());
   EXPECT_EQ(store->user_by_id(r.id)->role, Role::Admin);
-  EXPECT_FALSE(store->set_role(99999, Role::Admin).ok());
+  EXPECT_EQ(store->set_role(99999, Role::Admin).refusal, storage::Refusal::NotFound);
   EXPECT_EQ(store->count_users(), 1);
 }
 
-TEST_F(AccountStoreTest, PasswordHashesAreStoredAndVerified) {
+TEST_P(AccountStoreContract, PasswordHashesAreStoredAndVerified) {
   User u;
   u.email = "b@example.org";
   u.display_name = "Bea Example";
@@ -62,7 +54,7 @@ TEST_F(AccountStoreTest, PasswordHashesAreStoredAndVerified) {
   EXPECT_FALSE(accounts::verify_password("wrong horse!", back->password_hash));
 }
 
-TEST_F(AccountStoreTest, SessionsAreFoundByDigestAndEndedOnTheServer) {
+TEST_P(AccountStoreContract, SessionsAreFoundByDigestAndEndedOnTheServer) {
   User u;
   u.email = "c@example.org";
   u.display_name = "Cyril Example";
@@ -84,7 +76,7 @@ TEST_F(AccountStoreTest, SessionsAreFoundByDigestAndEndedOnTheServer) {
   EXPECT_FALSE(store->session(accounts::token_digest(t1)));
 }
 
-TEST_F(AccountStoreTest, KnownDevicesExpireAndAreForgottenTogether) {
+TEST_P(AccountStoreContract, KnownDevicesExpireAndAreForgottenTogether) {
   User u;
   u.email = "d@example.org";
   u.display_name = "Dora Example";
@@ -99,8 +91,8 @@ TEST_F(AccountStoreTest, KnownDevicesExpireAndAreForgottenTogether) {
   EXPECT_EQ(store->device_user("dev-b", 0), 0);
 }
 
-TEST_F(AccountStoreTest, ASizeLimitRefusesWritesAsAFullDiskWould) {
-  store->limit_size(1);  // smaller than the database already is
+TEST_P(AccountStoreContract, ASizeLimitRefusesWritesAsAFullDiskWould) {
+  stores().limit_size(1);  // smaller than the database already is
   User u;
   u.email = "e@example.org";
   u.display_name = "Emil Example";
@@ -111,7 +103,7 @@ TEST_F(AccountStoreTest, ASizeLimitRefusesWritesAsAFullDiskWould) {
   } catch (const storage::StorageError& e) {
     EXPECT_EQ(e.kind, storage::StorageError::Kind::Full) << e.what();
   }
-  store->limit_size(0);
+  stores().limit_size(0);
   u.display_name = "Emil Example";
   EXPECT_TRUE(store->create_user(u).ok());
 }

@@ -1,8 +1,8 @@
-#include "accounts/throttle.hpp"
+#include "util/throttle.hpp"
 
 #include <gtest/gtest.h>
 
-using herald::accounts::Throttle;
+using herald::util::Throttle;
 
 TEST(Throttle, AllowsTheLimitThenSaysHowLongToWait) {
   Throttle t;

@@ -13,7 +13,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace herald::accounts {
+namespace herald::util {
 
 class Throttle {
  public:
@@ -46,4 +46,4 @@ class Throttle {
   std::size_t max_per_shard_;
 };
 
-}  // namespace herald::accounts
+}  // namespace herald::util

@@ -1,10 +1,10 @@
-#include "accounts/account.hpp"
+#include "content/people.hpp"
 #include "util/utf8.hpp"
 
 #include <array>
 #include <cctype>
 
-namespace herald::accounts {
+namespace herald::content {
 
 namespace {
 constexpr std::array<std::pair<Role, const char*>, 6> kRoles = {{{Role::Reader, "reader"},

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace herald::accounts {
+namespace herald::content {
 
 enum class Role { Reader, Contributor, Author, Editor, Moderator, Admin };
 const char* to_string(Role r);

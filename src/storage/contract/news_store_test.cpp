@@ -1,24 +1,19 @@
+// The NewsStore contract, on every backend.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "content/body.hpp"
-#include "storage/store.hpp"
+#include "storage/contract/backends.hpp"
 
 using namespace herald;
 using namespace herald::content;
 
 namespace {
 
-class StoreTest : public ::testing::Test {
+class NewsStoreContract : public storage::contract::StoresTest {
  protected:
   void SetUp() override {
-    dir = std::filesystem::temp_directory_path() /
-          ("herald-store-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    store = storage::open_sqlite((dir / "herald.db").string());
+    StoresTest::SetUp();
+    store = &stores().news();
     ed = store
              ->add_edition(
                  Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true, 0})
@@ -27,10 +22,6 @@ class StoreTest : public ::testing::Test {
     sec2 = store->add_section(Section{0, ed, "science", "Science", "", 1}).id;
     tag = store->add_tag(Tag{0, ed, "arctic", "Arctic"}).id;
     author = store->add_author(Author{0, "helen-marsh", "Helen Marsh", ""}).id;
-  }
-  void TearDown() override {
-    store.reset();
-    std::filesystem::remove_all(dir);
   }
   Article story(const std::string& headline, UnixTime t, Id section) {
     Article a;
@@ -45,14 +36,15 @@ class StoreTest : public ::testing::Test {
     a.body = {Block{Block::Type::Paragraph, "Text"}};
     return a;
   }
-  std::filesystem::path dir;
-  std::unique_ptr<storage::NewsStore> store;
+  storage::NewsStore* store = nullptr;
   Id ed = 0, sec = 0, sec2 = 0, tag = 0, author = 0;
 };
 
 }  // namespace
 
-TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
+HERALD_CONTRACT_SUITE(NewsStoreContract);
+
+TEST_P(NewsStoreContract, ListsNewestFirstWithAStableCursor) {
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(
         store->save_article(story(std::string("S").append(std::to_string(i)), 1000 + i, sec)).ok());
@@ -74,7 +66,7 @@ TEST_F(StoreTest, ListsNewestFirstWithAStableCursor) {
   EXPECT_EQ(page2[0].tag_ids, std::vector<Id>{tag});
 }
 
-TEST_F(StoreTest, FiltersBySectionTagAndAuthor) {
+TEST_P(NewsStoreContract, FiltersBySectionTagAndAuthor) {
   store->save_article(story("World", 1000, sec));
   auto sci = story("Science", 1001, sec2);
   sci.tag_ids.clear();
@@ -93,11 +85,11 @@ TEST_F(StoreTest, FiltersBySectionTagAndAuthor) {
   EXPECT_EQ(store->articles(q).size(), 2u);
 }
 
-TEST_F(StoreTest, DraftsAreNotListedAndPublishingRecordsAnEvent) {
+TEST_P(NewsStoreContract, DraftsAreNotListedAndPublishingRecordsAnEvent) {
   auto a = story("Draft", 0, sec);
   a.status = Status::Draft;
   auto r = store->save_article(a);
-  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_TRUE(r.ok()) << r.detail;
   storage::ArticleQuery q;
   q.edition_id = ed;
   EXPECT_TRUE(store->articles(q).empty());
@@ -117,24 +109,33 @@ TEST_F(StoreTest, DraftsAreNotListedAndPublishingRecordsAnEvent) {
   EXPECT_EQ(store->events_since(before, 10).back().kind, "article.removed");
 }
 
-TEST_F(StoreTest, RefusesBadInputWithoutStoringIt) {
+TEST_P(NewsStoreContract, RefusesBadInputWithoutStoringIt) {
+  using storage::Refusal;
   auto a = story("", 1000, sec);
-  EXPECT_FALSE(store->save_article(a).ok());
+  auto r = store->save_article(a);
+  EXPECT_EQ(r.refusal, Refusal::Invalid);
+  EXPECT_EQ(r.reason, "story_headline_empty");
   auto b = story("Wrong edition", 1000, sec);
   b.edition_id = ed + 100;
-  EXPECT_FALSE(store->save_article(b).ok());
-  EXPECT_FALSE(store->add_section(Section{0, ed, "newsfeed", "Clash", "", 0}).ok());
-  EXPECT_FALSE(store->add_section(Section{0, ed, "world", "Duplicate", "", 0}).ok());
-  EXPECT_FALSE(
-      store->add_media(Media{0, "x.jpg", "image/jpeg", 10, 10, "", "", ""}).ok());  // no alt text
-  EXPECT_FALSE(store->publish(99999, 1).ok());
+  EXPECT_EQ(store->save_article(b).refusal, Refusal::Invalid);
+  r = store->add_section(Section{0, ed, "newsfeed", "Clash", "", 0});
+  EXPECT_EQ(r.refusal, Refusal::Invalid);
+  EXPECT_EQ(r.reason, "refused_reserved_slug");
+  r = store->add_section(Section{0, ed, "world", "Duplicate", "", 0});
+  EXPECT_EQ(r.refusal, Refusal::Conflict);
+  EXPECT_EQ(r.reason, "refused_section_slug_taken");
+  EXPECT_EQ(store->add_media(Media{0, "x.jpg", "image/jpeg", 10, 10, "", "", ""}).refusal,
+            Refusal::Invalid);  // no alt text
+  r = store->publish(99999, 1);
+  EXPECT_EQ(r.refusal, Refusal::NotFound);
+  EXPECT_FALSE(r.detail.empty());
   storage::ArticleQuery q;
   q.edition_id = ed;
   EXPECT_TRUE(store->articles(q).empty());
   EXPECT_EQ(store->sections().size(), 2u);
 }
 
-TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
+TEST_P(NewsStoreContract, BodyAndMediaSurviveAReopen) {
   Media m{0,
           "p.jpg",
           "image/jpeg",
@@ -149,8 +150,8 @@ TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
   a.lead_media_id = mid;
   a.body.push_back(Block{Block::Type::Subheading, "Sub"});
   auto id = store->save_article(a).id;
-  store.reset();
-  store = storage::open_sqlite((dir / "herald.db").string());
+  reopen();
+  store = &stores().news();
   auto back = store->article(id);
   ASSERT_TRUE(back);
   std::string err;
@@ -164,7 +165,7 @@ TEST_F(StoreTest, BodyAndMediaSurviveAReopen) {
   EXPECT_EQ(media->renditions[0].file, "p-320.webp");
 }
 
-TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
+TEST_P(NewsStoreContract, KeepsTheRenderedBodyWithItsVersion) {
   auto a = story("Rendered", 1000, sec);
   a.body_html = "<p>Text</p>";
   a.body_html_version = 42;
@@ -182,7 +183,7 @@ TEST_F(StoreTest, KeepsTheRenderedBodyWithItsVersion) {
   EXPECT_EQ(store->article(id)->body_html_version, 0);
 }
 
-TEST_F(StoreTest, StoriesKnowTheirPublishedTranslations) {
+TEST_P(NewsStoreContract, StoriesKnowTheirPublishedTranslations) {
   auto ru = store
                 ->add_edition(Edition{0, "ru", "ru", "ru_RU", "Геральд", "", "Europe/Moscow",
                                       "dd.MM.yyyy", false, 1})

@@ -1,0 +1,55 @@
+// The contract suites: one per store interface, written against storage/stores.hpp only and
+// run on every backend this build can reach. SQLite always; PostgreSQL joins when its backend
+// exists and HERALD_TEST_POSTGRES names a server (the test command starts one).
+//
+//   class FooContract : public herald::storage::contract::StoresTest {};
+//   TEST_P(FooContract, ...) { stores().news()... }
+//   HERALD_CONTRACT_SUITE(FooContract);
+#pragma once
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/stores.hpp"
+#include "testing/temp_dir.hpp"
+#include "util/clock.hpp"
+
+namespace herald::storage::contract {
+
+inline std::vector<std::string> backends() { return {"sqlite"}; }
+
+// A fresh, empty set of stores on the backend named by the test's parameter, with a manual
+// clock the test may move.
+class StoresTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::make_unique<herald::testing::TempDir>("herald-contract-");
+    url_ = "sqlite:" + dir_->file("herald.db");
+    stores_ = open_stores(url_, clock);
+  }
+  void TearDown() override {
+    stores_.reset();
+    dir_.reset();
+  }
+  Stores& stores() { return *stores_; }
+  // Closes the stores and opens the same database again (what a restart sees).
+  void reopen() {
+    stores_.reset();
+    stores_ = open_stores(url_, clock);
+  }
+  util::ManualClock clock;
+
+ private:
+  std::unique_ptr<herald::testing::TempDir> dir_;
+  std::string url_;
+  std::unique_ptr<Stores> stores_;
+};
+
+}  // namespace herald::storage::contract
+
+#define HERALD_CONTRACT_SUITE(Suite)                                                     \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                              \
+                           ::testing::ValuesIn(herald::storage::contract::backends()), \
+                           [](const auto& info) { return info.param; })

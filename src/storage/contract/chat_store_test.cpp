@@ -1,0 +1,80 @@
+// The ChatStore contract (rooms, messages, deletions, sanctions, newsfeed marks), on every backend.
+#include <gtest/gtest.h>
+
+#include "storage/contract/backends.hpp"
+
+using namespace herald;
+
+namespace {
+class ChatStoreContract : public storage::contract::StoresTest {
+ protected:
+  void SetUp() override {
+    StoresTest::SetUp();
+    chat = &stores().chat();
+    content::User u;
+    u.email = "a@example.org";
+    u.display_name = "Anna";
+    anna = stores().accounts().create_user(u).id;
+    u.email = "b@example.org";
+    u.display_name = "Boris";
+    boris = stores().accounts().create_user(u).id;
+  }
+  std::int64_t say(std::int64_t user, const std::string& room, const std::string& text) {
+    return chat->add_message(storage::ChatMessage{0, room, user, "", text, 100});
+  }
+  storage::ChatStore* chat = nullptr;
+  std::int64_t anna = 0, boris = 0;
+};
+}  // namespace
+
+HERALD_CONTRACT_SUITE(ChatStoreContract);
+
+TEST_P(ChatStoreContract, RoomsHaveDefaultsUntilSet) {
+  auto r = chat->room("lobby");
+  EXPECT_TRUE(r.public_read);
+  EXPECT_FALSE(r.locked);
+  r.locked = true;
+  r.slow_mode_s = 30;
+  chat->set_room(r);
+  EXPECT_TRUE(chat->room("lobby").locked);
+  EXPECT_EQ(chat->room("lobby").slow_mode_s, 30);
+  EXPECT_FALSE(chat->room("other").locked);
+}
+
+TEST_P(ChatStoreContract, MessagesPageNewestFirstAndDeletedOnesVanish) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(say(anna, "lobby", "line " + std::to_string(i)));
+  say(boris, "elsewhere", "other room");
+  auto page = chat->messages("lobby", 0, 3);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].text, "line 4");
+  EXPECT_EQ(page[0].user_name, "Anna");
+  auto older = chat->messages("lobby", page.back().id, 10);
+  ASSERT_EQ(older.size(), 2u);
+  EXPECT_EQ(older[1].text, "line 0");
+  EXPECT_TRUE(chat->delete_message(ids[4], boris, 200));
+  EXPECT_FALSE(chat->delete_message(999999, boris, 200));
+  EXPECT_EQ(chat->messages("lobby", 0, 10).size(), 4u);
+  EXPECT_EQ(chat->delete_messages_of(anna, "*", boris, 200), 4);
+  EXPECT_TRUE(chat->messages("lobby", 0, 10).empty());
+  EXPECT_TRUE(chat->rooms_of(anna).empty());
+  EXPECT_EQ(chat->rooms_of(boris), std::vector<std::string>{"elsewhere"});
+}
+
+TEST_P(ChatStoreContract, SanctionsApplyInTheirRoomUntilTheyEndOrAreLifted) {
+  chat->add_sanction(storage::ChatSanction{"lobby", anna, "mute", 1000}, boris, 100);
+  chat->add_sanction(storage::ChatSanction{"*", anna, "ban", 0}, boris, 100);
+  EXPECT_EQ(chat->sanctions(anna, "lobby", 500).size(), 2u);
+  EXPECT_EQ(chat->sanctions(anna, "other", 500).size(), 1u);  // only the site-wide ban
+  EXPECT_EQ(chat->sanctions(anna, "lobby", 1000).size(), 1u);  // the mute has ended
+  chat->lift_sanctions(anna, "*");
+  EXPECT_TRUE(chat->sanctions(anna, "other", 500).empty());
+  EXPECT_TRUE(chat->sanctions(boris, "lobby", 500).empty());
+}
+
+TEST_P(ChatStoreContract, TheNewsfeedMarkIsKeptPerPerson) {
+  EXPECT_EQ(chat->newsfeed_seen(anna), 0);
+  chat->set_newsfeed_seen(anna, 1234);
+  EXPECT_EQ(chat->newsfeed_seen(anna), 1234);
+  EXPECT_EQ(chat->newsfeed_seen(boris), 0);
+}

@@ -1,0 +1,15 @@
+// The SQLite backend of storage::Stores: one database file in WAL mode, one writer connection
+// and a pool of readers, migrations from storage/sqlite/migrations.cpp.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "storage/stores.hpp"
+
+namespace herald::storage::sqlite {
+
+// Opens (creating if needed) the database at `path` and applies migrations. Throws
+// StorageError with a message saying what to do when the file cannot be used.
+std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock);
+
+}  // namespace herald::storage::sqlite

@@ -1,0 +1,51 @@
+// Every store of one site, over one database: what the composition root opens and hands to the
+// services. A backend (storage/sqlite/ now, storage/postgres/ next) implements the interfaces;
+// nothing above storage/ sees which one it is.
+//
+// Opening: `sqlite:PATH` (the file is created and migrated as needed) or, with the PostgreSQL
+// backend, `postgresql://USER@HOST:PORT/DB`. Errors say what to do: StorageError (Unavailable
+// when the database cannot be reached, Corrupt when it is damaged, Failed otherwise, e.g. a
+// schema newer than this Herald).
+// Thread safety: every store may be used from any thread at once. The Stores outlives every
+// service built on it.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "storage/account_store.hpp"
+#include "storage/chat_store.hpp"
+#include "storage/store.hpp"
+#include "util/clock.hpp"
+
+namespace herald::storage {
+
+class Stores {
+ public:
+  virtual ~Stores() = default;
+  virtual NewsStore& news() = 0;
+  virtual AccountStore& accounts() = 0;
+  virtual DeskStore& desk() = 0;
+  virtual ChatStore& chat() = 0;
+  // Refuses writes that would grow the database past `max_bytes` (StorageError of kind Full),
+  // as a full disk would; reads go on. 0: no limit but the disk's.
+  virtual void limit_size(std::int64_t max_bytes) = 0;
+  // Where the data lives, for the operator ("SQLite database var/herald.db").
+  virtual std::string describe() const = 0;
+};
+
+// What a database URL names, before anything is opened.
+struct DatabaseUrl {
+  enum class Backend { Sqlite, Postgres } backend = Backend::Sqlite;
+  std::string location;  // the file for SQLite, the whole URL for PostgreSQL
+};
+// Parses `sqlite:PATH`, `sqlite://PATH` or `postgresql://...` (also `postgres://`); an error
+// message naming the accepted forms otherwise.
+bool parse_database_url(std::string_view url, DatabaseUrl& out, std::string& error);
+
+// Opens the stores a URL names, applying migrations. Throws StorageError with what to do.
+// Tests pass their own clock.
+std::unique_ptr<Stores> open_stores(std::string_view url,
+                                    const util::Clock& clock = util::system_clock());
+
+}  // namespace herald::storage
