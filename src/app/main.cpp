@@ -21,6 +21,8 @@
 #include "chat/chat.hpp"
 #include "live/bus.hpp"
 #include "live/hub.hpp"
+#include "live/newsfeed.hpp"
+#include "events/relay.hpp"
 #include "demo/demo.hpp"
 #include "i18n/i18n.hpp"
 #include "mail/mail.hpp"
@@ -369,15 +371,20 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::printf("Account mail goes to %s.\n", mail_where.c_str());
   std::fflush(stdout);
 
-  // Content changes made by other processes (the CLI, later the newsroom) purge the cache.
+  // The content-event feed: this node's page cache and directory follow every event (also
+  // those of the CLI and other nodes); the live newsfeed publishes each one once.
+  events::Relay relay(store->events(), events::RelayOptions{});
+  live::Newsfeed newsfeed(store->news(), *bus);
+  relay.on_every_node([&site](const events::Event& ev) { site->apply(ev); });
+  relay.once("newsfeed", [&newsfeed](const events::Event& ev) { newsfeed.on_event(ev); });
+  site->after_writes([&relay] {
+    relay.apply_local();
+    relay.wake();
+  });
+  relay.start();
   std::atomic<bool> done{false};
   std::mutex mu;
   std::condition_variable cv;
-  // Story events inside the process: the live newsfeed carries them to readers.
-  site->on_event([&chat](const storage::ContentEvent& ev) {
-    if (ev.article_id) spdlog::debug("event {} story {}", ev.kind, ev.article_id);
-    chat.on_content_event(ev);
-  });
   // Scheduled stories: those missed while the server was down go out now, the rest at their
   // minute (checked every second).
   try {
@@ -387,14 +394,13 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   std::thread watcher([&] {
     std::unique_lock lock(mu);
-    int tick = 0;
     while (!done) {
-      cv.wait_for(lock, std::chrono::milliseconds(200));
+      cv.wait_for(lock, std::chrono::seconds(1));
+      if (done) break;
       try {
-        if (++tick % 5 == 0) site->publish_due();
-        if (auto n = site->apply_events()) spdlog::debug("applied {} content events", n);
+        if (site->publish_due()) relay.wake();
       } catch (const std::exception& e) {
-        spdlog::error("content events: {}", e.what());
+        spdlog::error("scheduled stories: {}", e.what());
       }
     }
   });
@@ -407,6 +413,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   cv.notify_all();
   watcher.join();
+  relay.stop();
   access.reset();  // flushes
   std::printf("Herald stopped.\n");
   return 0;

@@ -264,32 +264,4 @@ ModResult ChatService::settings(const live::Member& m, const storage::ChatRoomSe
   return {};
 }
 
-void ChatService::on_content_event(const storage::ContentEvent& ev) {
-  if (!ev.article_id) return;
-  std::string kind = ev.kind == "article.published" ? "published"
-                     : ev.kind == "article.updated" ? "updated"
-                     : ev.kind == "article.removed" ? "removed"
-                                                    : "";
-  if (kind.empty()) return;
-  auto a = news_.article(ev.article_id);
-  if (!a) return;
-  const content::Edition* e = nullptr;
-  auto editions = news_.editions();
-  for (auto& x : editions)
-    if (x.id == a->edition_id) e = &x;
-  if (!e) return;
-  std::string url, section;
-  for (auto& s : news_.sections())
-    if (s.id == a->section_id) {
-      url = content::article_path(*e, s, *a);
-      section = s.name;
-    }
-  json::object d{{"kind", kind},         {"id", a->id},
-                 {"headline", a->headline}, {"summary", a->summary},
-                 {"url", url},           {"section", section},
-                 {"published_at", a->published_at}, {"breaking", a->breaking}};
-  bus_.publish("newsfeed:" + e->code, json::serialize(d));
-  bus_.publish("story:" + std::to_string(a->id), json::serialize(d));
-}
-
 }  // namespace herald::chat

@@ -53,8 +53,6 @@ class ChatService final : public live::Channels {
   ModResult lift(const live::Member& m, const std::string& room, std::int64_t user_id);
   ModResult settings(const live::Member& m, const storage::ChatRoomSettings& s);
 
-  // Publishes a story's publication/update/removal on "newsfeed:<edition>" and "story:<id>".
-  void on_content_event(const storage::ContentEvent& ev);
 
   storage::ChatStore& store() { return chats_; }
   live::EventBus& bus() { return bus_; }

@@ -249,7 +249,7 @@ Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, C
   if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
   bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
             v->get_object().at("enabled").as_bool();
-  chat->store().set_chat_enabled(id, on);
+  chat->store().set_chat_enabled(id, on, now_unix());
   if (on) {
     // The editor who opened the room looks after it.
     auto s = chat->store().room("story." + std::to_string(id));
@@ -258,9 +258,6 @@ Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, C
       chat->store().set_room(s);
     }
   }
-  // The story page shows the room (or not): purge it.
-  store.add_event(storage::ContentEvent{0, now_unix(), "article.chat", a->edition_id, id,
-                                        {"article:" + std::to_string(id)}});
   return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
 }
 

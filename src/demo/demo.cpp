@@ -277,8 +277,6 @@ DemoReport generate(storage::NewsStore& store, const DemoOptions& o,
   }
   if (progress) progress(made, total, "stories");
   rep.stories = made;
-  // One event tells running servers to reload the catalog and drop cached pages.
-  store.add_event(storage::ContentEvent{0, now, "catalog", 0, 0, {"*"}});
   return rep;
 }
 

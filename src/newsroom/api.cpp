@@ -352,7 +352,6 @@ Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&,
   if (s.slug.empty()) s.slug = content::make_slug(s.name);
   auto res = store.add_section(s);
   if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
-  store.add_event(storage::ContentEvent{0, now_unix(), "catalog", s.edition_id, 0, {"*"}});
   s.id = res.id;
   return api_json(201, json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}});
 }

@@ -209,7 +209,6 @@ Site::Impl::Impl(SiteOptions o, storage::NewsStore& s)
       cache(options.cache_bytes) {
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   directory.store(Directory::load(store));
-  event_seq = store.last_event_seq();
   for (const auto& [path, data] : assets::all()) {
     const std::string_view tp = "web/templates/", sp = "web/static/";
     if (path.substr(0, tp.size()) == tp) {
@@ -559,56 +558,36 @@ int Site::publish_due() {
   return impl_->desk->publish_due(impl_->now_unix());
 }
 
-void Site::on_event(std::function<void(const storage::ContentEvent&)> listener) {
-  impl_->listeners.push_back(std::move(listener));
-}
+void Site::after_writes(std::function<void()> fn) { impl_->after_writes = std::move(fn); }
 
-std::size_t Site::apply_events() { return impl_->apply_events(); }
+void Site::apply(const events::Event& ev) { impl_->apply(ev); }
 
-std::size_t Site::Impl::apply_events() {
-  // The watcher thread and newsroom requests (right after a write) both apply events.
-  std::lock_guard guard(apply_mu);
-  auto& im = *this;
-  std::size_t n = 0;
-  for (;;) {
-    auto events = im.store.events_since(im.event_seq.load(), 500);
-    if (events.empty()) break;
-    // Directory first: a page re-rendered right after its purge must already see new tags,
-    // authors and sections.
-    bool reload = false, catalog = false;
-    for (auto& ev : events) {
-      catalog = catalog || ev.kind == "catalog";
-      reload = reload || ev.kind == "catalog" || ev.kind == "directory";
+void Site::Impl::apply(const events::Event& ev) {
+  // Directory first: a page re-rendered right after its purge must already see new tags,
+  // authors and sections.
+  bool catalog = ev.kind == events::Kind::CatalogChanged;
+  if (catalog || ev.kind == events::Kind::DirectoryChanged) directory.store(Directory::load(store));
+  if (catalog) {
+    {
+      std::unique_lock lock(media_mu);
+      media_cache.clear();
     }
-    if (reload) im.directory.store(Directory::load(im.store));
-    if (catalog) {
-      {
-        std::unique_lock lock(im.media_mu);
-        im.media_cache.clear();
-      }
-      {
-        std::unique_lock lock(im.frame_mu);
-        im.frames.clear();
-      }
+    {
+      std::unique_lock lock(frame_mu);
+      frames.clear();
     }
-    for (auto& ev : events) {
-      im.cache.purge(ev.purge_keys);
-      {
-        std::unique_lock lock(im.latest_mu);
-        for (const auto& k : ev.purge_keys) {
-          if (k == "*")
-            im.latest_cache.clear();
-          else if (auto id = util::int_after(k, "section:"))
-            im.latest_cache.erase(id);
-        }
-      }
-      im.event_seq = ev.seq;
-      for (auto& l : im.listeners) l(ev);
-      ++n;
-    }
-    if (catalog) im.cache.purge({"*"});
   }
-  return n;
+  cache.purge(ev.purge_keys);
+  {
+    std::unique_lock lock(latest_mu);
+    for (const auto& k : ev.purge_keys) {
+      if (k == "*")
+        latest_cache.clear();
+      else if (auto id = util::int_after(k, "section:"))
+        latest_cache.erase(id);
+    }
+  }
+  if (catalog) cache.purge({"*"});
 }
 
 }  // namespace herald::site

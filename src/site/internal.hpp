@@ -22,6 +22,7 @@
 #include "i18n/i18n.hpp"
 #include "net/message.hpp"
 #include "site/directory.hpp"
+#include "events/event.hpp"
 #include "site/site.hpp"
 
 namespace boost::json {
@@ -119,7 +120,6 @@ struct Site::Impl {
   i18n::Catalog catalog;
   http::PageCache cache;
   std::atomic<std::shared_ptr<const Directory>> directory;
-  std::atomic<std::int64_t> event_seq{0};
   std::map<std::string, std::string> static_urls;  // "site.css" -> "/static/site.1a2b3c4d.css"
   std::map<std::string, std::pair<std::string, std::string_view>>
       static_files;                              // url -> (type, bytes)
@@ -149,9 +149,8 @@ struct Site::Impl {
   Reply api_newsfeed_seen(const net::Request& r, const http::Params& p, Ctx& c);
   Reply api_story_chat(const net::Request& r, const http::Params& p, Ctx& c);
   Reply api_newsfeed_count(const net::Request& r, const http::Params& p);
-  std::vector<std::function<void(const storage::ContentEvent&)>> listeners;
-  std::mutex apply_mu;
-  std::size_t apply_events();
+  std::function<void()> after_writes;  // applies this node's events after a write
+  void apply(const events::Event& ev);
   accounts::Accounts* accounts = nullptr;  // null: no accounts (tools that only render)
   // Account and newsroom pages: never cached, session-aware, CSRF-checked.
   http::Router<PrivateRequest, Reply> private_router;
@@ -299,7 +298,7 @@ struct Site::Impl {
   mutable std::map<FrameKey, std::shared_ptr<const Frame>> frames;
   std::shared_ptr<const Frame> frame(const content::Edition* e, content::Id active_section) const;
   // Each section's newest stories as ready list items, for the "More from" box on story pages.
-  // Dropped when an event purges the section (apply_events), like the section page itself.
+  // Dropped when an event purges the section (apply), like the section page itself.
   struct LatestItem {
     content::Id id;
     std::string html;

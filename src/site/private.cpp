@@ -226,7 +226,8 @@ net::Response Site::Impl::handle_private(const net::Request& req) {
       reply = (*fn)(pr, params);
       // A write from the newsroom is visible to readers when its answer arrives: purge now
       // rather than at the watcher's next poll.
-      if (req.method != "GET" && req.method != "HEAD" && reply.status < 400) apply_events();
+      if (req.method != "GET" && req.method != "HEAD" && reply.status < 400 && after_writes)
+        after_writes();
     } catch (const std::exception& ex) {
       reply = failure(req, c.api, c.edition, ex);
     }

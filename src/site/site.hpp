@@ -1,7 +1,7 @@
 // The reader site: HTML pages, feeds, sitemaps, the read API, static files and media, behind
 // the anonymous page cache. One Site serves every edition.
-// Thread safety: handle() is called concurrently from all I/O threads; apply_events() from one
-// watcher thread.
+// Thread safety: handle() is called concurrently from all I/O threads; apply() by the event
+// relay, one event at a time.
 #pragma once
 #include <chrono>
 #include <functional>
@@ -16,6 +16,9 @@
 
 namespace herald::http {
 class PageCache;
+}
+namespace herald::events {
+struct Event;
 }
 namespace herald::accounts {
 class Accounts;
@@ -50,9 +53,10 @@ class Site {
        storage::DeskStore& desk);
   // Publishes scheduled stories whose time has come (the server calls it every second).
   int publish_due();
-  // In-process listeners of content events (story published/updated/removed, catalog), called
-  // from apply_events() on the watcher thread in order. Add them before serving.
-  void on_event(std::function<void(const storage::ContentEvent&)> listener);
+  // Called after each write made through the site (newsroom, chats), before its answer goes
+  // out: the composition root applies the write's events there (events::Relay::apply_local),
+  // so that the writer's next read shows the change.
+  void after_writes(std::function<void()> fn);
   // Live features: the WebSocket endpoint /live (Origin must be one of `origins`, the site's
   // own always included) and the chat pages and API. Call before serving; both must outlive
   // the Site.
@@ -71,9 +75,9 @@ class Site {
   ~Site();
 
   net::Response handle(const net::Request& req);
-  // Reads content events recorded since the last call: purges the cached pages they name
-  // and reloads the directory on catalog changes. Returns how many events were applied.
-  std::size_t apply_events();
+  // An every-node listener of the content events (events::Relay): purges the cached pages the
+  // event names and reloads the directory, frames and photos on catalog changes.
+  void apply(const events::Event& ev);
   http::PageCache& cache();
   // Renders a story's body to HTML for storing with it (writers call this before saving).
   void prepare_body(content::Article& a) const;

@@ -55,7 +55,8 @@ class ChatStore {
   // The sanctions on the user that apply in `room` (its own and '*') and are in force at `now`.
   virtual std::vector<ChatSanction> sanctions(std::int64_t user_id, const std::string& room,
                                               UnixTime now) = 0;
-  virtual void set_chat_enabled(Id article_id, bool on) = 0;
+  // Opens or closes a story's chat room (recording the event that purges its page).
+  virtual void set_chat_enabled(Id article_id, bool on, UnixTime at) = 0;
   virtual UnixTime newsfeed_seen(std::int64_t user_id) = 0;
   virtual void set_newsfeed_seen(std::int64_t user_id, UnixTime at) = 0;
 };

@@ -119,7 +119,8 @@ class NewsStore {
   virtual std::vector<content::Article> published_in_id_range(Id lo, Id hi) = 0;
   virtual Id max_article_id() = 0;
 
-  // Writes. Each validates its input and records a ContentEvent where readers are affected.
+  // Writes. Each validates its input and records its ContentEvent in the same transaction
+  // where readers are affected (storage/event_store.hpp).
   virtual WriteResult add_edition(const content::Edition& e) = 0;
   virtual WriteResult add_section(const content::Section& s) = 0;
   virtual WriteResult add_author(const content::Author& a) = 0;
@@ -129,15 +130,11 @@ class NewsStore {
   virtual WriteResult publish(Id article_id, UnixTime at) = 0;
   virtual WriteResult unpublish(Id article_id) = 0;
 
-  // Bulk loading (demo generator): many writes in one transaction, no events per story.
+  // Bulk loading (demo generator): many writes in one transaction, no events per story; the
+  // commit records one catalog event (running servers reload everything and purge).
   virtual void begin_bulk() = 0;
   virtual void commit_bulk() = 0;
   virtual void rollback_bulk() = 0;
-
-  // The change feed, in order.
-  virtual std::vector<ContentEvent> events_since(std::int64_t seq, int limit) = 0;
-  virtual std::int64_t last_event_seq() = 0;
-  virtual void add_event(const ContentEvent& e) = 0;
 };
 
 // The newsroom's list of stories: any status, newest change first.

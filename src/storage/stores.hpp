@@ -15,6 +15,7 @@
 
 #include "storage/account_store.hpp"
 #include "storage/chat_store.hpp"
+#include "storage/event_store.hpp"
 #include "storage/store.hpp"
 #include "util/clock.hpp"
 
@@ -27,6 +28,7 @@ class Stores {
   virtual AccountStore& accounts() = 0;
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
+  virtual EventStore& events() = 0;
   // Refuses writes that would grow the database past `max_bytes` (StorageError of kind Full),
   // as a full disk would; reads go on. 0: no limit but the disk's.
   virtual void limit_size(std::int64_t max_bytes) = 0;

@@ -93,12 +93,12 @@ TEST_P(NewsStoreContract, DraftsAreNotListedAndPublishingRecordsAnEvent) {
   storage::ArticleQuery q;
   q.edition_id = ed;
   EXPECT_TRUE(store->articles(q).empty());
-  auto before = store->last_event_seq();
+  auto before = stores().events().last_seq();
   ASSERT_TRUE(store->publish(r.id, 5000).ok());
   auto listed = store->articles(q);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].published_at, 5000);
-  auto events = store->events_since(before, 10);
+  auto events = stores().events().since(before, 10);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "article.published");
   EXPECT_EQ(events[0].article_id, r.id);
@@ -106,7 +106,7 @@ TEST_P(NewsStoreContract, DraftsAreNotListedAndPublishingRecordsAnEvent) {
   ASSERT_TRUE(store->unpublish(r.id).ok());
   q.tag_id = tag;
   EXPECT_TRUE(store->articles(q).empty());
-  EXPECT_EQ(store->events_since(before, 10).back().kind, "article.removed");
+  EXPECT_EQ(stores().events().since(before, 10).back().kind, "article.removed");
 }
 
 TEST_P(NewsStoreContract, RefusesBadInputWithoutStoringIt) {

@@ -1,4 +1,5 @@
 #include "storage/sqlite/chat_store.hpp"
+#include "storage/sqlite/rows.hpp"
 #include <algorithm>
 
 namespace herald::storage::sqlite {
@@ -155,15 +156,27 @@ class SqliteChat final : public ChatStore {
     return out;
   }
 
-  void set_chat_enabled(Id article_id, bool on) override {
+  void set_chat_enabled(Id article_id, bool on, UnixTime at) override {
     auto lock = db_.lock_writer();
-    db_.writer()
-        .prepare(
-            "INSERT INTO article_desk(article_id, chat_enabled) VALUES (?1, ?2) "
-            "ON CONFLICT(article_id) DO UPDATE SET chat_enabled = excluded.chat_enabled")
+    auto& c = db_.writer();
+    Transaction tx(c, true);
+    c.prepare(
+         "INSERT INTO article_desk(article_id, chat_enabled) VALUES (?1, ?2) "
+         "ON CONFLICT(article_id) DO UPDATE SET chat_enabled = excluded.chat_enabled")
         .bind(1, article_id)
         .bind(2, on ? 1 : 0)
         .run();
+    // The story page shows the room (or not): it is purged.
+    auto s = c.prepare("SELECT edition_id FROM articles WHERE id = ?1");
+    s.bind(1, article_id);
+    Id edition = s.step() ? s.i64(0) : 0;
+    while (s.step()) {
+    }
+    record_event(c,
+                 ContentEvent{0, at, "article.chat", edition, article_id,
+                              {"article:" + std::to_string(article_id)}},
+                 at);
+    tx.commit();
   }
 
   UnixTime newsfeed_seen(std::int64_t user) override {

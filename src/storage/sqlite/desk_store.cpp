@@ -209,7 +209,7 @@ class SqliteDesk final : public DeskStore {
         .run();
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_photo", "There is no photo with this id.");
     // Captions show on every page with the photo: the site reloads its media and purges.
-    news_.add_event(ContentEvent{0, now_s(), "catalog", 0, 0, {"*"}});
+    record_event(c, ContentEvent{0, 0, "catalog", 0, 0, {"*"}}, now_s());
     tx.commit();
     return done(id);
   }
@@ -246,7 +246,7 @@ class SqliteDesk final : public DeskStore {
       throw;
     }
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_section", "There is no section with this id.");
-    news_.add_event(ContentEvent{0, now_s(), "catalog", sec.edition_id, 0, {"*"}});
+    record_event(c, ContentEvent{0, 0, "catalog", sec.edition_id, 0, {"*"}}, now_s());
     tx.commit();
     return done(sec.id);
   }
@@ -266,7 +266,7 @@ class SqliteDesk final : public DeskStore {
         .bind(5, e.date_format)
         .run();
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_edition", "There is no edition with this id.");
-    news_.add_event(ContentEvent{0, now_s(), "catalog", e.id, 0, {"*"}});
+    record_event(c, ContentEvent{0, 0, "catalog", e.id, 0, {"*"}}, now_s());
     tx.commit();
     return done(e.id);
   }

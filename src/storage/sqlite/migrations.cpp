@@ -202,6 +202,15 @@ CREATE INDEX chat_sanctions_user ON chat_sanctions(user_id);
 ALTER TABLE article_desk ADD COLUMN chat_enabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN newsfeed_seen_at INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // Consumers of the content-event outbox that act once for every node sharing the
+      // database: their position and who holds them until when (storage/event_store.hpp).
+      R"sql(
+CREATE TABLE event_consumers(
+  name TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0);
+)sql",
   };
   return m;
 }

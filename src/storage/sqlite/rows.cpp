@@ -1,5 +1,7 @@
 #include "storage/sqlite/rows.hpp"
 
+#include <boost/json.hpp>
+
 namespace herald::storage::sqlite {
 
 content::Article read_article_row(Stmt& s) {
@@ -30,6 +32,27 @@ void read_desk_cols(Stmt& s, int first, content::Article& a) {
   a.editing_by = s.i64(first + 6);
   a.editing_at = s.i64(first + 7);
   a.chat_enabled = s.i64(first + 8) != 0;
+}
+
+void record_event(Connection& c, const ContentEvent& e, UnixTime now) {
+  boost::json::array keys;
+  for (auto& k : e.purge_keys) keys.emplace_back(k);
+  auto s = c.prepare(
+      "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, "
+      "?4, ?5)");
+  s.bind(1, e.at ? e.at : now).bind(2, e.kind).bind(3, e.edition_id).bind(4, e.article_id);
+  s.bind(5, boost::json::serialize(keys));
+  s.run();
+}
+
+std::vector<std::string> purge_keys_from_json(const std::string& s) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(s, ec);
+  if (ec || !v.is_array()) return out;
+  for (auto& x : v.get_array())
+    if (x.is_string()) out.emplace_back(x.get_string());
+  return out;
 }
 
 }  // namespace herald::storage::sqlite

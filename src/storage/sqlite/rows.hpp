@@ -2,6 +2,7 @@
 // that a column is added in one place.
 #pragma once
 #include "content/model.hpp"
+#include "storage/store.hpp"
 #include "storage/sqlite/db.hpp"
 
 namespace herald::storage::sqlite {
@@ -19,5 +20,10 @@ inline constexpr const char* kDeskCols =
     "coalesce(d.embargo_until, 0), coalesce(d.scheduled_at, 0), coalesce(d.correction, ''), "
     "coalesce(d.editing_by, 0), coalesce(d.editing_at, 0), coalesce(d.chat_enabled, 0)";
 void read_desk_cols(Stmt& s, int first, content::Article& a);
+
+// Records a content event in the outbox on `c`, inside the caller's transaction (`e.at`: when
+// 0, `now`).
+void record_event(Connection& c, const ContentEvent& e, UnixTime now);
+std::vector<std::string> purge_keys_from_json(const std::string& s);
 
 }  // namespace herald::storage::sqlite

@@ -90,26 +90,11 @@ std::vector<TranslationRef> translations_from_json(const std::string& text) {
   return out;
 }
 
-std::string keys_to_json(const std::vector<std::string>& keys) {
-  json::array a;
-  for (auto& k : keys) a.emplace_back(k);
-  return json::serialize(a);
-}
-
-std::vector<std::string> keys_from_json(const std::string& s) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = json::parse(s, ec);
-  if (ec || !v.is_array()) return out;
-  for (auto& x : v.get_array())
-    if (x.is_string()) out.emplace_back(x.get_string());
-  return out;
-}
-
-class SqliteStore final : public Stores, public NewsStore, public AccountStore {
+class SqliteStore final : public Stores, public NewsStore, public AccountStore, public EventStore {
  public:
   NewsStore& news() override { return *this; }
   AccountStore& accounts() override { return *this; }
+  EventStore& events() override { return *this; }
   std::string describe() const override { return "SQLite database " + path_; }
   void limit_size(std::int64_t max_bytes) override {
     auto lock = db_.lock_writer();
@@ -347,7 +332,14 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
         .bind(3, sec.name)
         .bind(4, sec.description)
         .bind(5, sec.position);
-    return insert(c, s, "refused_section_slug_taken", "A section with this slug already exists in the edition.");
+    Transaction tx(c, !bulk_);
+    auto r = insert(c, s, "refused_section_slug_taken",
+                    "A section with this slug already exists in the edition.");
+    if (!r.ok()) return r;
+    // Navigation on every page of the edition shows it.
+    if (!bulk_) insert_event(c, ContentEvent{0, now_unix(), "catalog", sec.edition_id, 0, {"*"}});
+    tx.commit();
+    return r;
   }
 
   WriteResult add_author(const Author& a) override {
@@ -470,6 +462,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
   }
 
   void commit_bulk() override {
+    insert_event(db_.writer(), ContentEvent{0, now_unix(), "catalog", 0, 0, {"*"}});
     db_.writer().exec("COMMIT");
     db_.writer().exec("PRAGMA wal_checkpoint(TRUNCATE)");  // fold the big load into the main file
     bulk_ = false;
@@ -482,7 +475,8 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
     bulk_lock_.unlock();
   }
 
-  std::vector<ContentEvent> events_since(std::int64_t seq, int limit) override {
+  // ---- the outbox ----
+  std::vector<ContentEvent> since(std::int64_t seq, int limit) override {
     auto c = db_.reader();
     auto s = c->prepare(
         "SELECT seq, at, kind, edition_id, article_id, purge FROM content_events WHERE seq > ?1 "
@@ -491,14 +485,53 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
     std::vector<ContentEvent> out;
     while (s.step())
       out.push_back(ContentEvent{s.i64(0), s.i64(1), s.text(2), s.i64(3), s.i64(4),
-                                 keys_from_json(s.text(5))});
+                                 sqlite::purge_keys_from_json(s.text(5))});
     return out;
   }
 
-  std::int64_t last_event_seq() override {
+  std::int64_t last_seq() override {
     auto c = db_.reader();
     auto s = c->prepare("SELECT coalesce(max(seq), 0) FROM content_events");
     return s.step() ? s.i64(0) : 0;
+  }
+
+  std::optional<std::int64_t> claim(const std::string& consumer, const std::string& node,
+                                    UnixTime now, int lease_s) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    Transaction tx(c, true);
+    c.prepare(
+         "INSERT OR IGNORE INTO event_consumers(name, seq) "
+         "VALUES (?1, (SELECT coalesce(max(seq), 0) FROM content_events))")
+        .bind(1, consumer)
+        .run();
+    c.prepare(
+         "UPDATE event_consumers SET owner = ?2, lease_until = ?3 "
+         "WHERE name = ?1 AND (owner = ?2 OR lease_until < ?4)")
+        .bind(1, consumer)
+        .bind(2, node)
+        .bind(3, now + lease_s)
+        .bind(4, now)
+        .run();
+    if (c.changes() == 0) return std::nullopt;
+    auto s = c.prepare("SELECT seq FROM event_consumers WHERE name = ?1");
+    s.bind(1, consumer);
+    std::int64_t seq = s.step() ? s.i64(0) : 0;
+    while (s.step()) {
+    }
+    tx.commit();
+    return seq;
+  }
+
+  bool advance(const std::string& consumer, const std::string& node, std::int64_t seq) override {
+    auto lock = db_.lock_writer();
+    auto& c = db_.writer();
+    c.prepare("UPDATE event_consumers SET seq = max(seq, ?3) WHERE name = ?1 AND owner = ?2")
+        .bind(1, consumer)
+        .bind(2, node)
+        .bind(3, seq)
+        .run();
+    return c.changes() == 1;
   }
 
   // ---- accounts ----
@@ -771,10 +804,6 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
     db_.writer().prepare("DELETE FROM known_devices WHERE user_id = ?1").bind(1, user_id).run();
   }
 
-  void add_event(const ContentEvent& e) override {
-    auto lock = db_.lock_writer();
-    insert_event(db_.writer(), e);
-  }
 
  private:
   template <class Bind>
@@ -887,14 +916,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore {
         .run();
   }
 
-  void insert_event(Connection& c, const ContentEvent& e) {
-    auto s = c.prepare(
-        "INSERT INTO content_events(at, kind, edition_id, article_id, purge) VALUES (?1, ?2, ?3, "
-        "?4, ?5)");
-    s.bind(1, e.at ? e.at : now_unix()).bind(2, e.kind).bind(3, e.edition_id).bind(4, e.article_id);
-    s.bind(5, keys_to_json(e.purge_keys));
-    s.run();
-  }
+  void insert_event(Connection& c, const ContentEvent& e) { sqlite::record_event(c, e, now_unix()); }
 
   void record_event(Connection& c, const std::string& kind, const Article& a) {
     insert_event(c, ContentEvent{0, now_unix(), kind, a.edition_id, a.id, purge_keys_for(a)});

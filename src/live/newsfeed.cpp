@@ -1,0 +1,46 @@
+#include "live/newsfeed.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace herald::live {
+
+void Newsfeed::load_catalog() {
+  editions_.clear();
+  sections_.clear();
+  for (auto& e : news_.editions()) editions_[e.id] = e;
+  for (auto& s : news_.sections()) sections_[s.id] = s;
+  loaded_ = true;
+}
+
+void Newsfeed::on_event(const events::Event& ev) {
+  if (ev.kind == events::Kind::CatalogChanged || ev.kind == events::Kind::DirectoryChanged) {
+    loaded_ = false;  // read again when a story next needs it
+    return;
+  }
+  if (!events::is_story(ev.kind) || !ev.article_id) return;
+  spdlog::debug("event {} story {}", events::to_string(ev.kind), ev.article_id);
+  auto a = news_.article(ev.article_id);
+  if (!a) return;
+  if (!loaded_ || !editions_.count(a->edition_id) || !sections_.count(a->section_id))
+    load_catalog();
+  auto e = editions_.find(a->edition_id);
+  auto s = sections_.find(a->section_id);
+  if (e == editions_.end() || s == sections_.end()) return;
+  const char* kind = ev.kind == events::Kind::StoryPublished ? "published"
+                     : ev.kind == events::Kind::StoryUpdated ? "updated"
+                                                              : "removed";
+  boost::json::object d{{"kind", kind},
+                        {"id", a->id},
+                        {"headline", a->headline},
+                        {"summary", a->summary},
+                        {"url", content::article_path(e->second, s->second, *a)},
+                        {"section", s->second.name},
+                        {"published_at", a->published_at},
+                        {"breaking", a->breaking}};
+  std::string data = boost::json::serialize(d);
+  bus_.publish("newsfeed:" + e->second.code, data);
+  bus_.publish("story:" + std::to_string(a->id), std::move(data));
+}
+
+}  // namespace herald::live
