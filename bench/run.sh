@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reader-site benchmark: wrk against Herald with 100,000 demo stories, and nginx serving the
-# byte-identical article page as a static file in the same run. Prints a Markdown table for
+# Reader-site benchmark: wrk against Herald with 100,000 demo stories, and nginx serving each
+# cached page's byte-identical copy as a static file in the same run, right before it. Prints a Markdown table for
 # docs/benchmarks.md. Loopback only; every wrk run is bounded in time.
 #   bash bench/run.sh            (or: make bench)
 # Environment: STORIES (100000), DURATION (10s), CONNECTIONS (64), PORT (18080), NGINX_PORT (18081)
@@ -70,9 +70,14 @@ ARTICLE=$(curl -s "$BASE/api/v1/articles?edition=en&section=world&limit=1" | pyt
 SECTION=/en/world/
 curl -s -o "$WORK/article.html" "$BASE$ARTICLE"
 
-# nginx serving the same bytes as a static file.
+# nginx serving each cached page's own bytes as a static file (and, for gzip, the same gzip
+# bytes Herald sends, through gzip_static).
 mkdir -p "$WORK/nginx/html"
-cp "$WORK/article.html" "$WORK/nginx/html/article.html"
+curl -s -o "$WORK/nginx/html/article.html" "$BASE$ARTICLE"
+curl -s -o "$WORK/nginx/html/section.html" "$BASE$SECTION"
+curl -s -o "$WORK/nginx/html/home.html" "$BASE/en/"
+curl -s -o "$WORK/nginx/html/rss.xml" "$BASE/en/rss.xml"
+curl -s -H "Accept-Encoding: gzip" -o "$WORK/nginx/html/article.html.gz" "$BASE$ARTICLE"
 cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -85,6 +90,8 @@ http {
   sendfile on;
   tcp_nopush on;
   default_type text/html;
+  types { text/html html; application/rss+xml xml; }
+  gzip_static on;
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/nginx/html;
@@ -94,7 +101,11 @@ CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/article.html"; do sleep 0.05; done
-cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT/article.html") <(curl -s "$BASE$ARTICLE") || { echo "bench: bodies differ" >&2; exit 1; }
+for pair in "article.html $ARTICLE" "section.html $SECTION" "home.html /en/" "rss.xml /en/rss.xml"; do
+  set -- $pair
+  cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT/$1") <(curl -s "$BASE$2") || { echo "bench: $1 differs" >&2; exit 1; }
+done
+NGINX=http://127.0.0.1:$NGINX_PORT
 
 # Cache misses: every request a different story (canonical addresses from the sitemap).
 for n in $(seq 1 $(( (STORIES + 9999) / 10000 ))); do curl -s "$BASE/sitemaps/articles-$n.xml"; done \
@@ -118,13 +129,17 @@ done
 # Warm the cached pages once.
 for p in "$ARTICLE" "$SECTION" /en/ /en/rss.xml; do curl -s -o /dev/null "$BASE$p"; done
 
-nginx_r=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
+# Each cached page right after nginx serving its bytes.
+nginx_article_r=$(measure "$NGINX/article.html")
 article_r=$(measure "$BASE$ARTICLE")
+nginx_article_gz_r=$(measure -H "Accept-Encoding: gzip" "$NGINX/article.html")
 article_gz_r=$(measure -H "Accept-Encoding: gzip" "$BASE$ARTICLE")
+nginx_section_r=$(measure "$NGINX/section.html")
 section_r=$(measure "$BASE$SECTION")
+nginx_home_r=$(measure "$NGINX/home.html")
 home_r=$(measure "$BASE/en/")
+nginx_rss_r=$(measure "$NGINX/rss.xml")
 rss_r=$(measure "$BASE/en/rss.xml")
-nginx_r2=$(measure "http://127.0.0.1:$NGINX_PORT/article.html")
 wrk -t1 -c"$CONNECTIONS" -d3s -s "$WORK/paths-backward.lua" "$BASE" > /dev/null
 miss_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$BASE")
 rss_mem=$(rss_kb "$SERVER_PID")
@@ -140,27 +155,30 @@ start_server
 restart_ms=$START_MS
 stop_server
 
-nginx_rps=$(echo "$nginx_r $nginx_r2" | awk -F'[ |]' '{printf "%.0f", ($1+$4)/2}')
-row() {  # name, result, note
-  local rps p50 p99
+row() {  # name, result, reference result (nginx serving the same bytes)
+  local rps p50 p99 ref
   IFS='|' read -r rps p50 p99 <<< "$2"
+  ref=$(echo "$3" | cut -d'|' -f1)
   printf "| %s | %s | %s | %s | %s |\n" "$1" "$rps" "$p50" "$p99" \
-    "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN{printf "%.2f", a/b}')"
+    "$(awk -v a="$rps" -v b="$ref" 'BEGIN{printf "%.2f", a/b}')"
 }
 echo
-echo "Stories: $STORIES · wrk -t1 -c$CONNECTIONS -d$DURATION --latency · $(nproc) cores · $(date -u +%Y-%m-%d)"
+echo "Stories: $STORIES · $BIN · wrk -t1 -c$CONNECTIONS -d$DURATION --latency · $(nproc) cores · $(date -u +%Y-%m-%d)"
 echo
-echo "| target | req/s | p50 | p99 | × nginx |"
+echo "| target | req/s | p50 | p99 | × nginx (same bytes) |"
 echo "| --- | --- | --- | --- | --- |"
-row "nginx, same article bytes as a static file (1st run)" "$nginx_r"
-row "nginx, same article bytes as a static file (2nd run)" "$nginx_r2"
-row "Herald article page (cached)" "$article_r"
-row "Herald article page (cached, gzip)" "$article_gz_r"
-row "Herald section page (cached)" "$section_r"
-row "Herald home page (cached)" "$home_r"
-row "Herald edition RSS (cached)" "$rss_r"
-row "Herald article page, cache miss (every request a different story; ${MISS_DURATION})" "$miss_r"
-row "Herald article page, cache miss, stories read before (page cache off)" "$warm_miss_r"
+row "nginx, the article's bytes" "$nginx_article_r" "$nginx_article_r"
+row "Herald article page (cached)" "$article_r" "$nginx_article_r"
+row "nginx, the article's gzip bytes (gzip_static)" "$nginx_article_gz_r" "$nginx_article_gz_r"
+row "Herald article page (cached, gzip)" "$article_gz_r" "$nginx_article_gz_r"
+row "nginx, the section page's bytes" "$nginx_section_r" "$nginx_section_r"
+row "Herald section page (cached)" "$section_r" "$nginx_section_r"
+row "nginx, the home page's bytes" "$nginx_home_r" "$nginx_home_r"
+row "Herald home page (cached)" "$home_r" "$nginx_home_r"
+row "nginx, the RSS feed's bytes" "$nginx_rss_r" "$nginx_rss_r"
+row "Herald edition RSS (cached)" "$rss_r" "$nginx_rss_r"
+row "Herald article page, cache miss (every request a different story; ${MISS_DURATION}) vs nginx article" "$miss_r" "$nginx_article_r"
+row "Herald article page, cache miss, stories read before (page cache off) vs nginx article" "$warm_miss_r" "$nginx_article_r"
 echo
 echo "Server resident memory after the runs: $((rss_mem / 1024)) MiB."
 echo "First page served after start: ${first_ms} ms (cold start, first run); after a restart: ${restart_ms} ms."

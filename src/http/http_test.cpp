@@ -6,6 +6,8 @@
 #include "http/router.hpp"
 
 using namespace herald::http;
+namespace net = herald::net;
+namespace http = herald::http;
 
 namespace {
 std::shared_ptr<CachedPage> page(std::string body, std::vector<std::string> keys) {
@@ -133,4 +135,27 @@ TEST(Router, TheMostLiteralRouteWinsWhateverTheOrder) {
   EXPECT_EQ((*f)(0, p), "workflow publish");
   EXPECT_EQ(r.match("GET", "/stories/7/chat", p, wrong), nullptr);
   EXPECT_TRUE(wrong);
+}
+
+TEST(ReadyHead, SerialisesOnceAndRefusesUnsafeHeaders) {
+  net::Headers h{{"Content-Type", "text/html"}, {"X-Cache", "hit"}};
+  EXPECT_EQ(net::ready_head(200, h, 42),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Cache: hit\r\nContent-Length: 42\r\n");
+  h.emplace_back("Location", "//evil.example");
+  EXPECT_EQ(net::ready_head(200, h, 42), "");
+  EXPECT_EQ(net::ready_head(200, {{"X-A", "a\r\nSet-Cookie: x"}}, 1), "");
+}
+
+TEST(PageCache, TheGzipCopyHasItsOwnReadyHead) {
+  http::CachedPage p;
+  p.compressible = true;
+  p.body = std::make_shared<const std::string>(std::string(5000, 'a'));
+  p.headers = {{"Content-Type", "text/html"}};
+  auto z = p.gzip_ready();
+  ASSERT_TRUE(z && z->head && z->body);
+  EXPECT_LT(z->body->size(), 5000u);
+  EXPECT_NE(z->head->find("Content-Encoding: gzip\r\nContent-Length: " +
+                          std::to_string(z->body->size()) + "\r\n"),
+            std::string::npos);
+  EXPECT_EQ(p.gzip_ready(), z);  // made once
 }

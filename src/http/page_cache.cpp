@@ -6,16 +6,27 @@
 
 namespace herald::http {
 
-std::shared_ptr<const std::string> CachedPage::gzip_body() const {
+std::shared_ptr<const CachedPage::Ready> CachedPage::gzip_ready() const {
   if (!compressible || !body) return nullptr;
   auto z = gzip_.load();
   if (!z) {  // two threads may both compress the first time; either result is right
     auto made = gzip(*body);
     if (made.empty() || made.size() >= body->size()) return nullptr;
-    z = std::make_shared<const std::string>(std::move(made));
+    auto r = std::make_shared<Ready>();
+    r->body = std::make_shared<const std::string>(std::move(made));
+    net::Headers h = headers;
+    h.emplace_back("Content-Encoding", "gzip");
+    auto text = net::ready_head(status, h, r->body->size());
+    if (!text.empty()) r->head = std::make_shared<const std::string>(std::move(text));
+    z = std::move(r);
     gzip_.store(z);
   }
   return z;
+}
+
+std::shared_ptr<const std::string> CachedPage::gzip_body() const {
+  auto z = gzip_ready();
+  return z ? z->body : nullptr;
 }
 
 std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {

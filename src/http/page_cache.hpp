@@ -14,9 +14,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "net/message.hpp"
+
 namespace herald::http {
 
 struct CachedPage {
+  // A response as it goes out: head (net::ready_head) and body, made once.
+  struct Ready {
+    std::shared_ptr<const std::string> head;
+    std::shared_ptr<const std::string> body;
+  };
   int status = 200;
   std::string content_type;
   std::string cache_control;
@@ -27,13 +34,19 @@ struct CachedPage {
   bool compressible = false;  // text worth compressing
   std::vector<std::string> keys;
   std::chrono::steady_clock::time_point expires;
+  // The headers of an answer from the cache, but Content-Length and Content-Encoding (304s
+  // send these); `head` is them serialised with the plain body's length.
+  net::Headers headers;
+  std::shared_ptr<const std::string> head;
   // Budgeted as if the gzip copy were present (a third of the body).
   std::size_t bytes() const { return (body ? body->size() + body->size() / 3 : 0) + 256; }
   // The gzip copy, made on the first request that accepts it; null when not compressible.
   std::shared_ptr<const std::string> gzip_body() const;
+  // The gzip copy with its own serialised head; null when not compressible.
+  std::shared_ptr<const Ready> gzip_ready() const;
 
  private:
-  mutable std::atomic<std::shared_ptr<const std::string>> gzip_;
+  mutable std::atomic<std::shared_ptr<const Ready>> gzip_;
 };
 
 class PageCache {

@@ -84,6 +84,52 @@ bool header_is_safe(std::string_view name, std::string_view value) {
   return true;
 }
 
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::string ready_head(int status, const Headers& headers, std::size_t content_length) {
+  std::string out;
+  out.reserve(512);
+  out += "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += reason_phrase(status);
+  out += "\r\n";
+  for (auto& [k, v] : headers) {
+    if (!header_is_safe(k, v)) return {};
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(content_length);
+  out += "\r\n";
+  return out;
+}
+
 namespace {
 // Parses an address into 16 bytes (IPv4 as ::ffff:a.b.c.d); false when it is not one.
 bool parse_ip(std::string_view text, std::array<unsigned char, 16>& out, bool& v4) {

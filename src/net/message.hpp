@@ -20,6 +20,7 @@ struct Request {
   Headers headers;     // names as received
   std::string body;
   std::string remote;  // peer address
+  int version = 11;    // HTTP/1.1 (11) or 1.0 (10)
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;
@@ -31,6 +32,10 @@ struct Response {
   // The body is shared so that cached pages are sent without a copy.
   std::shared_ptr<const std::string> body;
   bool close = false;  // close the connection after sending
+  // A response serialised once (a cached page): its status line and headers, Content-Length
+  // included, without the blank line that ends them (see ready_head). The server sends it and
+  // the body as they are, in one write; `headers` is then unused.
+  std::shared_ptr<const std::string> head;
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;
@@ -48,6 +53,12 @@ bool decode_path(std::string_view raw, std::string& out);
 // LF or NUL, and a Location is not protocol-relative ("//host", "/\host"), which browsers
 // would follow to another site. The server checks every response header with this.
 bool header_is_safe(std::string_view name, std::string_view value);
+
+// "HTTP/1.1 <status> <reason>\r\n" + each header + "Content-Length: <n>\r\n", for
+// Response::head. Empty when a header fails header_is_safe (the caller must not cache it).
+std::string ready_head(int status, const Headers& headers, std::size_t content_length);
+// The reason phrase of a status ("OK", "Not Found"); "Unknown" for others.
+std::string_view reason_phrase(int status);
 
 // Whether an IP address (IPv4 or IPv6 text) lies in one of `ranges` ("10.0.0.0/8",
 // "127.0.0.1", "::1"). Unparsable addresses or ranges never match.

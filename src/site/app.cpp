@@ -44,15 +44,45 @@ bool is_text_type(std::string_view ct) {
          ct.find("svg") != std::string_view::npos;
 }
 
+constexpr std::string_view kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
+
 void security_headers(net::Response& r, bool html) {
   r.set_header("X-Content-Type-Options", "nosniff");
   if (html) {
     r.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
     r.set_header("X-Frame-Options", "SAMEORIGIN");
-    r.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                 "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'");
+    r.set_header("Content-Security-Policy", std::string(kCsp));
   }
+}
+
+// The headers a page answered from the cache carries (all but Content-Length/-Encoding).
+net::Headers cached_headers(const http::CachedPage& p) {
+  net::Headers h;
+  h.reserve(10);
+  h.emplace_back("Content-Type", p.content_type);
+  h.emplace_back("Cache-Control", p.cache_control);
+  h.emplace_back("ETag", p.etag);
+  if (!p.last_modified.empty()) h.emplace_back("Last-Modified", p.last_modified);
+  h.emplace_back("X-Cache", "hit");
+  h.emplace_back("X-Content-Type-Options", "nosniff");
+  if (p.content_type.rfind("text/html", 0) == 0) {
+    h.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+    h.emplace_back("X-Frame-Options", "SAMEORIGIN");
+    h.emplace_back("Content-Security-Policy", std::string(kCsp));
+  }
+  if (p.compressible) h.emplace_back("Vary", "Accept-Encoding");
+  return h;
+}
+
+// Whether a conditional GET may be answered 304: its If-None-Match names `etag`, or (without
+// one) its If-Modified-Since is no older than `last_modified`.
+bool not_modified(const net::Request& req, std::string_view etag, std::int64_t last_modified) {
+  auto inm = req.header("If-None-Match");
+  if (!inm.empty()) return http::etag_matches(inm, etag);
+  auto ims = req.header("If-Modified-Since");
+  return !ims.empty() && last_modified && i18n::parse_http_date(ims) >= last_modified;
 }
 
 std::string default_cache_control(int status) {
@@ -362,32 +392,22 @@ net::Response Site::Impl::handle(const net::Request& req) {
   bool cacheable = query_is_cacheable(req.query);
   std::string url = req.path;
   if (!req.query.empty()) url += "?" + req.query;
+  // A hit is one lookup and one write of the response made when the page was stored.
   if (auto page = cache.get(url)) {
     net::Response resp;
     resp.status = page->status;
-    resp.set_header("Content-Type", page->content_type);
-    resp.set_header("Cache-Control", page->cache_control);
-    resp.set_header("ETag", page->etag);
-    if (!page->last_modified.empty()) resp.set_header("Last-Modified", page->last_modified);
-    resp.set_header("X-Cache", "hit");
-    security_headers(resp, page->content_type.rfind("text/html", 0) == 0);
-    auto inm = req.header("If-None-Match");
-    auto ims = req.header("If-Modified-Since");
-    if ((!inm.empty() && http::etag_matches(inm, page->etag)) ||
-        (inm.empty() && !ims.empty() && page->last_modified_unix &&
-         i18n::parse_http_date(ims) >= page->last_modified_unix)) {
+    if (not_modified(req, page->etag, page->last_modified_unix)) {
       resp.status = 304;
+      resp.headers = page->headers;
       return resp;
     }
-    if (page->compressible) {
-      resp.set_header("Vary", "Accept-Encoding");
-      if (http::accepts_gzip(req.header("Accept-Encoding")))
-        if (auto z = page->gzip_body()) {
-          resp.set_header("Content-Encoding", "gzip");
-          resp.body = std::move(z);
-          return resp;
-        }
-    }
+    if (page->compressible && http::accepts_gzip(req.header("Accept-Encoding")))
+      if (auto z = page->gzip_ready(); z && z->head) {
+        resp.head = z->head;
+        resp.body = z->body;
+        return resp;
+      }
+    resp.head = page->head;
     resp.body = page->body;
     return resp;
   }
@@ -462,7 +482,12 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
     auto ttl = reply.ttl.count() ? reply.ttl : options.page_ttl;
     if (cache_url.rfind("/static/", 0) == 0) ttl = std::chrono::hours(24 * 365);
     page->expires = std::chrono::steady_clock::now() + ttl;
-    cache.put(cache_url, page, gen);
+    page->headers = cached_headers(*page);
+    auto head = net::ready_head(200, page->headers, body->size());
+    if (!head.empty()) {  // (a header that fails the check is refused below, never cached)
+      page->head = std::make_shared<const std::string>(std::move(head));
+      cache.put(cache_url, page, gen);
+    }
   }
   resp.set_header("Content-Type", reply.content_type);
   resp.set_header("Cache-Control", cc);
@@ -478,11 +503,7 @@ net::Response Site::Impl::finish(const net::Request& req, Reply reply, bool cach
     resp.set_header("ETag", etag);
     if (reply.last_modified) resp.set_header("Last-Modified", i18n::rfc1123(reply.last_modified));
     if (cacheable) resp.set_header("X-Cache", "miss");
-    auto inm = req.header("If-None-Match");
-    auto ims = req.header("If-Modified-Since");
-    if ((!inm.empty() && http::etag_matches(inm, etag)) ||
-        (inm.empty() && !ims.empty() && reply.last_modified &&
-         i18n::parse_http_date(ims) >= reply.last_modified)) {
+    if (not_modified(req, etag, reply.last_modified)) {
       resp.status = 304;
       return resp;
     }
