@@ -3,19 +3,30 @@
 #include <boost/json.hpp>
 #include <ctemplate/template.h>
 
-#include "chat/chat.hpp"
+#include "accounts/pages.hpp"
 #include "i18n/i18n.hpp"
-#include "site/internal.hpp"
 
-namespace herald::site {
+namespace herald::accounts {
 
 using ctemplate::TemplateDictionary;
 namespace json = boost::json;
 
-void Site::Impl::add_account_routes() {
-  using A = Impl;
+std::unique_ptr<web::Module> pages(web::App& app, Accounts& accounts, storage::ChatStore* chats) {
+  return std::make_unique<Pages>(app, accounts, chats);
+}
+
+Pages::Pages(web::App& app, Accounts& a, storage::ChatStore* c)
+    : web::Handlers(app.kit()), accounts(&a), chats(c) {
+  using A = Pages;
   auto any = Need::Anyone;
   auto login = Need::Login;
+  app.owns("/account/");
+  app.owns("/account");
+  app.owns("/api/v1/me");
+  web::Rows<A> private_route(app, this);
+  // Every account form that is posted may carry a password, hashed with Argon2id: on the
+  // hashing pool. (/api/v1/me only reads.)
+  private_route.posts_hash_passwords = true;
   private_route("GET", "/account/login", any, {}, &A::login_page);
   private_route("POST", "/account/login", any, {}, &A::login_post);
   private_route("GET", "/account/register", any, {}, &A::register_page);
@@ -35,7 +46,7 @@ void Site::Impl::add_account_routes() {
   private_route("GET", "/api/v1/me", any, {}, &A::me_json);
 }
 
-Reply Site::Impl::account_form(const Ctx& c, const std::string& which, const std::string& error,
+Reply Pages::account_form(const Ctx& c, const std::string& which, const std::string& error,
                                const std::string& email, const std::string& name, int status) {
   TemplateDictionary dict("account");
   if (!error.empty()) dict.AddSectionDictionary("ERROR")->SetValue("TEXT", error);
@@ -51,7 +62,7 @@ Reply Site::Impl::account_form(const Ctx& c, const std::string& which, const std
   return private_page(c, title, render(c.lang, "account.tpl", dict), status);
 }
 
-Reply Site::Impl::account_message(const Ctx& c, const std::string& heading_key,
+Reply Pages::account_message(const Ctx& c, const std::string& heading_key,
                                   const std::string& text, const std::string& continue_url,
                                   int status) {
   TemplateDictionary dict("account");
@@ -62,18 +73,18 @@ Reply Site::Impl::account_message(const Ctx& c, const std::string& heading_key,
   return private_page(c, t(c, heading_key), render(c.lang, "account.tpl", dict), status);
 }
 
-Reply Site::Impl::too_many(const Ctx& c, const accounts::Outcome& o) {
+Reply Pages::too_many(const Ctx& c, const accounts::Outcome& o) {
   Reply r = account_message(c, "too_many_title", outcome_text(c, o), {}, 429);
   r.headers.emplace_back("Retry-After", std::to_string(o.retry_after));
   return r;
 }
 
-Reply Site::Impl::login_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::login_page(const net::Request&, const http::Params&, Ctx& c) {
   // Shown to a logged-in browser too: logging in again replaces its session.
   return account_form(c, "LOGIN", "", c.form.get("email"));
 }
 
-Reply Site::Impl::login_post(const net::Request& r, const http::Params&, Ctx& c) {
+Reply Pages::login_post(const net::Request& r, const http::Params&, Ctx& c) {
   accounts::Outcome o;
   auto ns = accounts->login(c.form.get("email"), c.form.get("password"), c.ip,
                             http::cookie_value(r.header("Cookie"), "herald_device"), o);
@@ -88,12 +99,12 @@ Reply Site::Impl::login_post(const net::Request& r, const http::Params&, Ctx& c)
   return redirect(c.next);
 }
 
-Reply Site::Impl::register_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::register_page(const net::Request&, const http::Params&, Ctx& c) {
   if (c.user()) return redirect(c.next);
   return account_form(c, "REGISTER", "");
 }
 
-Reply Site::Impl::register_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::register_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->register_account(c.form.get("email"), c.form.get("name"),
                                       c.form.get("password"), c.ip);
   if (o.retry_after) return too_many(c, o);
@@ -103,11 +114,11 @@ Reply Site::Impl::register_post(const net::Request&, const http::Params&, Ctx& c
   return account_message(c, "check_mail_title", outcome_text(c, o));
 }
 
-Reply Site::Impl::reset_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::reset_page(const net::Request&, const http::Params&, Ctx& c) {
   return account_form(c, "RESET", "", c.form.get("email"));
 }
 
-Reply Site::Impl::reset_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::reset_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->request_reset(c.form.get("email"), c.ip);
   if (o.retry_after) return too_many(c, o);
   if (!o.ok) return account_form(c, "RESET", outcome_text(c, o), c.form.get("email"), {}, 422);
@@ -122,7 +133,7 @@ bool known_purpose(std::string_view p) {
 
 // Links from mails open a page with a button: the link is used by the POST (mail scanners that
 // follow links do not use it up, and GET changes nothing).
-Reply Site::Impl::link_page(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::link_page(const net::Request& r, const http::Params& p, Ctx& c) {
   std::string purpose(p.get("purpose"));
   if (!known_purpose(purpose)) return error_page(404, c.edition);
   TemplateDictionary dict("account");
@@ -139,7 +150,7 @@ Reply Site::Impl::link_page(const net::Request& r, const http::Params& p, Ctx& c
   return reply;
 }
 
-Reply Site::Impl::link_post(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::link_post(const net::Request&, const http::Params& p, Ctx& c) {
   std::string purpose(p.get("purpose"));
   std::string token(p.get("token"));
   if (!known_purpose(purpose)) return error_page(404, c.edition);
@@ -176,13 +187,13 @@ Reply Site::Impl::link_post(const net::Request&, const http::Params& p, Ctx& c) 
                                                                                  : c.next);
 }
 
-Reply Site::Impl::logout_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::logout_post(const net::Request&, const http::Params&, Ctx& c) {
   accounts->logout(c.session_token);
   end_session_cookies(c);
   return redirect(c.edition ? "/" + c.edition->code + "/" : "/");
 }
 
-Reply Site::Impl::profile(const Ctx& c, const std::string& notice, const std::string& error,
+Reply Pages::profile(const Ctx& c, const std::string& notice, const std::string& error,
                           const std::string& new_token, int status) {
   const auto& u = *c.user();
   auto fresh = accounts->store().user_by_id(u.id).value_or(u);
@@ -210,7 +221,7 @@ Reply Site::Impl::profile(const Ctx& c, const std::string& notice, const std::st
   return private_page(c, t(c, "account_title"), render(c.lang, "account.tpl", dict), status);
 }
 
-Reply Site::Impl::account_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::account_page(const net::Request&, const http::Params&, Ctx& c) {
   // Notices after a redirect come as ?done=<catalog key of a msg_ text>.
   std::string done = c.form.get("done");
   std::string notice = done.rfind("msg_", 0) == 0 && catalog.text(c.lang, done) != done
@@ -219,13 +230,13 @@ Reply Site::Impl::account_page(const net::Request&, const http::Params&, Ctx& c)
   return profile(c, notice, "");
 }
 
-Reply Site::Impl::account_name_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::account_name_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->change_name(*c.visitor, c.form.get("name"));
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
   return redirect("/account/?done=" + o.message);
 }
 
-Reply Site::Impl::account_password_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::account_password_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->change_password(*c.visitor, c.form.get("current"), c.form.get("password"),
                                      c.form.get("others") == "1");
   if (o.retry_after) return too_many(c, o);
@@ -233,14 +244,14 @@ Reply Site::Impl::account_password_post(const net::Request&, const http::Params&
   return redirect("/account/?done=" + o.message);
 }
 
-Reply Site::Impl::account_email_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::account_email_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->request_email_change(*c.visitor, c.form.get("email"), c.form.get("password"));
   if (o.retry_after) return too_many(c, o);
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
   return redirect("/account/?done=" + o.message);
 }
 
-Reply Site::Impl::account_delete_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::account_delete_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->delete_account(*c.visitor, c.form.get("password"));
   if (o.retry_after) return too_many(c, o);
   if (!o.ok) return profile(c, "", outcome_text(c, o), {}, 422);
@@ -249,7 +260,7 @@ Reply Site::Impl::account_delete_post(const net::Request&, const http::Params&, 
                          c.edition ? "/" + c.edition->code + "/" : "/");
 }
 
-Reply Site::Impl::token_create_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::token_create_post(const net::Request&, const http::Params&, Ctx& c) {
   if (!content::is_staff(c.user()->role)) return forbidden(c);
   accounts::Outcome o;
   auto token = accounts->create_api_token(c.user()->id, c.form.get("name"), o);
@@ -257,14 +268,14 @@ Reply Site::Impl::token_create_post(const net::Request&, const http::Params&, Ct
   return profile(c, outcome_text(c, o), "", token);
 }
 
-Reply Site::Impl::token_revoke_post(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::token_revoke_post(const net::Request&, const http::Params& p, Ctx& c) {
   std::int64_t id = std::atoll(std::string(p.get("id")).c_str());
   auto r = accounts->store().revoke_api_token(c.user()->id, id);
   if (!r.ok()) return error_page(404, c.edition);
   return redirect("/account/?done=msg_token_revoked");
 }
 
-Reply Site::Impl::me_json(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::me_json(const net::Request&, const http::Params&, Ctx& c) {
   Reply r;
   r.content_type = "application/json";
   json::object o;
@@ -274,7 +285,7 @@ Reply Site::Impl::me_json(const net::Request&, const http::Params&, Ctx& c) {
     user["name"] = u->display_name;
     user["role"] = content::to_string(u->role);
     user["staff"] = content::is_staff(u->role);
-    if (chat) user["newsfeed_seen_at"] = chat->store().newsfeed_seen(u->id);
+    if (chats) user["newsfeed_seen_at"] = chats->newsfeed_seen(u->id);
     o["user"] = std::move(user);
     if (!c.visitor->via_api_token) o["csrf"] = c.csrf;
   } else {
@@ -284,4 +295,4 @@ Reply Site::Impl::me_json(const net::Request&, const http::Params&, Ctx& c) {
   return r;
 }
 
-}  // namespace herald::site
+}  // namespace herald::accounts

@@ -35,23 +35,4 @@ bool needs_rehash(const std::string& encoded) {
                                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
 }
 
-std::string random_token() {
-  ensure_sodium();
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
-}
-
-std::string token_digest(std::string_view token) {
-  ensure_sodium();
-  unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size(), nullptr, 0);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
-
 }  // namespace herald::accounts

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/token.hpp"
+
 namespace herald::accounts {
 
 // The encoded hash ("$argon2id$v=19$m=65536,t=2,p=1$..."), or empty when memory ran out.
@@ -15,10 +17,8 @@ bool verify_password(std::string_view password, const std::string& encoded);
 // True when `encoded` was made with weaker limits than the current ones (rehash at next login).
 bool needs_rehash(const std::string& encoded);
 
-// A random token for session cookies and one-time links: 32 bytes (256 bits), URL-safe base64.
-std::string random_token();
-// The form of a token kept in the database: a BLAKE2b hash, hex. A stolen database then holds
-// no usable session.
-std::string token_digest(std::string_view token);
+// Session cookies and one-time links are util's random tokens, stored as their digests.
+using util::random_token;
+using util::token_digest;
 
 }  // namespace herald::accounts

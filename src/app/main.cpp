@@ -28,7 +28,11 @@
 #include "mail/mail.hpp"
 #include "storage/stores.hpp"
 #include "net/server.hpp"
+#include "accounts/module.hpp"
+#include "chat/module.hpp"
+#include "newsroom/module.hpp"
 #include "site/site.hpp"
+#include "web/app.hpp"
 #include "storage/store.hpp"
 #include "util/buffered_log.hpp"
 
@@ -194,9 +198,10 @@ int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_
   o.images = images;
   o.media_dir = data_dir + "/media";
   // Story bodies are stored with their HTML, rendered by the site's own templates.
-  site::SiteOptions so;
+  web::Options so;
   so.data_dir = data_dir;
-  site::Site renderer(so, store);
+  web::App app(so, store, nullptr);
+  site::Site renderer(app);
   o.prepare = [&renderer](content::Article& a) { renderer.prepare_body(a); };
   auto t0 = std::chrono::steady_clock::now();
   auto rep = demo::generate(store, o, progress_bar);
@@ -262,23 +267,22 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.limits.shutdown_timeout = std::chrono::seconds(cfg.shutdown_timeout_s);
   // Writes (password hashing, uploads, SMTP hand-off) run on the blocking pool.
   // So do pages that read the session (it may be touched or ended there).
-  std::unique_ptr<site::Site> site;  // built after bind(), once the address is known
-  no.offload = [&site](const net::Request& r) {
-    return (r.method != "GET" && r.method != "HEAD") || site->per_person(r.path);
+  // The HTTP front and its modules, built after bind() once the address is known. What the
+  // server does per route comes from the modules' route rows.
+  std::unique_ptr<web::App> app;
+  no.offload = [&app](const net::Request& r) {
+    return (r.method != "GET" && r.method != "HEAD") || app->per_person(r.path);
   };
-  // Account forms hash passwords: on their own pool, so that the newsroom never waits on them.
-  no.hashing = [](const net::Request& r) {
-    return r.method == "POST" && r.path.rfind("/account/", 0) == 0;
-  };
-  // Uploads: only staff who may write get past the ordinary body limit.
-  no.authorize_body = [&site](const net::Request& head) { return site->authorize_body(head); };
+  // Forms that take a password hash it: on their own pool, so that the newsroom never waits.
+  no.hashing = [&app](const net::Request& r) { return app->hashes_passwords(r); };
+  // Uploads: only those the route's row allows get past the ordinary body limit.
+  no.authorize_body = [&app](const net::Request& head) { return app->authorize_body(head); };
   no.limits.connections_per_ip = cfg.connections_per_ip;
   no.trusted_proxies = cfg.trusted_proxies;
-  no.body_limit = [body = no.limits.body_bytes](std::string_view method, std::string_view path) {
-    // Photo uploads take up to 20 MB (plus the form around them).
-    if (method == "POST" && (path == "/newsroom/media" || path == "/api/v1/newsroom/media"))
-      return std::size_t(21) << 20;
-    return body;
+  no.body_limit = [&app, body = no.limits.body_bytes](std::string_view method,
+                                                       std::string_view path) {
+    auto n = app->body_limit(method, path);
+    return n ? n : body;
   };
   // Live: the event bus (in-process on one node), the chat rules and the WebSocket hub. They
   // outlive the server (declared before it).
@@ -289,9 +293,9 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
   live::Hub hub(*bus, chat, ho);
   no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
-  no.ws_accept = [&](const net::Request& r) { return site->ws_accept(r); };
+  no.ws_accept = [&](const net::Request& r) { return app->ws_accept(r); };
   net::Server server(
-      no, [&](const net::Request& r) { return site->handle(r); },
+      no, [&](const net::Request& r) { return app->handle(r); },
       access ? net::AccessLog([&](const net::Request& r, int status, std::size_t bytes,
                                   std::int64_t us) {
         access->append([&](std::string& out) {
@@ -310,7 +314,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     auto colon = cfg.base_url.rfind(':');
     cfg.base_url = cfg.base_url.substr(0, colon + 1) + std::to_string(server.port());
   }
-  site::SiteOptions so;
+  web::Options so;
   so.base_url = cfg.base_url;
   so.data_dir = cfg.data_dir;
   so.cache_bytes = cfg.cache_mb << 20;
@@ -336,15 +340,31 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   auto catalog = i18n::Catalog::load_embedded();
   accounts::Accounts accounts(accounts_options(cfg), store->accounts(), &mail_queue,
                               mail_texts(store->news(), catalog));
+  // The capabilities: one line each.
+  std::unique_ptr<site::Site> site;
+  std::unique_ptr<newsroom::Desk> desk;
+  std::vector<std::unique_ptr<web::Module>> modules;
   try {
-    site = std::make_unique<site::Site>(so, store->news(), accounts, store->desk());
-    site->set_live(hub, chat, cfg.live_origins);
+    app = std::make_unique<web::App>(so, store->news(), &accounts);
+    site = std::make_unique<site::Site>(*app);
+    desk = std::make_unique<newsroom::Desk>(
+        store->news(), store->desk(), store->accounts(),
+        [&site](content::Article& a) { site->prepare_body(a); });
+    modules.push_back(accounts::pages(*app, accounts, &store->chat()));
+    modules.push_back(newsroom::pages(
+        *app, *desk,
+        newsroom::Tools{&store->desk(), &accounts, &store->chat(),
+                        [&site](const content::Edition& e, const content::Section& s,
+                                content::Article& a, const std::string& path) {
+                          return site->preview(e, s, a, path);
+                        }}));
+    modules.push_back(chat::pages(*app, hub, chat, cfg.live_origins));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
   }
   if (cfg.print_routes) {
-    for (auto& r : site->routes()) std::printf("%s\n", r.c_str());
+    for (auto& r : app->routes()) std::printf("%s\n", r.c_str());
     for (const char* m : live::kClientMessages) std::printf("WS %s\n", m);
     return 0;
   }
@@ -375,9 +395,12 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // those of the CLI and other nodes); the live newsfeed publishes each one once.
   events::Relay relay(store->events(), events::RelayOptions{});
   live::Newsfeed newsfeed(store->news(), *bus);
-  relay.on_every_node([&site](const events::Event& ev) { site->apply(ev); });
+  relay.on_every_node([&app, &site](const events::Event& ev) {
+    app->apply(ev);
+    site->apply(ev);
+  });
   relay.once("newsfeed", [&newsfeed](const events::Event& ev) { newsfeed.on_event(ev); });
-  site->after_writes([&relay] {
+  app->after_writes([&relay] {
     relay.apply_local();
     relay.wake();
   });
@@ -388,7 +411,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // Scheduled stories: those missed while the server was down go out now, the rest at their
   // minute (checked every second).
   try {
-    if (int n = site->publish_due()) spdlog::info("published {} scheduled stories on start", n);
+    if (int n = desk->publish_due(util::system_clock().now()))
+      spdlog::info("published {} scheduled stories on start", n);
   } catch (const std::exception& e) {
     spdlog::error("scheduled stories: {}", e.what());
   }
@@ -398,7 +422,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
       cv.wait_for(lock, std::chrono::seconds(1));
       if (done) break;
       try {
-        if (site->publish_due()) relay.wake();
+        if (desk->publish_due(util::system_clock().now())) relay.wake();
       } catch (const std::exception& e) {
         spdlog::error("scheduled stories: {}", e.what());
       }

@@ -5,14 +5,12 @@
 
 #include <charconv>
 
-#include "chat/chat.hpp"
+#include "chat/pages.hpp"
 #include "content/body.hpp"
 #include "i18n/i18n.hpp"
-#include "live/hub.hpp"
-#include "site/internal.hpp"
 #include "util/text.hpp"
 
-namespace herald::site {
+namespace herald::chat {
 
 using ctemplate::TemplateDictionary;
 namespace json = boost::json;
@@ -63,8 +61,24 @@ std::string chat_text_html(std::string_view text) {
   return out;
 }
 
-void Site::Impl::add_live_routes() {
-  using A = Impl;
+std::unique_ptr<web::Module> pages(web::App& app, live::Hub& hub, ChatService& chat,
+                                   std::vector<std::string> origins) {
+  return std::make_unique<Pages>(app, hub, chat, std::move(origins));
+}
+
+Pages::Pages(web::App& app, live::Hub& h, ChatService& c, std::vector<std::string> origins)
+    : web::Handlers(app.kit()), hub(&h), chat(&c), live_origins(std::move(origins)) {
+  live_origins.push_back(origin_of(options.base_url));
+  kit.chats = true;
+  using A = Pages;
+  web::Rows<A> private_route(app, this);
+  app.owns("/api/v1/chat/");
+  app.owns("/api/v1/me");
+  // Chat pages show the composer or the log-in prompt: /<edition>/chats/...
+  app.owns_if([](std::string_view path) {
+    auto second = path.find('/', 1);
+    return second != std::string_view::npos && path.substr(second, 7) == "/chats/";
+  });
   private_route("GET", "/:edition/chats/", Need::Anyone, {}, &A::chat_list_page);
   private_route("GET", "/:edition/chats/:room", Need::Anyone, {}, &A::chat_room_page);
   private_route("GET", "/api/v1/chat/:room/messages", Need::Anyone, {}, &A::api_chat_messages);
@@ -72,16 +86,18 @@ void Site::Impl::add_live_routes() {
   private_route("POST", "/api/v1/chat/:room/sanctions", Need::Login, {}, &A::api_chat_sanction);
   private_route("PATCH", "/api/v1/chat/:room", Need::Login, {}, &A::api_chat_settings);
   private_route("POST", "/api/v1/me/newsfeed-seen", Need::Login, {}, &A::api_newsfeed_seen);
-  private_route("POST", "/api/v1/newsroom/stories/:id/chat", Need::Staff, content::Action::WriteDraft,
-                &A::api_story_chat);
+  // The newsfeed counter: the same for everyone, briefly cached.
+  app.page("/api/v1/newsfeed/count",
+           [this](const net::Request& r, const http::Params& p) { return api_newsfeed_count(r, p); });
+  app.websocket([this](const net::Request& r) { return ws_accept(r); });
 }
 
-live::Member Site::Impl::member_of(const Ctx& c) const {
+live::Member Pages::member_of(const Ctx& c) const {
   if (!c.visitor) return {};
   return chat::member_for(c.visitor->user, c.visitor->token_digest, c.visitor->via_api_token);
 }
 
-net::WsDecision Site::Impl::ws_accept(const net::Request& req) {
+net::WsDecision Pages::ws_accept(const net::Request& req) {
   net::WsDecision d;
   auto refuse = [&](int status, const std::string& text) {
     d.refusal.status = status;
@@ -102,7 +118,7 @@ net::WsDecision Site::Impl::ws_accept(const net::Request& req) {
   return d;
 }
 
-Reply Site::Impl::chat_list_page(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::chat_list_page(const net::Request&, const http::Params& p, Ctx& c) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e || !chat) return error_page(404, c.edition);
@@ -127,7 +143,7 @@ Reply Site::Impl::chat_list_page(const net::Request&, const http::Params& p, Ctx
   return r;
 }
 
-Reply Site::Impl::chat_room_page(const net::Request& req, const http::Params& p, Ctx& c) {
+Reply Pages::chat_room_page(const net::Request& req, const http::Params& p, Ctx& c) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   std::string room(p.get("room"));
@@ -175,7 +191,7 @@ Reply Site::Impl::chat_room_page(const net::Request& req, const http::Params& p,
   return r;
 }
 
-Reply Site::Impl::api_chat_messages(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::api_chat_messages(const net::Request&, const http::Params& p, Ctx& c) {
   std::string room(p.get("room"));
   if (!chat || !chat->room_exists(room)) return api_error(404, "not_found", "There is no such room.");
   auto why = chat->check_subscribe(member_of(c), "chat:" + room);
@@ -191,19 +207,19 @@ Reply Site::Impl::api_chat_messages(const net::Request&, const http::Params& p, 
 }
 
 namespace {
-Reply mod_reply(Site::Impl& im, const chat::ModResult& r) {
+Reply mod_reply(const chat::ModResult& r) {
   if (r.status != 200)
     return api_error(r.status, r.status == 403 ? "forbidden" : r.status == 404 ? "not_found" : "invalid",
                      r.message);
-  return im.api_json(200, json::object{{"ok", true}});
+  return api_json(200, json::object{{"ok", true}});
 }
 }  // namespace
 
-Reply Site::Impl::api_chat_delete(const net::Request&, const http::Params& p, Ctx& c) {
-  return mod_reply(*this, chat->delete_message(member_of(c), parse_int(p.get("id"))));
+Reply Pages::api_chat_delete(const net::Request&, const http::Params& p, Ctx& c) {
+  return mod_reply(chat->delete_message(member_of(c), parse_int(p.get("id"))));
 }
 
-Reply Site::Impl::api_chat_sanction(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_chat_sanction(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -213,12 +229,12 @@ Reply Site::Impl::api_chat_sanction(const net::Request& r, const http::Params& p
   std::string kind = o.contains("kind") && o.at("kind").is_string() ? std::string(o.at("kind").as_string()) : "";
   int minutes = o.contains("minutes") && o.at("minutes").is_int64() ? static_cast<int>(o.at("minutes").as_int64()) : 0;
   bool everywhere = o.contains("everywhere") && o.at("everywhere").is_bool() && o.at("everywhere").as_bool();
-  if (kind == "lift") return mod_reply(*this, chat->lift(member_of(c), std::string(p.get("room")), user));
-  return mod_reply(*this, chat->sanction(member_of(c), std::string(p.get("room")), user, kind, minutes,
+  if (kind == "lift") return mod_reply(chat->lift(member_of(c), std::string(p.get("room")), user));
+  return mod_reply(chat->sanction(member_of(c), std::string(p.get("room")), user, kind, minutes,
                                          everywhere));
 }
 
-Reply Site::Impl::api_chat_settings(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_chat_settings(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -230,38 +246,16 @@ Reply Site::Impl::api_chat_settings(const net::Request& r, const http::Params& p
   if (auto* x = o.if_contains("locked"); x && x->is_bool()) s.locked = x->get_bool();
   if (auto* x = o.if_contains("public_read"); x && x->is_bool()) s.public_read = x->get_bool();
   if (auto* x = o.if_contains("slow_mode_s"); x && x->is_int64()) s.slow_mode_s = static_cast<int>(x->get_int64());
-  return mod_reply(*this, chat->settings(member_of(c), s));
+  return mod_reply(chat->settings(member_of(c), s));
 }
 
-Reply Site::Impl::api_newsfeed_seen(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::api_newsfeed_seen(const net::Request&, const http::Params&, Ctx& c) {
   auto now = now_unix();
   chat->store().set_newsfeed_seen(c.user()->id, now);
   return api_json(200, json::object{{"newsfeed_seen_at", now}});
 }
 
-Reply Site::Impl::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c) {
-  Reply err;
-  auto v = json_body(r, err);
-  if (!v) return err;
-  auto id = parse_int(p.get("id"));
-  auto a = desk->for_preview(*c.user(), id);
-  if (!a) return desk_reply(c, newsroom::story_not_found());
-  if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
-  bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
-            v->get_object().at("enabled").as_bool();
-  chat->store().set_chat_enabled(id, on, now_unix());
-  if (on) {
-    // The editor who opened the room looks after it.
-    auto s = chat->store().room("story." + std::to_string(id));
-    if (!s.owner_id) {
-      s.owner_id = c.user()->id;
-      chat->store().set_room(s);
-    }
-  }
-  return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
-}
-
-Reply Site::Impl::api_newsfeed_count(const net::Request& r, const http::Params&) {
+Reply Pages::api_newsfeed_count(const net::Request& r, const http::Params&) {
   auto d = dir();
   const auto* e = d->edition(query_param(r.query, "edition"));
   if (!e) return api_error(404, "not_found", "There is no such edition.");
@@ -279,14 +273,4 @@ Reply Site::Impl::api_newsfeed_count(const net::Request& r, const http::Params&)
   return rep;
 }
 
-void Site::set_live(live::Hub& hub, chat::ChatService& chat, std::vector<std::string> origins) {
-  impl_->hub = &hub;
-  impl_->chat = &chat;
-  impl_->live_origins = std::move(origins);
-  impl_->live_origins.push_back(origin_of(impl_->options.base_url));
-  impl_->add_live_routes();
-}
-
-net::WsDecision Site::ws_accept(const net::Request& req) { return impl_->ws_accept(req); }
-
-}  // namespace herald::site
+}  // namespace herald::chat

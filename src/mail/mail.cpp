@@ -13,7 +13,7 @@
 #include <optional>
 #include <sstream>
 
-#include "accounts/password.hpp"
+#include "util/token.hpp"
 #include "util/durable.hpp"
 
 namespace herald::mail {
@@ -123,7 +123,7 @@ class FolderMailer : public Mailer {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     auto now = std::time(nullptr);
-    std::string name = std::to_string(now) + "-" + accounts::random_token().substr(0, 12) + ".eml";
+    std::string name = std::to_string(now) + "-" + util::random_token().substr(0, 12) + ".eml";
     try {
       util::write_durably(dir_ + "/" + name, format_message(m, from_, now));
     } catch (const std::exception& e) {
@@ -153,7 +153,7 @@ std::string format_message(const Mail& m, const std::string& from, long long uni
   msg += "From: " + one_line(from) + "\r\n";
   msg += "To: <" + one_line(m.to) + ">\r\n";
   msg += "Subject: " + encode_header(one_line(m.subject)) + "\r\n";
-  msg += "Message-ID: <" + accounts::random_token().substr(0, 24) + "@" + domain + ">\r\n";
+  msg += "Message-ID: <" + util::random_token().substr(0, 24) + "@" + domain + ">\r\n";
   msg += "MIME-Version: 1.0\r\n";
   msg += "Content-Type: text/plain; charset=utf-8\r\n";
   msg += "Content-Transfer-Encoding: base64\r\n\r\n";
@@ -250,7 +250,7 @@ std::string MailQueue::spool(const Mail& m) {
   std::snprintf(stamp, sizeof stamp, "%020lld", static_cast<long long>(
       std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::system_clock::now().time_since_epoch()).count()));
-  std::string file = spool_dir_ + "/" + stamp + "-" + accounts::random_token().substr(0, 8) + ".mail";
+  std::string file = spool_dir_ + "/" + stamp + "-" + util::random_token().substr(0, 8) + ".mail";
   util::write_durably(file, spooled(m));
   return file;
 }

@@ -1,5 +1,5 @@
 // The newsroom's JSON API (/api/v1/newsroom/...). Every route declares who may call it; the
-// rules about stories live in newsroom::Desk. Browser clients send the session cookie and
+// rules about stories live in Desk. Browser clients send the session cookie and
 // X-CSRF-Token; scripts send "Authorization: Bearer <token>".
 #include "util/durable.hpp"
 #include <boost/json.hpp>
@@ -11,9 +11,9 @@
 #include "content/body.hpp"
 #include "content/slug.hpp"
 #include "media/images.hpp"
-#include "site/internal.hpp"
+#include "newsroom/pages.hpp"
 
-namespace herald::site {
+namespace herald::newsroom {
 
 namespace json = boost::json;
 using content::Action;
@@ -42,8 +42,10 @@ json::object media_json(const content::Media& m, const std::string& base) {
 }
 }  // namespace
 
-void Site::Impl::add_newsroom_api_routes() {
-  using A = Impl;
+void Pages::add_api_routes(web::App& app) {
+  using A = Pages;
+  web::Rows<A> private_route(app, this);
+
   auto staff = Need::Staff;
   auto write = Action::WriteDraft;
   auto admin = Action::ManageSite;
@@ -59,7 +61,7 @@ void Site::Impl::add_newsroom_api_routes() {
   private_route("POST", "/api/v1/newsroom/stories/:id/revisions/:rev/restore", staff, write,
                 &A::api_revision_restore);
   private_route("GET", "/api/v1/newsroom/media", staff, write, &A::api_media_list);
-  private_route("POST", "/api/v1/newsroom/media", staff, write, &A::api_media_upload);
+  private_route("POST", "/api/v1/newsroom/media", staff, write, &A::api_media_upload, kUploadBody);
   private_route("PATCH", "/api/v1/newsroom/media/:id", staff, write, &A::api_media_update);
   private_route("GET", "/api/v1/newsroom/catalog", staff, write, &A::api_catalog);
   private_route("POST", "/api/v1/newsroom/sections", staff, admin, &A::api_section_create);
@@ -67,17 +69,11 @@ void Site::Impl::add_newsroom_api_routes() {
   private_route("PATCH", "/api/v1/newsroom/editions/:id", staff, admin, &A::api_edition_update);
   private_route("GET", "/api/v1/newsroom/users", staff, admin, &A::api_users);
   private_route("PATCH", "/api/v1/newsroom/users/:id", staff, admin, &A::api_user_update);
+  if (tools.chats)
+    private_route("POST", "/api/v1/newsroom/stories/:id/chat", staff, write, &A::api_story_chat);
 }
 
-Reply Site::Impl::api_json(int status, const json::value& v) const {
-  Reply r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = json::serialize(v);
-  return r;
-}
-
-Reply Site::Impl::desk_reply(const Ctx& c, const newsroom::DeskResult& d) const {
+Reply Pages::desk_reply(const Ctx& c, const DeskResult& d) const {
   if (d.status < 400) return api_json(d.status, d.body);
   json::object err;
   err["code"] = d.code;
@@ -88,21 +84,7 @@ Reply Site::Impl::desk_reply(const Ctx& c, const newsroom::DeskResult& d) const 
   return api_json(d.status, o);
 }
 
-std::optional<json::value> Site::Impl::json_body(const net::Request& r, Reply& error) const {
-  if (r.header("Content-Type").find("application/json") == std::string_view::npos) {
-    error = api_error(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
-    return std::nullopt;
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  if (ec) {
-    error = api_error(400, "bad_json", "The request body is not valid JSON: " + ec.message() + ".");
-    return std::nullopt;
-  }
-  return v;
-}
-
-Reply Site::Impl::api_stories(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::api_stories(const net::Request&, const http::Params&, Ctx& c) {
   storage::StoryListQuery q;
   q.status = c.form.get("status");
   if (!q.status.empty() && !content::status_from_string(q.status))
@@ -116,25 +98,25 @@ Reply Site::Impl::api_stories(const net::Request&, const http::Params&, Ctx& c) 
   return desk_reply(c, desk->list(*c.user(), q));
 }
 
-Reply Site::Impl::api_story_create(const net::Request& r, const http::Params&, Ctx& c) {
+Reply Pages::api_story_create(const net::Request& r, const http::Params&, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
   return desk_reply(c, desk->create(*c.user(), *v));
 }
 
-Reply Site::Impl::api_story(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::api_story(const net::Request&, const http::Params& p, Ctx& c) {
   return desk_reply(c, desk->get(*c.user(), parse_id(p.get("id"))));
 }
 
-Reply Site::Impl::api_story_save(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_story_save(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
   return desk_reply(c, desk->save(*c.user(), parse_id(p.get("id")), *v));
 }
 
-Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_story_action(const net::Request& r, const http::Params& p, Ctx& c) {
   std::string action(p.get("action"));
   auto id = parse_id(p.get("id"));
   if (action == "heartbeat") {
@@ -154,15 +136,15 @@ Reply Site::Impl::api_story_action(const net::Request& r, const http::Params& p,
   return desk_reply(c, desk->workflow(*c.user(), id, action, at));
 }
 
-Reply Site::Impl::api_revisions(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::api_revisions(const net::Request&, const http::Params& p, Ctx& c) {
   return desk_reply(c, desk->revisions(*c.user(), parse_id(p.get("id"))));
 }
 
-Reply Site::Impl::api_revision(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::api_revision(const net::Request&, const http::Params& p, Ctx& c) {
   return desk_reply(c, desk->revision(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev"))));
 }
 
-Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_revision_restore(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -173,7 +155,7 @@ Reply Site::Impl::api_revision_restore(const net::Request& r, const http::Params
       desk->restore(*c.user(), parse_id(p.get("id")), parse_id(p.get("rev")), ver->get_int64()));
 }
 
-Reply Site::Impl::api_media_list(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::api_media_list(const net::Request&, const http::Params&, Ctx& c) {
   json::array items;
   for (auto& m : desk_store->media_list(c.form.get("q").substr(0, 200), 60,
                                         static_cast<int>(parse_id(c.form.get("offset")))))
@@ -181,7 +163,7 @@ Reply Site::Impl::api_media_list(const net::Request&, const http::Params&, Ctx& 
   return api_json(200, json::object{{"media", std::move(items)}});
 }
 
-Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c) {
+Pages::Upload Pages::store_upload(const net::Request& r, const Ctx& c) {
   Upload up;
   auto parts = http::parse_multipart(r.header("Content-Type"), r.body);
   if (!parts) {
@@ -211,7 +193,7 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
     up.error = "The file name must not contain a folder path ('/', '\\' or '..'); rename the file.";
     return up;
   }
-  if (auto why = newsroom::photo_text_problem(caption, credit, alt); !why.empty()) {
+  if (auto why = photo_text_problem(caption, credit, alt); !why.empty()) {
     up.status = 422;
     up.error = why;
     return up;
@@ -267,13 +249,13 @@ Site::Impl::Upload Site::Impl::store_upload(const net::Request& r, const Ctx& c)
   return up;
 }
 
-Reply Site::Impl::api_media_upload(const net::Request& r, const http::Params&, Ctx& c) {
+Reply Pages::api_media_upload(const net::Request& r, const http::Params&, Ctx& c) {
   auto up = store_upload(r, c);
   if (!up.media) return api_error(up.status, up.status == 413 ? "too_large" : "invalid_upload", up.error);
   return api_json(201, media_json(*up.media, ""));
 }
 
-Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_media_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -286,14 +268,11 @@ Reply Site::Impl::api_media_update(const net::Request& r, const http::Params& p,
   auto id = parse_id(p.get("id"));
   auto d = desk->edit_photo(*c.user(), id, field("caption"), field("credit"), field("alt"));
   if (d.status >= 400) return desk_reply(c, d);
-  {
-    std::unique_lock lock(media_mu);
-    media_cache.erase(id);
-  }
+  kit.forget_media(id);
   return api_json(200, media_json(*store.media(id), ""));
 }
 
-Reply Site::Impl::api_catalog(const net::Request&, const http::Params&, Ctx&) {
+Reply Pages::api_catalog(const net::Request&, const http::Params&, Ctx&) {
   json::array eds, secs, auths;
   for (auto& e : store.editions())
     eds.emplace_back(json::object{{"id", e.id}, {"code", e.code}, {"site_name", e.site_name},
@@ -338,7 +317,7 @@ bool read_section(const json::object& o, content::Section& s, std::string& err) 
 }
 }  // namespace
 
-Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&, Ctx& c) {
+Reply Pages::api_section_create(const net::Request& r, const http::Params&, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -356,7 +335,7 @@ Reply Site::Impl::api_section_create(const net::Request& r, const http::Params&,
   return api_json(201, json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}});
 }
 
-Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_section_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -374,7 +353,7 @@ Reply Site::Impl::api_section_update(const net::Request& r, const http::Params& 
                                       {"description", cur->description}});
 }
 
-Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_edition_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -404,7 +383,7 @@ Reply Site::Impl::api_edition_update(const net::Request& r, const http::Params& 
                                       {"date_format", cur->date_format}});
 }
 
-Reply Site::Impl::api_users(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::api_users(const net::Request&, const http::Params&, Ctx& c) {
   json::array items;
   for (auto& u : accounts->store().list_users(c.form.get("q").substr(0, 200), 100,
                                               static_cast<int>(parse_id(c.form.get("offset")))))
@@ -414,7 +393,7 @@ Reply Site::Impl::api_users(const net::Request&, const http::Params&, Ctx& c) {
   return api_json(200, json::object{{"users", std::move(items)}});
 }
 
-Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::api_user_update(const net::Request& r, const http::Params& p, Ctx& c) {
   Reply err;
   auto v = json_body(r, err);
   if (!v) return err;
@@ -440,4 +419,26 @@ Reply Site::Impl::api_user_update(const net::Request& r, const http::Params& p, 
                                       {"role", content::to_string(u->role)}, {"disabled", u->disabled}});
 }
 
-}  // namespace herald::site
+Reply Pages::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  auto id = parse_int(p.get("id"));
+  auto a = desk->for_preview(*c.user(), id);
+  if (!a) return desk_reply(c, story_not_found());
+  if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
+  bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
+            v->get_object().at("enabled").as_bool();
+  tools.chats->set_chat_enabled(id, on, now_unix());
+  if (on) {
+    // The editor who opened the room looks after it.
+    auto s = tools.chats->room("story." + std::to_string(id));
+    if (!s.owner_id) {
+      s.owner_id = c.user()->id;
+      tools.chats->set_room(s);
+    }
+  }
+  return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
+}
+
+}  // namespace herald::newsroom

@@ -10,13 +10,12 @@
 #include <ctime>
 #include <set>
 
-#include "chat/chat.hpp"
 #include "content/body.hpp"
 #include "i18n/i18n.hpp"
 #include "mail/mail.hpp"
-#include "site/internal.hpp"
+#include "newsroom/pages.hpp"
 
-namespace herald::site {
+namespace herald::newsroom {
 
 using ctemplate::TemplateDictionary;
 namespace json = boost::json;
@@ -74,8 +73,27 @@ std::vector<std::string> block_lines(const json::value& body) {
 }
 }  // namespace
 
-void Site::Impl::add_newsroom_routes() {
-  using A = Impl;
+std::unique_ptr<web::Module> pages(web::App& app, Desk& desk, Tools tools) {
+  return std::make_unique<Pages>(app, desk, std::move(tools));
+}
+
+Pages::Pages(web::App& app, Desk& d, Tools t)
+    : web::Handlers(app.kit()),
+      desk(&d),
+      desk_store(t.desk_store),
+      accounts(t.accounts),
+      tools(std::move(t)) {
+  app.owns("/newsroom/");
+  app.owns("/newsroom");
+  app.owns("/api/v1/newsroom/");
+  add_page_routes(app);
+  add_api_routes(app);
+}
+
+void Pages::add_page_routes(web::App& app) {
+  using A = Pages;
+  web::Rows<A> private_route(app, this);
+
   auto staff = Need::Staff;
   auto write = Action::WriteDraft;
   auto admin = Action::ManageSite;
@@ -90,7 +108,7 @@ void Site::Impl::add_newsroom_routes() {
                 &A::nr_restore_post);
   private_route("POST", "/newsroom/stories/:id/:action", staff, write, &A::nr_workflow_post);
   private_route("GET", "/newsroom/media", staff, write, &A::nr_media_page);
-  private_route("POST", "/newsroom/media", staff, write, &A::nr_media_upload_post);
+  private_route("POST", "/newsroom/media", staff, write, &A::nr_media_upload_post, kUploadBody);
   private_route("POST", "/newsroom/media/:id", staff, write, &A::nr_media_edit_post);
   private_route("GET", "/newsroom/admin/sections", staff, admin, &A::nr_sections_page);
   private_route("POST", "/newsroom/admin/sections", staff, admin, &A::nr_section_add_post);
@@ -100,10 +118,9 @@ void Site::Impl::add_newsroom_routes() {
   private_route("GET", "/newsroom/admin/users", staff, admin, &A::nr_users_page);
   private_route("POST", "/newsroom/admin/users/:id", staff, admin, &A::nr_user_edit_post);
   private_route("GET", "/newsroom/outbox", staff, admin, &A::newsroom_outbox);
-  add_newsroom_api_routes();
 }
 
-Reply Site::Impl::newsroom_page(const Ctx& c, const std::string& title,
+Reply Pages::newsroom_page(const Ctx& c, const std::string& title,
                                 ctemplate::TemplateDictionary& dict, int status,
                                 std::vector<std::string> scripts) {
   nav(dict, c);
@@ -114,7 +131,7 @@ Reply Site::Impl::newsroom_page(const Ctx& c, const std::string& title,
   return private_page(c, title, render(c.lang, "newsroom.tpl", dict), status, std::move(scripts));
 }
 
-Reply Site::Impl::newsroom_error(const Ctx& c, const newsroom::DeskResult& d) {
+Reply Pages::newsroom_error(const Ctx& c, const DeskResult& d) {
   const std::string& text = d.key.empty() ? d.message : t(c, d.key);
   if (d.status == 404) return error_page(404, c.edition, text);
   if (d.status == 403) return error_page(403, c.edition, text);
@@ -123,7 +140,7 @@ Reply Site::Impl::newsroom_error(const Ctx& c, const newsroom::DeskResult& d) {
   return newsroom_page(c, t(c, "newsroom"), dict, d.status);
 }
 
-Reply Site::Impl::newsroom_home(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::newsroom_home(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* home = dict.AddSectionDictionary("HOME");
   home->SetValue("NAME", c.user()->display_name);
@@ -179,7 +196,7 @@ Reply Site::Impl::newsroom_home(const net::Request&, const http::Params&, Ctx& c
   return newsroom_page(c, t(c, "newsroom"), dict);
 }
 
-Reply Site::Impl::nr_new_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_new_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("NEW");
   s->SetValue("CSRF", c.csrf);
@@ -190,7 +207,7 @@ Reply Site::Impl::nr_new_page(const net::Request&, const http::Params&, Ctx& c) 
   return newsroom_page(c, t(c, "nr_new_story"), dict);
 }
 
-Reply Site::Impl::nr_create_post(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_create_post(const net::Request&, const http::Params&, Ctx& c) {
   json::object in;
   in["headline"] = c.form.get("headline");
   in["section_id"] = parse_int(c.form.get("section_id"));
@@ -199,9 +216,9 @@ Reply Site::Impl::nr_create_post(const net::Request&, const http::Params&, Ctx& 
   return redirect("/newsroom/stories/" + std::to_string(res.id));
 }
 
-Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_editor_page(const net::Request&, const http::Params& p, Ctx& c) {
   auto art = desk->for_preview(*c.user(), parse_int(p.get("id")));
-  if (!art) return newsroom_error(c, newsroom::story_not_found());
+  if (!art) return newsroom_error(c, story_not_found());
   auto o = desk->to_json(*art, true);
   auto id = art->id;
   TemplateDictionary dict("newsroom");
@@ -268,7 +285,7 @@ Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx
   if (editable && (st == "review" || st == "scheduled" || st == "unpublished")) s->ShowSection("CAN_DRAFT");
   if (publishable && st != "published") s->ShowSection("CAN_PUBLISH");
   if (publishable && st == "published") s->ShowSection("CAN_UNPUBLISH");
-  if (chat && editable) {  // (editable implies art)
+  if (tools.chats && editable) {  // (editable implies art)
     auto* ch = s->AddSectionDictionary(art->chat_enabled ? "CHAT_ON" : "CHAT_OFF");
     const auto* ed = dir()->edition(art->edition_id);
     ch->SetValue("ROOM_URL", "/" + (ed ? ed->code : std::string()) + "/chats/story." + std::to_string(id));
@@ -276,7 +293,7 @@ Reply Site::Impl::nr_editor_page(const net::Request&, const http::Params& p, Ctx
   return newsroom_page(c, std::string(o.at("headline").as_string()), dict, 200, {"editor.js"});
 }
 
-Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   json::object in;
   in["version"] = parse_int(c.form.get("version"));
@@ -302,7 +319,7 @@ Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& 
   if (c.form.has("body") && !c.form.get("body").empty()) {
     boost::system::error_code ec;
     auto body = json::parse(c.form.get("body"), ec);
-    if (ec) return newsroom_error(c, newsroom::error(422, "invalid_body", "The story text could not be read; reload the editor."));
+    if (ec) return newsroom_error(c, error(422, "invalid_body", "The story text could not be read; reload the editor."));
     in["body"] = body;
   }
   auto res = desk->save(*c.user(), id, in);
@@ -328,7 +345,7 @@ Reply Site::Impl::nr_save_post(const net::Request&, const http::Params& p, Ctx& 
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
 }
 
-Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_workflow_post(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   std::string action(p.get("action"));
   if (action == "chat-on" || action == "chat-off") {
@@ -338,13 +355,13 @@ Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, C
     jr.headers = {{"Content-Type", "application/json"}};
     jr.body = action == "chat-on" ? "{\"enabled\":true}" : "{\"enabled\":false}";
     Reply res = api_story_chat(jr, p, c);
-    if (res.status >= 400) return newsroom_error(c, newsroom::error(res.status, "invalid", res.body));
+    if (res.status >= 400) return newsroom_error(c, error(res.status, "invalid", res.body));
     return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
   }
   std::int64_t at = 0;
   if (action == "schedule") {
     at = parse_local_utc(c.form.get("at"));
-    if (at <= 0) return newsroom_error(c, newsroom::error(422, "invalid", "Choose the date and time to publish."));
+    if (at <= 0) return newsroom_error(c, error(422, "invalid", "Choose the date and time to publish."));
   }
   auto res = desk->workflow(*c.user(), id, action, at);
   if (res.status >= 400) return newsroom_error(c, res);
@@ -352,7 +369,7 @@ Reply Site::Impl::nr_workflow_post(const net::Request&, const http::Params& p, C
                   std::string(res.body.at("status").as_string()));
 }
 
-Reply Site::Impl::nr_preview(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_preview(const net::Request&, const http::Params& p, Ctx& c) {
   auto a = desk->for_preview(*c.user(), parse_int(p.get("id")));
   if (!a) return error_page(404, c.edition);
   auto d = dir();
@@ -361,12 +378,12 @@ Reply Site::Impl::nr_preview(const net::Request&, const http::Params& p, Ctx& c)
   if (!e || !s) return error_page(404, c.edition);
   if (!a->published_at) a->published_at = now_unix();
   a->body_html.clear();  // render the current blocks
-  Reply r = story_reply(*e, *s, *a, content::article_path(*e, *s, *a), false, true);
+  Reply r = tools.preview(*e, *s, *a, content::article_path(*e, *s, *a));
   r.headers.emplace_back("X-Robots-Tag", "noindex");
   return r;
 }
 
-Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   auto story = desk->get(*c.user(), id);
   if (story.status >= 400) return newsroom_error(c, story);
@@ -420,14 +437,14 @@ Reply Site::Impl::nr_revisions_page(const net::Request&, const http::Params& p, 
   return newsroom_page(c, t(c, "nr_revisions"), dict);
 }
 
-Reply Site::Impl::nr_restore_post(const net::Request&, const http::Params& p, Ctx& c) {
+Reply Pages::nr_restore_post(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   auto res = desk->restore(*c.user(), id, parse_int(p.get("rev")), parse_int(c.form.get("version")));
   if (res.status >= 400) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
 }
 
-Reply Site::Impl::nr_media_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_media_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("MEDIA");
   s->SetValue("CSRF", c.csrf);
@@ -451,21 +468,21 @@ Reply Site::Impl::nr_media_page(const net::Request&, const http::Params&, Ctx& c
   return newsroom_page(c, t(c, "nr_media"), dict);
 }
 
-Reply Site::Impl::nr_media_upload_post(const net::Request& r, const http::Params&, Ctx& c) {
+Reply Pages::nr_media_upload_post(const net::Request& r, const http::Params&, Ctx& c) {
   auto up = store_upload(r, c);
-  if (!up.media) return newsroom_error(c, newsroom::error(up.status, "invalid_upload", up.error));
+  if (!up.media) return newsroom_error(c, error(up.status, "invalid_upload", up.error));
   return redirect("/newsroom/media?done=nr_saved");
 }
 
-Reply Site::Impl::nr_media_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Impl::api_media_update,
+Reply Pages::nr_media_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
+  return form_to_api(r, p, c, &Pages::api_media_update,
                      json::object{{"caption", c.form.get("caption")},
                                   {"credit", c.form.get("credit")},
                                   {"alt", c.form.get("alt")}},
                      "/newsroom/media");
 }
 
-Reply Site::Impl::nr_sections_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_sections_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("SECTIONS_ADMIN");
   s->SetValue("CSRF", c.csrf);
@@ -486,8 +503,9 @@ Reply Site::Impl::nr_sections_page(const net::Request&, const http::Params&, Ctx
   return newsroom_page(c, t(c, "nr_sections"), dict);
 }
 
-Reply Site::Impl::form_to_api(const net::Request& r, const http::Params& p, Ctx& c,
-                              PrivateFn api, const json::object& body, const std::string& back) {
+Reply Pages::form_to_api(const net::Request& r, const http::Params& p, Ctx& c,
+                         Reply (Pages::*api)(const net::Request&, const http::Params&, Ctx&),
+                         const json::object& body, const std::string& back) {
   net::Request jr = r;
   jr.headers = {{"Content-Type", "application/json"}};
   jr.body = json::serialize(body);
@@ -498,21 +516,21 @@ Reply Site::Impl::form_to_api(const net::Request& r, const http::Params& p, Ctx&
     std::string msg = !ec && v.is_object() && v.as_object().contains("error")
                           ? std::string(v.at("error").at("message").as_string())
                           : std::string();
-    return newsroom_error(c, newsroom::error(res.status, "invalid", msg));
+    return newsroom_error(c, error(res.status, "invalid", msg));
   }
   return redirect(back + "?done=nr_saved");
 }
 
-Reply Site::Impl::nr_section_add_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Impl::api_section_create,
+Reply Pages::nr_section_add_post(const net::Request& r, const http::Params& p, Ctx& c) {
+  return form_to_api(r, p, c, &Pages::api_section_create,
                      json::object{{"edition_id", parse_int(c.form.get("edition_id"))},
                                   {"name", c.form.get("name")},
                                   {"description", c.form.get("description")}},
                      "/newsroom/admin/sections");
 }
 
-Reply Site::Impl::nr_section_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Impl::api_section_update,
+Reply Pages::nr_section_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
+  return form_to_api(r, p, c, &Pages::api_section_update,
                      json::object{{"name", c.form.get("name")},
                                   {"slug", c.form.get("slug")},
                                   {"description", c.form.get("description")},
@@ -520,7 +538,7 @@ Reply Site::Impl::nr_section_edit_post(const net::Request& r, const http::Params
                      "/newsroom/admin/sections");
 }
 
-Reply Site::Impl::nr_editions_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_editions_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("EDITIONS_ADMIN");
   s->SetValue("CSRF", c.csrf);
@@ -536,8 +554,8 @@ Reply Site::Impl::nr_editions_page(const net::Request&, const http::Params&, Ctx
   return newsroom_page(c, t(c, "nr_editions"), dict);
 }
 
-Reply Site::Impl::nr_edition_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Impl::api_edition_update,
+Reply Pages::nr_edition_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
+  return form_to_api(r, p, c, &Pages::api_edition_update,
                      json::object{{"site_name", c.form.get("site_name")},
                                   {"tagline", c.form.get("tagline")},
                                   {"time_zone", c.form.get("time_zone")},
@@ -545,7 +563,7 @@ Reply Site::Impl::nr_edition_edit_post(const net::Request& r, const http::Params
                      "/newsroom/admin/editions");
 }
 
-Reply Site::Impl::nr_users_page(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::nr_users_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("USERS_ADMIN");
   s->SetValue("CSRF", c.csrf);
@@ -563,13 +581,13 @@ Reply Site::Impl::nr_users_page(const net::Request&, const http::Params&, Ctx& c
   return newsroom_page(c, t(c, "nr_users"), dict);
 }
 
-Reply Site::Impl::nr_user_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
+Reply Pages::nr_user_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
   json::object body{{"role", c.form.get("role")}};
   if (parse_int(p.get("id")) != c.user()->id) body["disabled"] = c.form.get("disabled") == "1";
-  return form_to_api(r, p, c, &Impl::api_user_update, body, "/newsroom/admin/users");
+  return form_to_api(r, p, c, &Pages::api_user_update, body, "/newsroom/admin/users");
 }
 
-Reply Site::Impl::newsroom_outbox(const net::Request&, const http::Params&, Ctx& c) {
+Reply Pages::newsroom_outbox(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("OUTBOX");
   auto mails = options.outbox_dir.empty() ? std::vector<mail::OutboxEntry>{}
@@ -585,4 +603,4 @@ Reply Site::Impl::newsroom_outbox(const net::Request&, const http::Params&, Ctx&
   return newsroom_page(c, t(c, "outbox"), dict);
 }
 
-}  // namespace herald::site
+}  // namespace herald::newsroom

@@ -27,16 +27,6 @@ Reply json_reply(const json::value& v, std::vector<std::string> keys,
 
 }  // namespace
 
-Reply api_error(int status, const std::string& code, const std::string& message) {
-  Reply r;
-  r.status = status;
-  r.content_type = "application/json; charset=utf-8";
-  r.body =
-      json::serialize(json::object{{"error", json::object{{"code", code}, {"message", message}}}});
-  r.cache_control = "no-store";
-  return r;
-}
-
 namespace {
 // The parameters every list endpoint shares: ?edition= (default edition when absent) and
 // ?cursor= (the next_cursor of the previous page). Returns the error reply when one is bad.

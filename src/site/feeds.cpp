@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "site/internal.hpp"
-#include "site/template_names.hpp"
+#include "web/template_names.hpp"
 
 namespace herald::site {
 

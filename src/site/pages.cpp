@@ -6,7 +6,7 @@
 
 #include "content/body.hpp"
 #include "site/internal.hpp"
-#include "site/template_names.hpp"
+#include "web/template_names.hpp"
 
 namespace herald::site {
 
@@ -392,7 +392,7 @@ Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section
   if (a->breaking) dict.ShowSection(tn::kBREAKING);
   if (!a->correction.empty())
     dict.AddSectionDictionary("CORRECTION")->SetValue(tn::kTEXT, a->correction);
-  if (chat && a->chat_enabled)
+  if (kit.chats && a->chat_enabled)
     dict.AddSectionDictionary("STORY_CHAT")
         ->SetValue(tn::kURL, "/" + e->code + "/chats/story." + std::to_string(a->id));
   if (a->updated_at > a->published_at + 60) {
@@ -520,7 +520,7 @@ Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section
                     {"name", e->site_name},
                     {"url", abs("/" + e->code + "/")},
                     {"logo", json::object{{"@type", "ImageObject"},
-                                          {"url", abs(static_urls.at("favicon.svg"))}}}}}};
+                                          {"url", abs(kit.static_urls.at("favicon.svg"))}}}}}};
   if (lead) ld["image"] = json::array{abs(media_url(lead->file))};
   c.jsonld = json::serialize(ld);
   if (preview) {

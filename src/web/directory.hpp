@@ -11,7 +11,7 @@
 #include "content/model.hpp"
 #include "storage/store.hpp"
 
-namespace herald::site {
+namespace herald::web {
 
 struct Directory {
   std::vector<content::Edition> editions;
@@ -37,4 +37,4 @@ struct Directory {
       author_by_id_;
 };
 
-}  // namespace herald::site
+}  // namespace herald::web

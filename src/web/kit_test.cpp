@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "site/internal.hpp"
+#include "web/kit.hpp"
 
-using namespace herald::site;
+using namespace herald::web;
 
 TEST(SiteHelpers, JsonForScriptCannotCloseTheScriptElement) {
   EXPECT_EQ(json_for_script(R"({"h":"</script><b>&"})"),

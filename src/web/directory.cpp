@@ -1,6 +1,6 @@
-#include "site/directory.hpp"
+#include "web/directory.hpp"
 
-namespace herald::site {
+namespace herald::web {
 
 std::shared_ptr<const Directory> Directory::load(storage::NewsStore& store) {
   auto d = std::make_shared<Directory>();
@@ -72,4 +72,4 @@ const content::Author* Directory::author(std::string_view slug) const {
   return nullptr;
 }
 
-}  // namespace herald::site
+}  // namespace herald::web

@@ -4,7 +4,7 @@
 #pragma once
 #include <ctemplate/template_string.h>
 
-namespace herald::site::tn {
+namespace herald::web::tn {
 inline const ctemplate::StaticTemplateString kACTIVE = STS_INIT(kACTIVE, "ACTIVE");
 inline const ctemplate::StaticTemplateString kALT = STS_INIT(kALT, "ALT");
 inline const ctemplate::StaticTemplateString kATOM = STS_INIT(kATOM, "ATOM");
@@ -124,4 +124,4 @@ inline const ctemplate::StaticTemplateString kYEAR = STS_INIT(kYEAR, "YEAR");
 inline const ctemplate::StaticTemplateString kFOOTER = STS_INIT(kFOOTER, "FOOTER");
 inline const ctemplate::StaticTemplateString kMASTHEAD = STS_INIT(kMASTHEAD, "MASTHEAD");
 inline const ctemplate::StaticTemplateString kBODY = STS_INIT(kBODY, "BODY");
-}  // namespace herald::site::tn
+}  // namespace herald::web::tn
