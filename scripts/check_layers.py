@@ -29,7 +29,7 @@ PUBLIC = {
     "accounts/service.hpp", "accounts/password.hpp",
     "newsroom/desk.hpp",
     "chat/chat.hpp",
-    "live/hub.hpp", "live/bus.hpp", "live/newsfeed.hpp",
+    "live/hub.hpp", "live/bus.hpp", "live/newsfeed.hpp", "live/endpoint.hpp",
     "site/site.hpp",
 }
 SQL = re.compile(r'\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b')

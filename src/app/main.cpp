@@ -21,6 +21,7 @@
 #include "chat/chat.hpp"
 #include "live/bus.hpp"
 #include "live/hub.hpp"
+#include "live/endpoint.hpp"
 #include "live/newsfeed.hpp"
 #include "events/relay.hpp"
 #include "demo/demo.hpp"
@@ -358,7 +359,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
                                 content::Article& a, const std::string& path) {
                           return site->preview(e, s, a, path);
                         }}));
-    modules.push_back(chat::pages(*app, hub, chat, cfg.live_origins));
+    modules.push_back(chat::pages(*app, chat));
+    modules.push_back(live::endpoint(*app, hub, cfg.live_origins, chat::member_for));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;

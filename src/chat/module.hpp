@@ -1,4 +1,4 @@
-// The chat capability's pages and the live endpoint, for the composition root.
+// The chat capability's pages, for the composition root.
 #pragma once
 #include <memory>
 #include <string>
@@ -10,9 +10,7 @@
 
 namespace herald::chat {
 
-// Adds the chat pages and API, and the WebSocket endpoint /live (Origin must be one of
-// `origins`; the site's own is always allowed), to `app`. `hub` and `chat` must outlive it.
-std::unique_ptr<web::Module> pages(web::App& app, live::Hub& hub, ChatService& chat,
-                                   std::vector<std::string> origins);
+// Adds the chat pages and API to `app`; `chat` must outlive the result.
+std::unique_ptr<web::Module> pages(web::App& app, ChatService& chat);
 
 }  // namespace herald::chat

@@ -15,16 +15,6 @@ namespace herald::chat {
 using ctemplate::TemplateDictionary;
 namespace json = boost::json;
 
-namespace {
-std::string origin_of(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  auto slash = url.find('/', scheme + 3);
-  return std::string(url.substr(0, slash));
-}
-
-}  // namespace
-
 // Chat text as HTML: escaped, with http(s) links made clickable (rel="nofollow ugc noopener").
 std::string chat_text_html(std::string_view text) {
   std::string out;
@@ -61,14 +51,11 @@ std::string chat_text_html(std::string_view text) {
   return out;
 }
 
-std::unique_ptr<web::Module> pages(web::App& app, live::Hub& hub, ChatService& chat,
-                                   std::vector<std::string> origins) {
-  return std::make_unique<Pages>(app, hub, chat, std::move(origins));
+std::unique_ptr<web::Module> pages(web::App& app, ChatService& chat) {
+  return std::make_unique<Pages>(app, chat);
 }
 
-Pages::Pages(web::App& app, live::Hub& h, ChatService& c, std::vector<std::string> origins)
-    : web::Handlers(app.kit()), hub(&h), chat(&c), live_origins(std::move(origins)) {
-  live_origins.push_back(origin_of(options.base_url));
+Pages::Pages(web::App& app, ChatService& c) : web::Handlers(app.kit()), chat(&c) {
   kit.chats = true;
   using A = Pages;
   web::Rows<A> private_route(app, this);
@@ -89,33 +76,11 @@ Pages::Pages(web::App& app, live::Hub& h, ChatService& c, std::vector<std::strin
   // The newsfeed counter: the same for everyone, briefly cached.
   app.page("/api/v1/newsfeed/count",
            [this](const net::Request& r, const http::Params& p) { return api_newsfeed_count(r, p); });
-  app.websocket([this](const net::Request& r) { return ws_accept(r); });
 }
 
 live::Member Pages::member_of(const Ctx& c) const {
   if (!c.visitor) return {};
   return chat::member_for(c.visitor->user, c.visitor->token_digest, c.visitor->via_api_token);
-}
-
-net::WsDecision Pages::ws_accept(const net::Request& req) {
-  net::WsDecision d;
-  auto refuse = [&](int status, const std::string& text) {
-    d.refusal.status = status;
-    d.refusal.set_header("Content-Type", "text/plain; charset=utf-8");
-    d.refusal.set_header("Cache-Control", "no-store");
-    d.refusal.set_body(text + "\n");
-    return d;
-  };
-  if (req.path != "/live" || !hub) return refuse(404, "404 Not Found: the live endpoint is /live");
-  // Browsers always send Origin on a WebSocket handshake: a page of another site is refused.
-  auto origin = req.header("Origin");
-  if (!origin.empty()) {
-    bool ok = std::find(live_origins.begin(), live_origins.end(), origin) != live_origins.end();
-    if (!ok) return refuse(403, "403 Forbidden: this origin may not open the live channel");
-  }
-  Ctx c = make_ctx(req);
-  d.handler = hub->connect(member_of(c));
-  return d;
 }
 
 Reply Pages::chat_list_page(const net::Request&, const http::Params& p, Ctx& c) {
