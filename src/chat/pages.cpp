@@ -126,7 +126,9 @@ Reply Pages::chat_room_page(const net::Request& req, const http::Params& p, Ctx&
   s->SetValue("TITLE", chat->room_title(room));
   s->SetValue("LIST_URL", "/" + e->code + "/chats/");
   // The number the page's messages go up to: the live channel resumes from it.
-  s->SetIntValue("SEQ", static_cast<long>(chat->bus().last_seq("chat:" + room)));
+  auto seq = chat->bus().last_seq("chat:" + room);
+  s->SetIntValue("SEQ", static_cast<long>(seq));
+  s->SetValue("CURSOR", live::cursor_text(chat->bus().epoch(), seq));
   auto msgs = chat->store().messages(room, 0, 100);
   if (msgs.size() < 100) s->ShowSection("NO_OLDER");
   if (msgs.empty()) s->ShowSection("EMPTY");

@@ -62,8 +62,18 @@ std::size_t Relay::apply_local() {
 std::size_t Relay::deliver_once() {
   std::lock_guard guard(once_mu_);
   std::size_t n = 0;
+  auto now = clock_.now();
+  std::int64_t newest = -1;  // read once, when needed
   for (auto& c : once_) {
-    auto pos = store_.claim(c.name, o_.node, clock_.now(), o_.lease_s);
+    // A read first: a claim is a write (an fsync), needed only to take the consumer, to
+    // renew a lease past its half, or when there are events to hand over.
+    if (auto st = store_.consumer(c.name)) {
+      bool mine = st->owner == o_.node;
+      if (!mine && st->lease_until >= now) continue;  // another node has it
+      if (newest < 0) newest = store_.last_seq();
+      if (mine && st->seq >= newest && st->lease_until - now > o_.lease_s / 2) continue;
+    }
+    auto pos = store_.claim(c.name, o_.node, now, o_.lease_s);
     if (!pos) continue;  // another node has it
     std::int64_t seq = *pos;
     bool failed = false;

@@ -5,6 +5,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "util/text.hpp"
+#include "util/token.hpp"
+
 namespace herald::live {
 
 namespace {
@@ -17,7 +20,13 @@ std::int64_t now_s() {
 
 class InProcessBus final : public EventBus {
  public:
-  explicit InProcessBus(BusOptions o) : o_(o) {}
+  // A new epoch per process: numbers start again at 1 after a restart, and a reader's cursor
+  // from before it is told to reload rather than matched against new numbers.
+  explicit InProcessBus(BusOptions o) : o_(o), epoch_(util::random_token().substr(0, 8)) {
+    for (auto& c : epoch_)
+      if (c == '.') c = '_';
+  }
+  std::string epoch() const override { return epoch_; }
 
   std::uint64_t publish(const std::string& channel, std::string data) override {
     // One lock for numbering, history and delivery: every listener sees a channel's events in
@@ -103,6 +112,7 @@ class InProcessBus final : public EventBus {
   }
 
   BusOptions o_;
+  std::string epoch_;
   std::mutex mu_;
   std::unordered_map<std::string, Channel> channels_;
   std::vector<std::pair<std::uint64_t, Listener>> listeners_;
@@ -113,6 +123,22 @@ class InProcessBus final : public EventBus {
 
 std::unique_ptr<EventBus> in_process_bus(BusOptions options) {
   return std::make_unique<InProcessBus>(options);
+}
+
+std::string cursor_text(const std::string& epoch, std::uint64_t seq) {
+  return epoch + "." + std::to_string(seq);
+}
+
+std::optional<Cursor> parse_cursor(std::string_view text) {
+  auto dot = text.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 64 || text.size() > 96) return std::nullopt;
+  auto n = util::to_int(text.substr(dot + 1));
+  if (!n || *n < 0) return std::nullopt;
+  for (char c : text.substr(0, dot))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
+      return std::nullopt;
+  return Cursor{std::string(text.substr(0, dot)), static_cast<std::uint64_t>(*n)};
 }
 
 }  // namespace herald::live

@@ -1,10 +1,13 @@
 // The EventBus carries live events between the parts of the server: the newsroom publishes a
 // story, the live hub hands it to every WebSocket subscribed to the edition's newsfeed.
-// Events are numbered per channel (1, 2, 3, ...) by the bus, and the bus keeps a short history
-// per channel so that a client that reconnects can ask for what it missed.
+// Each event gets a position on its channel: increasing, one authority per channel (the
+// in-process bus numbers 1, 2, 3, ...; a JetStream bus uses its stream sequence, which may
+// skip). Positions are comparable within one epoch, the identity of the bus's history; a
+// reader holds an opaque cursor (epoch and position) and resumes from it. The bus keeps a
+// short history per channel for those resumes.
 //
 // This file has the interface and the in-process implementation; a NATS one (several nodes)
-// will sit behind the same interface, so nothing may rely on delivery being in-process or
+// sits behind the same interface, so nothing may rely on delivery being in-process or
 // synchronous. Thread-safe.
 #pragma once
 #include <chrono>
@@ -13,13 +16,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace herald::live {
 
 struct BusEvent {
   std::string channel;                       // "newsfeed:en", "chat:en", "story:123"
-  std::uint64_t seq = 0;                     // per channel, from 1, no gaps
+  std::uint64_t seq = 0;                     // the position on its channel (increasing)
   std::shared_ptr<const std::string> data;   // a JSON object
   std::int64_t at = 0;                       // Unix time of publication
 };
@@ -46,7 +50,33 @@ class EventBus {
   // lines out of what reconnecting clients are sent. Returns how many events changed.
   using Redaction = std::function<std::optional<std::string>(const BusEvent&)>;
   virtual std::size_t redact(const std::string& channel, const Redaction& edit) = 0;
+
+  // The identity of this bus's numbering. It changes when the history is lost (an in-process
+  // bus that restarted); a cursor of another epoch cannot be resumed.
+  virtual std::string epoch() const = 0;
+  // Whether some reader on this node follows `channel`: a bus that fetches per channel (NATS)
+  // takes only those. Called by the hub's thread when a channel gains its first follower (on)
+  // or loses its last (off).
+  virtual void interest(const std::string& channel, bool on) {
+    (void)channel;
+    (void)on;
+  }
+  // since() for callers that must not wait (the hub's thread): `done` gets the answer, on
+  // this thread or another. The in-process bus answers at once.
+  using Missed = std::function<void(std::optional<std::vector<BusEvent>>)>;
+  virtual void since_async(const std::string& channel, std::uint64_t after, Missed done) {
+    done(since(channel, after));
+  }
 };
+
+// A reader's position on a channel as the protocol carries it: "<epoch>.<position>". Opaque to
+// clients; nullopt when `text` is not one.
+struct Cursor {
+  std::string epoch;
+  std::uint64_t seq = 0;
+};
+std::string cursor_text(const std::string& epoch, std::uint64_t seq);
+std::optional<Cursor> parse_cursor(std::string_view text);
 
 struct BusOptions {
   std::size_t history_per_channel = 500;

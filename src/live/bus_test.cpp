@@ -36,3 +36,16 @@ TEST(Bus, ReplaysWhatAClientMissedOrSaysItIsTooLate) {
   EXPECT_TRUE(bus->since("unknown", 0)->empty());
   EXPECT_FALSE(bus->since("unknown", 4));
 }
+
+TEST(Bus, CursorsCarryTheEpochAndParseStrictly) {
+  auto bus = herald::live::in_process_bus();
+  auto other = herald::live::in_process_bus();
+  EXPECT_NE(bus->epoch(), other->epoch());  // a restarted bus is another epoch
+  auto text = herald::live::cursor_text(bus->epoch(), 42);
+  auto c = herald::live::parse_cursor(text);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->epoch, bus->epoch());
+  EXPECT_EQ(c->seq, 42u);
+  for (const char* bad : {"", "42", ".42", "abc.", "abc.-1", "a b.1", "abc.1x"})
+    EXPECT_FALSE(herald::live::parse_cursor(bad)) << bad;
+}

@@ -24,6 +24,34 @@ std::shared_ptr<const std::string> frame(json::object o) {
   return std::make_shared<const std::string>(json::serialize(o));
 }
 
+// {"seq":N,"cursor":"e.N","data":...}: one event of a channel.
+std::string event_json(const BusEvent& ev, const std::string& epoch) {
+  return "{\"seq\":" + std::to_string(ev.seq) + ",\"cursor\":\"" + cursor_text(epoch, ev.seq) +
+         "\",\"data\":" + *ev.data + "}";
+}
+// One event: {"type":"event","channel":...,"seq":N,"cursor":...,"data":...}.
+std::shared_ptr<const std::string> event_frame(const std::string& channel, const BusEvent& ev,
+                                               const std::string& epoch) {
+  return std::make_shared<const std::string>(
+      "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(channel)) +
+      ",\"seq\":" + std::to_string(ev.seq) + ",\"cursor\":\"" + cursor_text(epoch, ev.seq) +
+      "\",\"data\":" + *ev.data + "}");
+}
+// One event as above; several: {"type":"events","channel":...,"events":[{seq,cursor,data},...]}.
+std::shared_ptr<const std::string> events_frame(const std::string& channel,
+                                                const std::vector<BusEvent>& evs, std::size_t from,
+                                                const std::string& epoch) {
+  if (evs.size() - from == 1) return event_frame(channel, evs[from], epoch);
+  std::string f = "{\"type\":\"events\",\"channel\":" + json::serialize(json::value(channel)) +
+                  ",\"events\":[";
+  for (std::size_t i = from; i < evs.size(); ++i) {
+    if (i > from) f += ',';
+    f += event_json(evs[i], epoch);
+  }
+  f += "]}";
+  return std::make_shared<const std::string>(std::move(f));
+}
+
 bool valid_channel(std::string_view c) {
   if (c.empty() || c.size() > 100) return false;
   for (char ch : c)
@@ -150,7 +178,10 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
   void deliver(const BusEvent& ev);
   void subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
-                 std::optional<std::uint64_t> since);
+                 std::optional<std::uint64_t> since, bool foreign);
+  void caught_up(const std::shared_ptr<Client>& c, const std::string& channel,
+                 std::uint64_t since, std::optional<std::vector<BusEvent>> missed);
+  void follow(const std::shared_ptr<Client>& c, const std::string& channel);
   void unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel);
   void drop(const std::shared_ptr<Client>& c);
   void send_presence();
@@ -165,8 +196,11 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
 struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   std::shared_ptr<Hub::Impl> hub;
-  // Hub thread only: channel -> last number sent.
+  // Hub thread only: channel -> last position sent.
   std::unordered_map<std::string, std::uint64_t> subscribed;
+  // Hub thread only: channels being resumed (the bus is looking up what was missed), with
+  // the live events that arrived meanwhile, sent after the missed ones.
+  std::unordered_map<std::string, std::vector<BusEvent>> catching;
   // I/O thread only.
   std::deque<std::int64_t> recent;         // times of recent client messages (flood guard)
   std::unordered_set<std::string> wanted;  // channels asked for (limit)
@@ -266,16 +300,27 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         error("forbidden", why, {{"channel", channel}});
         return;
       }
+      // Where the reader is: an opaque cursor (this protocol) or a bare number (clients
+      // from before cursors, read in the bus's current epoch).
       std::optional<std::uint64_t> since;
-      if (auto* s = o.if_contains("since")) {
+      bool foreign = false;  // a cursor of another epoch: its history is gone
+      if (auto* cur = o.if_contains("cursor")) {
+        auto parsed = cur->is_string() ? parse_cursor(cur->get_string()) : std::nullopt;
+        if (!parsed) {
+          error("bad_cursor", "Send back a cursor the server gave, or none.", {{"channel", channel}});
+          return;
+        }
+        since = parsed->seq;
+        foreign = parsed->epoch != hub->bus.epoch();
+      } else if (auto* s = o.if_contains("since")) {
         if (s->is_uint64())
           since = s->get_uint64();
         else if (s->is_int64() && s->get_int64() >= 0)
           since = static_cast<std::uint64_t>(s->get_int64());
       }
       wanted.insert(channel);
-      hub->post([h = hub, self = shared_from_this(), channel, since] {
-        h->subscribe(self, channel, since);
+      hub->post([h = hub, self = shared_from_this(), channel, since, foreign] {
+        h->subscribe(self, channel, since, foreign);
       });
     } else if (type == "unsubscribe") {
       if (!wanted.erase(channel)) return;  // never subscribed: nothing to undo
@@ -392,43 +437,96 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   std::shared_ptr<net::WsConnection> conn_;
 };
 
-void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
-                          std::optional<std::uint64_t> since) {
-  std::uint64_t last = bus.last_seq(channel);
-  json::object ok{{"type", "subscribed"}, {"channel", channel}, {"seq", last}};
-  std::uint64_t sent = last;
-  if (since && *since != last) {
-    auto missed = bus.since(channel, *since);
-    if (!missed) {
-      // Away too long (or the server restarted): the page must be loaded again.
-      c->say({{"type", "reload"}, {"channel", channel}, {"seq", last}});
-    } else {
-      c->say(std::move(ok));
-      for (auto& ev : *missed) {
-        std::string f = "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(channel)) +
-                        ",\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}";
-        if (auto cn = c->link()) cn->send(std::make_shared<const std::string>(std::move(f)));
-        sent = ev.seq;
-      }
-      ok = {};
-    }
-  }
-  if (!ok.empty()) c->say(std::move(ok));
-  bool fresh = !c->subscribed.count(channel);
-  c->subscribed[channel] = sent;
+namespace {
+json::value cursor_of(const EventBus& bus, std::uint64_t seq) {
+  return json::value(cursor_text(bus.epoch(), seq));
+}
+}  // namespace
+
+// Adds `c` to the channel's followers (hub thread).
+void Hub::Impl::follow(const std::shared_ptr<Client>& c, const std::string& channel) {
   auto& set = subs[channel];
-  set.insert(c);
+  if (set.empty()) bus.interest(channel, true);
+  bool fresh = set.insert(c).second;
   set_count(channel, set.size());
   if (fresh && channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
 }
 
+void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
+                          std::optional<std::uint64_t> since, bool foreign) {
+  std::uint64_t last = bus.last_seq(channel);
+  if (foreign) {
+    // The cursor's history is gone (the bus restarted): the page must be loaded again.
+    c->say({{"type", "reload"}, {"channel", channel}, {"seq", last},
+            {"cursor", cursor_of(bus, last)}});
+    c->subscribed[channel] = last;
+    follow(c, channel);
+    return;
+  }
+  if (!since || *since == last) {
+    c->say({{"type", "subscribed"}, {"channel", channel}, {"seq", last},
+            {"cursor", cursor_of(bus, last)}});
+    c->subscribed[channel] = last;
+    follow(c, channel);
+    return;
+  }
+  // A resume: the reader follows at once (live events are kept for it) while the bus looks
+  // up what it missed, without holding up this thread.
+  c->subscribed[channel] = *since;
+  c->catching[channel];
+  follow(c, channel);
+  std::weak_ptr<Impl> weak = shared_from_this();
+  bus.since_async(channel, *since, [weak, c, channel, from = *since](auto missed) {
+    if (auto h = weak.lock())
+      h->post([h, c, channel, from, missed = std::move(missed)]() mutable {
+        h->caught_up(c, channel, from, std::move(missed));
+      });
+  });
+}
+
+void Hub::Impl::caught_up(const std::shared_ptr<Client>& c, const std::string& channel,
+                          std::uint64_t since, std::optional<std::vector<BusEvent>> missed) {
+  auto held = c->catching.find(channel);
+  if (held == c->catching.end()) return;  // unsubscribed (or gone) meanwhile
+  auto live = std::move(held->second);
+  c->catching.erase(held);
+  auto& sent = c->subscribed[channel];
+  auto cn = c->link();
+  if (!missed) {
+    // Away too long (or the history was lost): the page must be loaded again.
+    std::uint64_t last = bus.last_seq(channel);
+    c->say({{"type", "reload"}, {"channel", channel}, {"seq", last},
+            {"cursor", cursor_of(bus, last)}});
+    sent = std::max(sent, last);
+  } else {
+    std::uint64_t last = missed->empty() ? since : missed->back().seq;
+    if (!live.empty()) last = std::max(last, live.back().seq);
+    c->say({{"type", "subscribed"}, {"channel", channel}, {"seq", last},
+            {"cursor", cursor_of(bus, last)}});
+    for (auto& ev : *missed) {
+      if (ev.seq <= sent) continue;
+      if (cn) cn->send(event_frame(channel, ev, bus.epoch()));
+      sent = ev.seq;
+    }
+  }
+  for (auto& ev : live) {  // what arrived while the bus looked, after what was missed
+    if (ev.seq <= sent) continue;
+    if (cn) cn->send(event_frame(channel, ev, bus.epoch()));
+    sent = ev.seq;
+  }
+}
+
 void Hub::Impl::unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel) {
   if (!c->subscribed.erase(channel)) return;
+  c->catching.erase(channel);
   auto it = subs.find(channel);
   if (it != subs.end()) {
     it->second.erase(c);
     set_count(channel, it->second.size());
-    if (it->second.empty()) subs.erase(it);
+    if (it->second.empty()) {
+      subs.erase(it);
+      bus.interest(channel, false);
+    }
   }
   c->say({{"type", "unsubscribed"}, {"channel", channel}});
   if (channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
@@ -441,9 +539,13 @@ void Hub::Impl::drop(const std::shared_ptr<Client>& c) {
     it->second.erase(c);
     set_count(channel, it->second.size());
     if (channel.rfind("chat:", 0) == 0) presence_dirty.insert(channel);
-    if (it->second.empty()) subs.erase(it);
+    if (it->second.empty()) {
+      subs.erase(it);
+      bus.interest(channel, false);
+    }
   }
   c->subscribed.clear();
+  c->catching.clear();
 }
 
 void Hub::Impl::deliver(const BusEvent& ev) {
@@ -462,28 +564,6 @@ void Hub::Impl::deliver(const BusEvent& ev) {
   }
 }
 
-namespace {
-std::string event_json(const BusEvent& ev) {
-  return "{\"seq\":" + std::to_string(ev.seq) + ",\"data\":" + *ev.data + "}";
-}
-// One event: {"type":"event",...}; several: {"type":"events","events":[{seq,data},...]}.
-std::shared_ptr<const std::string> events_frame(const std::string& channel,
-                                                const std::vector<BusEvent>& evs,
-                                                std::size_t from) {
-  std::string ch = json::serialize(json::value(channel));
-  if (evs.size() - from == 1)
-    return std::make_shared<const std::string>(
-        "{\"type\":\"event\",\"channel\":" + ch + ",\"seq\":" + std::to_string(evs[from].seq) +
-        ",\"data\":" + *evs[from].data + "}");
-  std::string f = "{\"type\":\"events\",\"channel\":" + ch + ",\"events\":[";
-  for (std::size_t i = from; i < evs.size(); ++i) {
-    if (i > from) f += ',';
-    f += event_json(evs[i]);
-  }
-  f += "]}";
-  return std::make_shared<const std::string>(std::move(f));
-}
-}  // namespace
 
 void Hub::Impl::flush(const std::string& channel) {
   auto pit = pending.find(channel);
@@ -500,10 +580,16 @@ void Hub::Impl::flush(const std::string& channel) {
   }
   // One frame for every subscriber that has seen none of these events yet (all but those
   // whose subscription replayed some of them just now).
-  auto shared = events_frame(channel, evs, 0);
+  const std::string epoch = bus.epoch();
+  auto shared = events_frame(channel, evs, 0, epoch);
   std::vector<std::shared_ptr<net::WsConnection>> to;
   to.reserve(it->second.size());
   for (auto& c : it->second) {
+    if (auto held = c->catching.find(channel); held != c->catching.end()) {
+      // Resuming: kept until the missed events have gone out.
+      held->second.insert(held->second.end(), evs.begin(), evs.end());
+      continue;
+    }
     auto& last = c->subscribed[channel];
     auto cn = c->link();
     if (!cn || evs.back().seq <= last) continue;
@@ -512,7 +598,7 @@ void Hub::Impl::flush(const std::string& channel) {
     } else {
       std::size_t from = 0;
       while (from < evs.size() && evs[from].seq <= last) ++from;
-      cn->send(events_frame(channel, evs, from));
+      cn->send(events_frame(channel, evs, from, epoch));
     }
     last = evs.back().seq;
   }

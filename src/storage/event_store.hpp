@@ -33,6 +33,14 @@ class EventStore {
   // Records that `consumer` has handled every event up to `seq`; false (nothing recorded) when
   // `node` no longer holds it.
   virtual bool advance(const std::string& consumer, const std::string& node, std::int64_t seq) = 0;
+  // Where a consumer is and who holds it until when, read without writing (nullopt: never
+  // claimed). Lets a node skip the write of a claim when there is nothing to do.
+  struct ConsumerState {
+    std::int64_t seq = 0;
+    std::string owner;
+    UnixTime lease_until = 0;
+  };
+  virtual std::optional<ConsumerState> consumer(const std::string& name) = 0;
 };
 
 }  // namespace herald::storage

@@ -12,7 +12,9 @@
             del: root.dataset.tDelete, ban: root.dataset.tBan };
 
   // ---- the connection ----
-  var channels = {};  // name -> {since, on}
+  // name -> {cursor, since, on}: the opaque cursor to resume from (the server's), and the
+  // position within it that orders events (what was seen is not handled twice).
+  var channels = {};
   var socket = null, attempt = 0, pending = [];
   function send(msg) {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify(msg));
@@ -24,9 +26,7 @@
     socket.onopen = function () {
       attempt = 0;
       Object.keys(channels).forEach(function (name) {
-        var c = channels[name], m = { type: 'subscribe', channel: name };
-        if (c.since !== null) m.since = c.since;
-        socket.send(JSON.stringify(m));
+        socket.send(JSON.stringify(subscription(name)));
       });
       pending.splice(0).forEach(function (m) { socket.send(JSON.stringify(m)); });
     };
@@ -36,6 +36,7 @@
       var c = m.channel && channels[m.channel];
       if (m.type === 'subscribed' && c) {
         if (c.since === null) c.since = m.seq;
+        if (!c.cursor) c.cursor = m.cursor || null;
         // For people and tests alike: the channels this page follows live right now.
         var live = (root.dataset.liveChannels || '').split(' ').filter(Boolean);
         if (live.indexOf(m.channel) < 0) live.push(m.channel);
@@ -44,10 +45,12 @@
         (m.type === 'events' ? m.events : [m]).forEach(function (ev) {
           if (c.since !== null && ev.seq <= c.since) return;  // seen already
           c.since = ev.seq;
+          if (ev.cursor) c.cursor = ev.cursor;
           c.on(ev.data, ev);
         });
       } else if (m.type === 'reload' && c) {
         c.since = m.seq;
+        c.cursor = m.cursor || null;
         if (c.reload) c.reload();
       } else if (c && c.other) {
         c.other(m);
@@ -61,13 +64,15 @@
       setTimeout(connect, delay);
     };
   }
+  function subscription(name) {
+    var c = channels[name], m = { type: 'subscribe', channel: name };
+    if (c.cursor) m.cursor = c.cursor;
+    else if (c.since !== null) m.since = c.since;
+    return m;
+  }
   function subscribe(name, since, on, extra) {
-    channels[name] = Object.assign({ since: since, on: on }, extra || {});
-    if (socket && socket.readyState === 1) {
-      var m = { type: 'subscribe', channel: name };
-      if (since !== null) m.since = since;
-      socket.send(JSON.stringify(m));
-    }
+    channels[name] = Object.assign({ since: since, cursor: null, on: on }, extra || {});
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(subscription(name)));
   }
   var acks = {};
 
@@ -298,6 +303,7 @@
         chat.dataset.locked = d.locked ? '1' : '0';
       }
     }, {
+      cursor: chat.dataset.cursor || null,
       reload: function () { location.reload(); },
       other: function (m) {
         if (m.type === 'presence' && presence) { presence.textContent = '● ' + m.count; presence.dataset.count = m.count; }

@@ -3,7 +3,7 @@
 <p class="description">{{T_CHATS_TEXT}}</p>
 <ul class="rooms">{{#ROOM}}<li><a href="{{URL}}">{{TITLE}}</a></li>{{/ROOM}}</ul>
 </div>
-{{/LIST}}{{#ROOM_PAGE}}<section class="chat" data-chat data-room="{{ROOM}}" data-seq="{{SEQ}}" data-edition="{{EDITION}}"{{#MOD}} data-moderator="1"{{/MOD}}{{#ME}} data-me="{{UID}}"{{/ME}}>
+{{/LIST}}{{#ROOM_PAGE}}<section class="chat" data-chat data-room="{{ROOM}}" data-seq="{{SEQ}}" data-cursor="{{CURSOR}}" data-edition="{{EDITION}}"{{#MOD}} data-moderator="1"{{/MOD}}{{#ME}} data-me="{{UID}}"{{/ME}}>
 <p class="kicker"><a href="{{LIST_URL}}">{{T_CHATS}}</a></p>
 <h1>{{TITLE}}</h1>
 <p class="chat-meta"><span data-presence></span>{{#LOCKED}} <span class="badge" data-locked>{{T_CHAT_LOCKED}}</span>{{/LOCKED}}{{#SLOW}} <span class="badge">{{T_CHAT_SLOW}} {{SECONDS}} s</span>{{/SLOW}}</p>

@@ -67,3 +67,13 @@ TEST_P(EventStoreContract, OneNodeHoldsAConsumerUntilItsLeaseRunsOut) {
   EXPECT_FALSE(ev->advance("newsfeed", "node-a", 5));  // node-a lost it
   EXPECT_FALSE(ev->claim("newsfeed", "node-a", clock.now(), 10));
 }
+
+TEST_P(EventStoreContract, TheStateOfAConsumerIsReadWithoutTakingIt) {
+  EXPECT_FALSE(ev->consumer("newsfeed"));
+  ASSERT_TRUE(ev->claim("newsfeed", "node-a", clock.now(), 10));
+  auto st = ev->consumer("newsfeed");
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->owner, "node-a");
+  EXPECT_EQ(st->lease_until, clock.now() + 10);
+  EXPECT_EQ(st->seq, ev->last_seq());
+}

@@ -523,6 +523,17 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
     return seq;
   }
 
+  std::optional<ConsumerState> consumer(const std::string& name) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT seq, owner, lease_until FROM event_consumers WHERE name = ?1");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    ConsumerState st{s.i64(0), s.text(1), s.i64(2)};
+    while (s.step()) {
+    }
+    return st;
+  }
+
   bool advance(const std::string& consumer, const std::string& node, std::int64_t seq) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();

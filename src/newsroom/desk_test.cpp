@@ -1,0 +1,141 @@
+// The Desk's rules without HTTP: who may see, edit and publish which story, versions,
+// embargoes and the schedule, on a real SQLite database with a clock the test moves.
+#include "newsroom/desk.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "storage/stores.hpp"
+#include "testing/temp_dir.hpp"
+
+using namespace herald;
+using content::Role;
+namespace json = boost::json;
+
+namespace {
+class DeskRules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::make_unique<herald::testing::TempDir>("herald-desk-");
+    stores = storage::open_stores("sqlite:" + dir->file("herald.db"), clock);
+    auto& news = stores->news();
+    auto ed = news.add_edition(content::Edition{0, "en", "en", "en_GB", "Herald", "", "UTC",
+                                                "dd.MM.yyyy", true, 0})
+                  .id;
+    section = news.add_section(content::Section{0, ed, "world", "World", "", 0}).id;
+    desk = std::make_unique<newsroom::Desk>(news, stores->desk(), stores->accounts(),
+                                            [](content::Article&) {}, clock);
+    for (auto r : {Role::Contributor, Role::Author, Role::Editor, Role::Reader}) {
+      content::User u;
+      u.email = std::string(content::to_string(r)) + "@example.org";
+      u.display_name = content::to_string(r);
+      u.role = r;
+      u.id = stores->accounts().create_user(u).id;
+      people[r] = u;
+    }
+  }
+  const content::User& as(Role r) { return people.at(r); }
+  std::int64_t draft(Role who, const std::string& headline = "Bridge reopens") {
+    auto d = desk->create(as(who), json::object{{"headline", headline}, {"section_id", section}});
+    EXPECT_EQ(d.status, 201) << d.message;
+    return d.id;
+  }
+  std::int64_t version(std::int64_t id) {
+    return desk->get(as(Role::Editor), id).body.as_object().at("version").as_int64();
+  }
+  util::ManualClock clock{1767225600};
+  std::unique_ptr<herald::testing::TempDir> dir;
+  std::unique_ptr<storage::Stores> stores;
+  std::unique_ptr<newsroom::Desk> desk;
+  std::map<Role, content::User> people;
+  content::Id section = 0;
+};
+}  // namespace
+
+TEST_F(DeskRules, RolesDecideWhoPublishesWhat) {
+  auto mine = draft(Role::Contributor);
+  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "publish").status, 403);
+  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "submit").status, 200);
+  // An author does not see a contributor's draft at all: the same 404 as a missing story.
+  EXPECT_EQ(desk->get(as(Role::Author), mine).status, 404);
+  EXPECT_EQ(desk->workflow(as(Role::Author), mine, "publish").status, 404);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), mine, "publish").status, 200);
+  auto own = draft(Role::Author);
+  EXPECT_EQ(desk->workflow(as(Role::Author), own, "publish").status, 200);
+  // Published: the contributor may no longer change their story.
+  EXPECT_EQ(desk->save(as(Role::Contributor), mine,
+                       json::object{{"version", version(mine)}, {"headline", "Changed"}})
+                .status,
+            403);
+  // Readers are not staff: nothing.
+  EXPECT_EQ(desk->create(as(Role::Reader), json::object{{"headline", "x"}, {"section_id", section}})
+                .status,
+            403);
+}
+
+TEST_F(DeskRules, AStaleSaveIsAConflictAndOverwritesNothing) {
+  auto id = draft(Role::Author);
+  auto v = version(id);
+  EXPECT_EQ(desk->save(as(Role::Author), id, json::object{{"version", v}, {"headline", "Mine"}}).status,
+            200);
+  auto stale = desk->save(as(Role::Editor), id, json::object{{"version", v}, {"headline", "Theirs"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.body.as_object().at("headline").as_string(), "Mine");  // the current story
+  EXPECT_EQ(desk->get(as(Role::Editor), id).body.as_object().at("headline").as_string(), "Mine");
+}
+
+TEST_F(DeskRules, AnEmbargoHoldsUntilItsTimeOnTheClock) {
+  auto id = draft(Role::Editor);
+  auto until = clock.now() + 3600;
+  ASSERT_EQ(desk->save(as(Role::Editor), id,
+                       json::object{{"version", version(id)}, {"embargo_until", until}})
+                .status,
+            200);
+  auto early = desk->workflow(as(Role::Editor), id, "publish");
+  EXPECT_EQ(early.status, 422);
+  EXPECT_EQ(early.code, "embargoed");
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", until - 60).code, "embargoed");
+  clock.advance(3600);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "publish").status, 200);
+}
+
+TEST_F(DeskRules, TheScheduleFollowsTheClockAndAnUnsanctionedEditUnschedules) {
+  auto id = draft(Role::Editor);
+  auto at = clock.now() + 600;
+  ASSERT_EQ(desk->workflow(as(Role::Editor), id, "schedule", at).status, 200);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", clock.now() - 1).status, 422);
+  EXPECT_EQ(desk->publish_due(clock.now()), 0);
+  EXPECT_EQ(desk->publish_due(at), 1);
+  EXPECT_EQ(desk->get(as(Role::Editor), id).body.as_object().at("status").as_string(), "published");
+  EXPECT_EQ(desk->publish_due(at + 10), 0);  // once
+
+  // A contributor's scheduled story edited by the contributor goes back to review.
+  auto theirs = draft(Role::Contributor);
+  ASSERT_EQ(desk->workflow(as(Role::Editor), theirs, "schedule", at + 600).status, 200);
+  ASSERT_EQ(desk->save(as(Role::Contributor), theirs,
+                       json::object{{"version", version(theirs)}, {"headline", "Late change"}})
+                .status,
+            200);
+  auto after = desk->get(as(Role::Editor), theirs).body.as_object();
+  EXPECT_EQ(after.at("status").as_string(), "review");
+  EXPECT_EQ(desk->publish_due(at + 600), 0);
+}
+
+TEST_F(DeskRules, PhotoTextsBelongToTheirUploaderOrAnEditor) {
+  content::Media m{0, "p.jpg", "image/jpeg", 10, 10, "Caption", "Credit", "Alt"};
+  m.created_by = as(Role::Author).id;
+  auto mid = stores->news().add_media(m).id;
+  EXPECT_EQ(desk->edit_photo(as(Role::Contributor), mid, std::string("x"), std::nullopt,
+                             std::nullopt)
+                .status,
+            403);
+  EXPECT_EQ(desk->edit_photo(as(Role::Author), mid, std::string("Mine"), std::nullopt,
+                             std::nullopt)
+                .status,
+            200);
+  EXPECT_EQ(desk->edit_photo(as(Role::Editor), mid, std::nullopt, std::nullopt, std::string(""))
+                .status,
+            422);  // alt text is required
+  EXPECT_EQ(stores->news().media(mid)->caption, "Mine");
+}
