@@ -400,7 +400,7 @@ struct Server::Impl {
         std::max(lim.body_bytes, options.max_body_bytes));
   }
 
-  // Step 1: the head, the framing checks, the body limit (raised only for whom the
+  // Step 2: the head, the framing checks, the body limit (raised only for whom the
   // application allows), then the body.
   asio::awaitable<ReadOutcome> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                             Deadline& deadline, const std::string& remote) {
@@ -486,7 +486,7 @@ struct Server::Impl {
     co_return out;
   }
 
-  // Step 2: our own request's head from Beast's (method, target, decoded path, query, headers,
+  // Step 3: our own request's head from Beast's (method, target, decoded path, query, headers,
   // the reader's address); false when the path is not one we serve.
   bool head_of(const http::request<http::string_body>& msg, const std::string& peer,
                Request& req) {
@@ -505,29 +505,78 @@ struct Server::Impl {
     return ok && !req.path.empty() && req.path[0] == '/';
   }
 
+  // Step 1: waits until the next request starts arriving (or is already buffered); false
+  // when the peer closed, a timeout ran out (header timeout for the first request, idle
+  // timeout between requests) or the server is stopping.
+  asio::awaitable<bool> next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     bool first) {
+    if (stopping) co_return false;
+    if (buffer.size() > 0) co_return true;
+    const auto& lim = options.limits;
+    stream.expires_after(first ? lim.header_timeout : lim.idle_timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow_awaitable);
+    if (ec) co_return false;
+    buffer.commit(n);
+    co_return true;
+  }
+
+  // Step 4: decides on a WebSocket upgrade (reading the session: on the blocking pool).
+  asio::awaitable<WsDecision> decide_upgrade(const Request& req) {
+    auto decide = [this, &req]() -> WsDecision {
+      try {
+        return options.ws_accept(req);
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: WebSocket upgrade failed: {}", req.method, req.target, e.what());
+      } catch (...) {
+        spdlog::error("{} {}: WebSocket upgrade failed", req.method, req.target);
+      }
+      return {nullptr, error_response(500)};
+    };
+    WsDecision decision = co_await blocking<WsDecision>(std::move(decide));
+    co_return decision;
+  }
+
+  // Step 5: the answer, from the thread that suits the request: password hashing on its own
+  // bounded pool, writes and per-person pages on the blocking pool, the rest (cached and
+  // reader pages) right here on the I/O thread.
+  asio::awaitable<Response> answer(const Request& req) {
+    auto call = [this, &req] { return call_handler(req); };
+    if (options.hashing && options.hashing(req)) {
+      OnExit done{[this] { hashing_now--; }};
+      if (hashing_now.fetch_add(1) >= options.hashing_queue) {
+        Response busy = error_response(503);
+        busy.set_body("503 Service Unavailable: too many log-ins at once; try again shortly.\n");
+        co_return busy;
+      }
+      Response r = co_await blocking<Response>(std::move(call), hash_pool.get());
+      co_return r;
+    }
+    if (options.offload && options.offload(req)) {
+      Response r = co_await blocking<Response>(std::move(call));
+      co_return r;
+    }
+    co_return call_handler(req);
+  }
+
   // One connection: read a request, answer it, until the peer or a limit ends it. Nothing
-  // thrown inside escapes (see spawn_session).
+  // thrown inside escapes (see spawn_session). Each turn reads top to bottom: wait for a
+  // request, read it within its limits, build our own Request, upgrade or answer, write.
   asio::awaitable<void> session(Worker& w, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
     Connection conn{&stream, true};
     auto it = w.connections.insert(w.connections.end(), &conn);
     OnExit unlist{[&] { w.connections.erase(it); }};
     beast::flat_buffer buffer;
-    const auto& lim = options.limits;
     bool first = true;
     Deadline deadline(stream.get_executor());
     for (;;) {
       conn.idle = true;
-      if (stopping) break;
-      if (buffer.size() == 0) {
-        stream.expires_after(first ? lim.header_timeout : lim.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow_awaitable);
-        if (ec) break;  // idle timeout, peer closed, or shutdown
-        buffer.commit(n);
-      }
+      bool more = co_await next_request(stream, buffer, first);
+      if (!more) break;
       first = false;
       conn.idle = false;
       auto start = std::chrono::steady_clock::now();
+      // Step 2: the request, within the header, body and time limits.
       auto got = co_await read_request(stream, buffer, deadline, remote);
       OnExit release{[&, large = got.large] {
         if (large) large_in_flight--;
@@ -536,30 +585,18 @@ struct Server::Impl {
       req.remote = remote;
       if (got.gone) break;
       if (got.error) {
-        // The request line, for the log, as far as it arrived.
-        req.method = "-";
+        req.method = "-";  // (the request line, for the log, as far as it arrived)
         req.target = req.path = "-";
         Response r = error_response(got.error);
         co_await write(stream, req, r, false, start);
         break;
       }
+      // Step 3: our own Request from Beast's.
       auto& msg = *got.msg;
       bool ok = head_of(msg, remote, req);
       req.body = std::move(msg.body());
       if (ok && options.ws_accept && websocket::is_upgrade(msg)) {
-        // Deciding reads (and may touch) the session: on the blocking pool.
-        auto decide = [this, &req]() -> WsDecision {
-          try {
-            return options.ws_accept(req);
-          } catch (const std::exception& e) {
-            spdlog::error("{} {}: WebSocket upgrade failed: {}", req.method, req.target,
-                          e.what());
-          } catch (...) {
-            spdlog::error("{} {}: WebSocket upgrade failed", req.method, req.target);
-          }
-          return {nullptr, error_response(500)};
-        };
-        WsDecision decision = co_await blocking<WsDecision>(std::move(decide));
+        WsDecision decision = co_await decide_upgrade(req);
         if (!decision.handler) {
           decision.refusal.close = true;
           co_await write(stream, req, decision.refusal, false, start);
@@ -571,23 +608,11 @@ struct Server::Impl {
         co_return;
       }
       Response resp;
-      if (!ok) {
+      if (ok)
+        resp = co_await answer(req);
+      else
         resp = error_response(400);
-      } else if (options.hashing && options.hashing(req)) {
-        if (hashing_now.fetch_add(1) >= options.hashing_queue) {
-          resp = error_response(503);
-          resp.set_body("503 Service Unavailable: too many log-ins at once; try again shortly.\n");
-        } else {
-          auto answer = [this, &req] { return call_handler(req); };
-          resp = co_await blocking<Response>(std::move(answer), hash_pool.get());
-        }
-        hashing_now--;
-      } else if (options.offload && options.offload(req)) {
-        auto answer = [this, &req] { return call_handler(req); };
-        resp = co_await blocking<Response>(std::move(answer));
-      } else {
-        resp = call_handler(req);
-      }
+      // Step 6: the reply (every header checked there), and whether the connection goes on.
       bool keep = msg.keep_alive() && !resp.close && !stopping;
       bool wrote = co_await write(stream, req, resp, keep, start);
       if (!wrote || !keep) break;
