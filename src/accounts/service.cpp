@@ -378,6 +378,20 @@ Outcome Accounts::set_role(std::int64_t user_id, Role role) {
   return done("msg_role_changed", user_id);
 }
 
+Outcome Accounts::manage(const User& by, std::int64_t user_id, std::optional<Role> role,
+                         std::optional<bool> disabled) {
+  if (!can(by.role, Action::ManageSite)) return fail("err_manage_forbidden");
+  if (!store_.user_by_id(user_id)) return fail("err_no_user");
+  if (role && user_id == by.id && *role != Role::Admin) return fail("err_self_demote");
+  if (disabled && user_id == by.id) return fail("err_self_disable");
+  if (role) {
+    auto o = set_role(user_id, *role);
+    if (!o.ok) return o;
+  }
+  if (disabled) return set_disabled(user_id, *disabled);
+  return done("msg_role_changed", user_id);
+}
+
 Outcome Accounts::set_disabled(std::int64_t user_id, bool disabled) {
   auto r = store_.set_disabled(user_id, disabled);
   if (!r.ok()) return fail("err_no_user");

@@ -126,6 +126,11 @@ class Accounts {
   Outcome create_user(const std::string& email, const std::string& name, Role role);
   // Changes a role; the account's sessions end (it logs in again with a new token).
   Outcome set_role(std::int64_t user_id, Role role);
+  // An administrator changes someone's role or locks their account (the newsroom's people
+  // page and API). Refused for non-admins, for an admin demoting or disabling themself, and
+  // for accounts that do not exist.
+  Outcome manage(const User& by, std::int64_t user_id, std::optional<Role> role,
+                 std::optional<bool> disabled);
   Outcome set_disabled(std::int64_t user_id, bool disabled);
 
   storage::AccountStore& store() { return store_; }

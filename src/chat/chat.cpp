@@ -205,9 +205,9 @@ void ChatService::redact(const std::string& room,
 
 ModResult ChatService::delete_message(const live::Member& m, std::int64_t id) {
   auto msg = chats_.message(id);
-  if (!msg) return {404, "There is no such message."};
+  if (!msg) return {content::Outcome::NotFound, "There is no such message."};
   bool own = msg->user_id == m.user_id && m.user_id;
-  if (!own && !may_moderate(m, msg->room)) return {403, "Only moderators can delete others' messages."};
+  if (!own && !may_moderate(m, msg->room)) return {content::Outcome::Forbidden, "Only moderators can delete others' messages."};
   chats_.delete_message(id, m.user_id, clock_.now());
   redact(msg->room, [id](std::int64_t line, std::int64_t) { return line == id; });
   publish(msg->room, {{"kind", "deleted"}, {"id", id}});
@@ -217,13 +217,13 @@ ModResult ChatService::delete_message(const live::Member& m, std::int64_t id) {
 ModResult ChatService::sanction(const live::Member& m, const std::string& room,
                                 std::int64_t user_id, const std::string& kind, int minutes,
                                 bool everywhere) {
-  if (!room_exists(room)) return {404, "There is no such room."};
-  if (!may_moderate(m, room)) return {403, "Only moderators can mute or ban."};
-  if (everywhere && !m.moderator) return {403, "Only moderators can act in every room."};
-  if (kind != "mute" && kind != "ban") return {422, "Choose mute or ban."};
-  if (minutes < 0 || minutes > 525600) return {422, "Give a duration from 0 (until lifted) to 525600 minutes."};
-  if (!accounts_.user_by_id(user_id)) return {404, "There is no such account."};
-  if (user_id == m.user_id) return {422, "You cannot sanction yourself."};
+  if (!room_exists(room)) return {content::Outcome::NotFound, "There is no such room."};
+  if (!may_moderate(m, room)) return {content::Outcome::Forbidden, "Only moderators can mute or ban."};
+  if (everywhere && !m.moderator) return {content::Outcome::Forbidden, "Only moderators can act in every room."};
+  if (kind != "mute" && kind != "ban") return {content::Outcome::Invalid, "Choose mute or ban."};
+  if (minutes < 0 || minutes > 525600) return {content::Outcome::Invalid, "Give a duration from 0 (until lifted) to 525600 minutes."};
+  if (!accounts_.user_by_id(user_id)) return {content::Outcome::NotFound, "There is no such account."};
+  if (user_id == m.user_id) return {content::Outcome::Invalid, "You cannot sanction yourself."};
   auto now = clock_.now();
   std::string where = everywhere ? "*" : room;
   chats_.add_sanction({where, user_id, kind, minutes ? now + minutes * 60LL : 0}, m.user_id, now);
@@ -243,16 +243,16 @@ ModResult ChatService::sanction(const live::Member& m, const std::string& room,
 }
 
 ModResult ChatService::lift(const live::Member& m, const std::string& room, std::int64_t user_id) {
-  if (!may_moderate(m, room)) return {403, "Only moderators can lift a mute or ban."};
+  if (!may_moderate(m, room)) return {content::Outcome::Forbidden, "Only moderators can lift a mute or ban."};
   chats_.lift_sanctions(user_id, m.moderator ? "*" : room);
   return {};
 }
 
 ModResult ChatService::settings(const live::Member& m, const storage::ChatRoomSettings& s) {
-  if (!room_exists(s.room)) return {404, "There is no such room."};
-  if (!may_moderate(m, s.room)) return {403, "Only moderators can change the room."};
+  if (!room_exists(s.room)) return {content::Outcome::NotFound, "There is no such room."};
+  if (!may_moderate(m, s.room)) return {content::Outcome::Forbidden, "Only moderators can change the room."};
   if (s.slow_mode_s < 0 || s.slow_mode_s > 3600)
-    return {422, "Slow mode takes 0 (off) to 3600 seconds."};
+    return {content::Outcome::Invalid, "Slow mode takes 0 (off) to 3600 seconds."};
   auto cur = chats_.room(s.room);
   auto next = s;
   next.owner_id = cur.owner_id;

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "content/outcome.hpp"
 #include "util/throttle.hpp"
 #include "live/bus.hpp"
 #include "live/hub.hpp"
@@ -25,8 +26,9 @@ struct ChatOptions {
 };
 
 struct ModResult {
-  int status = 200;       // 200, 403, 404, 422
-  std::string message;    // for the person when status != 200
+  content::Outcome outcome = content::Outcome::Done;  // Forbidden, NotFound or Invalid
+  std::string message;    // for the person when it did not succeed
+  bool ok() const { return content::succeeded(outcome); }
 };
 
 class ChatService final : public live::Channels {

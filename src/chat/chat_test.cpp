@@ -61,8 +61,8 @@ TEST_F(ChatRules, SlowModeAndLockedRoomsBindReadersNotModerators) {
   auto s = stores->chat().room("en");
   s.room = "en";
   s.slow_mode_s = 30;
-  ASSERT_EQ(chat->settings(mod, s).status, 200);
-  EXPECT_EQ(chat->settings(anna, s).status, 403);  // readers cannot change the room
+  ASSERT_EQ(chat->settings(mod, s).outcome, content::Outcome::Done);
+  EXPECT_EQ(chat->settings(anna, s).outcome, content::Outcome::Forbidden);  // readers cannot change the room
   EXPECT_TRUE(say(anna, "first").ok);
   EXPECT_EQ(say(anna, "second").code, "slow_mode");
   EXPECT_TRUE(say(mod, "moderators are not slowed").ok);
@@ -70,7 +70,7 @@ TEST_F(ChatRules, SlowModeAndLockedRoomsBindReadersNotModerators) {
   clock.advance(30);
   EXPECT_TRUE(say(anna, "thirty seconds later").ok);
   s.locked = true;
-  ASSERT_EQ(chat->settings(mod, s).status, 200);
+  ASSERT_EQ(chat->settings(mod, s).outcome, content::Outcome::Done);
   EXPECT_EQ(say(anna, "locked out").code, "locked");
   EXPECT_TRUE(say(mod, "still here").ok);
 }
@@ -85,14 +85,14 @@ TEST_F(ChatRules, InputIsCheckedBeforeAnythingIsStored) {
 }
 
 TEST_F(ChatRules, AMuteEndsOnTheClockAndABanClearsTheHistory) {
-  ASSERT_EQ(chat->sanction(anna, "en", mod.user_id, "mute", 5, false).status, 403);
-  ASSERT_EQ(chat->sanction(mod, "en", anna.user_id, "mute", 5, false).status, 200);
+  ASSERT_EQ(chat->sanction(anna, "en", mod.user_id, "mute", 5, false).outcome, content::Outcome::Forbidden);
+  ASSERT_EQ(chat->sanction(mod, "en", anna.user_id, "mute", 5, false).outcome, content::Outcome::Done);
   EXPECT_EQ(say(anna, "muted").code, "muted");
   clock.advance(5 * 60);
   auto line = say(anna, "back");
   ASSERT_TRUE(line.ok);
   auto before = bus->last_seq("chat:en");
-  ASSERT_EQ(chat->sanction(mod, "en", anna.user_id, "ban", 0, false).status, 200);
+  ASSERT_EQ(chat->sanction(mod, "en", anna.user_id, "ban", 0, false).outcome, content::Outcome::Done);
   EXPECT_EQ(say(anna, "banned").code, "banned");
   EXPECT_FALSE(chat->check_subscribe(anna, "chat:en").empty());
   EXPECT_TRUE(stores->chat().messages("en", 0, 10).empty() ||
@@ -102,6 +102,6 @@ TEST_F(ChatRules, AMuteEndsOnTheClockAndABanClearsTheHistory) {
   ASSERT_TRUE(history);
   for (auto& ev : *history) EXPECT_EQ(ev.data->find("\"back\""), std::string::npos) << *ev.data;
   EXPECT_GT(bus->last_seq("chat:en"), before);  // the purge itself went out
-  ASSERT_EQ(chat->lift(mod, "en", anna.user_id).status, 200);
+  ASSERT_EQ(chat->lift(mod, "en", anna.user_id).outcome, content::Outcome::Done);
   EXPECT_TRUE(say(anna, "forgiven").ok);
 }

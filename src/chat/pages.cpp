@@ -175,8 +175,11 @@ Reply Pages::api_chat_messages(const net::Request&, const http::Params& p, Ctx& 
 
 namespace {
 Reply mod_reply(const chat::ModResult& r) {
-  if (r.status != 200)
-    return api_error(r.status, r.status == 403 ? "forbidden" : r.status == 404 ? "not_found" : "invalid",
+  if (!r.ok())
+    return api_error(web::status_of(r.outcome),
+                     r.outcome == content::Outcome::Forbidden  ? "forbidden"
+                     : r.outcome == content::Outcome::NotFound ? "not_found"
+                                                               : "invalid",
                      r.message);
   return api_json(200, json::object{{"ok", true}});
 }

@@ -74,14 +74,15 @@ void Pages::add_api_routes(web::App& app) {
 }
 
 Reply Pages::desk_reply(const Ctx& c, const DeskResult& d) const {
-  if (d.status < 400) return api_json(d.status, d.body);
+  int status = web::status_of(d.outcome);
+  if (d.ok()) return api_json(status, d.body);
   json::object err;
   err["code"] = d.code;
   err["message"] = d.key.empty() ? d.message : t(c, d.key);
   json::object o;
   o["error"] = std::move(err);
-  if (d.status == 409 && !d.body.is_null()) o["current"] = d.body;
-  return api_json(d.status, o);
+  if (d.outcome == content::Outcome::Conflict && !d.body.is_null()) o["current"] = d.body;
+  return api_json(status, o);
 }
 
 Reply Pages::api_stories(const net::Request&, const http::Params&, Ctx& c) {
@@ -267,7 +268,7 @@ Reply Pages::api_media_update(const net::Request& r, const http::Params& p, Ctx&
   };
   auto id = parse_id(p.get("id"));
   auto d = desk->edit_photo(*c.user(), id, field("caption"), field("credit"), field("alt"));
-  if (d.status >= 400) return desk_reply(c, d);
+  if (!d.ok()) return desk_reply(c, d);
   kit.forget_media(id);
   return api_json(200, media_json(*store.media(id), ""));
 }
@@ -289,29 +290,24 @@ Reply Pages::api_catalog(const net::Request&, const http::Params&, Ctx&) {
 }
 
 namespace {
-bool read_section(const json::object& o, content::Section& s, std::string& err) {
-  auto str = [&](const char* k, std::string& dst) {
+// The fields of a section in a JSON object; false with `err` when one has the wrong type.
+bool read_section(const json::object& o, Desk::SectionChange& c, std::string& err) {
+  for (auto [k, dst] : {std::pair<const char*, std::optional<std::string>*>{"name", &c.name},
+                        {"slug", &c.slug}, {"description", &c.description}}) {
     if (auto* x = o.if_contains(k)) {
       if (!x->is_string()) {
         err = std::string("'") + k + "' must be text.";
         return false;
       }
-      dst = std::string(x->get_string());
+      *dst = std::string(x->get_string());
     }
-    return true;
-  };
-  if (!str("name", s.name) || !str("slug", s.slug) || !str("description", s.description))
-    return false;
+  }
   if (auto* x = o.if_contains("position")) {
     if (!x->is_int64()) {
       err = "'position' must be a number.";
       return false;
     }
-    s.position = static_cast<int>(x->get_int64());
-  }
-  if (s.name.size() > 100 || s.description.size() > 300) {
-    err = "Keep the name under 100 characters and the description under 300.";
-    return false;
+    c.position = static_cast<int>(x->get_int64());
   }
   return true;
 }
@@ -322,17 +318,12 @@ Reply Pages::api_section_create(const net::Request& r, const http::Params&, Ctx&
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  content::Section s;
-  std::string e;
   auto* ed = v->get_object().if_contains("edition_id");
   if (!ed || !ed->is_int64()) return api_error(422, "invalid", "Send the edition_id of the section.");
-  s.edition_id = ed->get_int64();
-  if (!read_section(v->get_object(), s, e)) return api_error(422, "invalid", e);
-  if (s.slug.empty()) s.slug = content::make_slug(s.name);
-  auto res = store.add_section(s);
-  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
-  s.id = res.id;
-  return api_json(201, json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}});
+  Desk::SectionChange change;
+  std::string e;
+  if (!read_section(v->get_object(), change, e)) return api_error(422, "invalid", e);
+  return desk_reply(c, desk->add_section(*c.user(), ed->get_int64(), change));
 }
 
 Reply Pages::api_section_update(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -340,17 +331,10 @@ Reply Pages::api_section_update(const net::Request& r, const http::Params& p, Ct
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  auto id = parse_id(p.get("id"));
-  std::optional<content::Section> cur;
-  for (auto& s : store.sections())
-    if (s.id == id) cur = s;
-  if (!cur) return api_error(404, "not_found", "There is no section with this number.");
+  Desk::SectionChange change;
   std::string e;
-  if (!read_section(v->get_object(), *cur, e)) return api_error(422, "invalid", e);
-  auto res = desk_store->update_section(*cur);
-  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
-  return api_json(200, json::object{{"id", cur->id}, {"slug", cur->slug}, {"name", cur->name},
-                                      {"description", cur->description}});
+  if (!read_section(v->get_object(), change, e)) return api_error(422, "invalid", e);
+  return desk_reply(c, desk->update_section(*c.user(), parse_id(p.get("id")), change));
 }
 
 Reply Pages::api_edition_update(const net::Request& r, const http::Params& p, Ctx& c) {
@@ -358,29 +342,18 @@ Reply Pages::api_edition_update(const net::Request& r, const http::Params& p, Ct
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
-  auto id = parse_id(p.get("id"));
-  std::optional<content::Edition> cur;
-  for (auto& e : store.editions())
-    if (e.id == id) cur = e;
-  if (!cur) return api_error(404, "not_found", "There is no edition with this number.");
   auto& o = v->get_object();
-  for (auto [k, dst] : {std::pair<const char*, std::string*>{"site_name", &cur->site_name},
-                        {"tagline", &cur->tagline}, {"time_zone", &cur->time_zone},
-                        {"date_format", &cur->date_format}}) {
+  Desk::EditionChange change;
+  for (auto [k, dst] : {std::pair<const char*, std::optional<std::string>*>{"site_name", &change.site_name},
+                        {"tagline", &change.tagline}, {"time_zone", &change.time_zone},
+                        {"date_format", &change.date_format}}) {
     if (auto* x = o.if_contains(k)) {
       if (!x->is_string() || x->get_string().size() > 200)
         return api_error(422, "invalid", std::string("'") + k + "' must be text of at most 200 characters.");
       *dst = std::string(x->get_string());
     }
   }
-  // A zone or pattern ICU does not know would break every page's dates: check first.
-  if (i18n::format_time_icu(0, cur->date_format, cur->locale, cur->time_zone).empty())
-    return api_error(422, "invalid", "The time zone or date format is not valid.");
-  auto res = desk_store->update_edition(*cur);
-  if (!res.ok()) return api_error(422, "invalid", t(c, res.reason));
-  return api_json(200, json::object{{"id", cur->id}, {"site_name", cur->site_name},
-                                      {"tagline", cur->tagline}, {"time_zone", cur->time_zone},
-                                      {"date_format", cur->date_format}});
+  return desk_reply(c, desk->update_edition(*c.user(), parse_id(p.get("id")), change));
 }
 
 Reply Pages::api_users(const net::Request&, const http::Params&, Ctx& c) {
@@ -399,36 +372,32 @@ Reply Pages::api_user_update(const net::Request& r, const http::Params& p, Ctx& 
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
   auto id = parse_id(p.get("id"));
-  if (!accounts->store().user_by_id(id)) return api_error(404, "not_found", "There is no such account.");
   auto& o = v->get_object();
+  std::optional<content::Role> role;
+  std::optional<bool> disabled;
   if (auto* x = o.if_contains("role")) {
-    auto role = x->is_string() ? content::role_from_string(x->get_string()) : std::nullopt;
+    role = x->is_string() ? content::role_from_string(x->get_string()) : std::nullopt;
     if (!role)
       return api_error(422, "invalid", "The role must be reader, contributor, author, editor, moderator or admin.");
-    if (id == c.user()->id && *role != content::Role::Admin)
-      return api_error(422, "invalid", "You cannot take the admin role from yourself.");
-    accounts->set_role(id, *role);
   }
   if (auto* x = o.if_contains("disabled")) {
     if (!x->is_bool()) return api_error(422, "invalid", "'disabled' must be true or false.");
-    if (id == c.user()->id) return api_error(422, "invalid", "You cannot disable your own account.");
-    accounts->set_disabled(id, x->get_bool());
+    disabled = x->get_bool();
   }
+  auto out = accounts->manage(*c.user(), id, role, disabled);
+  if (!out.ok)
+    return api_error(out.message == "err_no_user" ? 404 : 422, out.message == "err_no_user" ? "not_found" : "invalid",
+                     t(c, out.message));
   auto u = accounts->store().user_by_id(id);
   return api_json(200, json::object{{"id", u->id}, {"email", u->email}, {"name", u->display_name},
                                       {"role", content::to_string(u->role)}, {"disabled", u->disabled}});
 }
 
-Reply Pages::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c) {
-  Reply err;
-  auto v = json_body(r, err);
-  if (!v) return err;
-  auto id = parse_int(p.get("id"));
+DeskResult Pages::story_chat(const Ctx& c, content::Id id, bool on) {
   auto a = desk->for_preview(*c.user(), id);
-  if (!a) return desk_reply(c, story_not_found());
-  if (!desk->can_edit(*c.user(), *a)) return api_error(403, "forbidden", "You may not change this story.");
-  bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
-            v->get_object().at("enabled").as_bool();
+  if (!a) return story_not_found();
+  if (!desk->can_edit(*c.user(), *a))
+    return error(content::Outcome::Forbidden, "forbidden", "You may not change this story.");
   tools.chats->set_chat_enabled(id, on, now_unix());
   if (on) {
     // The editor who opened the room looks after it.
@@ -438,7 +407,19 @@ Reply Pages::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c
       tools.chats->set_room(s);
     }
   }
-  return api_json(200, json::object{{"id", id}, {"chat_enabled", on}});
+  DeskResult d;
+  d.id = id;
+  d.body = json::object{{"id", id}, {"chat_enabled", on}};
+  return d;
+}
+
+Reply Pages::api_story_chat(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  bool on = v->is_object() && v->get_object().contains("enabled") && v->get_object().at("enabled").is_bool() &&
+            v->get_object().at("enabled").as_bool();
+  return desk_reply(c, story_chat(c, parse_int(p.get("id")), on));
 }
 
 }  // namespace herald::newsroom

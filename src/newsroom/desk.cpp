@@ -17,9 +17,9 @@ using content::can;
 using content::Article;
 using content::Status;
 
-DeskResult error(int status, std::string code, std::string message) {
+DeskResult error(content::Outcome outcome, std::string code, std::string message) {
   DeskResult r;
-  r.status = status;
+  r.outcome = outcome;
   r.code = std::move(code);
   r.message = std::move(message);
   return r;
@@ -29,17 +29,17 @@ DeskResult error(int status, std::string code, std::string message) {
 DeskResult refused(const storage::WriteResult& w) {
   // (422 whatever the category, as the API has always answered: a slug or address taken, a
   // story gone meanwhile and a broken rule are all "change what you sent".)
-  DeskResult r = error(422, "invalid", w.detail);
+  DeskResult r = error(content::Outcome::Invalid, "invalid", w.detail);
   r.key = w.reason;
   return r;
 }
 
 DeskResult story_not_found() {
-  return error(404, "not_found", "There is no story with this number, or it is not yours to see.");
+  return error(content::Outcome::NotFound, "not_found", "There is no story with this number, or it is not yours to see.");
 }
 
 namespace {
-DeskResult forbidden(const std::string& what) { return error(403, "forbidden", what); }
+DeskResult forbidden(const std::string& what) { return error(content::Outcome::Forbidden, "forbidden", what); }
 
 }  // namespace
 
@@ -161,16 +161,16 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     bool known = std::find(kEditable.begin(), kEditable.end(), k) != kEditable.end() ||
                  std::find(kReadOnly.begin(), kReadOnly.end(), k) != kReadOnly.end();
     if (!known)
-      return error(422, "invalid", "The field '" + std::string(k) + "' is not part of a story.");
+      return error(content::Outcome::Invalid, "invalid", "The field '" + std::string(k) + "' is not part of a story.");
   }
   auto text = [&](const char* key, std::size_t max, std::string& dst) -> std::optional<DeskResult> {
     auto* v = in.if_contains(key);
     if (!v) return std::nullopt;
     if (!v->is_string())
-      return error(422, "invalid", std::string("The ") + key + " must be text.");
+      return error(content::Outcome::Invalid, "invalid", std::string("The ") + key + " must be text.");
     std::string s(v->get_string());
     if (util::utf8_length(s) > max)
-      return error(422, "invalid", std::string("The ") + key + " is longer than " +
+      return error(content::Outcome::Invalid, "invalid", std::string("The ") + key + " is longer than " +
                                        std::to_string(max) + " characters.");
     dst = std::move(s);
     return std::nullopt;
@@ -188,43 +188,43 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     if (a.slug.empty()) a.slug = "story";
   }
   if (auto* v = in.if_contains("section_id")) {
-    if (!v->is_int64()) return error(422, "invalid", "Choose a section.");
+    if (!v->is_int64()) return error(content::Outcome::Invalid, "invalid", "Choose a section.");
     bool found = false;
     for (auto& s : news_.sections())
       if (s.id == v->get_int64()) {
         found = true;
         if (!creating && a.status == Status::Published && s.edition_id != a.edition_id)
-          return error(422, "invalid", "A published story cannot move to another edition.");
+          return error(content::Outcome::Invalid, "invalid", "A published story cannot move to another edition.");
         a.section_id = s.id;
         a.edition_id = s.edition_id;
       }
-    if (!found) return error(422, "invalid", "There is no section with this number.");
+    if (!found) return error(content::Outcome::Invalid, "invalid", "There is no section with this number.");
   }
   if (auto* v = in.if_contains("breaking")) {
-    if (!v->is_bool()) return error(422, "invalid", "'breaking' must be true or false.");
+    if (!v->is_bool()) return error(content::Outcome::Invalid, "invalid", "'breaking' must be true or false.");
     a.breaking = v->get_bool();
   }
   if (auto* v = in.if_contains("embargo_until")) {
     if (!v->is_int64() || v->get_int64() < 0)
-      return error(422, "invalid", "'embargo_until' must be a Unix time (0: no embargo).");
+      return error(content::Outcome::Invalid, "invalid", "'embargo_until' must be a Unix time (0: no embargo).");
     a.embargo_until = v->get_int64();
   }
   if (auto* v = in.if_contains("lead_media_id")) {
     if (!v->is_int64() || v->get_int64() < 0)
-      return error(422, "invalid", "'lead_media_id' must be a photo number (0: none).");
+      return error(content::Outcome::Invalid, "invalid", "'lead_media_id' must be a photo number (0: none).");
     if (v->get_int64() > 0 && !news_.media(v->get_int64()))
-      return error(422, "invalid", "There is no photo with this number in the library.");
+      return error(content::Outcome::Invalid, "invalid", "There is no photo with this number in the library.");
     a.lead_media_id = v->get_int64();
   }
   if (auto* v = in.if_contains("authors")) {
-    if (!v->is_array()) return error(422, "invalid", "'authors' must be a list of author numbers.");
+    if (!v->is_array()) return error(content::Outcome::Invalid, "invalid", "'authors' must be a list of author numbers.");
     auto all = news_.authors();
     a.author_ids.clear();
     for (auto& x : v->get_array()) {
       if (!x.is_int64() || std::none_of(all.begin(), all.end(), [&](auto& au) {
             return au.id == x.get_int64();
           }))
-        return error(422, "invalid", "There is no author with the number " + json::serialize(x) + ".");
+        return error(content::Outcome::Invalid, "invalid", "There is no author with the number " + json::serialize(x) + ".");
       a.author_ids.push_back(x.get_int64());
     }
   }
@@ -232,15 +232,15 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     if (auto id = author_for(u)) a.author_ids.push_back(id);
   if (auto* v = in.if_contains("tags")) {
     if (!v->is_array() || v->get_array().size() > 30)
-      return error(422, "invalid", "'tags' must be a list of at most 30 names.");
+      return error(content::Outcome::Invalid, "invalid", "'tags' must be a list of at most 30 names.");
     auto all = news_.tags();
     a.tag_ids.clear();
     for (auto& x : v->get_array()) {
       if (!x.is_string() || x.get_string().empty() || util::utf8_length(x.get_string()) > 60)
-        return error(422, "invalid", "Each tag must be a name of 1 to 60 characters.");
+        return error(content::Outcome::Invalid, "invalid", "Each tag must be a name of 1 to 60 characters.");
       std::string name(x.get_string());
       std::string tslug = content::make_slug(name);
-      if (tslug.empty()) return error(422, "invalid", "The tag '" + name + "' has no letters.");
+      if (tslug.empty()) return error(content::Outcome::Invalid, "invalid", "The tag '" + name + "' has no letters.");
       content::Id id = 0;
       for (auto& t : all)
         if (t.edition_id == a.edition_id && t.slug == tslug) id = t.id;
@@ -263,27 +263,27 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     std::string err;
     std::vector<content::Block> blocks;
     if (!content::parse_body_input(json::serialize(*v), blocks, err))
-      return error(422, "invalid_body", err);
+      return error(content::Outcome::Invalid, "invalid_body", err);
     for (auto& b : blocks)
       if (b.type == content::Block::Type::Image && !news_.media(b.media_id))
-        return error(422, "invalid_body", "The body shows photo " + std::to_string(b.media_id) +
+        return error(content::Outcome::Invalid, "invalid_body", "The body shows photo " + std::to_string(b.media_id) +
                                               ", which is not in the library.");
     a.body = std::move(blocks);
     a.body_json.clear();
   }
-  if (a.headline.empty()) return error(422, "invalid", "Write a headline.");
-  if (!a.section_id) return error(422, "invalid", "Choose a section.");
+  if (a.headline.empty()) return error(content::Outcome::Invalid, "invalid", "Write a headline.");
+  if (!a.section_id) return error(content::Outcome::Invalid, "invalid", "Choose a section.");
   return {};
 }
 
 DeskResult Desk::store(const content::User& u, Article& a, std::int64_t base,
-                       const std::string& note, int ok_status) {
+                       const std::string& note, content::Outcome done) {
   a.updated_at = clock_.now();
   if (prepare_body_) prepare_body_(a);
   std::string rev = json::serialize(to_json(a, true));
   auto r = desk_.save_story(a, base, u.id, rev, note);
   if (r.stale()) {
-    DeskResult d = error(409, "conflict",
+    DeskResult d = error(content::Outcome::Conflict, "conflict",
                          "Someone saved a newer version (" + std::to_string(r.version) +
                              ") while you were editing version " + std::to_string(base) +
                              ". Compare both, then save again over the newer one.");
@@ -293,7 +293,7 @@ DeskResult Desk::store(const content::User& u, Article& a, std::int64_t base,
   if (!r.ok()) return refused(r);
   auto saved = load(r.id);
   DeskResult d;
-  d.status = ok_status;
+  d.outcome = done;
   d.id = r.id;
   d.body = to_json(*saved, true);
   return d;
@@ -325,34 +325,35 @@ DeskResult Desk::get(const content::User& u, content::Id id) {
 
 DeskResult Desk::create(const content::User& u, const json::value& input) {
   if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
-  if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
+  if (!input.is_object()) return error(content::Outcome::BadInput, "bad_request", "Send the story as a JSON object.");
   Article a;
   a.status = Status::Draft;
   auto r = apply(u, a, input.get_object(), true);
-  if (r.status >= 400) return r;
+  if (!r.ok()) return r;
   a.created_by = u.id;
-  return store(u, a, 0, "created", 201);
+  return store(u, a, 0, "created", content::Outcome::Created);
 }
 
 DeskResult Desk::save(const content::User& u, content::Id id, const json::value& input) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
   if (!can_edit(u, *a)) return forbidden("You may not change this story.");
-  if (!input.is_object()) return error(400, "bad_request", "Send the story as a JSON object.");
+  if (!input.is_object()) return error(content::Outcome::BadInput, "bad_request", "Send the story as a JSON object.");
   auto* v = input.get_object().if_contains("version");
   if (!v || !v->is_int64())
-    return error(422, "invalid", "Send the version your changes are based on ('version').");
+    return error(content::Outcome::Invalid, "invalid", "Send the version your changes are based on ('version').");
   auto r = apply(u, *a, input.get_object(), false);
-  if (r.status >= 400) return r;
+  if (!r.ok()) return r;
   // A scheduled story goes out as the person who scheduled it last saw it: an edit by someone
   // who may not publish it sends it back to review and clears the time.
   if (a->status == Status::Scheduled && !can_publish(u, *a)) {
     a->status = Status::Review;
     a->scheduled_at = 0;
-    return store(u, *a, v->get_int64(), "saved; back to review (the schedule was cleared)", 200);
+    return store(u, *a, v->get_int64(), "saved; back to review (the schedule was cleared)",
+                 content::Outcome::Done);
   }
   return store(u, *a, v->get_int64(), a->status == Status::Published ? "saved (live)" : "saved",
-               200);
+               content::Outcome::Done);
 }
 
 DeskResult Desk::workflow(const content::User& u, content::Id id, const std::string& action,
@@ -366,14 +367,14 @@ DeskResult Desk::workflow(const content::User& u, content::Id id, const std::str
   if (action == "submit" || action == "draft") {
     if (!can_edit(u, *a)) return forbidden("You may not change this story.");
     if (a->status == Status::Published)
-      return error(409, "published", "The story is published: unpublish it first.");
+      return error(content::Outcome::Conflict, "published", "The story is published: unpublish it first.");
     auto r = desk_.set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
     if (!r.ok()) return refused(r);
     note(action == "submit" ? "ready for review" : "back to draft");
   } else if (action == "publish") {
     if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
     if (a->embargo_until > now)
-      return error(422, "embargoed", "The story is under embargo until " +
+      return error(content::Outcome::Invalid, "embargoed", "The story is under embargo until " +
                                          i18n::iso8601(a->embargo_until) +
                                          ": schedule it for then, or lift the embargo.");
     auto r = news_.publish(id, a->status == Status::Published ? a->published_at : now);
@@ -382,24 +383,24 @@ DeskResult Desk::workflow(const content::User& u, content::Id id, const std::str
   } else if (action == "unpublish") {
     if (!can_publish(u, *a)) return forbidden("Your account may not unpublish this story.");
     if (a->status != Status::Published)
-      return error(409, "not_published", "The story is not published.");
+      return error(content::Outcome::Conflict, "not_published", "The story is not published.");
     auto r = news_.unpublish(id);
     if (!r.ok()) return refused(r);
     note("unpublished");
   } else if (action == "schedule") {
     if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
     if (a->status == Status::Published)
-      return error(409, "published", "The story is published already.");
-    if (at <= now) return error(422, "invalid", "Choose a time in the future.");
+      return error(content::Outcome::Conflict, "published", "The story is published already.");
+    if (at <= now) return error(content::Outcome::Invalid, "invalid", "Choose a time in the future.");
     if (at < a->embargo_until)
-      return error(422, "embargoed", "The story is under embargo until " +
+      return error(content::Outcome::Invalid, "embargoed", "The story is under embargo until " +
                                          i18n::iso8601(a->embargo_until) +
                                          ": schedule it for then or later.");
     auto r = desk_.set_status(id, Status::Scheduled, at, u.id);
     if (!r.ok()) return refused(r);
     note("scheduled for " + i18n::iso8601(at));
   } else {
-    return error(404, "not_found", "Unknown workflow step '" + action + "'.");
+    return error(content::Outcome::NotFound, "not_found", "Unknown workflow step '" + action + "'.");
   }
   return get(u, id);
 }
@@ -435,7 +436,7 @@ DeskResult Desk::revision(const content::User& u, content::Id id, content::Id ri
   auto a = load(id);
   if (!a || !can_see_history(u, *a)) return story_not_found();
   auto r = desk_.revision(id, rid);
-  if (!r) return error(404, "not_found", "There is no such revision of this story.");
+  if (!r) return error(content::Outcome::NotFound, "not_found", "There is no such revision of this story.");
   json::object o;
   o["id"] = r->id;
   o["version"] = r->version;
@@ -456,18 +457,18 @@ DeskResult Desk::restore(const content::User& u, content::Id id, content::Id rid
   if (!a || !can_see(u, *a)) return story_not_found();
   if (!can_edit(u, *a)) return forbidden("You may not change this story.");
   auto r = desk_.revision(id, rid);
-  if (!r) return error(404, "not_found", "There is no such revision of this story.");
+  if (!r) return error(content::Outcome::NotFound, "not_found", "There is no such revision of this story.");
   boost::system::error_code ec;
   auto old = json::parse(r->data, ec);
-  if (ec || !old.is_object()) return error(422, "invalid", "This revision cannot be read.");
+  if (ec || !old.is_object()) return error(content::Outcome::Invalid, "invalid", "This revision cannot be read.");
   auto& o = old.get_object();
   json::object fields;
   for (auto k : {"headline", "summary", "dateline", "slug", "section_id", "tags", "authors",
                  "lead_media_id", "body", "breaking", "correction", "embargo_until"})
     if (auto* v = o.if_contains(k)) fields[k] = *v;
   auto res = apply(u, *a, fields, false);
-  if (res.status >= 400) return res;
-  return store(u, *a, base, "restored revision " + std::to_string(rid), 200);
+  if (!res.ok()) return res;
+  return store(u, *a, base, "restored revision " + std::to_string(rid), content::Outcome::Done);
 }
 
 void Desk::heartbeat(const content::User& u, content::Id id) {
@@ -511,7 +512,7 @@ DeskResult Desk::edit_photo(const content::User& u, content::Id media_id,
                             const std::optional<std::string>& credit,
                             const std::optional<std::string>& alt) {
   auto m = news_.media(media_id);
-  if (!m) return error(404, "not_found", "There is no photo with this number.");
+  if (!m) return error(content::Outcome::NotFound, "not_found", "There is no photo with this number.");
   if (!can_edit_photo(u, *m))
     return forbidden("You may change only your own photos, and only while every story showing "
                      "them is yours to edit.");
@@ -519,7 +520,7 @@ DeskResult Desk::edit_photo(const content::User& u, content::Id media_id,
   if (credit) m->credit = *credit;
   if (alt) m->alt = *alt;
   if (auto why = photo_text_problem(m->caption, m->credit, m->alt); !why.empty())
-    return error(422, "invalid", why);
+    return error(content::Outcome::Invalid, "invalid", why);
   auto res = desk_.update_media_text(media_id, m->caption, m->credit, m->alt);
   if (!res.ok()) return refused(res);
   // Stories show captions in their stored HTML: render them again.
@@ -550,6 +551,94 @@ int Desk::publish_due(content::UnixTime now) {
     ++n;
   }
   return n;
+}
+
+namespace {
+std::optional<std::string> section_problem(const content::Section& s) {
+  if (s.name.size() > 100 || s.description.size() > 300)
+    return "Keep the name under 100 characters and the description under 300.";
+  return std::nullopt;
+}
+
+boost::json::object section_json(const content::Section& s) {
+  return boost::json::object{{"id", s.id},
+                             {"slug", s.slug},
+                             {"name", s.name},
+                             {"description", s.description}};
+}
+
+void apply_change(content::Section& s, const Desk::SectionChange& c) {
+  if (c.name) s.name = *c.name;
+  if (c.slug) s.slug = *c.slug;
+  if (c.description) s.description = *c.description;
+  if (c.position) s.position = *c.position;
+}
+}  // namespace
+
+DeskResult Desk::add_section(const content::User& u, content::Id edition_id,
+                             const SectionChange& c) {
+  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change sections.");
+  bool edition = false;
+  for (auto& e : news_.editions()) edition = edition || e.id == edition_id;
+  if (!edition) return error(content::Outcome::Invalid, "invalid", "Send the edition_id of the section.");
+  content::Section s;
+  s.edition_id = edition_id;
+  apply_change(s, c);
+  if (auto why = section_problem(s)) return error(content::Outcome::Invalid, "invalid", *why);
+  if (s.slug.empty()) s.slug = content::make_slug(s.name);
+  auto w = news_.add_section(s);
+  if (!w.ok()) return refused(w);
+  s.id = w.id;
+  DeskResult d;
+  d.outcome = content::Outcome::Created;
+  d.id = s.id;
+  d.body = boost::json::object{{"id", s.id}, {"slug", s.slug}, {"name", s.name}};
+  return d;
+}
+
+DeskResult Desk::update_section(const content::User& u, content::Id id, const SectionChange& c) {
+  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change sections.");
+  std::optional<content::Section> cur;
+  for (auto& s : news_.sections())
+    if (s.id == id) cur = s;
+  if (!cur) return error(content::Outcome::NotFound, "not_found", "There is no section with this number.");
+  apply_change(*cur, c);
+  if (auto why = section_problem(*cur)) return error(content::Outcome::Invalid, "invalid", *why);
+  auto w = desk_.update_section(*cur);
+  if (!w.ok()) return refused(w);
+  DeskResult d;
+  d.id = id;
+  d.body = section_json(*cur);
+  return d;
+}
+
+DeskResult Desk::update_edition(const content::User& u, content::Id id, const EditionChange& c) {
+  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change editions.");
+  std::optional<content::Edition> cur;
+  for (auto& e : news_.editions())
+    if (e.id == id) cur = e;
+  if (!cur) return error(content::Outcome::NotFound, "not_found", "There is no edition with this number.");
+  for (auto [value, dst] : {std::pair{&c.site_name, &cur->site_name}, std::pair{&c.tagline, &cur->tagline},
+                            std::pair{&c.time_zone, &cur->time_zone},
+                            std::pair{&c.date_format, &cur->date_format}}) {
+    if (!*value) continue;
+    if ((*value)->size() > 200)
+      return error(content::Outcome::Invalid, "invalid", "Keep each setting under 200 characters.");
+    *dst = **value;
+  }
+  // A zone or pattern ICU does not know would break every page's dates: check first.
+  if (i18n::format_time_icu(0, cur->date_format, cur->locale, cur->time_zone).empty())
+    return error(content::Outcome::Invalid, "invalid", "The time zone or date format is not valid.");
+  auto w = desk_.update_edition(*cur);
+  if (!w.ok()) return refused(w);
+  DeskResult d;
+  d.id = id;
+  d.body = boost::json::object{{"id", cur->id},
+                               {"site_name", cur->site_name},
+                               {"tagline", cur->tagline},
+                               {"time_zone", cur->time_zone},
+                               {"date_format", cur->date_format}};
+  return d;
 }
 
 }  // namespace herald::newsroom

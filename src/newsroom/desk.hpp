@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "content/outcome.hpp"
 #include "content/people.hpp"
 #include "storage/account_store.hpp"
 #include "storage/store.hpp"
@@ -17,12 +18,13 @@
 namespace herald::newsroom {
 
 struct DeskResult {
-  int status = 200;          // HTTP status: 200, 201, 400, 403, 404, 409, 422
-  std::string code;          // API error code when status >= 400
-  std::string message;       // for the person when status >= 400 (English)
+  content::Outcome outcome = content::Outcome::Done;
+  std::string code;          // error code when it did not succeed ("embargoed", "not_found")
+  std::string message;       // for the person when it did not succeed (English)
   std::string key;           // when set: the catalog key of the message, shown in their language
   boost::json::value body;   // the answer (a story, a list) or, on 409, the current story
   std::int64_t id = 0;
+  bool ok() const { return content::succeeded(outcome); }
 };
 
 class Desk {
@@ -65,6 +67,19 @@ class Desk {
   // The story as readers would see it, for the preview (permission-checked); nullopt: 404.
   std::optional<content::Article> for_preview(const content::User& u, content::Id id);
 
+  // The catalog, for those whose role may manage the site. Unset fields stay as they are;
+  // the answer's body is the section or edition as the API shows it.
+  struct SectionChange {
+    std::optional<std::string> name, slug, description;
+    std::optional<int> position;
+  };
+  DeskResult add_section(const content::User& u, content::Id edition_id, const SectionChange& c);
+  DeskResult update_section(const content::User& u, content::Id id, const SectionChange& c);
+  struct EditionChange {
+    std::optional<std::string> site_name, tagline, time_zone, date_format;
+  };
+  DeskResult update_edition(const content::User& u, content::Id id, const EditionChange& c);
+
   // Publishes scheduled stories whose time has come; returns how many. Called every few
   // seconds by the server (and at start, for those missed while it was down).
   int publish_due(content::UnixTime now);
@@ -82,7 +97,7 @@ class Desk {
   DeskResult apply(const content::User& u, content::Article& a, const boost::json::object& in,
                    bool creating);
   DeskResult store(const content::User& u, content::Article& a, std::int64_t base,
-                   const std::string& note, int ok_status);
+                   const std::string& note, content::Outcome done);
   std::optional<content::Article> load(content::Id id);
   boost::json::object to_json(const content::Article& a, bool with_body, const Catalog& c) const;
   Catalog catalog() const;
@@ -96,7 +111,7 @@ class Desk {
   std::function<void(content::Article&)> prepare_body_;
 };
 
-DeskResult error(int status, std::string code, std::string message);
+DeskResult error(content::Outcome outcome, std::string code, std::string message);
 // Why a photo's caption, credit or alt text cannot be stored (empty: they can): alt text is
 // required; at most 1,000 / 300 / 500 bytes; no control characters but line breaks.
 std::string photo_text_problem(const std::string& caption, const std::string& credit,

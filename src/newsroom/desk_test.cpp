@@ -10,6 +10,7 @@
 #include "testing/temp_dir.hpp"
 
 using namespace herald;
+using content::Outcome;
 using content::Role;
 namespace json = boost::json;
 
@@ -38,7 +39,7 @@ class DeskRules : public ::testing::Test {
   const content::User& as(Role r) { return people.at(r); }
   std::int64_t draft(Role who, const std::string& headline = "Bridge reopens") {
     auto d = desk->create(as(who), json::object{{"headline", headline}, {"section_id", section}});
-    EXPECT_EQ(d.status, 201) << d.message;
+    EXPECT_EQ(d.outcome, Outcome::Created) << d.message;
     return d.id;
   }
   std::int64_t version(std::int64_t id) {
@@ -55,32 +56,32 @@ class DeskRules : public ::testing::Test {
 
 TEST_F(DeskRules, RolesDecideWhoPublishesWhat) {
   auto mine = draft(Role::Contributor);
-  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "publish").status, 403);
-  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "submit").status, 200);
+  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "publish").outcome, Outcome::Forbidden);
+  EXPECT_EQ(desk->workflow(as(Role::Contributor), mine, "submit").outcome, Outcome::Done);
   // An author does not see a contributor's draft at all: the same 404 as a missing story.
-  EXPECT_EQ(desk->get(as(Role::Author), mine).status, 404);
-  EXPECT_EQ(desk->workflow(as(Role::Author), mine, "publish").status, 404);
-  EXPECT_EQ(desk->workflow(as(Role::Editor), mine, "publish").status, 200);
+  EXPECT_EQ(desk->get(as(Role::Author), mine).outcome, Outcome::NotFound);
+  EXPECT_EQ(desk->workflow(as(Role::Author), mine, "publish").outcome, Outcome::NotFound);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), mine, "publish").outcome, Outcome::Done);
   auto own = draft(Role::Author);
-  EXPECT_EQ(desk->workflow(as(Role::Author), own, "publish").status, 200);
+  EXPECT_EQ(desk->workflow(as(Role::Author), own, "publish").outcome, Outcome::Done);
   // Published: the contributor may no longer change their story.
   EXPECT_EQ(desk->save(as(Role::Contributor), mine,
                        json::object{{"version", version(mine)}, {"headline", "Changed"}})
-                .status,
-            403);
+                .outcome,
+            Outcome::Forbidden);
   // Readers are not staff: nothing.
   EXPECT_EQ(desk->create(as(Role::Reader), json::object{{"headline", "x"}, {"section_id", section}})
-                .status,
-            403);
+                .outcome,
+            Outcome::Forbidden);
 }
 
 TEST_F(DeskRules, AStaleSaveIsAConflictAndOverwritesNothing) {
   auto id = draft(Role::Author);
   auto v = version(id);
-  EXPECT_EQ(desk->save(as(Role::Author), id, json::object{{"version", v}, {"headline", "Mine"}}).status,
-            200);
+  EXPECT_EQ(desk->save(as(Role::Author), id, json::object{{"version", v}, {"headline", "Mine"}}).outcome,
+            Outcome::Done);
   auto stale = desk->save(as(Role::Editor), id, json::object{{"version", v}, {"headline", "Theirs"}});
-  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.outcome, Outcome::Conflict);
   EXPECT_EQ(stale.body.as_object().at("headline").as_string(), "Mine");  // the current story
   EXPECT_EQ(desk->get(as(Role::Editor), id).body.as_object().at("headline").as_string(), "Mine");
 }
@@ -90,21 +91,21 @@ TEST_F(DeskRules, AnEmbargoHoldsUntilItsTimeOnTheClock) {
   auto until = clock.now() + 3600;
   ASSERT_EQ(desk->save(as(Role::Editor), id,
                        json::object{{"version", version(id)}, {"embargo_until", until}})
-                .status,
-            200);
+                .outcome,
+            Outcome::Done);
   auto early = desk->workflow(as(Role::Editor), id, "publish");
-  EXPECT_EQ(early.status, 422);
+  EXPECT_EQ(early.outcome, Outcome::Invalid);
   EXPECT_EQ(early.code, "embargoed");
   EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", until - 60).code, "embargoed");
   clock.advance(3600);
-  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "publish").status, 200);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "publish").outcome, Outcome::Done);
 }
 
 TEST_F(DeskRules, TheScheduleFollowsTheClockAndAnUnsanctionedEditUnschedules) {
   auto id = draft(Role::Editor);
   auto at = clock.now() + 600;
-  ASSERT_EQ(desk->workflow(as(Role::Editor), id, "schedule", at).status, 200);
-  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", clock.now() - 1).status, 422);
+  ASSERT_EQ(desk->workflow(as(Role::Editor), id, "schedule", at).outcome, Outcome::Done);
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", clock.now() - 1).outcome, Outcome::Invalid);
   EXPECT_EQ(desk->publish_due(clock.now()), 0);
   EXPECT_EQ(desk->publish_due(at), 1);
   EXPECT_EQ(desk->get(as(Role::Editor), id).body.as_object().at("status").as_string(), "published");
@@ -112,11 +113,11 @@ TEST_F(DeskRules, TheScheduleFollowsTheClockAndAnUnsanctionedEditUnschedules) {
 
   // A contributor's scheduled story edited by the contributor goes back to review.
   auto theirs = draft(Role::Contributor);
-  ASSERT_EQ(desk->workflow(as(Role::Editor), theirs, "schedule", at + 600).status, 200);
+  ASSERT_EQ(desk->workflow(as(Role::Editor), theirs, "schedule", at + 600).outcome, Outcome::Done);
   ASSERT_EQ(desk->save(as(Role::Contributor), theirs,
                        json::object{{"version", version(theirs)}, {"headline", "Late change"}})
-                .status,
-            200);
+                .outcome,
+            Outcome::Done);
   auto after = desk->get(as(Role::Editor), theirs).body.as_object();
   EXPECT_EQ(after.at("status").as_string(), "review");
   EXPECT_EQ(desk->publish_due(at + 600), 0);
@@ -128,14 +129,14 @@ TEST_F(DeskRules, PhotoTextsBelongToTheirUploaderOrAnEditor) {
   auto mid = stores->news().add_media(m).id;
   EXPECT_EQ(desk->edit_photo(as(Role::Contributor), mid, std::string("x"), std::nullopt,
                              std::nullopt)
-                .status,
-            403);
+                .outcome,
+            Outcome::Forbidden);
   EXPECT_EQ(desk->edit_photo(as(Role::Author), mid, std::string("Mine"), std::nullopt,
                              std::nullopt)
-                .status,
-            200);
+                .outcome,
+            Outcome::Done);
   EXPECT_EQ(desk->edit_photo(as(Role::Editor), mid, std::nullopt, std::nullopt, std::string(""))
-                .status,
-            422);  // alt text is required
+                .outcome,
+            Outcome::Invalid);  // alt text is required
   EXPECT_EQ(stores->news().media(mid)->caption, "Mine");
 }

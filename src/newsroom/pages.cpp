@@ -133,11 +133,11 @@ Reply Pages::newsroom_page(const Ctx& c, const std::string& title,
 
 Reply Pages::newsroom_error(const Ctx& c, const DeskResult& d) {
   const std::string& text = d.key.empty() ? d.message : t(c, d.key);
-  if (d.status == 404) return error_page(404, c.edition, text);
-  if (d.status == 403) return error_page(403, c.edition, text);
+  if (d.outcome == content::Outcome::NotFound) return error_page(404, c.edition, text);
+  if (d.outcome == content::Outcome::Forbidden) return error_page(403, c.edition, text);
   TemplateDictionary dict("newsroom");
   dict.AddSectionDictionary("ERROR")->SetValue("TEXT", text);
-  return newsroom_page(c, t(c, "newsroom"), dict, d.status);
+  return newsroom_page(c, t(c, "newsroom"), dict, web::status_of(d.outcome));
 }
 
 Reply Pages::newsroom_home(const net::Request&, const http::Params&, Ctx& c) {
@@ -212,7 +212,7 @@ Reply Pages::nr_create_post(const net::Request&, const http::Params&, Ctx& c) {
   in["headline"] = c.form.get("headline");
   in["section_id"] = parse_int(c.form.get("section_id"));
   auto res = desk->create(*c.user(), in);
-  if (res.status >= 400) return newsroom_error(c, res);
+  if (!res.ok()) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(res.id));
 }
 
@@ -319,11 +319,11 @@ Reply Pages::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
   if (c.form.has("body") && !c.form.get("body").empty()) {
     boost::system::error_code ec;
     auto body = json::parse(c.form.get("body"), ec);
-    if (ec) return newsroom_error(c, error(422, "invalid_body", "The story text could not be read; reload the editor."));
+    if (ec) return newsroom_error(c, error(content::Outcome::Invalid, "invalid_body", "The story text could not be read; reload the editor."));
     in["body"] = body;
   }
   auto res = desk->save(*c.user(), id, in);
-  if (res.status == 409) {
+  if (res.outcome == content::Outcome::Conflict) {
     // Both versions side by side; nothing is overwritten.
     TemplateDictionary dict("newsroom");
     auto* s = dict.AddSectionDictionary("CONFLICT");
@@ -341,7 +341,7 @@ Reply Pages::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
     s->SetIntValue("THEIR_VERSION", static_cast<long>(cur.at("version").as_int64()));
     return newsroom_page(c, t(c, "conflict_title"), dict, 409);
   }
-  if (res.status >= 400) return newsroom_error(c, res);
+  if (!res.ok()) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
 }
 
@@ -349,22 +349,19 @@ Reply Pages::nr_workflow_post(const net::Request&, const http::Params& p, Ctx& c
   auto id = parse_int(p.get("id"));
   std::string action(p.get("action"));
   if (action == "chat-on" || action == "chat-off") {
-    // The chat room under the story, through the same path as the API.
-    net::Request jr;
-    jr.method = "POST";
-    jr.headers = {{"Content-Type", "application/json"}};
-    jr.body = action == "chat-on" ? "{\"enabled\":true}" : "{\"enabled\":false}";
-    Reply res = api_story_chat(jr, p, c);
-    if (res.status >= 400) return newsroom_error(c, error(res.status, "invalid", res.body));
+    // The chat room under the story: the same rule as the API's.
+    if (!tools.chats) return error_page(404, c.edition);
+    auto res = story_chat(c, id, action == "chat-on");
+    if (!res.ok()) return newsroom_error(c, res);
     return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
   }
   std::int64_t at = 0;
   if (action == "schedule") {
     at = parse_local_utc(c.form.get("at"));
-    if (at <= 0) return newsroom_error(c, error(422, "invalid", "Choose the date and time to publish."));
+    if (at <= 0) return newsroom_error(c, error(content::Outcome::Invalid, "invalid", "Choose the date and time to publish."));
   }
   auto res = desk->workflow(*c.user(), id, action, at);
-  if (res.status >= 400) return newsroom_error(c, res);
+  if (!res.ok()) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_status_" +
                   std::string(res.body.at("status").as_string()));
 }
@@ -386,9 +383,9 @@ Reply Pages::nr_preview(const net::Request&, const http::Params& p, Ctx& c) {
 Reply Pages::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   auto story = desk->get(*c.user(), id);
-  if (story.status >= 400) return newsroom_error(c, story);
+  if (!story.ok()) return newsroom_error(c, story);
   auto revs = desk->revisions(*c.user(), id);
-  if (revs.status >= 400) return newsroom_error(c, revs);
+  if (!revs.ok()) return newsroom_error(c, revs);
   TemplateDictionary dict("newsroom");
   auto* s = dict.AddSectionDictionary("REVISIONS");
   s->SetIntValue("ID", static_cast<long>(id));
@@ -413,7 +410,7 @@ Reply Pages::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& 
   }
   if (a && b) {
     auto ra = desk->revision(*c.user(), id, a), rb = desk->revision(*c.user(), id, b);
-    if (ra.status == 200 && rb.status == 200) {
+    if (ra.ok() && rb.ok()) {
       auto* cmp = s->AddSectionDictionary("COMPARE");
       auto la = block_lines(ra.body.at("story").as_object().at("body"));
       auto lb = block_lines(rb.body.at("story").as_object().at("body"));
@@ -440,7 +437,7 @@ Reply Pages::nr_revisions_page(const net::Request&, const http::Params& p, Ctx& 
 Reply Pages::nr_restore_post(const net::Request&, const http::Params& p, Ctx& c) {
   auto id = parse_int(p.get("id"));
   auto res = desk->restore(*c.user(), id, parse_int(p.get("rev")), parse_int(c.form.get("version")));
-  if (res.status >= 400) return newsroom_error(c, res);
+  if (!res.ok()) return newsroom_error(c, res);
   return redirect("/newsroom/stories/" + std::to_string(id) + "?done=nr_saved");
 }
 
@@ -470,16 +467,16 @@ Reply Pages::nr_media_page(const net::Request&, const http::Params&, Ctx& c) {
 
 Reply Pages::nr_media_upload_post(const net::Request& r, const http::Params&, Ctx& c) {
   auto up = store_upload(r, c);
-  if (!up.media) return newsroom_error(c, error(up.status, "invalid_upload", up.error));
+  if (!up.media) return newsroom_error(c, error(web::outcome_of(up.status), "invalid_upload", up.error));
   return redirect("/newsroom/media?done=nr_saved");
 }
 
-Reply Pages::nr_media_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Pages::api_media_update,
-                     json::object{{"caption", c.form.get("caption")},
-                                  {"credit", c.form.get("credit")},
-                                  {"alt", c.form.get("alt")}},
-                     "/newsroom/media");
+Reply Pages::nr_media_edit_post(const net::Request&, const http::Params& p, Ctx& c) {
+  auto id = parse_id(p.get("id"));
+  auto d = desk->edit_photo(*c.user(), id, c.form.get("caption"), c.form.get("credit"),
+                            c.form.get("alt"));
+  if (d.ok()) kit.forget_media(id);
+  return after_form(c, d, "/newsroom/media");
 }
 
 Reply Pages::nr_sections_page(const net::Request&, const http::Params&, Ctx& c) {
@@ -503,39 +500,23 @@ Reply Pages::nr_sections_page(const net::Request&, const http::Params&, Ctx& c) 
   return newsroom_page(c, t(c, "nr_sections"), dict);
 }
 
-Reply Pages::form_to_api(const net::Request& r, const http::Params& p, Ctx& c,
-                         Reply (Pages::*api)(const net::Request&, const http::Params&, Ctx&),
-                         const json::object& body, const std::string& back) {
-  net::Request jr = r;
-  jr.headers = {{"Content-Type", "application/json"}};
-  jr.body = json::serialize(body);
-  Reply res = (this->*api)(jr, p, c);
-  if (res.status >= 400) {
-    boost::system::error_code ec;
-    auto v = json::parse(res.body, ec);
-    std::string msg = !ec && v.is_object() && v.as_object().contains("error")
-                          ? std::string(v.at("error").at("message").as_string())
-                          : std::string();
-    return newsroom_error(c, error(res.status, "invalid", msg));
-  }
+Reply Pages::after_form(const Ctx& c, const DeskResult& d, const std::string& back) {
+  if (!d.ok()) return newsroom_error(c, d);
   return redirect(back + "?done=nr_saved");
 }
 
-Reply Pages::nr_section_add_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Pages::api_section_create,
-                     json::object{{"edition_id", parse_int(c.form.get("edition_id"))},
-                                  {"name", c.form.get("name")},
-                                  {"description", c.form.get("description")}},
-                     "/newsroom/admin/sections");
+Reply Pages::nr_section_add_post(const net::Request&, const http::Params&, Ctx& c) {
+  Desk::SectionChange change{c.form.get("name"), std::nullopt, c.form.get("description"),
+                             std::nullopt};
+  return after_form(c, desk->add_section(*c.user(), parse_int(c.form.get("edition_id")), change),
+                    "/newsroom/admin/sections");
 }
 
-Reply Pages::nr_section_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Pages::api_section_update,
-                     json::object{{"name", c.form.get("name")},
-                                  {"slug", c.form.get("slug")},
-                                  {"description", c.form.get("description")},
-                                  {"position", parse_int(c.form.get("position"))}},
-                     "/newsroom/admin/sections");
+Reply Pages::nr_section_edit_post(const net::Request&, const http::Params& p, Ctx& c) {
+  Desk::SectionChange change{c.form.get("name"), c.form.get("slug"), c.form.get("description"),
+                             static_cast<int>(parse_int(c.form.get("position")))};
+  return after_form(c, desk->update_section(*c.user(), parse_id(p.get("id")), change),
+                    "/newsroom/admin/sections");
 }
 
 Reply Pages::nr_editions_page(const net::Request&, const http::Params&, Ctx& c) {
@@ -554,13 +535,11 @@ Reply Pages::nr_editions_page(const net::Request&, const http::Params&, Ctx& c) 
   return newsroom_page(c, t(c, "nr_editions"), dict);
 }
 
-Reply Pages::nr_edition_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  return form_to_api(r, p, c, &Pages::api_edition_update,
-                     json::object{{"site_name", c.form.get("site_name")},
-                                  {"tagline", c.form.get("tagline")},
-                                  {"time_zone", c.form.get("time_zone")},
-                                  {"date_format", c.form.get("date_format")}},
-                     "/newsroom/admin/editions");
+Reply Pages::nr_edition_edit_post(const net::Request&, const http::Params& p, Ctx& c) {
+  Desk::EditionChange change{c.form.get("site_name"), c.form.get("tagline"),
+                             c.form.get("time_zone"), c.form.get("date_format")};
+  return after_form(c, desk->update_edition(*c.user(), parse_id(p.get("id")), change),
+                    "/newsroom/admin/editions");
 }
 
 Reply Pages::nr_users_page(const net::Request&, const http::Params&, Ctx& c) {
@@ -581,10 +560,20 @@ Reply Pages::nr_users_page(const net::Request&, const http::Params&, Ctx& c) {
   return newsroom_page(c, t(c, "nr_users"), dict);
 }
 
-Reply Pages::nr_user_edit_post(const net::Request& r, const http::Params& p, Ctx& c) {
-  json::object body{{"role", c.form.get("role")}};
-  if (parse_int(p.get("id")) != c.user()->id) body["disabled"] = c.form.get("disabled") == "1";
-  return form_to_api(r, p, c, &Pages::api_user_update, body, "/newsroom/admin/users");
+Reply Pages::nr_user_edit_post(const net::Request&, const http::Params& p, Ctx& c) {
+  auto id = parse_int(p.get("id"));
+  auto role = content::role_from_string(c.form.get("role"));
+  std::optional<bool> disabled;
+  if (id != c.user()->id) disabled = c.form.get("disabled") == "1";
+  if (!role) return newsroom_error(c, error(content::Outcome::Invalid, "invalid", t(c, "err_bad_role")));
+  auto out = accounts->manage(*c.user(), id, role, disabled);
+  if (!out.ok) {
+    auto d = error(out.message == "err_no_user" ? content::Outcome::NotFound : content::Outcome::Invalid,
+                   "invalid", "");
+    d.key = out.message;
+    return newsroom_error(c, d);
+  }
+  return redirect("/newsroom/admin/users?done=nr_saved");
 }
 
 Reply Pages::newsroom_outbox(const net::Request&, const http::Params&, Ctx& c) {

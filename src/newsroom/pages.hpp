@@ -32,9 +32,10 @@ class Pages final : public web::Module, web::Handlers {
   Reply newsroom_page(const Ctx& c, const std::string& title, ctemplate::TemplateDictionary& dict,
                       int status = 200, std::vector<std::string> scripts = {});
   Reply newsroom_error(const Ctx& c, const DeskResult& d);
-  // Runs an API handler with a JSON body built from a form; back to `back` when it worked.
-  Reply form_to_api(const net::Request& r, const http::Params& p, Ctx& c, Reply (Pages::*api)(const net::Request&, const http::Params&, Ctx&),
-                    const boost::json::object& body, const std::string& back);
+  // A form's answer: back to `back` when the service did it, else the newsroom's error page.
+  Reply after_form(const Ctx& c, const DeskResult& d, const std::string& back);
+  // Opens or closes a story's chat room (the API and the story page's form).
+  DeskResult story_chat(const Ctx& c, content::Id id, bool on);
   Reply newsroom_home(const net::Request& r, const http::Params& p, Ctx& c);
   Reply newsroom_outbox(const net::Request& r, const http::Params& p, Ctx& c);
   Reply nr_new_page(const net::Request& r, const http::Params& p, Ctx& c);

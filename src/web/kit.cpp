@@ -49,6 +49,31 @@ std::string content_type_for(std::string_view name) {
   return "application/octet-stream";
 }
 
+int status_of(content::Outcome o) {
+  switch (o) {
+    case content::Outcome::Done: return 200;
+    case content::Outcome::Created: return 201;
+    case content::Outcome::BadInput: return 400;
+    case content::Outcome::Forbidden: return 403;
+    case content::Outcome::NotFound: return 404;
+    case content::Outcome::Conflict: return 409;
+    case content::Outcome::Invalid: return 422;
+  }
+  return 500;
+}
+
+content::Outcome outcome_of(int status) {
+  switch (status) {
+    case 200: return content::Outcome::Done;
+    case 201: return content::Outcome::Created;
+    case 400: return content::Outcome::BadInput;
+    case 403: return content::Outcome::Forbidden;
+    case 404: return content::Outcome::NotFound;
+    case 409: return content::Outcome::Conflict;
+    default: return content::Outcome::Invalid;
+  }
+}
+
 std::string query_param(std::string_view query, std::string_view name) {
   std::size_t pos = 0;
   while (pos <= query.size()) {

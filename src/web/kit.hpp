@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "accounts/service.hpp"
+#include "content/outcome.hpp"
 #include "http/forms.hpp"
 #include "http/page_cache.hpp"
 #include "http/router.hpp"
@@ -86,6 +87,11 @@ bool query_fits(std::string_view query, std::span<const std::string_view> accept
 // "1732800000.1234" -> cursor; invalid input -> nullopt.
 std::optional<storage::Cursor> parse_cursor(std::string_view s);
 std::string cursor_string(const content::Article& a);
+
+// The HTTP status of a service's outcome: 200, 201, 400, 403, 404, 409, 422.
+int status_of(content::Outcome o);
+// The outcome an HTTP status stands for (for answers made by the module itself).
+content::Outcome outcome_of(int status);
 
 // An API error: {"error": {"code": ..., "message": ...}} with the given status.
 Reply api_error(int status, const std::string& code, const std::string& message);

@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& who = (data[0] & 1) ? w.editor : w.contributor;
   auto before = w.store->article(w.story);
   newsroom::DeskResult r = (data[0] & 2) ? w.desk->save(who, w.story, v) : w.desk->create(who, v);
-  if (r.status >= 400) {
+  if (!r.ok()) {
     if (r.code.empty() || r.message.empty()) __builtin_trap();  // a refusal says what and why
     auto after = w.store->article(w.story);
     auto sig = [](const content::Article& a) {
