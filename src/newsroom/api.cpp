@@ -73,12 +73,23 @@ void Pages::add_api_routes(web::App& app) {
     private_route("POST", "/api/v1/newsroom/stories/:id/chat", staff, write, &A::api_story_chat);
 }
 
+std::string Pages::desk_text(const Ctx& c, const DeskResult& d) const {
+  if (d.key.empty()) return d.message;
+  std::string text = t(c, d.key);
+  for (auto& [name, value] : d.args) {
+    std::string mark = "{" + name + "}";
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
+      text.replace(at, mark.size(), value);
+  }
+  return text;
+}
+
 Reply Pages::desk_reply(const Ctx& c, const DeskResult& d) const {
   int status = web::status_of(d.outcome);
   if (d.ok()) return api_json(status, d.body);
   json::object err;
   err["code"] = d.code;
-  err["message"] = d.key.empty() ? d.message : t(c, d.key);
+  err["message"] = desk_text(c, d);
   json::object o;
   o["error"] = std::move(err);
   if (d.outcome == content::Outcome::Conflict && !d.body.is_null()) o["current"] = d.body;
@@ -196,7 +207,7 @@ Pages::Upload Pages::store_upload(const net::Request& r, const Ctx& c) {
   }
   if (auto why = photo_text_problem(caption, credit, alt); !why.empty()) {
     up.status = 422;
-    up.error = why;
+    up.error = t(c, why);
     return up;
   }
   if (file->data.size() > media::kMaxUploadBytes) {

@@ -34,12 +34,24 @@ DeskResult refused(const storage::WriteResult& w) {
   return r;
 }
 
+// A refusal for the person: a catalog key with its values ({field}, {max}, ...), shown in their
+// language by the newsroom; `english` is the same for logs and for clients without a catalog.
+DeskResult say(content::Outcome o, std::string code, std::string key, std::string english,
+               std::vector<std::pair<std::string, std::string>> args = {}) {
+  DeskResult r = error(o, std::move(code), std::move(english));
+  r.key = std::move(key);
+  r.args = std::move(args);
+  return r;
+}
+
 DeskResult story_not_found() {
-  return error(content::Outcome::NotFound, "not_found", "There is no story with this number, or it is not yours to see.");
+  return say(content::Outcome::NotFound, "not_found", "desk_no_story", "There is no story with this number, or it is not yours to see.");
 }
 
 namespace {
-DeskResult forbidden(const std::string& what) { return error(content::Outcome::Forbidden, "forbidden", what); }
+DeskResult forbidden(const std::string& key, const std::string& what) {
+  return say(content::Outcome::Forbidden, "forbidden", key, what);
+}
 
 }  // namespace
 
@@ -161,17 +173,20 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     bool known = std::find(kEditable.begin(), kEditable.end(), k) != kEditable.end() ||
                  std::find(kReadOnly.begin(), kReadOnly.end(), k) != kReadOnly.end();
     if (!known)
-      return error(content::Outcome::Invalid, "invalid", "The field '" + std::string(k) + "' is not part of a story.");
+      return say(content::Outcome::Invalid, "invalid", "desk_unknown_field",
+                 "The field '" + std::string(k) + "' is not part of a story.", {{"field", std::string(k)}});
   }
   auto text = [&](const char* key, std::size_t max, std::string& dst) -> std::optional<DeskResult> {
     auto* v = in.if_contains(key);
     if (!v) return std::nullopt;
     if (!v->is_string())
-      return error(content::Outcome::Invalid, "invalid", std::string("The ") + key + " must be text.");
+      return say(content::Outcome::Invalid, "invalid", "desk_field_text",
+                 std::string("The ") + key + " must be text.", {{"field", key}});
     std::string s(v->get_string());
     if (util::utf8_length(s) > max)
-      return error(content::Outcome::Invalid, "invalid", std::string("The ") + key + " is longer than " +
-                                       std::to_string(max) + " characters.");
+      return say(content::Outcome::Invalid, "invalid", "desk_field_long",
+                 std::string("The ") + key + " is longer than " + std::to_string(max) + " characters.",
+                 {{"field", key}, {"max", std::to_string(max)}});
     dst = std::move(s);
     return std::nullopt;
   };
@@ -188,43 +203,45 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     if (a.slug.empty()) a.slug = "story";
   }
   if (auto* v = in.if_contains("section_id")) {
-    if (!v->is_int64()) return error(content::Outcome::Invalid, "invalid", "Choose a section.");
+    if (!v->is_int64()) return say(content::Outcome::Invalid, "invalid", "desk_choose_section", "Choose a section.");
     bool found = false;
     for (auto& s : news_.sections())
       if (s.id == v->get_int64()) {
         found = true;
         if (!creating && a.status == Status::Published && s.edition_id != a.edition_id)
-          return error(content::Outcome::Invalid, "invalid", "A published story cannot move to another edition.");
+          return say(content::Outcome::Invalid, "invalid", "desk_no_move", "A published story cannot move to another edition.");
         a.section_id = s.id;
         a.edition_id = s.edition_id;
       }
-    if (!found) return error(content::Outcome::Invalid, "invalid", "There is no section with this number.");
+    if (!found) return say(content::Outcome::Invalid, "invalid", "desk_no_section", "There is no section with this number.");
   }
   if (auto* v = in.if_contains("breaking")) {
-    if (!v->is_bool()) return error(content::Outcome::Invalid, "invalid", "'breaking' must be true or false.");
+    if (!v->is_bool()) return say(content::Outcome::Invalid, "invalid", "desk_breaking_bool", "'breaking' must be true or false.");
     a.breaking = v->get_bool();
   }
   if (auto* v = in.if_contains("embargo_until")) {
     if (!v->is_int64() || v->get_int64() < 0)
-      return error(content::Outcome::Invalid, "invalid", "'embargo_until' must be a Unix time (0: no embargo).");
+      return say(content::Outcome::Invalid, "invalid", "desk_embargo_time", "'embargo_until' must be a Unix time (0: no embargo).");
     a.embargo_until = v->get_int64();
   }
   if (auto* v = in.if_contains("lead_media_id")) {
     if (!v->is_int64() || v->get_int64() < 0)
-      return error(content::Outcome::Invalid, "invalid", "'lead_media_id' must be a photo number (0: none).");
+      return say(content::Outcome::Invalid, "invalid", "desk_lead_number", "'lead_media_id' must be a photo number (0: none).");
     if (v->get_int64() > 0 && !news_.media(v->get_int64()))
-      return error(content::Outcome::Invalid, "invalid", "There is no photo with this number in the library.");
+      return say(content::Outcome::Invalid, "invalid", "desk_no_library_photo", "There is no photo with this number in the library.");
     a.lead_media_id = v->get_int64();
   }
   if (auto* v = in.if_contains("authors")) {
-    if (!v->is_array()) return error(content::Outcome::Invalid, "invalid", "'authors' must be a list of author numbers.");
+    if (!v->is_array()) return say(content::Outcome::Invalid, "invalid", "desk_authors_list", "'authors' must be a list of author numbers.");
     auto all = news_.authors();
     a.author_ids.clear();
     for (auto& x : v->get_array()) {
       if (!x.is_int64() || std::none_of(all.begin(), all.end(), [&](auto& au) {
             return au.id == x.get_int64();
           }))
-        return error(content::Outcome::Invalid, "invalid", "There is no author with the number " + json::serialize(x) + ".");
+        return say(content::Outcome::Invalid, "invalid", "desk_no_author",
+                   "There is no author with the number " + json::serialize(x) + ".",
+                   {{"id", json::serialize(x)}});
       a.author_ids.push_back(x.get_int64());
     }
   }
@@ -232,15 +249,17 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     if (auto id = author_for(u)) a.author_ids.push_back(id);
   if (auto* v = in.if_contains("tags")) {
     if (!v->is_array() || v->get_array().size() > 30)
-      return error(content::Outcome::Invalid, "invalid", "'tags' must be a list of at most 30 names.");
+      return say(content::Outcome::Invalid, "invalid", "desk_tags_list", "'tags' must be a list of at most 30 names.");
     auto all = news_.tags();
     a.tag_ids.clear();
     for (auto& x : v->get_array()) {
       if (!x.is_string() || x.get_string().empty() || util::utf8_length(x.get_string()) > 60)
-        return error(content::Outcome::Invalid, "invalid", "Each tag must be a name of 1 to 60 characters.");
+        return say(content::Outcome::Invalid, "invalid", "desk_tag_length", "Each tag must be a name of 1 to 60 characters.");
       std::string name(x.get_string());
       std::string tslug = content::make_slug(name);
-      if (tslug.empty()) return error(content::Outcome::Invalid, "invalid", "The tag '" + name + "' has no letters.");
+      if (tslug.empty())
+        return say(content::Outcome::Invalid, "invalid", "desk_tag_letters",
+                   "The tag '" + name + "' has no letters.", {{"tag", name}});
       content::Id id = 0;
       for (auto& t : all)
         if (t.edition_id == a.edition_id && t.slug == tslug) id = t.id;
@@ -266,13 +285,15 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
       return error(content::Outcome::Invalid, "invalid_body", err);
     for (auto& b : blocks)
       if (b.type == content::Block::Type::Image && !news_.media(b.media_id))
-        return error(content::Outcome::Invalid, "invalid_body", "The body shows photo " + std::to_string(b.media_id) +
-                                              ", which is not in the library.");
+        return say(content::Outcome::Invalid, "invalid_body", "desk_body_photo",
+                   "The body shows photo " + std::to_string(b.media_id) +
+                       ", which is not in the library.",
+                   {{"id", std::to_string(b.media_id)}});
     a.body = std::move(blocks);
     a.body_json.clear();
   }
-  if (a.headline.empty()) return error(content::Outcome::Invalid, "invalid", "Write a headline.");
-  if (!a.section_id) return error(content::Outcome::Invalid, "invalid", "Choose a section.");
+  if (a.headline.empty()) return say(content::Outcome::Invalid, "invalid", "desk_headline", "Write a headline.");
+  if (!a.section_id) return say(content::Outcome::Invalid, "invalid", "desk_choose_section", "Choose a section.");
   return {};
 }
 
@@ -283,10 +304,11 @@ DeskResult Desk::store(const content::User& u, Article& a, std::int64_t base,
   std::string rev = json::serialize(to_json(a, true));
   auto r = desk_.save_story(a, base, u.id, rev, note);
   if (r.stale()) {
-    DeskResult d = error(content::Outcome::Conflict, "conflict",
-                         "Someone saved a newer version (" + std::to_string(r.version) +
-                             ") while you were editing version " + std::to_string(base) +
-                             ". Compare both, then save again over the newer one.");
+    DeskResult d = say(content::Outcome::Conflict, "conflict", "desk_stale",
+                       "Someone saved a newer version (" + std::to_string(r.version) +
+                           ") while you were editing version " + std::to_string(base) +
+                           ". Compare both, then save again over the newer one.",
+                       {{"theirs", std::to_string(r.version)}, {"base", std::to_string(base)}});
     if (auto cur = load(a.id)) d.body = to_json(*cur, true);
     return d;
   }
@@ -300,7 +322,7 @@ DeskResult Desk::store(const content::User& u, Article& a, std::int64_t base,
 }
 
 DeskResult Desk::list(const content::User& u, const storage::StoryListQuery& q0) {
-  if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
+  if (!can(u.role, Action::WriteDraft)) return forbidden("desk_no_writing", "Your account does not write stories.");
   auto q = q0;
   if (!can(u.role, Action::SeeDrafts)) q.own_unpublished_only = u.id;
   json::array items;
@@ -324,8 +346,8 @@ DeskResult Desk::get(const content::User& u, content::Id id) {
 }
 
 DeskResult Desk::create(const content::User& u, const json::value& input) {
-  if (!can(u.role, Action::WriteDraft)) return forbidden("Your account does not write stories.");
-  if (!input.is_object()) return error(content::Outcome::BadInput, "bad_request", "Send the story as a JSON object.");
+  if (!can(u.role, Action::WriteDraft)) return forbidden("desk_no_writing", "Your account does not write stories.");
+  if (!input.is_object()) return say(content::Outcome::BadInput, "bad_request", "desk_json_object", "Send the story as a JSON object.");
   Article a;
   a.status = Status::Draft;
   auto r = apply(u, a, input.get_object(), true);
@@ -337,11 +359,11 @@ DeskResult Desk::create(const content::User& u, const json::value& input) {
 DeskResult Desk::save(const content::User& u, content::Id id, const json::value& input) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
-  if (!can_edit(u, *a)) return forbidden("You may not change this story.");
-  if (!input.is_object()) return error(content::Outcome::BadInput, "bad_request", "Send the story as a JSON object.");
+  if (!can_edit(u, *a)) return forbidden("desk_not_yours", "You may not change this story.");
+  if (!input.is_object()) return say(content::Outcome::BadInput, "bad_request", "desk_json_object", "Send the story as a JSON object.");
   auto* v = input.get_object().if_contains("version");
   if (!v || !v->is_int64())
-    return error(content::Outcome::Invalid, "invalid", "Send the version your changes are based on ('version').");
+    return say(content::Outcome::Invalid, "invalid", "desk_version", "Send the version your changes are based on ('version').");
   auto r = apply(u, *a, input.get_object(), false);
   if (!r.ok()) return r;
   // A scheduled story goes out as the person who scheduled it last saw it: an edit by someone
@@ -365,42 +387,45 @@ DeskResult Desk::workflow(const content::User& u, content::Id id, const std::str
     if (auto cur = load(id)) desk_.add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
   };
   if (action == "submit" || action == "draft") {
-    if (!can_edit(u, *a)) return forbidden("You may not change this story.");
+    if (!can_edit(u, *a)) return forbidden("desk_not_yours", "You may not change this story.");
     if (a->status == Status::Published)
-      return error(content::Outcome::Conflict, "published", "The story is published: unpublish it first.");
+      return say(content::Outcome::Conflict, "published", "desk_unpublish_first", "The story is published: unpublish it first.");
     auto r = desk_.set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
     if (!r.ok()) return refused(r);
     note(action == "submit" ? "ready for review" : "back to draft");
   } else if (action == "publish") {
-    if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
+    if (!can_publish(u, *a)) return forbidden("desk_no_publish", "Your account may not publish this story.");
     if (a->embargo_until > now)
-      return error(content::Outcome::Invalid, "embargoed", "The story is under embargo until " +
-                                         i18n::iso8601(a->embargo_until) +
-                                         ": schedule it for then, or lift the embargo.");
+      return say(content::Outcome::Invalid, "embargoed", "desk_embargo_publish",
+                 "The story is under embargo until " + i18n::iso8601(a->embargo_until) +
+                     ": schedule it for then, or lift the embargo.",
+                 {{"until", i18n::iso8601(a->embargo_until)}});
     auto r = news_.publish(id, a->status == Status::Published ? a->published_at : now);
     if (!r.ok()) return refused(r);
     note("published");
   } else if (action == "unpublish") {
-    if (!can_publish(u, *a)) return forbidden("Your account may not unpublish this story.");
+    if (!can_publish(u, *a)) return forbidden("desk_no_unpublish", "Your account may not unpublish this story.");
     if (a->status != Status::Published)
-      return error(content::Outcome::Conflict, "not_published", "The story is not published.");
+      return say(content::Outcome::Conflict, "not_published", "desk_not_published", "The story is not published.");
     auto r = news_.unpublish(id);
     if (!r.ok()) return refused(r);
     note("unpublished");
   } else if (action == "schedule") {
-    if (!can_publish(u, *a)) return forbidden("Your account may not publish this story.");
+    if (!can_publish(u, *a)) return forbidden("desk_no_publish", "Your account may not publish this story.");
     if (a->status == Status::Published)
-      return error(content::Outcome::Conflict, "published", "The story is published already.");
-    if (at <= now) return error(content::Outcome::Invalid, "invalid", "Choose a time in the future.");
+      return say(content::Outcome::Conflict, "published", "desk_published_already", "The story is published already.");
+    if (at <= now) return say(content::Outcome::Invalid, "invalid", "desk_future", "Choose a time in the future.");
     if (at < a->embargo_until)
-      return error(content::Outcome::Invalid, "embargoed", "The story is under embargo until " +
-                                         i18n::iso8601(a->embargo_until) +
-                                         ": schedule it for then or later.");
+      return say(content::Outcome::Invalid, "embargoed", "desk_embargo_schedule",
+                 "The story is under embargo until " + i18n::iso8601(a->embargo_until) +
+                     ": schedule it for then or later.",
+                 {{"until", i18n::iso8601(a->embargo_until)}});
     auto r = desk_.set_status(id, Status::Scheduled, at, u.id);
     if (!r.ok()) return refused(r);
     note("scheduled for " + i18n::iso8601(at));
   } else {
-    return error(content::Outcome::NotFound, "not_found", "Unknown workflow step '" + action + "'.");
+    return say(content::Outcome::NotFound, "not_found", "desk_unknown_step",
+               "Unknown workflow step '" + action + "'.", {{"step", action}});
   }
   return get(u, id);
 }
@@ -436,7 +461,7 @@ DeskResult Desk::revision(const content::User& u, content::Id id, content::Id ri
   auto a = load(id);
   if (!a || !can_see_history(u, *a)) return story_not_found();
   auto r = desk_.revision(id, rid);
-  if (!r) return error(content::Outcome::NotFound, "not_found", "There is no such revision of this story.");
+  if (!r) return say(content::Outcome::NotFound, "not_found", "desk_no_revision", "There is no such revision of this story.");
   json::object o;
   o["id"] = r->id;
   o["version"] = r->version;
@@ -455,12 +480,12 @@ DeskResult Desk::restore(const content::User& u, content::Id id, content::Id rid
                          std::int64_t base) {
   auto a = load(id);
   if (!a || !can_see(u, *a)) return story_not_found();
-  if (!can_edit(u, *a)) return forbidden("You may not change this story.");
+  if (!can_edit(u, *a)) return forbidden("desk_not_yours", "You may not change this story.");
   auto r = desk_.revision(id, rid);
-  if (!r) return error(content::Outcome::NotFound, "not_found", "There is no such revision of this story.");
+  if (!r) return say(content::Outcome::NotFound, "not_found", "desk_no_revision", "There is no such revision of this story.");
   boost::system::error_code ec;
   auto old = json::parse(r->data, ec);
-  if (ec || !old.is_object()) return error(content::Outcome::Invalid, "invalid", "This revision cannot be read.");
+  if (ec || !old.is_object()) return say(content::Outcome::Invalid, "invalid", "desk_revision_unreadable", "This revision cannot be read.");
   auto& o = old.get_object();
   json::object fields;
   for (auto k : {"headline", "summary", "dateline", "slug", "section_id", "tags", "authors",
@@ -484,13 +509,11 @@ std::optional<Article> Desk::for_preview(const content::User& u, content::Id id)
 
 std::string photo_text_problem(const std::string& caption, const std::string& credit,
                                const std::string& alt) {
-  if (alt.empty()) return "Describe the photo in the alt text: readers who cannot see it hear this.";
-  if (caption.size() > 1000 || credit.size() > 300 || alt.size() > 500)
-    return "Keep the caption under 1,000 characters, the credit under 300 and the alt text under "
-           "500.";
+  if (alt.empty()) return "photo_alt_missing";
+  if (caption.size() > 1000 || credit.size() > 300 || alt.size() > 500) return "photo_text_long";
   for (const auto* t : {&caption, &credit, &alt})
     for (unsigned char ch : *t)
-      if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') return "Captions, credits and alt text cannot hold control characters.";
+      if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') return "photo_text_control";
   return {};
 }
 
@@ -512,15 +535,16 @@ DeskResult Desk::edit_photo(const content::User& u, content::Id media_id,
                             const std::optional<std::string>& credit,
                             const std::optional<std::string>& alt) {
   auto m = news_.media(media_id);
-  if (!m) return error(content::Outcome::NotFound, "not_found", "There is no photo with this number.");
+  if (!m) return say(content::Outcome::NotFound, "not_found", "desk_no_photo", "There is no photo with this number.");
   if (!can_edit_photo(u, *m))
-    return forbidden("You may change only your own photos, and only while every story showing "
+    return forbidden("desk_photo_not_yours",
+                     "You may change only your own photos, and only while every story showing "
                      "them is yours to edit.");
   if (caption) m->caption = *caption;
   if (credit) m->credit = *credit;
   if (alt) m->alt = *alt;
   if (auto why = photo_text_problem(m->caption, m->credit, m->alt); !why.empty())
-    return error(content::Outcome::Invalid, "invalid", why);
+    return say(content::Outcome::Invalid, "invalid", why, why);
   auto res = desk_.update_media_text(media_id, m->caption, m->credit, m->alt);
   if (!res.ok()) return refused(res);
   // Stories show captions in their stored HTML: render them again.
@@ -556,7 +580,7 @@ int Desk::publish_due(content::UnixTime now) {
 namespace {
 std::optional<std::string> section_problem(const content::Section& s) {
   if (s.name.size() > 100 || s.description.size() > 300)
-    return "Keep the name under 100 characters and the description under 300.";
+    return "desk_section_long";
   return std::nullopt;
 }
 
@@ -577,14 +601,14 @@ void apply_change(content::Section& s, const Desk::SectionChange& c) {
 
 DeskResult Desk::add_section(const content::User& u, content::Id edition_id,
                              const SectionChange& c) {
-  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change sections.");
+  if (!can(u.role, Action::ManageSite)) return forbidden("desk_admin_sections", "Only administrators change sections.");
   bool edition = false;
   for (auto& e : news_.editions()) edition = edition || e.id == edition_id;
-  if (!edition) return error(content::Outcome::Invalid, "invalid", "Send the edition_id of the section.");
+  if (!edition) return say(content::Outcome::Invalid, "invalid", "desk_section_edition", "Send the edition_id of the section.");
   content::Section s;
   s.edition_id = edition_id;
   apply_change(s, c);
-  if (auto why = section_problem(s)) return error(content::Outcome::Invalid, "invalid", *why);
+  if (auto why = section_problem(s)) return say(content::Outcome::Invalid, "invalid", *why, *why);
   if (s.slug.empty()) s.slug = content::make_slug(s.name);
   auto w = news_.add_section(s);
   if (!w.ok()) return refused(w);
@@ -597,13 +621,13 @@ DeskResult Desk::add_section(const content::User& u, content::Id edition_id,
 }
 
 DeskResult Desk::update_section(const content::User& u, content::Id id, const SectionChange& c) {
-  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change sections.");
+  if (!can(u.role, Action::ManageSite)) return forbidden("desk_admin_sections", "Only administrators change sections.");
   std::optional<content::Section> cur;
   for (auto& s : news_.sections())
     if (s.id == id) cur = s;
-  if (!cur) return error(content::Outcome::NotFound, "not_found", "There is no section with this number.");
+  if (!cur) return say(content::Outcome::NotFound, "not_found", "desk_no_section", "There is no section with this number.");
   apply_change(*cur, c);
-  if (auto why = section_problem(*cur)) return error(content::Outcome::Invalid, "invalid", *why);
+  if (auto why = section_problem(*cur)) return say(content::Outcome::Invalid, "invalid", *why, *why);
   auto w = desk_.update_section(*cur);
   if (!w.ok()) return refused(w);
   DeskResult d;
@@ -613,22 +637,22 @@ DeskResult Desk::update_section(const content::User& u, content::Id id, const Se
 }
 
 DeskResult Desk::update_edition(const content::User& u, content::Id id, const EditionChange& c) {
-  if (!can(u.role, Action::ManageSite)) return forbidden("Only administrators change editions.");
+  if (!can(u.role, Action::ManageSite)) return forbidden("desk_admin_editions", "Only administrators change editions.");
   std::optional<content::Edition> cur;
   for (auto& e : news_.editions())
     if (e.id == id) cur = e;
-  if (!cur) return error(content::Outcome::NotFound, "not_found", "There is no edition with this number.");
+  if (!cur) return say(content::Outcome::NotFound, "not_found", "desk_no_edition", "There is no edition with this number.");
   for (auto [value, dst] : {std::pair{&c.site_name, &cur->site_name}, std::pair{&c.tagline, &cur->tagline},
                             std::pair{&c.time_zone, &cur->time_zone},
                             std::pair{&c.date_format, &cur->date_format}}) {
     if (!*value) continue;
     if ((*value)->size() > 200)
-      return error(content::Outcome::Invalid, "invalid", "Keep each setting under 200 characters.");
+      return say(content::Outcome::Invalid, "invalid", "desk_setting_long", "Keep each setting under 200 characters.");
     *dst = **value;
   }
   // A zone or pattern ICU does not know would break every page's dates: check first.
   if (i18n::format_time_icu(0, cur->date_format, cur->locale, cur->time_zone).empty())
-    return error(content::Outcome::Invalid, "invalid", "The time zone or date format is not valid.");
+    return say(content::Outcome::Invalid, "invalid", "desk_zone_format", "The time zone or date format is not valid.");
   auto w = desk_.update_edition(*cur);
   if (!w.ok()) return refused(w);
   DeskResult d;

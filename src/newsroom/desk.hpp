@@ -22,6 +22,7 @@ struct DeskResult {
   std::string code;          // error code when it did not succeed ("embargoed", "not_found")
   std::string message;       // for the person when it did not succeed (English)
   std::string key;           // when set: the catalog key of the message, shown in their language
+  std::vector<std::pair<std::string, std::string>> args;  // values of the key's {name}s
   boost::json::value body;   // the answer (a story, a list) or, on 409, the current story
   std::int64_t id = 0;
   bool ok() const { return content::succeeded(outcome); }
@@ -112,8 +113,9 @@ class Desk {
 };
 
 DeskResult error(content::Outcome outcome, std::string code, std::string message);
-// Why a photo's caption, credit or alt text cannot be stored (empty: they can): alt text is
-// required; at most 1,000 / 300 / 500 bytes; no control characters but line breaks.
+// Why a photo's caption, credit or alt text cannot be stored, as a catalog key (empty: they
+// can): alt text is required; at most 1,000 / 300 / 500 bytes; no control characters but
+// line breaks.
 std::string photo_text_problem(const std::string& caption, const std::string& credit,
                                const std::string& alt);
 // 404 for a story that does not exist or that this person may not see (the same answer).

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "i18n/i18n.hpp"
 #include "storage/stores.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -96,6 +97,13 @@ TEST_F(DeskRules, AnEmbargoHoldsUntilItsTimeOnTheClock) {
   auto early = desk->workflow(as(Role::Editor), id, "publish");
   EXPECT_EQ(early.outcome, Outcome::Invalid);
   EXPECT_EQ(early.code, "embargoed");
+  // The person reads it from the catalog in their language, with the time filled in.
+  EXPECT_EQ(early.key, "desk_embargo_publish");
+  ASSERT_EQ(early.args.size(), 1u);
+  EXPECT_EQ(early.args[0].first, "until");
+  auto catalog = i18n::Catalog::load_embedded();
+  EXPECT_NE(catalog.text("ru", early.key).find("{until}"), std::string::npos);
+  EXPECT_NE(catalog.text("ru", early.key), catalog.text("en", early.key));
   EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", until - 60).code, "embargoed");
   clock.advance(3600);
   EXPECT_EQ(desk->workflow(as(Role::Editor), id, "publish").outcome, Outcome::Done);

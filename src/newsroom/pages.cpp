@@ -132,7 +132,7 @@ Reply Pages::newsroom_page(const Ctx& c, const std::string& title,
 }
 
 Reply Pages::newsroom_error(const Ctx& c, const DeskResult& d) {
-  const std::string& text = d.key.empty() ? d.message : t(c, d.key);
+  const std::string text = desk_text(c, d);
   if (d.outcome == content::Outcome::NotFound) return error_page(404, c.edition, text);
   if (d.outcome == content::Outcome::Forbidden) return error_page(403, c.edition, text);
   TemplateDictionary dict("newsroom");
@@ -328,7 +328,7 @@ Reply Pages::nr_save_post(const net::Request&, const http::Params& p, Ctx& c) {
     TemplateDictionary dict("newsroom");
     auto* s = dict.AddSectionDictionary("CONFLICT");
     s->SetIntValue("ID", static_cast<long>(id));
-    s->SetValue("MESSAGE", res.message);
+    s->SetValue("MESSAGE", desk_text(c, res));
     s->SetValue("MINE_HEADLINE", c.form.get("headline"));
     std::string mine, theirs;
     if (in.contains("body"))

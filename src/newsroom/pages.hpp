@@ -29,6 +29,8 @@ class Pages final : public web::Module, web::Handlers {
   accounts::Accounts* accounts;
   Tools tools;
   Reply desk_reply(const Ctx& c, const DeskResult& d) const;
+  // What a refusal says to the person, in their language.
+  std::string desk_text(const Ctx& c, const DeskResult& d) const;
   Reply newsroom_page(const Ctx& c, const std::string& title, ctemplate::TemplateDictionary& dict,
                       int status = 200, std::vector<std::string> scripts = {});
   Reply newsroom_error(const Ctx& c, const DeskResult& d);
