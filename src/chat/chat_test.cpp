@@ -9,6 +9,7 @@
 
 #include "storage/stores.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 namespace json = boost::json;
@@ -19,8 +20,7 @@ class ChatRules : public ::testing::Test {
   void SetUp() override {
     dir = std::make_unique<herald::testing::TempDir>("herald-chat-");
     stores = storage::open_stores("sqlite:" + dir->file("herald.db"), clock);
-    stores->news().add_edition(content::Edition{0, "en", "en", "en_GB", "Herald", "", "UTC",
-                                                "dd.MM.yyyy", true, 0});
+    stores->news().add_edition(herald::testing::english_edition());
     bus = live::in_process_bus();
     chat = std::make_unique<chat::ChatService>(stores->news(), stores->chat(), stores->accounts(),
                                                *bus, chat::ChatOptions{}, clock);

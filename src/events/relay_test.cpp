@@ -7,6 +7,7 @@
 
 #include "storage/stores.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 
@@ -32,8 +33,7 @@ class RelayTest : public ::testing::Test {
     a = std::make_unique<Node>(url, "node-a", clock);
     b = std::make_unique<Node>(url, "node-b", clock);
     ed = a->stores->news()
-             .add_edition(content::Edition{0, "en", "en", "en_GB", "Herald", "", "UTC",
-                                           "dd.MM.yyyy", true, 0})
+             .add_edition(herald::testing::english_edition())
              .id;
   }
   void write(Node& n, int i) {

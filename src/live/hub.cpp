@@ -492,6 +492,7 @@ void Hub::Impl::caught_up(const std::shared_ptr<Client>& c, const std::string& c
   c->catching.erase(held);
   auto& sent = c->subscribed[channel];
   auto cn = c->link();
+  const std::string epoch = bus.epoch();
   if (!missed) {
     // Away too long (or the history was lost): the page must be loaded again.
     std::uint64_t last = bus.last_seq(channel);
@@ -505,13 +506,13 @@ void Hub::Impl::caught_up(const std::shared_ptr<Client>& c, const std::string& c
             {"cursor", cursor_of(bus, last)}});
     for (auto& ev : *missed) {
       if (ev.seq <= sent) continue;
-      if (cn) cn->send(event_frame(channel, ev, bus.epoch()));
+      if (cn) cn->send(event_frame(channel, ev, epoch));
       sent = ev.seq;
     }
   }
   for (auto& ev : live) {  // what arrived while the bus looked, after what was missed
     if (ev.seq <= sent) continue;
-    if (cn) cn->send(event_frame(channel, ev, bus.epoch()));
+    if (cn) cn->send(event_frame(channel, ev, epoch));
     sent = ev.seq;
   }
 }

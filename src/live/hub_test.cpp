@@ -15,6 +15,7 @@
 #include "live/bus.hpp"
 #include "storage/stores.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 namespace json = boost::json;
@@ -78,8 +79,7 @@ class HubTest : public ::testing::Test {
     dir = std::make_unique<herald::testing::TempDir>("herald-hub-");
     stores = storage::open_stores("sqlite:" + dir->file("herald.db"));
     edition = stores->news()
-                  .add_edition(content::Edition{0, "en", "en", "en_GB", "Herald", "", "UTC",
-                                                "dd.MM.yyyy", true, 0})
+                  .add_edition(herald::testing::english_edition())
                   .id;
     live::BusOptions bo;
     bo.history_per_channel = 5;

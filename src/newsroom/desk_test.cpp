@@ -9,6 +9,7 @@
 #include "i18n/i18n.hpp"
 #include "storage/stores.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 using content::Outcome;
@@ -22,8 +23,7 @@ class DeskRules : public ::testing::Test {
     dir = std::make_unique<herald::testing::TempDir>("herald-desk-");
     stores = storage::open_stores("sqlite:" + dir->file("herald.db"), clock);
     auto& news = stores->news();
-    auto ed = news.add_edition(content::Edition{0, "en", "en", "en_GB", "Herald", "", "UTC",
-                                                "dd.MM.yyyy", true, 0})
+    auto ed = news.add_edition(herald::testing::english_edition())
                   .id;
     section = news.add_section(content::Section{0, ed, "world", "World", "", 0}).id;
     desk = std::make_unique<newsroom::Desk>(news, stores->desk(), stores->accounts(),

@@ -28,13 +28,20 @@ constexpr std::string_view kCsp =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
 
-void security_headers(net::Response& r, bool html) {
-  r.set_header("X-Content-Type-Options", "nosniff");
+// The security headers of every answer (more for HTML): one list for fresh and cached pages.
+void add_security_headers(net::Headers& h, bool html) {
+  h.emplace_back("X-Content-Type-Options", "nosniff");
   if (html) {
-    r.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-    r.set_header("X-Frame-Options", "SAMEORIGIN");
-    r.set_header("Content-Security-Policy", std::string(kCsp));
+    h.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+    h.emplace_back("X-Frame-Options", "SAMEORIGIN");
+    h.emplace_back("Content-Security-Policy", std::string(kCsp));
   }
+}
+
+void security_headers(net::Response& r, bool html) {
+  net::Headers h;
+  add_security_headers(h, html);
+  for (auto& [k, v] : h) r.set_header(k, v);
 }
 
 // The headers a page answered from the cache carries (all but Content-Length/-Encoding).
@@ -46,12 +53,7 @@ net::Headers cached_headers(const http::CachedPage& p) {
   h.emplace_back("ETag", p.etag);
   if (!p.last_modified.empty()) h.emplace_back("Last-Modified", p.last_modified);
   h.emplace_back("X-Cache", "hit");
-  h.emplace_back("X-Content-Type-Options", "nosniff");
-  if (p.content_type.rfind("text/html", 0) == 0) {
-    h.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
-    h.emplace_back("X-Frame-Options", "SAMEORIGIN");
-    h.emplace_back("Content-Security-Policy", std::string(kCsp));
-  }
+  add_security_headers(h, p.content_type.rfind("text/html", 0) == 0);
   if (p.compressible) h.emplace_back("Vary", "Accept-Encoding");
   return h;
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/contract/backends.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 
@@ -77,4 +78,24 @@ TEST_P(ChatStoreContract, TheNewsfeedMarkIsKeptPerPerson) {
   chat->set_newsfeed_seen(anna, 1234);
   EXPECT_EQ(chat->newsfeed_seen(anna), 1234);
   EXPECT_EQ(chat->newsfeed_seen(boris), 0);
+}
+
+TEST_P(ChatStoreContract, OpeningAStorysRoomRecordsTheEventThatPurgesItsPage) {
+  auto ed = stores().news().add_edition(
+      herald::testing::english_edition());
+  auto sec = stores().news().add_section(content::Section{0, ed.id, "world", "World", "", 0});
+  content::Article a;
+  a.edition_id = ed.id;
+  a.section_id = sec.id;
+  a.headline = "Story";
+  a.slug = "story";
+  auto id = stores().news().save_article(a).id;
+  auto before = stores().events().last_seq();
+  chat->set_chat_enabled(id, true, 500);
+  auto events = stores().events().since(before, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "article.chat");
+  EXPECT_EQ(events[0].article_id, id);
+  EXPECT_EQ(events[0].edition_id, ed.id);
+  EXPECT_EQ(events[0].purge_keys, std::vector<std::string>{"article:" + std::to_string(id)});
 }

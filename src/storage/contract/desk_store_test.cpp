@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/contract/backends.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 using namespace herald::content;
@@ -14,8 +15,7 @@ class DeskStoreContract : public storage::contract::StoresTest {
     StoresTest::SetUp();
     news = &stores().news();
     desk = &stores().desk();
-    ed = news->add_edition(Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy",
-                                   true, 0})
+    ed = news->add_edition(herald::testing::english_edition())
              .id;
     sec = news->add_section(Section{0, ed, "world", "World", "", 0}).id;
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/contract/backends.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 using namespace herald::content;
@@ -15,8 +16,7 @@ class EventStoreContract : public storage::contract::StoresTest {
     ev = &stores().events();
     ed = stores()
              .news()
-             .add_edition(Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true,
-                                  0})
+             .add_edition(herald::testing::english_edition())
              .id;
   }
   Id section(const std::string& slug) {

@@ -3,6 +3,7 @@
 
 #include "content/body.hpp"
 #include "storage/contract/backends.hpp"
+#include "testing/editions.hpp"
 
 using namespace herald;
 using namespace herald::content;
@@ -16,7 +17,7 @@ class NewsStoreContract : public storage::contract::StoresTest {
     store = &stores().news();
     ed = store
              ->add_edition(
-                 Edition{0, "en", "en", "en_GB", "Herald", "", "UTC", "dd.MM.yyyy", true, 0})
+                 herald::testing::english_edition())
              .id;
     sec = store->add_section(Section{0, ed, "world", "World", "News", 0}).id;
     sec2 = store->add_section(Section{0, ed, "science", "Science", "", 1}).id;
