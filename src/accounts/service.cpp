@@ -34,9 +34,14 @@ std::string clean_name(const std::string& name) {
 bool name_ok(const std::string& n) { return !n.empty() && n.size() <= 80 * 4; }
 }  // namespace
 
-Accounts::Accounts(AccountsOptions o, storage::AccountStore& store, mail::MailQueue* mail,
+Accounts::Accounts(AccountsOptions o, storage::Stores& stores, mail::MailQueue* mail,
                    MailText texts, const util::Clock& clock)
-    : o_(std::move(o)), clock_(clock), store_(store), mail_(mail), texts_(std::move(texts)) {
+    : o_(std::move(o)),
+      clock_(clock),
+      stores_(stores),
+      store_(stores.accounts()),
+      mail_(mail),
+      texts_(std::move(texts)) {
   while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
   dummy_hash_ = hash_password(random_token());
 }
@@ -223,11 +228,17 @@ std::optional<NewSession> Accounts::reset_password(const std::string& token,
     out = fail(p);
     return std::nullopt;
   }
-  store_.set_password_hash(u->id, hash_password(password));
-  store_.delete_sessions_of(u->id, "");
-  store_.drop_devices(u->id);  // a device that knew the old password is not trusted any more
-  store_.drop_links(u->id, "reset");
-  if (!u->email_verified_at) store_.mark_email_verified(u->id, now_unix());  // the mail arrived
+  auto hash = hash_password(password);  // before the transaction: it takes a while
+  {
+    auto tx = stores_.transaction();
+    auto& s = tx->accounts();
+    s.set_password_hash(u->id, hash);
+    s.delete_sessions_of(u->id, "");
+    s.drop_devices(u->id);  // a device that knew the old password is not trusted any more
+    s.drop_links(u->id, "reset");
+    if (!u->email_verified_at) s.mark_email_verified(u->id, now_unix());  // the mail arrived
+    tx->commit();
+  }
   out = done("msg_password_changed", u->id);
   return start_session(*u);
 }
@@ -249,9 +260,12 @@ Outcome Accounts::change_password(const Visitor& v, const std::string& current,
   if (!u) return fail("err_link_invalid");
   if (auto refused = current_password_refused(*u, current)) return *refused;
   if (auto p = password_problem(next, u->email, u->display_name); !p.empty()) return fail(p);
-  store_.set_password_hash(u->id, hash_password(next));
-  store_.drop_devices(u->id);  // a device that knew the old password is not trusted any more
-  if (end_other_sessions) store_.delete_sessions_of(u->id, v.token_digest);
+  auto hash = hash_password(next);
+  auto tx = stores_.transaction();
+  tx->accounts().set_password_hash(u->id, hash);
+  tx->accounts().drop_devices(u->id);  // a device that knew the old password is not trusted
+  if (end_other_sessions) tx->accounts().delete_sessions_of(u->id, v.token_digest);
+  tx->commit();
   return done(end_other_sessions ? "msg_password_changed_others" : "msg_password_changed", u->id);
 }
 
@@ -273,9 +287,12 @@ Outcome Accounts::confirm_email_change(const std::string& token) {
   auto link = store_.take_link(token_digest(token), "email", now_unix());
   auto u = link ? store_.user_by_id(link->user_id) : std::nullopt;
   if (!u || u->disabled) return fail("err_link_invalid");
-  auto r = store_.set_email(u->id, link->data);
-  if (!r.ok()) return fail("err_email_taken");
-  store_.mark_email_verified(u->id, now_unix());
+  {
+    auto tx = stores_.transaction();
+    if (!tx->accounts().set_email(u->id, link->data).ok()) return fail("err_email_taken");
+    tx->accounts().mark_email_verified(u->id, now_unix());
+    tx->commit();
+  }
   if (mail_allowed(u->email)) send(u->email, "mail_email_changed", u->display_name, link->data);
   return done("msg_email_changed", u->id);
 }
@@ -372,9 +389,11 @@ Outcome Accounts::create_user(const std::string& email_in, const std::string& na
 }
 
 Outcome Accounts::set_role(std::int64_t user_id, Role role) {
-  auto r = store_.set_role(user_id, role);
+  auto tx = stores_.transaction();  // a new role and the end of the sessions of the old one
+  auto r = tx->accounts().set_role(user_id, role);
   if (!r.ok()) return fail("err_no_user");
-  store_.delete_sessions_of(user_id, "");
+  tx->accounts().delete_sessions_of(user_id, "");
+  tx->commit();
   return done("msg_role_changed", user_id);
 }
 

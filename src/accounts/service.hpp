@@ -17,7 +17,7 @@
 
 #include "content/people.hpp"
 #include "util/throttle.hpp"
-#include "storage/account_store.hpp"
+#include "storage/stores.hpp"
 #include "util/clock.hpp"
 
 namespace herald::mail {
@@ -84,7 +84,9 @@ class Accounts {
  public:
   // `store`, `mail` and `texts` must outlive this object.
   // `clock` (the system clock by default) must outlive the service; tests pass a ManualClock.
-  Accounts(AccountsOptions o, storage::AccountStore& store, mail::MailQueue* mail, MailText texts,
+  // Steps that change several things at once (a password reset ends sessions, forgets devices
+  // and links) commit together, in one storage::Transaction.
+  Accounts(AccountsOptions o, storage::Stores& stores, mail::MailQueue* mail, MailText texts,
            const util::Clock& clock = util::system_clock());
 
   Outcome register_account(const std::string& email, const std::string& name,
@@ -147,6 +149,7 @@ class Accounts {
   AccountsOptions o_;
   const util::Clock& clock_;
   std::int64_t now_unix() const { return clock_.now(); }
+  storage::Stores& stores_;
   storage::AccountStore& store_;
   mail::MailQueue* mail_;
   MailText texts_;

@@ -22,7 +22,7 @@ class SessionLifetimes : public ::testing::Test {
     stores = storage::open_stores("sqlite:" + dir->file("herald.db"), clock);
     store = &stores->accounts();
     acc = std::make_unique<accounts::Accounts>(
-        accounts::AccountsOptions{}, *store, nullptr,
+        accounts::AccountsOptions{}, *stores, nullptr,
         [](const std::string&, const std::string&, const std::string&) {
           return std::pair<std::string, std::string>{};
         },

@@ -339,7 +339,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // Queued mail is spooled in the data folder: a crash does not lose it.
   mail::MailQueue mail_queue(std::move(mailer), cfg.data_dir + "/mail-queue");
   auto catalog = i18n::Catalog::load_embedded();
-  accounts::Accounts accounts(accounts_options(cfg), store->accounts(), &mail_queue,
+  accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
                               mail_texts(store->news(), catalog));
   // The capabilities: one line each.
   std::unique_ptr<site::Site> site;
@@ -349,7 +349,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     app = std::make_unique<web::App>(so, store->news(), &accounts);
     site = std::make_unique<site::Site>(*app);
     desk = std::make_unique<newsroom::Desk>(
-        store->news(), store->desk(), store->accounts(),
+        *store,
         [&site](content::Article& a) { site->prepare_body(a); });
     modules.push_back(accounts::pages(*app, accounts, &store->chat()));
     modules.push_back(newsroom::pages(
@@ -463,7 +463,7 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
   if (own["email"].empty()) return usage_error(what + ": --email is required");
   auto store = open_store(cfg.data_dir);
   auto catalog = i18n::Catalog::load_embedded();
-  accounts::Accounts acc(accounts_options(cfg), store->accounts(), nullptr,
+  accounts::Accounts acc(accounts_options(cfg), *store, nullptr,
                          mail_texts(store->news(), catalog));
   auto say = [&](const accounts::Outcome& o) {
     std::fprintf(stderr, "herald %s: %s\n", what.c_str(), catalog.text("en", o.message).c_str());

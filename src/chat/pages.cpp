@@ -75,7 +75,9 @@ Pages::Pages(web::App& app, ChatService& c) : web::Handlers(app.kit()), chat(&c)
   private_route("POST", "/api/v1/me/newsfeed-seen", Need::Login, {}, &A::api_newsfeed_seen);
   // The newsfeed counter: the same for everyone, briefly cached.
   app.page("/api/v1/newsfeed/count",
-           [this](const net::Request& r, const http::Params& p) { return api_newsfeed_count(r, p); });
+           [this](const net::Request& r, const http::Params& p, storage::NewsReader&) {
+             return api_newsfeed_count(r, p);
+           });
 }
 
 live::Member Pages::member_of(const Ctx& c) const {

@@ -202,19 +202,28 @@ std::string spans_to_html(const std::vector<Span>& spans) {
   return out;
 }
 
-bool parse_body_input(const std::string& text, std::vector<Block>& out, std::string& error) {
+bool parse_body_input(const std::string& text, std::vector<Block>& out, BodyProblem& problem) {
   out.clear();
+  std::string& error = problem.message;
+  // Sets the catalog key and its values; the English text is composed beside it.
+  auto say = [&](const char* key, BodyProblem::Args args = {}) {
+    problem.key = key;
+    problem.args = std::move(args);
+  };
   if (text.size() > 2'000'000) {
+    say("body_too_large");
     error = "The body is larger than 2 MB; split the story.";
     return false;
   }
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_array()) {
+    say("body_not_list");
     error = "The body must be a JSON array of blocks.";
     return false;
   }
   if (v.get_array().size() > 1000) {
+    say("body_too_many_blocks");
     error = "A story can have at most 1,000 blocks.";
     return false;
   }
@@ -222,14 +231,23 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
   for (const auto& item : v.get_array()) {
     ++n;
     std::string where = "Block " + std::to_string(n);
+    std::string number = std::to_string(n);
     if (!item.is_object()) {
+      say("body_block_not_object", {{"n", number}});
       error = where + " is not an object.";
       return false;
     }
     const auto& o = item.get_object();
     auto* tv = o.if_contains("type");
     std::string type = tv && tv->is_string() ? std::string(tv->get_string()) : "";
-    where += " (" + std::string(type_label(type)) + ")";
+    std::string label = type.size() > 40 ? type.substr(0, 40) : std::string(type_label(type));
+    where += " (" + label + ")";
+    BodyProblem::Args at{{"n", number}, {"type", label}};
+    auto with = [&](BodyProblem::Args more) {
+      BodyProblem::Args all = at;
+      all.insert(all.end(), more.begin(), more.end());
+      return all;
+    };
     // The fields each type may have; anything else is refused, never stored.
     std::vector<std::string_view> allowed;
     if (type == "paragraph") allowed = {"type", "text", "spans"};
@@ -239,12 +257,15 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
     else if (type == "image") allowed = {"type", "media_id", "caption", "credit"};
     else if (type == "embed") allowed = {"type", "url", "title"};
     else {
+      say("body_unknown_type", at);
       error = where + ": unknown block type; use paragraph, subheading, quote, list, image or embed.";
       return false;
     }
     for (auto& [k, val] : o) {
       if (std::find(allowed.begin(), allowed.end(), std::string_view(k)) == allowed.end()) {
-        error = where + " has a field '" + std::string(k) + "' that is not allowed.";
+        std::string field = std::string(k).substr(0, 40);
+        say("body_field_not_allowed", with({{"field", field}}));
+        error = where + " has a field '" + field + "' that is not allowed.";
         return false;
       }
     }
@@ -252,15 +273,20 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
                         std::string& dst) -> bool {
       auto* f = o.if_contains(key);
       if (!f) {
-        if (required) error = where + " needs '" + key + "'.";
+        if (required) {
+          say("body_field_required", with({{"field", key}}));
+          error = where + " needs '" + key + "'.";
+        }
         return !required;
       }
       if (!f->is_string()) {
+        say("body_field_not_text", with({{"field", key}}));
         error = where + ": '" + key + "' must be text.";
         return false;
       }
       dst = std::string(f->get_string());
       if (util::utf8_length(dst) > max_chars) {
+        say("body_field_too_long", with({{"field", key}, {"max", std::to_string(max_chars)}}));
         error = where + ": '" + key + "' is longer than " + std::to_string(max_chars) + " characters.";
         return false;
       }
@@ -273,11 +299,13 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
                                    : Block::Type::Subheading;
       if (auto* sp = o.if_contains("spans")) {
         if (!sp->is_array() || sp->get_array().size() > 500) {
+          say("body_spans", at);
           error = where + ": 'spans' must be a list of at most 500 runs.";
           return false;
         }
         for (auto& x : sp->get_array()) {
           if (!x.is_object()) {
+            say("body_span_not_object", at);
             error = where + ": each span must be an object.";
             return false;
           }
@@ -290,12 +318,15 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
             } else if (k == "href" && val.is_string()) {
               span.href = std::string(val.get_string());
               if (!is_safe_link(span.href)) {
+                say("body_link", with({{"link", span.href.substr(0, 100)}}));
                 error = where + ": the link '" + span.href.substr(0, 100) +
                         "' is not allowed; links must start with http://, https:// or mailto:.";
                 return false;
               }
             } else {
-              error = where + ": a span has a mark '" + std::string(k) +
+              std::string mark = std::string(k).substr(0, 40);
+              say("body_mark", with({{"mark", mark}}));
+              error = where + ": a span has a mark '" + mark +
                       "' that is not allowed (bold, italic and href are).";
               return false;
             }
@@ -304,6 +335,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
           b.spans.push_back(std::move(span));
         }
         if (util::utf8_length(b.text) > 20000) {
+          say("body_block_too_long", at);
           error = where + " is longer than 20,000 characters.";
           return false;
         }
@@ -316,11 +348,13 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
       auto* items = o.if_contains("items");
       if (!items || !items->is_array() || items->get_array().empty() ||
           items->get_array().size() > 200) {
+        say("body_list_items", at);
         error = where + " needs 'items': a list of 1 to 200 texts.";
         return false;
       }
       for (auto& i : items->get_array()) {
         if (!i.is_string() || util::utf8_length(i.get_string()) > 5000) {
+          say("body_list_item", at);
           error = where + ": each item must be a text of at most 5,000 characters.";
           return false;
         }
@@ -328,6 +362,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
       }
       if (auto* ord = o.if_contains("ordered")) {
         if (!ord->is_bool()) {
+          say("body_list_ordered", at);
           error = where + ": 'ordered' must be true or false.";
           return false;
         }
@@ -337,6 +372,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
       b.type = Block::Type::Image;
       auto* id = o.if_contains("media_id");
       if (!id || !id->is_int64() || id->get_int64() <= 0) {
+        say("body_image_photo", at);
         error = where + " needs 'media_id': the number of a photo in the library.";
         return false;
       }
@@ -348,6 +384,7 @@ bool parse_body_input(const std::string& text, std::vector<Block>& out, std::str
       if (!get_text("url", 2000, true, b.url) || !get_text("title", 300, false, b.text))
         return false;
       if (!is_safe_link(b.url, false)) {
+        say("body_embed_link", at);
         error = where + ": embedded links must start with http:// or https://.";
         return false;
       }

@@ -1,6 +1,7 @@
 // Article bodies as JSON: the typed block list stored in the database and served by the API.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "content/model.hpp"
@@ -16,8 +17,16 @@ bool body_from_json(const std::string& json, std::vector<Block>& out, std::strin
 
 // Parses a body sent by the newsroom, strictly: only the block types, fields, marks and URL
 // schemes of the allowlist (links: http, https, mailto; embeds: http, https), within size
-// limits. Returns false with a message naming the block and what to change.
-bool parse_body_input(const std::string& json, std::vector<Block>& out, std::string& error);
+// limits. Returns false with the problem: a catalog key (web/locales, body_*) and its values
+// (the block's number {n} and {type}, the {field}, ...) for the person's language, and the same
+// in English for logs and the command line.
+struct BodyProblem {
+  using Args = std::vector<std::pair<std::string, std::string>>;
+  std::string key;
+  Args args;
+  std::string message;  // English
+};
+bool parse_body_input(const std::string& json, std::vector<Block>& out, BodyProblem& problem);
 
 // True for an absolute link readers may follow: http(s)://host... or mailto:address
 // (no spaces or control characters, at most 2,000 bytes).

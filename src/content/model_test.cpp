@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "content/body.hpp"
+#include "i18n/i18n.hpp"
 
 using namespace herald::content;
 
@@ -103,38 +104,54 @@ TEST(Body, RefusesUnknownOrMalformedBlocks) {
 
 TEST(Body, NewsroomInputIsCheckedAgainstTheAllowlist) {
   std::vector<Block> out;
-  std::string err;
+  BodyProblem why;
   EXPECT_TRUE(parse_body_input(
       R"j([{"type":"paragraph","spans":[{"text":"Read "},{"text":"this","bold":true,"href":"https://example.org/a?b=1"}]},
           {"type":"subheading","text":"Sub"},{"type":"quote","text":"Q","cite":"C"},
           {"type":"list","items":["a","b"],"ordered":false},{"type":"image","media_id":3,"caption":"c","credit":"© A"},
           {"type":"embed","url":"https://video.example/x","title":"t"},
           {"type":"paragraph","spans":[{"text":"mail","href":"mailto:desk@example.org"}]}])j",
-      out, err))
-      << err;
+      out, why))
+      << why.message;
   ASSERT_EQ(out.size(), 7u);
   EXPECT_EQ(out[0].text, "Read this");
   EXPECT_EQ(spans_to_html(out[0].spans),
             "Read <a href=\"https://example.org/a?b=1\" rel=\"nofollow noopener\"><strong>this</strong></a>");
-  // What the editor must never get stored:
-  const char* refused[] = {
-      R"j([{"type":"script","text":"x"}])j",
-      R"j([{"type":"paragraph","text":"x","onclick":"alert(1)"}])j",
-      R"j([{"type":"paragraph","spans":[{"text":"x","href":"javascript:alert(1)"}]}])j",
-      R"j([{"type":"paragraph","spans":[{"text":"x","href":"data:text/html,hi"}]}])j",
-      R"j([{"type":"paragraph","spans":[{"text":"x","underline":true}]}])j",
-      R"j([{"type":"embed","url":"mailto:a@b.org"}])j",
-      R"j([{"type":"image","media_id":"3"}])j",
-      R"j([{"type":"list","items":[]}])j",
-      R"j({"type":"paragraph"})j",
-      R"j([{"type":"paragraph","text":7}])j",
-      "not json",
+  // What the editor must never get stored, and the catalog key that tells them why.
+  struct Refused {
+    const char* input;
+    const char* key;
   };
-  for (const char* r : refused) {
-    err.clear();
-    EXPECT_FALSE(parse_body_input(r, out, err)) << r;
-    EXPECT_FALSE(err.empty()) << r;
+  auto catalog = herald::i18n::Catalog::load_embedded();
+  const Refused refused[] = {
+      {R"j([{"type":"script","text":"x"}])j", "body_unknown_type"},
+      {R"j([{"type":"paragraph","text":"x","onclick":"alert(1)"}])j", "body_field_not_allowed"},
+      {R"j([{"type":"paragraph","spans":[{"text":"x","href":"javascript:alert(1)"}]}])j", "body_link"},
+      {R"j([{"type":"paragraph","spans":[{"text":"x","href":"data:text/html,hi"}]}])j", "body_link"},
+      {R"j([{"type":"paragraph","spans":[{"text":"x","underline":true}]}])j", "body_mark"},
+      {R"j([{"type":"embed","url":"mailto:a@b.org"}])j", "body_embed_link"},
+      {R"j([{"type":"image","media_id":"3"}])j", "body_image_photo"},
+      {R"j([{"type":"list","items":[]}])j", "body_list_items"},
+      {R"j({"type":"paragraph"})j", "body_not_list"},
+      {R"j([{"type":"paragraph","text":7}])j", "body_field_not_text"},
+      {R"j([{"type":"paragraph"}])j", "body_field_required"},
+      {R"j([7])j", "body_block_not_object"},
+      {"not json", "body_not_list"},
+  };
+  for (const auto& r : refused) {
+    why = {};
+    EXPECT_FALSE(parse_body_input(r.input, out, why)) << r.input;
+    EXPECT_EQ(why.key, r.key) << r.input;
+    EXPECT_FALSE(why.message.empty()) << r.input;
+    EXPECT_TRUE(catalog.all("en").count(r.key)) << r.key;
+    EXPECT_TRUE(catalog.all("ru").count(r.key)) << r.key;
   }
+  // The values the catalog texts name: the block's number and type, the field.
+  why = {};
+  parse_body_input(R"j([{"type":"quote","text":"x"},{"type":"quote","text":"x","style":"big"}])j",
+                   out, why);
+  EXPECT_EQ(why.args, (BodyProblem::Args{{"n", "2"}, {"type", "quote"}, {"field", "style"}}));
+  EXPECT_EQ(why.message, "Block 2 (quote) has a field 'style' that is not allowed.");
   EXPECT_TRUE(is_safe_link("HTTPS://Example.org"));
   EXPECT_FALSE(is_safe_link("https://"));
   EXPECT_FALSE(is_safe_link("https://a b"));

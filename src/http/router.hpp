@@ -23,10 +23,12 @@ class Params {
   std::vector<std::pair<std::string_view, std::string_view>> items_;
 };
 
-template <class Req, class Reply>
+// `Handler`: what a route leads to (by default a function of the request and its captures).
+template <class Req, class Reply,
+          class Handler = std::function<Reply(const Req&, const Params&)>>
 class Router {
  public:
-  using Fn = std::function<Reply(const Req&, const Params&)>;
+  using Fn = Handler;
 
   void add(std::string method, std::string pattern, Fn fn) {
     Route r{std::move(method), {}, pattern.size() > 1 && pattern.back() == '/', std::move(fn),

@@ -55,12 +55,13 @@ DeskResult forbidden(const std::string& key, const std::string& what) {
 
 }  // namespace
 
-Desk::Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
-           std::function<void(Article&)> prepare_body, const util::Clock& clock)
-    : news_(news),
+Desk::Desk(storage::Stores& stores, std::function<void(Article&)> prepare_body,
+           const util::Clock& clock)
+    : stores_(stores),
+      news_(stores.news()),
       clock_(clock),
-      desk_(desk),
-      accounts_(accounts),
+      desk_(stores.desk()),
+      accounts_(stores.accounts()),
       prepare_body_(std::move(prepare_body)) {}
 
 bool Desk::can_see(const content::User& u, const Article& a) const {
@@ -81,8 +82,8 @@ bool Desk::can_publish(const content::User& u, const Article& a) const {
          (can(u.role, Action::PublishOwn) && a.created_by == u.id);
 }
 
-std::optional<Article> Desk::load(content::Id id) {
-  auto a = news_.article(id);
+std::optional<Article> Desk::load(content::Id id, storage::NewsReader& from) {
+  auto a = from.article(id);
   if (!a) return std::nullopt;
   std::string err;
   if (!content::ensure_body(*a, err)) spdlog::error("story {}: {}", id, err);
@@ -279,10 +280,10 @@ DeskResult Desk::apply(const content::User& u, Article& a, const json::object& i
     }
   }
   if (auto* v = in.if_contains("body")) {
-    std::string err;
+    content::BodyProblem why;
     std::vector<content::Block> blocks;
-    if (!content::parse_body_input(json::serialize(*v), blocks, err))
-      return error(content::Outcome::Invalid, "invalid_body", err);
+    if (!content::parse_body_input(json::serialize(*v), blocks, why))
+      return say(content::Outcome::Invalid, "invalid_body", why.key, why.message, why.args);
     for (auto& b : blocks)
       if (b.type == content::Block::Type::Image && !news_.media(b.media_id))
         return say(content::Outcome::Invalid, "invalid_body", "desk_body_photo",
@@ -380,17 +381,22 @@ DeskResult Desk::save(const content::User& u, content::Id id, const json::value&
 
 DeskResult Desk::workflow(const content::User& u, content::Id id, const std::string& action,
                           content::UnixTime at) {
-  auto a = load(id);
+  // The step, and the revision note that records it, in one transaction: the story read
+  // inside it is the one the step changes.
+  auto tx = stores_.transaction();
+  auto a = load(id, tx->news());
   if (!a || !can_see(u, *a)) return story_not_found();
   auto now = clock_.now();
   auto note = [&](const std::string& what) {
-    if (auto cur = load(id)) desk_.add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
+    if (auto cur = load(id, tx->news()))
+      tx->desk().add_revision_note(id, u.id, what, json::serialize(to_json(*cur, true)));
+    tx->commit();
   };
   if (action == "submit" || action == "draft") {
     if (!can_edit(u, *a)) return forbidden("desk_not_yours", "You may not change this story.");
     if (a->status == Status::Published)
       return say(content::Outcome::Conflict, "published", "desk_unpublish_first", "The story is published: unpublish it first.");
-    auto r = desk_.set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
+    auto r = tx->desk().set_status(id, action == "submit" ? Status::Review : Status::Draft, 0, u.id);
     if (!r.ok()) return refused(r);
     note(action == "submit" ? "ready for review" : "back to draft");
   } else if (action == "publish") {
@@ -400,14 +406,14 @@ DeskResult Desk::workflow(const content::User& u, content::Id id, const std::str
                  "The story is under embargo until " + i18n::iso8601(a->embargo_until) +
                      ": schedule it for then, or lift the embargo.",
                  {{"until", i18n::iso8601(a->embargo_until)}});
-    auto r = news_.publish(id, a->status == Status::Published ? a->published_at : now);
+    auto r = tx->news().publish(id, a->status == Status::Published ? a->published_at : now);
     if (!r.ok()) return refused(r);
     note("published");
   } else if (action == "unpublish") {
     if (!can_publish(u, *a)) return forbidden("desk_no_unpublish", "Your account may not unpublish this story.");
     if (a->status != Status::Published)
       return say(content::Outcome::Conflict, "not_published", "desk_not_published", "The story is not published.");
-    auto r = news_.unpublish(id);
+    auto r = tx->news().unpublish(id);
     if (!r.ok()) return refused(r);
     note("unpublished");
   } else if (action == "schedule") {
@@ -420,13 +426,14 @@ DeskResult Desk::workflow(const content::User& u, content::Id id, const std::str
                  "The story is under embargo until " + i18n::iso8601(a->embargo_until) +
                      ": schedule it for then or later.",
                  {{"until", i18n::iso8601(a->embargo_until)}});
-    auto r = desk_.set_status(id, Status::Scheduled, at, u.id);
+    auto r = tx->desk().set_status(id, Status::Scheduled, at, u.id);
     if (!r.ok()) return refused(r);
     note("scheduled for " + i18n::iso8601(at));
   } else {
     return say(content::Outcome::NotFound, "not_found", "desk_unknown_step",
                "Unknown workflow step '" + action + "'.", {{"step", action}});
   }
+  tx.reset();
   return get(u, id);
 }
 
@@ -562,15 +569,18 @@ DeskResult Desk::edit_photo(const content::User& u, content::Id media_id,
 int Desk::publish_due(content::UnixTime now) {
   int n = 0;
   for (auto id : desk_.due_scheduled(now)) {
-    auto a = load(id);
-    if (!a || a->embargo_until > now) continue;
-    auto r = news_.publish(id, now);
+    auto tx = stores_.transaction();  // the publication and its note, together
+    auto a = load(id, tx->news());
+    if (!a || a->embargo_until > now || a->status != Status::Scheduled) continue;
+    auto r = tx->news().publish(id, now);
     if (!r.ok()) {
       spdlog::error("scheduled story {} could not be published: {}", id, r.detail);
       continue;
     }
-    if (auto cur = load(id))
-      desk_.add_revision_note(id, 0, "published on schedule", json::serialize(to_json(*cur, true)));
+    if (auto cur = load(id, tx->news()))
+      tx->desk().add_revision_note(id, 0, "published on schedule",
+                                   json::serialize(to_json(*cur, true)));
+    tx->commit();
     spdlog::info("published scheduled story {} ({})", id, a->headline);
     ++n;
   }

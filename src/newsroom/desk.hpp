@@ -11,8 +11,7 @@
 
 #include "content/outcome.hpp"
 #include "content/people.hpp"
-#include "storage/account_store.hpp"
-#include "storage/store.hpp"
+#include "storage/stores.hpp"
 #include "util/clock.hpp"
 
 namespace herald::newsroom {
@@ -31,8 +30,8 @@ struct DeskResult {
 class Desk {
  public:
   // `prepare_body` renders a story's body HTML before it is stored (site::Site::prepare_body).
-  Desk(storage::NewsStore& news, storage::DeskStore& desk, storage::AccountStore& accounts,
-       std::function<void(content::Article&)> prepare_body,
+  // A workflow step and its revision note commit together (one storage::Transaction).
+  Desk(storage::Stores& stores, std::function<void(content::Article&)> prepare_body,
        const util::Clock& clock = util::system_clock());
 
   // Unpublished stories of others are hidden (404) from those who may not see drafts.
@@ -99,12 +98,14 @@ class Desk {
                    bool creating);
   DeskResult store(const content::User& u, content::Article& a, std::int64_t base,
                    const std::string& note, content::Outcome done);
-  std::optional<content::Article> load(content::Id id);
+  std::optional<content::Article> load(content::Id id) { return load(id, news_); }
+  std::optional<content::Article> load(content::Id id, storage::NewsReader& from);
   boost::json::object to_json(const content::Article& a, bool with_body, const Catalog& c) const;
   Catalog catalog() const;
   content::Id author_for(const content::User& u);
   std::string user_name(std::int64_t id) const;
 
+  storage::Stores& stores_;
   storage::NewsStore& news_;
   const util::Clock& clock_;
   storage::DeskStore& desk_;

@@ -26,7 +26,7 @@ class DeskRules : public ::testing::Test {
     auto ed = news.add_edition(herald::testing::english_edition())
                   .id;
     section = news.add_section(content::Section{0, ed, "world", "World", "", 0}).id;
-    desk = std::make_unique<newsroom::Desk>(news, stores->desk(), stores->accounts(),
+    desk = std::make_unique<newsroom::Desk>(*stores,
                                             [](content::Article&) {}, clock);
     for (auto r : {Role::Contributor, Role::Author, Role::Editor, Role::Reader}) {
       content::User u;
@@ -147,4 +147,37 @@ TEST_F(DeskRules, PhotoTextsBelongToTheirUploaderOrAnEditor) {
                 .outcome,
             Outcome::Invalid);  // alt text is required
   EXPECT_EQ(stores->news().media(mid)->caption, "Mine");
+}
+
+TEST_F(DeskRules, ARefusedBodyIsExplainedFromTheCatalogAndNothingIsStored) {
+  auto id = draft(Role::Author);
+  auto v = version(id);
+  json::array body{json::object{{"type", "paragraph"}, {"text", "x"}},
+                   json::object{{"type", "paragraph"}, {"text", "x"}, {"style", "big"}}};
+  auto r = desk->save(as(Role::Author), id, json::object{{"version", v}, {"body", body}});
+  EXPECT_EQ(r.outcome, Outcome::Invalid);
+  EXPECT_EQ(r.code, "invalid_body");
+  EXPECT_EQ(r.key, "body_field_not_allowed");
+  EXPECT_EQ(r.message, "Block 2 (paragraph) has a field 'style' that is not allowed.");
+  auto catalog = i18n::Catalog::load_embedded();
+  std::string ru = catalog.text("ru", r.key);
+  for (auto& [name, value] : r.args) ru.replace(ru.find("{" + name + "}"), name.size() + 2, value);
+  EXPECT_EQ(ru, "В блоке 2 (paragraph) есть недопустимое поле «style».");
+  EXPECT_EQ(version(id), v);
+}
+
+TEST_F(DeskRules, AWorkflowStepAndItsRevisionNoteCommitTogether) {
+  auto id = draft(Role::Editor);
+  auto before = stores->desk().revisions(id).size();
+  ASSERT_EQ(desk->workflow(as(Role::Editor), id, "publish").outcome, Outcome::Done);
+  auto revs = stores->desk().revisions(id);
+  ASSERT_EQ(revs.size(), before + 1);
+  EXPECT_EQ(revs[0].note, "published");
+  // A refused step leaves neither.
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "schedule", clock.now() + 60).outcome,
+            Outcome::Conflict);
+  EXPECT_EQ(stores->desk().revisions(id).size(), before + 1);
+  // Nothing is left holding the database: other writes go on.
+  EXPECT_EQ(desk->workflow(as(Role::Editor), id, "unpublish").outcome, Outcome::Done);
+  EXPECT_EQ(stores->desk().revisions(id)[0].note, "unpublished");
 }

@@ -48,7 +48,7 @@ std::optional<Reply> list_params(const net::Request& req, const Directory& d,
 }
 }  // namespace
 
-Reply Site::Impl::api_editions(const net::Request&, const http::Params&) {
+Reply Site::Impl::api_editions(const net::Request&, const http::Params&, storage::NewsReader& news) {
   auto d = dir();
   json::array arr;
   for (auto& e : d->editions)
@@ -63,7 +63,7 @@ Reply Site::Impl::api_editions(const net::Request&, const http::Params&) {
   return json_reply(json::object{{"editions", arr}}, {"catalog"});
 }
 
-Reply Site::Impl::api_sections(const net::Request&, const http::Params& p) {
+Reply Site::Impl::api_sections(const net::Request&, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e)
@@ -103,7 +103,7 @@ json::object article_summary(const Directory& d, const content::Edition& e,
 }
 }  // namespace
 
-Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
+Reply Site::Impl::api_articles(const net::Request& req, const http::Params&, storage::NewsReader& news) {
   auto d = dir();
   storage::ArticleQuery q;
   const content::Edition* e = nullptr;
@@ -140,7 +140,7 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
       return api_error(400, "bad_request", "limit must be a number from 1 to 100.");
     q.limit = n;
   }
-  auto items = store.articles(q);
+  auto items = news.articles(q);
   json::array arr;
   std::int64_t newest = 0;
   for (auto& a : items) {
@@ -152,11 +152,11 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&) {
   json::value next = nullptr;
   if (static_cast<int>(items.size()) == q.limit) next = cursor_string(items.back());
   Reply r = json_reply(json::object{{"articles", arr}, {"next_cursor", next}}, keys, newest);
-  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;  // see listing()
+  if (q.before.valid() && !issued_cursor(news, q.before)) r.cacheable = false;  // see listing()
   return r;
 }
 
-Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
+Reply Site::Impl::api_article(const net::Request&, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   auto ids = p.get("id");
   content::Id id = 0;
@@ -165,7 +165,7 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
       return api_error(400, "bad_request", "The article id must be a number.");
     id = id * 10 + (c - '0');
   }
-  auto a = store.article(id);
+  auto a = news.article(id);
   if (!a || a->status != content::Status::Published)
     return api_error(404, "not_found", "There is no published article with this id.");
   const auto* e = d->edition(a->edition_id);
@@ -210,13 +210,13 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p) {
   return json_reply(o, {"article:" + std::to_string(a->id)}, a->updated_at);
 }
 
-Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&) {
+Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&, storage::NewsReader& news) {
   auto d = dir();
   storage::ArticleQuery q;
   const content::Edition* e = nullptr;
   if (auto err = list_params(req, *d, q, e)) return std::move(*err);
   q.limit = 30;
-  auto items = store.articles(q);
+  auto items = news.articles(q);
   json::array arr;
   for (auto& a : items) {
     const auto* s = d->section(a.section_id);
@@ -232,11 +232,11 @@ Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&) {
   if (static_cast<int>(items.size()) == q.limit) next = cursor_string(items.back());
   Reply r = json_reply(json::object{{"edition", e->code}, {"items", arr}, {"next_cursor", next}},
                        {"newsfeed:" + std::to_string(e->id)});
-  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;  // see listing()
+  if (q.before.valid() && !issued_cursor(news, q.before)) r.cacheable = false;  // see listing()
   return r;
 }
 
-Reply Site::Impl::api_openapi(const net::Request&, const http::Params&) {
+Reply Site::Impl::api_openapi(const net::Request&, const http::Params&, storage::NewsReader& news) {
   Reply r;
   r.content_type = "application/json; charset=utf-8";
   r.body = std::string(assets::get("docs/openapi.json"));

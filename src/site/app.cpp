@@ -19,8 +19,8 @@ Site::Impl::Impl(web::App& app) : web::Handlers(app.kit()) {
   if (body_version == 0) body_version = 1;
 }
 
-bool Site::Impl::issued_cursor(const storage::Cursor& c) const {
-  auto a = store.article(c.id);
+bool Site::Impl::issued_cursor(storage::NewsReader& news, const storage::Cursor& c) const {
+  auto a = news.article(c.id);
   return a && a->status == content::Status::Published && a->published_at == c.published_at;
 }
 
@@ -29,10 +29,13 @@ void Site::Impl::add_routes(web::App& app) {
   // value the route would not accept as it is, is served but not kept in the page cache.
   using Accepts = std::initializer_list<std::string_view>;
   auto on = [this, &app](const char* pattern,
-                         Reply (Impl::*fn)(const net::Request&, const http::Params&),
+                         Reply (Impl::*fn)(const net::Request&, const http::Params&,
+                                           storage::NewsReader&),
                          Accepts accepts = {}) {
     app.page(
-        pattern, [this, fn](const net::Request& r, const http::Params& p) { return (this->*fn)(r, p); },
+        pattern, [this, fn](const net::Request& r, const http::Params& p, storage::NewsReader& news) {
+          return (this->*fn)(r, p, news);
+        },
         accepts);
   };
   const Accepts lists = {"before", "fragment"};
@@ -52,9 +55,13 @@ void Site::Impl::add_routes(web::App& app) {
   on("/:edition/", &Impl::home);
   auto feeds = [this, &app](const std::string& prefix) {
     app.page(prefix + "rss.xml",
-             [this](const net::Request& r, const http::Params& p) { return feed(r, p, false); });
+             [this](const net::Request& r, const http::Params& p, storage::NewsReader& news) {
+               return feed(r, p, news, false);
+             });
     app.page(prefix + "atom.xml",
-             [this](const net::Request& r, const http::Params& p) { return feed(r, p, true); });
+             [this](const net::Request& r, const http::Params& p, storage::NewsReader& news) {
+               return feed(r, p, news, true);
+             });
   };
   feeds("/:edition/");
   on("/:edition/newsfeed/", &Impl::newsfeed, lists);
@@ -76,7 +83,7 @@ void Site::prepare_body(content::Article& a) const {
 
 web::Reply Site::preview(const content::Edition& e, const content::Section& s, content::Article& a,
                          const std::string& path) {
-  return impl_->story_reply(e, s, a, path, false, true);
+  return impl_->preview(e, s, a, path);
 }
 
 void Site::apply(const events::Event& ev) { impl_->apply(ev); }

@@ -16,7 +16,7 @@ constexpr content::Id kSitemapChunk = 10000;
 
 }  // namespace
 
-Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
+Reply Site::Impl::feed(const net::Request&, const http::Params& p, storage::NewsReader& news, bool atom) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -42,7 +42,7 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
     title = t->name + " — " + e->site_name;
     link += "tag/" + t->slug + "/";
   }
-  auto items = store.articles(q);
+  auto items = news.articles(q);
   TemplateDictionary dict("feed");
   dict.SetValue(tn::kTITLE, title);
   dict.SetValue(tn::kDESCRIPTION, description);
@@ -88,7 +88,7 @@ Reply Site::Impl::feed(const net::Request&, const http::Params& p, bool atom) {
   return r;
 }
 
-Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
+Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&, storage::NewsReader& news) {
   auto d = dir();
   TemplateDictionary dict("sitemap_index");
   std::vector<std::string> keys;
@@ -97,7 +97,7 @@ Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
                                                   abs("/sitemaps/" + e.code + "-pages.xml"));
     keys.push_back("sitemap:" + std::to_string(e.id));
   }
-  content::Id max_id = store.max_article_id();
+  content::Id max_id = news.max_article_id();
   for (content::Id n = 1; (n - 1) * kSitemapChunk < max_id; ++n)
     dict.AddSectionDictionary(tn::kMAP)->SetValue(
         tn::kLOC, abs("/sitemaps/articles-" + std::to_string(n) + ".xml"));
@@ -110,7 +110,7 @@ Reply Site::Impl::sitemap_index(const net::Request&, const http::Params&) {
   return r;
 }
 
-Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p) {
+Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p, storage::NewsReader& news) {
   std::string_view file = p.get("file");
   auto strip = [&](std::string_view prefix,
                    std::string_view suffix) -> std::optional<std::string_view> {
@@ -120,19 +120,19 @@ Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p) {
     return file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
   };
   http::Params q;
-  if (file == "news.xml") return sitemap_news(r, q);
+  if (file == "news.xml") return sitemap_news(r, q, news);
   if (auto n = strip("articles-", ".xml")) {
     q.add("n", *n);
-    return sitemap_articles(r, q);
+    return sitemap_articles(r, q, news);
   }
   if (auto code = strip("", "-pages.xml")) {
     q.add("edition", *code);
-    return sitemap_pages(r, q);
+    return sitemap_pages(r, q, news);
   }
   return error_page(404, nullptr);
 }
 
-Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p) {
+Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -153,7 +153,7 @@ Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p) {
   return r;
 }
 
-Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
+Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   auto ns = p.get("n");
   content::Id n = 0;
@@ -162,7 +162,7 @@ Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
     n = n * 10 + (c - '0');
   }
   if (n == 0) return error_page(404, nullptr);
-  auto items = store.published_in_id_range((n - 1) * kSitemapChunk + 1, n * kSitemapChunk + 1);
+  auto items = news.published_in_id_range((n - 1) * kSitemapChunk + 1, n * kSitemapChunk + 1);
   TemplateDictionary dict("urlset");
   std::vector<std::string> keys;
   for (auto& e : d->editions) keys.push_back("sitemap:" + std::to_string(e.id));
@@ -183,7 +183,7 @@ Reply Site::Impl::sitemap_articles(const net::Request&, const http::Params& p) {
   return r;
 }
 
-Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
+Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&, storage::NewsReader& news) {
   auto d = dir();
   TemplateDictionary dict("urlset");
   dict.ShowSection(tn::kNEWS_NS);
@@ -198,7 +198,7 @@ Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
     storage::Cursor cur;
     for (int page = 0; page < 5; ++page) {  // Google reads at most 1,000 news URLs per map
       q.before = cur;
-      auto items = store.articles(q);
+      auto items = news.articles(q);
       for (auto& a : items) {
         const auto* s = d->section(a.section_id);
         if (!s) continue;
@@ -223,7 +223,7 @@ Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&) {
   return r;
 }
 
-Reply Site::Impl::robots(const net::Request&, const http::Params&) {
+Reply Site::Impl::robots(const net::Request&, const http::Params&, storage::NewsReader& news) {
   Reply r;
   r.content_type = "text/plain; charset=utf-8";
   r.body = "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*?fragment=1\n\nSitemap: " +

@@ -38,7 +38,7 @@ struct Site::Impl : web::Handlers {
   explicit Impl(web::App& app);
   void add_routes(web::App& app);
   // Whether a list cursor is one the site hands out: the time and number of a published story.
-  bool issued_cursor(const storage::Cursor& c) const;
+  bool issued_cursor(storage::NewsReader& news, const storage::Cursor& c) const;
   void fill_story_item(ctemplate::TemplateDictionary* d, const Directory& dir,
                        const content::Edition& e, const content::Article& a) const;
   void fill_image(ctemplate::TemplateDictionary* d, const content::Media& m,
@@ -56,7 +56,7 @@ struct Site::Impl : web::Handlers {
   mutable std::shared_mutex latest_mu;
   mutable std::unordered_map<content::Id, std::shared_ptr<const std::vector<LatestItem>>>
       latest_cache;
-  std::shared_ptr<const std::vector<LatestItem>> latest_in(const content::Edition& e,
+  std::shared_ptr<const std::vector<LatestItem>> latest_in(storage::NewsReader& news, const content::Edition& e,
                                                            const content::Section& s) const;
   void apply(const events::Event& ev);
 
@@ -66,36 +66,41 @@ struct Site::Impl : web::Handlers {
       0;  // of body.tpl and what it shows: stored HTML of another version is redone
 
   // Pages (pages.cpp)
-  Reply home(const net::Request& r, const http::Params& p);
-  Reply section_page(const net::Request& r, const http::Params& p);
-  Reply tag_page(const net::Request& r, const http::Params& p);
-  Reply author_page(const net::Request& r, const http::Params& p);
-  Reply newsfeed(const net::Request& r, const http::Params& p);
-  Reply article_page(const net::Request& r, const http::Params& p);
+  Reply home(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply section_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply tag_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply author_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply newsfeed(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply article_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
   // A story's page for readers, or (preview) for the newsroom: not cached, not indexed.
-  Reply story_reply(const content::Edition& e, const content::Section& s, content::Article& a,
+  Reply story_reply(storage::NewsReader& news, const content::Edition& e, const content::Section& s, content::Article& a,
                     const std::string& path, bool fragment, bool preview);
-  Reply listing(const net::Request& r, const content::Edition& e, storage::ArticleQuery q,
+  Reply preview(const content::Edition& e, const content::Section& s, content::Article& a,
+                const std::string& path) {
+    auto news = store.snapshot();
+    return story_reply(*news, e, s, a, path, false, true);
+  }
+  Reply listing(storage::NewsReader& news, const net::Request& r, const content::Edition& e, storage::ArticleQuery q,
                 Chrome chrome, const std::string& heading, const std::string& description,
                 std::vector<std::string> keys, const std::string& list_class,
                 const std::string& count = {});
 
   // Feeds and sitemaps (feeds.cpp)
-  Reply feed(const net::Request& r, const http::Params& p, bool atom);
-  Reply sitemap_index(const net::Request& r, const http::Params& p);
-  Reply sitemap_file(const net::Request& r, const http::Params& p);  // dispatches the three below
-  Reply sitemap_pages(const net::Request& r, const http::Params& p);
-  Reply sitemap_articles(const net::Request& r, const http::Params& p);
-  Reply sitemap_news(const net::Request& r, const http::Params& p);
-  Reply robots(const net::Request& r, const http::Params& p);
+  Reply feed(const net::Request& r, const http::Params& p, storage::NewsReader& news, bool atom);
+  Reply sitemap_index(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply sitemap_file(const net::Request& r, const http::Params& p, storage::NewsReader& news);  // dispatches the three below
+  Reply sitemap_pages(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply sitemap_articles(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply sitemap_news(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply robots(const net::Request& r, const http::Params& p, storage::NewsReader& news);
 
   // JSON API (api.cpp)
-  Reply api_editions(const net::Request& r, const http::Params& p);
-  Reply api_sections(const net::Request& r, const http::Params& p);
-  Reply api_articles(const net::Request& r, const http::Params& p);
-  Reply api_article(const net::Request& r, const http::Params& p);
-  Reply api_newsfeed(const net::Request& r, const http::Params& p);
-  Reply api_openapi(const net::Request& r, const http::Params& p);
+  Reply api_editions(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_sections(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_articles(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_article(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_newsfeed(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_openapi(const net::Request& r, const http::Params& p, storage::NewsReader& news);
 };
 
 }  // namespace herald::site

@@ -24,7 +24,7 @@ std::string host_of(const std::string& url) {
 
 }  // namespace
 
-Reply Site::Impl::home(const net::Request&, const http::Params& p) {
+Reply Site::Impl::home(const net::Request&, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -36,7 +36,7 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   storage::ArticleQuery q;
   q.edition_id = e->id;
   q.limit = 12;
-  auto latest = store.articles(q);
+  auto latest = news.articles(q);
   // The top story: the newest breaking story of the last day, else the newest with a photo.
   const content::Article* top = nullptr;
   for (auto& a : latest)
@@ -64,7 +64,7 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
     sq.edition_id = e->id;
     sq.section_id = s->id;
     sq.limit = 5;
-    auto items = store.articles(sq);
+    auto items = news.articles(sq);
     if (items.empty()) continue;
     auto* b = dict.AddSectionDictionary(tn::kSECTION_BLOCK);
     b->SetValue(tn::kNAME, s->name);
@@ -105,7 +105,7 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p) {
   return r;
 }
 
-Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
+Reply Site::Impl::listing(storage::NewsReader& news, const net::Request& req, const content::Edition& e,
                           storage::ArticleQuery q, Chrome chrome, const std::string& heading,
                           const std::string& description, std::vector<std::string> keys,
                           const std::string& list_class, const std::string& count) {
@@ -118,7 +118,7 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
   }
   bool fragment = query_param(req.query, "fragment") == "1";
   q.limit = 20;
-  auto items = store.articles(q);
+  auto items = news.articles(q);
   TemplateDictionary items_dict("items");
   std::int64_t newest = 0;
   bool feed_style = list_class == "newsfeed";
@@ -134,7 +134,7 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
   r.last_modified = newest;
   // Any cursor is served, but only those of real stories (the ones "Show more" links carry)
   // are cached: made-up ones would each take a copy of the page.
-  if (q.before.valid() && !issued_cursor(q.before)) r.cacheable = false;
+  if (q.before.valid() && !issued_cursor(news, q.before)) r.cacheable = false;
   TemplateDictionary dict(fragment ? "fragment" : "listing");
   dict.SetValueWithoutCopy(tn::kITEMS, items_html);
   if (!more_url.empty()) dict.AddSectionDictionary(tn::kMORE)->SetValue(tn::kURL, more_url);
@@ -156,7 +156,7 @@ Reply Site::Impl::listing(const net::Request& req, const content::Edition& e,
   return r;
 }
 
-Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
+Reply Site::Impl::section_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -199,12 +199,12 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p) {
                   {"url", abs(c.canonical)}};
   c.jsonld = json::serialize(ld);
   std::string count =
-      catalog.plural(e->language, "stories_count", store.count_published_in_section(s->id));
-  return listing(req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)},
+      catalog.plural(e->language, "stories_count", news.count_published_in_section(s->id));
+  return listing(news, req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)},
                  "section", count);
 }
 
-Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p) {
+Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -218,11 +218,11 @@ Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p) {
   c.title = t->name;
   c.canonical = "/" + e->code + "/tag/" + t->slug + "/";
   c.rss = c.canonical + "rss.xml";
-  return listing(req, *e, q, c, t->name, catalog.text(e->language, "tag_description"),
+  return listing(news, req, *e, q, c, t->name, catalog.text(e->language, "tag_description"),
                  {"tag:" + std::to_string(t->id)}, "tag");
 }
 
-Reply Site::Impl::author_page(const net::Request& req, const http::Params& p) {
+Reply Site::Impl::author_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -240,10 +240,10 @@ Reply Site::Impl::author_page(const net::Request& req, const http::Params& p) {
                   {"@type", "ProfilePage"},
                   {"mainEntity", json::object{{"@type", "Person"}, {"name", a->name}}}};
   c.jsonld = json::serialize(ld);
-  return listing(req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)}, "author");
+  return listing(news, req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)}, "author");
 }
 
-Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
+Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -256,7 +256,7 @@ Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p) {
   c.rss = "/" + e->code + "/rss.xml";
   for (auto& other : d->editions)
     c.alternates.emplace_back(other.language, "/" + other.code + "/newsfeed/");
-  Reply r = listing(req, *e, q, c, catalog.text(e->language, "newsfeed"),
+  Reply r = listing(news, req, *e, q, c, catalog.text(e->language, "newsfeed"),
                     catalog.text(e->language, "newsfeed_description"),
                     {"newsfeed:" + std::to_string(e->id)}, "newsfeed");
   r.cache_control = "public, max-age=15, stale-while-revalidate=15";
@@ -323,7 +323,7 @@ std::string Site::Impl::render_body(content::Article& story) const {
   return render("body.tpl", dict);
 }
 
-std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(
+std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(storage::NewsReader& news, 
     const content::Edition& e, const content::Section& s) const {
   {
     std::shared_lock lock(latest_mu);
@@ -334,7 +334,7 @@ std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in
   q.section_id = s.id;
   q.limit = 6;
   auto items = std::make_shared<std::vector<LatestItem>>();
-  for (auto& x : store.articles(q)) {
+  for (auto& x : news.articles(q)) {
     TemplateDictionary d("i");
     d.SetValue(tn::kURL, content::article_path(e, s, x));
     d.SetValue(tn::kHEADLINE, x.headline);
@@ -347,7 +347,7 @@ std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in
   return items;
 }
 
-Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
+Reply Site::Impl::article_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -357,7 +357,7 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
   for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && i < 18; ++i)
     id = id * 10 + (ref[i] - '0');
   if (id == 0 || (i < ref.size() && ref[i] != '-')) return error_page(404, e);
-  auto a = store.article(id, body_version);
+  auto a = news.article(id, body_version);
   if (!a || a->status != content::Status::Published || a->edition_id != e->id)
     return error_page(404, e);
   const auto* s = d->section(a->section_id);
@@ -370,10 +370,10 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p) {
     r.location = path + (fragment ? "?fragment=1" : "");
     return r;
   }
-  return story_reply(*e, *s, *a, path, fragment, false);
+  return story_reply(news, *e, *s, *a, path, fragment, false);
 }
 
-Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section& sec,
+Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition& ed, const content::Section& sec,
                               content::Article& art, const std::string& path, bool fragment,
                               bool preview) {
   auto d = dir();
@@ -466,14 +466,14 @@ Reply Site::Impl::story_reply(const content::Edition& ed, const content::Section
   nq.section_id = s->id;
   nq.before = storage::Cursor{a->published_at, a->id};
   nq.limit = 1;
-  auto next = store.articles(nq);
+  auto next = news.articles(nq);
   if (!next.empty()) {
     auto* n = dict.AddSectionDictionary(tn::kNEXT);
     n->SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
     n->SetValue(tn::kNEXT_HEADLINE, next.front().headline);
   }
   // "More from the section": the section's newest stories, this one left out.
-  auto latest = latest_in(*e, *s);
+  auto latest = latest_in(news, *e, *s);
   std::string latest_html;
   int shown = 0;
   for (auto& item : *latest) {

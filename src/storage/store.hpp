@@ -88,20 +88,13 @@ struct ContentEvent {
   std::vector<std::string> purge_keys;
 };
 
-// Held while one page is built: the reads made on this thread until it ends see one
-// consistent state of the newsroom (and share one read transaction).
-class ReadSnapshot {
+// What readers see: the catalog and published stories. Reads through NewsStore each see the
+// newest state on their own; reads through a snapshot all see one state.
+class NewsReader {
  public:
-  virtual ~ReadSnapshot() = default;
-};
+  virtual ~NewsReader() = default;
 
-class NewsStore {
- public:
-  virtual ~NewsStore() = default;
-
-  virtual std::unique_ptr<ReadSnapshot> snapshot() = 0;
-
-  // Catalog: small, changes rarely; the site keeps a snapshot of it.
+  // Catalog: small, changes rarely; the site keeps a copy of it.
   virtual std::vector<content::Edition> editions() = 0;
   virtual std::vector<content::Section> sections() = 0;
   virtual std::vector<content::Author> authors() = 0;
@@ -118,6 +111,18 @@ class NewsStore {
   // Published stories with lo <= id < hi, any edition, by id (sitemaps).
   virtual std::vector<content::Article> published_in_id_range(Id lo, Id hi) = 0;
   virtual Id max_article_id() = 0;
+};
+
+// Transactions are explicit: each write method below is one transaction of its own and joins
+// nothing of the caller's; several writes that must commit together go through one
+// storage::Transaction (stores.hpp), whose stores they are then called on.
+class NewsStore : public NewsReader {
+ public:
+  // A read snapshot, held while one page is built: every read through it sees the newsroom as
+  // it was at its first read (as PostgreSQL's REPEATABLE READ does), and they share one read
+  // transaction. Read-only (a write through
+  // it throws StorageError). Use it from one thread at a time; keep it short.
+  virtual std::unique_ptr<NewsReader> snapshot() = 0;
 
   // Writes. Each validates its input and records its ContentEvent in the same transaction
   // where readers are affected (storage/event_store.hpp).

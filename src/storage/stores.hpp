@@ -21,6 +21,24 @@
 
 namespace herald::storage {
 
+// An explicit write transaction: the stores it hands out all work inside it. Their writes
+// commit together at commit(), or not at all when it is dropped without commit() (or when the
+// process dies first); their reads see its own writes; the events its writes record go out
+// only once it commits. A write refused inside it undoes only its own changes, so the caller
+// decides whether to commit the rest.
+// Use it from the thread that began it and keep it short: it holds the database's writer
+// (SQLite) or one connection (PostgreSQL) until it ends. Do not begin another inside it.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual NewsStore& news() = 0;
+  virtual AccountStore& accounts() = 0;
+  virtual DeskStore& desk() = 0;
+  virtual ChatStore& chat() = 0;
+  virtual EventStore& events() = 0;
+  virtual void commit() = 0;  // throws StorageError when the database refuses the commit
+};
+
 class Stores {
  public:
   virtual ~Stores() = default;
@@ -29,6 +47,8 @@ class Stores {
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
   virtual EventStore& events() = 0;
+  // Begins a write transaction (see Transaction).
+  virtual std::unique_ptr<Transaction> transaction() = 0;
   // Refuses writes that would grow the database past `max_bytes` (StorageError of kind Full),
   // as a full disk would; reads go on. 0: no limit but the disk's.
   virtual void limit_size(std::int64_t max_bytes) = 0;

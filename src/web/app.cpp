@@ -88,8 +88,10 @@ void App::page(const std::string& pattern, PageFn fn, std::initializer_list<std:
   // the page would not accept as it is, is served but not kept in the page cache.
   auto& table = pattern.rfind("/api/", 0) == 0 ? api_pages_ : pages_;
   std::vector<std::string_view> names(accepts);
-  table.add("GET", pattern, [fn = std::move(fn), names](const net::Request& r, const http::Params& p) {
-    Reply reply = fn(r, p);
+  table.add("GET", pattern,
+            [fn = std::move(fn), names](const net::Request& r, const http::Params& p,
+                                        storage::NewsReader& news) {
+    Reply reply = fn(r, p, news);
     if (!r.query.empty() && !query_fits(r.query, names)) reply.cacheable = false;
     return reply;
   });
@@ -274,8 +276,8 @@ net::Response App::handle(const net::Request& req) {
       if (auto* page = pages_.match("GET", slashed.path, p2, mm)) {
         bool exists = false;
         try {
-          auto snapshot = kit_.store.snapshot();
-          exists = (*page)(slashed, p2).status == 200;
+          auto news = kit_.store.snapshot();
+          exists = (*page)(slashed, p2, *news).status == 200;
         } catch (const std::exception&) {
         }
         if (exists) {
@@ -287,8 +289,8 @@ net::Response App::handle(const net::Request& req) {
     }
   } else {
     try {
-      auto snapshot = kit_.store.snapshot();
-      reply = (*fn)(req, params);
+      auto news = kit_.store.snapshot();
+      reply = (*fn)(req, params, *news);
     } catch (const std::exception& ex) {
       reply = kit_.failure(req, api, kit_.dir()->default_edition(), ex);
     }

@@ -26,7 +26,9 @@ namespace herald::web {
 class App;
 
 // A reader page: the same for everyone, kept in the page cache.
-using PageFn = std::function<Reply(const net::Request&, const http::Params&)>;
+// A reader page: built from one read snapshot (`news`), which the App takes for it.
+using PageFn =
+    std::function<Reply(const net::Request&, const http::Params&, storage::NewsReader& news)>;
 // A per-person route: session-aware, never cached.
 using PersonFn = std::function<Reply(const net::Request&, const http::Params&, Ctx&)>;
 
@@ -107,8 +109,8 @@ class App {
   const Route* row_for(std::string_view method, std::string_view path) const;
 
   Kit kit_;
-  http::Router<net::Request, Reply> pages_;      // reader pages, feeds, sitemaps
-  http::Router<net::Request, Reply> api_pages_;  // the read API under /api/
+  http::Router<net::Request, Reply, PageFn> pages_;      // reader pages, feeds, sitemaps
+  http::Router<net::Request, Reply, PageFn> api_pages_;  // the read API under /api/
   struct PersonRequest {
     const net::Request& req;
     Ctx* ctx;

@@ -4,10 +4,11 @@ namespace herald::web {
 
 std::shared_ptr<const Directory> Directory::load(storage::NewsStore& store) {
   auto d = std::make_shared<Directory>();
-  d->editions = store.editions();
-  d->sections = store.sections();
-  d->authors = store.authors();
-  d->tags = store.tags();
+  auto news = store.snapshot();  // the four lists as of one moment
+  d->editions = news->editions();
+  d->sections = news->sections();
+  d->authors = news->authors();
+  d->tags = news->tags();
   for (std::size_t i = 0; i < d->editions.size(); ++i) d->edition_by_id_[d->editions[i].id] = i;
   for (std::size_t i = 0; i < d->sections.size(); ++i) d->section_by_id_[d->sections[i].id] = i;
   for (std::size_t i = 0; i < d->tags.size(); ++i) d->tag_by_id_[d->tags[i].id] = i;

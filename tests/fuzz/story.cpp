@@ -34,7 +34,7 @@ struct World {
     en.id = store->add_edition(en).id;
     store->add_section(content::Section{0, en.id, "world", "World", "", 0});
     store->add_section(content::Section{0, en.id, "science", "Science", "", 1});
-    desk = std::make_unique<newsroom::Desk>(*store, stores->desk(), stores->accounts(),
+    desk = std::make_unique<newsroom::Desk>(*stores,
                                             [](content::Article&) {});
     editor.id = 1;
     editor.role = content::Role::Editor;

@@ -20,14 +20,7 @@ class DeskStoreContract : public storage::contract::StoresTest {
     sec = news->add_section(Section{0, ed, "world", "World", "", 0}).id;
   }
   Article draft(const std::string& headline) {
-    Article a;
-    a.edition_id = ed;
-    a.section_id = sec;
-    a.headline = headline;
-    a.slug = "s";
-    a.status = Status::Draft;
-    a.body = {Block{Block::Type::Paragraph, "Text"}};
-    return a;
+    return herald::testing::story(ed, sec, headline, Status::Draft);
   }
   storage::NewsStore* news = nullptr;
   storage::DeskStore* desk = nullptr;

@@ -25,16 +25,9 @@ class NewsStoreContract : public storage::contract::StoresTest {
     author = store->add_author(Author{0, "helen-marsh", "Helen Marsh", ""}).id;
   }
   Article story(const std::string& headline, UnixTime t, Id section) {
-    Article a;
-    a.edition_id = ed;
-    a.section_id = section;
-    a.headline = headline;
-    a.slug = "s";
-    a.status = Status::Published;
-    a.published_at = t;
+    Article a = herald::testing::story(ed, section, headline, Status::Published, t);
     a.tag_ids = {tag};
     a.author_ids = {author};
-    a.body = {Block{Block::Type::Paragraph, "Text"}};
     return a;
   }
   storage::NewsStore* store = nullptr;

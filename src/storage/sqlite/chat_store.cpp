@@ -15,7 +15,7 @@ constexpr const char* kMessageCols =
 
 class SqliteChat final : public ChatStore {
  public:
-  explicit SqliteChat(Database& db) : db_(db) {}
+  explicit SqliteChat(Db& db) : db_(db) {}
 
   ChatRoomSettings room(const std::string& room) override {
     auto c = db_.reader();
@@ -159,7 +159,7 @@ class SqliteChat final : public ChatStore {
   void set_chat_enabled(Id article_id, bool on, UnixTime at) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare(
          "INSERT INTO article_desk(article_id, chat_enabled) VALUES (?1, ?2) "
          "ON CONFLICT(article_id) DO UPDATE SET chat_enabled = excluded.chat_enabled")
@@ -196,11 +196,11 @@ class SqliteChat final : public ChatStore {
   }
 
  private:
-  Database& db_;
+  Db& db_;
 };
 
 }  // namespace
 
-std::unique_ptr<ChatStore> make_chat_store(Database& db) { return std::make_unique<SqliteChat>(db); }
+std::unique_ptr<ChatStore> make_chat_store(Db& db) { return std::make_unique<SqliteChat>(db); }
 
 }  // namespace herald::storage::sqlite

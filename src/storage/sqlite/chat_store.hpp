@@ -6,5 +6,5 @@
 #include "storage/sqlite/db.hpp"
 
 namespace herald::storage::sqlite {
-std::unique_ptr<ChatStore> make_chat_store(Database& db);  // `db` must outlive the result
+std::unique_ptr<ChatStore> make_chat_store(Db& db);  // `db` must outlive the result
 }  // namespace herald::storage::sqlite

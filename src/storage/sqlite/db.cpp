@@ -146,49 +146,14 @@ Database::~Database() {
   writer_.reset();
 }
 
-Database::Lease::~Lease() {
+Lease::~Lease() {
   if (c_ && db_) {
     std::lock_guard g(db_->pool_mu_);
     db_->pool_.push_back(std::move(c_));
   }
 }
 
-namespace {
-struct Pinned {
-  const Database* db = nullptr;
-  Connection* conn = nullptr;
-};
-thread_local Pinned t_pinned;
-}  // namespace
-
-Database::Snapshot::Snapshot(Database& db) : db_(db), outer_(t_pinned.db == nullptr) {
-  if (!outer_) return;  // nested: the outer snapshot already pins a connection
-  {
-    std::lock_guard g(db.pool_mu_);
-    if (!db.pool_.empty()) {
-      c_ = std::move(db.pool_.back());
-      db.pool_.pop_back();
-    }
-  }
-  if (!c_) c_ = std::make_unique<Connection>(db.path_, true);
-  c_->exec("BEGIN");
-  t_pinned = {&db, c_.get()};
-}
-
-Database::Snapshot::~Snapshot() {
-  if (!outer_) return;
-  t_pinned = {};
-  try {
-    c_->exec("COMMIT");
-  } catch (...) {
-    return;  // drop the connection rather than pool one in an unknown state
-  }
-  std::lock_guard g(db_.pool_mu_);
-  db_.pool_.push_back(std::move(c_));
-}
-
-Database::Lease Database::reader() {
-  if (t_pinned.db == this) return Lease(t_pinned.conn);
+Lease Database::reader() {
   {
     std::lock_guard g(pool_mu_);
     if (!pool_.empty()) {
@@ -198,6 +163,81 @@ Database::Lease Database::reader() {
     }
   }
   return Lease(*this, std::make_unique<Connection>(path_, true));
+}
+
+BoundDb::BoundDb(Database& db, bool write) : db_(db), write_(write) {}
+
+std::unique_ptr<BoundDb> BoundDb::snapshot(Database& db) {
+  std::unique_ptr<BoundDb> b(new BoundDb(db, false));
+  b->read_ = std::make_unique<Lease>(db.reader());
+  b->conn_ = &**b->read_;
+  b->conn_->exec("BEGIN");
+  return b;
+}
+
+std::unique_ptr<BoundDb> BoundDb::transaction(Database& db) {
+  std::unique_ptr<BoundDb> b(new BoundDb(db, true));
+  b->lock_ = db.lock_writer();
+  b->conn_ = &db.writer();
+  if (b->conn_->in_transaction())
+    throw StorageError("a transaction was begun inside another one on this thread");
+  b->conn_->exec("BEGIN IMMEDIATE");
+  return b;
+}
+
+BoundDb::~BoundDb() {
+  if (done_ || !conn_) return;
+  try {
+    conn_->exec(write_ ? "ROLLBACK" : "COMMIT");
+  } catch (...) {
+    if (read_) read_->discard();  // never pool a connection in an unknown state
+  }
+}
+
+void BoundDb::commit() {
+  if (done_) return;
+  conn_->exec("COMMIT");
+  done_ = true;
+  if (lock_.owns_lock()) lock_.unlock();
+}
+
+std::unique_lock<std::recursive_mutex> BoundDb::lock_writer() {
+  if (!write_) throw StorageError("a read snapshot cannot write; write outside it");
+  if (done_) throw StorageError("this transaction has ended; begin another one");
+  return db_.lock_writer();
+}
+
+Connection& BoundDb::writer() {
+  if (!write_) throw StorageError("a read snapshot cannot write; write outside it");
+  return *conn_;
+}
+
+Step::Step(Connection& c, bool active) : c_(c) {
+  if (!active) return;
+  if (c_.in_transaction()) {
+    c_.exec("SAVEPOINT step");
+    mode_ = Mode::Savepoint;
+  } else {
+    c_.exec("BEGIN IMMEDIATE");
+    mode_ = Mode::Top;
+  }
+}
+
+Step::~Step() {
+  if (done_ || mode_ == Mode::None) return;
+  try {
+    if (mode_ == Mode::Top)
+      c_.exec("ROLLBACK");
+    else
+      c_.exec("ROLLBACK TO step; RELEASE step");
+  } catch (...) {
+  }
+}
+
+void Step::commit() {
+  if (mode_ == Mode::Top) c_.exec("COMMIT");
+  if (mode_ == Mode::Savepoint) c_.exec("RELEASE step");
+  done_ = true;
 }
 
 }  // namespace herald::storage::sqlite

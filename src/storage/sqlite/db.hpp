@@ -62,79 +62,101 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
 };
 
+// A read connection: owned (returned to its pool at the end) or borrowed.
+class Database;
+class Lease {
+ public:
+  Lease(Database& db, std::unique_ptr<Connection> c) : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
+  explicit Lease(Connection* borrowed) : db_(nullptr), raw_(borrowed) {}
+  Lease(Lease&&) = default;
+  ~Lease();
+  Connection* operator->() { return raw_; }
+  Connection& operator*() { return *raw_; }
+  // Closes an owned connection instead of pooling it (its state is unknown).
+  void discard() { c_.reset(); }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> c_;
+  Connection* raw_;
+};
+
+// What a store works on: connections to read on, the writer and its lock. The database itself
+// (a pool of readers and one writer), or one transaction's connection (storage::Transaction,
+// storage::NewsStore::snapshot()). The stores are written once against this.
+class Db {
+ public:
+  virtual ~Db() = default;
+  virtual Lease reader() = 0;
+  // The writer connection, locked for the caller's scope (recursive: a bulk load and a
+  // transaction hold it across calls on their thread).
+  virtual std::unique_lock<std::recursive_mutex> lock_writer() = 0;
+  virtual Connection& writer() = 0;
+};
+
 // Read connections are pooled (one per concurrent reader); there is a single writer.
-class Database {
+class Database final : public Db {
  public:
   explicit Database(std::string path);
   // Closes the readers before the writer, so that the writer's close checkpoints the WAL
   // into the database file and removes it.
-  ~Database();
-  // A read connection: owned (returned to the pool at the end) or borrowed from a Snapshot.
-  class Lease {
-   public:
-    Lease(Database& db, std::unique_ptr<Connection> c)
-        : db_(&db), c_(std::move(c)), raw_(c_.get()) {}
-    explicit Lease(Connection* borrowed) : db_(nullptr), raw_(borrowed) {}
-    Lease(Lease&&) = default;
-    ~Lease();
-    Connection* operator->() { return raw_; }
-    Connection& operator*() { return *raw_; }
-
-   private:
-    Database* db_;
-    std::unique_ptr<Connection> c_;
-    Connection* raw_;
-  };
-  // While a Snapshot lives, every reader() on its thread uses one connection inside one read
-  // transaction: the reads see one consistent state and pay for locking once.
-  class Snapshot {
-   public:
-    explicit Snapshot(Database& db);
-    ~Snapshot();
-    Snapshot(const Snapshot&) = delete;
-
-   private:
-    Database& db_;
-    std::unique_ptr<Connection> c_;
-    bool outer_;
-  };
-  Lease reader();
-  // The writer connection, locked for the caller's scope.
-  std::unique_lock<std::recursive_mutex> lock_writer() { return std::unique_lock(write_mu_); }
-  Connection& writer() { return *writer_; }
+  ~Database() override;
+  Lease reader() override;
+  std::unique_lock<std::recursive_mutex> lock_writer() override {
+    return std::unique_lock(write_mu_);
+  }
+  Connection& writer() override { return *writer_; }
 
  private:
   friend class Lease;
   std::string path_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> pool_;
-  std::recursive_mutex write_mu_;  // recursive: a bulk load holds it across calls
+  std::recursive_mutex write_mu_;
   std::unique_ptr<Connection> writer_;
 };
 
-// A write transaction; inside another one it joins it (the outer one commits or rolls back).
-class Transaction {
+// One explicit transaction's view of the database: every read and write runs on its one
+// connection. A read snapshot (read-only: writes throw) or a write transaction, which holds the
+// writer's lock for its whole life, on the thread that began it.
+class BoundDb final : public Db {
  public:
-  explicit Transaction(Connection& c, bool active)
-      : c_(c), active_(active && !c.in_transaction()) {
-    if (active_) c_.exec("BEGIN IMMEDIATE");
-  }
-  ~Transaction() {
-    if (active_ && !done_) {
-      try {
-        c_.exec("ROLLBACK");
-      } catch (...) {
-      }
-    }
-  }
-  void commit() {
-    if (active_) c_.exec("COMMIT");
-    done_ = true;
-  }
+  // Read snapshot: a pooled read connection inside BEGIN (SQLite fixes what it sees at its
+  // first read).
+  static std::unique_ptr<BoundDb> snapshot(Database& db);
+  // Write transaction: the writer inside BEGIN IMMEDIATE.
+  static std::unique_ptr<BoundDb> transaction(Database& db);
+  ~BoundDb() override;  // rolls back what was not committed
+  void commit();
+
+  Lease reader() override { return Lease(conn_); }
+  std::unique_lock<std::recursive_mutex> lock_writer() override;
+  Connection& writer() override;
 
  private:
+  BoundDb(Database& db, bool write);
+  Database& db_;
+  bool write_;
+  std::unique_lock<std::recursive_mutex> lock_;
+  std::unique_ptr<Lease> read_;  // the snapshot's connection
+  Connection* conn_ = nullptr;
+  bool done_ = false;
+};
+
+// A write step. At the top it is a transaction (BEGIN IMMEDIATE ... COMMIT); inside one (an
+// explicit storage::Transaction, or another step) it is a savepoint, so that a step that is
+// refused or fails undoes only its own writes. Not committed: rolled back. `active` false
+// (a bulk load, which commits everything at its end): does nothing.
+class Step {
+ public:
+  Step(Connection& c, bool active);
+  ~Step();
+  void commit();
+
+ private:
+  enum class Mode { None, Top, Savepoint };
   Connection& c_;
-  bool active_;
+  Mode mode_ = Mode::None;
   bool done_ = false;
 };
 

@@ -26,14 +26,14 @@ const std::string kStoryCols = std::string(kArticleCols) + ", " + kDeskCols;
 
 class SqliteDesk final : public DeskStore {
  public:
-  SqliteDesk(Database& db, NewsStore& news, const util::Clock& clock)
+  SqliteDesk(Db& db, NewsStore& news, const util::Clock& clock)
       : db_(db), news_(news), clock_(clock) {}
 
   WriteResult save_story(const Article& a, std::int64_t base_version, std::int64_t user_id,
                          const std::string& revision_json, const std::string& note) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     std::int64_t current = 0;
     std::int64_t created_by = user_id;
     if (a.id) {
@@ -83,7 +83,7 @@ class SqliteDesk final : public DeskStore {
       return refused(Refusal::Invalid, "refused_workflow_step", "Publish and unpublish through NewsStore.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare("UPDATE articles SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> "
               "'published'")
         .bind(1, id)
@@ -200,7 +200,7 @@ class SqliteDesk final : public DeskStore {
                                 const std::string& credit, const std::string& alt) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare("UPDATE media SET caption = ?2, credit = ?3, alt = ?4 WHERE id = ?1")
         .bind(1, id)
         .bind(2, caption)
@@ -232,7 +232,7 @@ class SqliteDesk final : public DeskStore {
     if (sec.slug.empty() || sec.name.empty()) return refused(Refusal::Invalid, "refused_section_fields", "A section needs a slug and a name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     auto s = c.prepare(
         "UPDATE sections SET slug = ?2, name = ?3, description = ?4, position = ?5 WHERE id = ?1");
     s.bind(1, sec.id).bind(2, sec.slug).bind(3, sec.name).bind(4, sec.description);
@@ -255,7 +255,7 @@ class SqliteDesk final : public DeskStore {
     if (e.site_name.empty()) return refused(Refusal::Invalid, "refused_edition_name", "An edition needs a site name.");
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare(
          "UPDATE editions SET site_name = ?2, tagline = ?3, time_zone = ?4, date_format = ?5 "
          "WHERE id = ?1")
@@ -300,14 +300,14 @@ class SqliteDesk final : public DeskStore {
   }
 
   std::int64_t now_s() const { return clock_.now(); }
-  Database& db_;
+  Db& db_;
   NewsStore& news_;
   const util::Clock& clock_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news,
+std::unique_ptr<DeskStore> make_desk_store(Db& db, NewsStore& news,
                                            const util::Clock& clock) {
   return std::make_unique<SqliteDesk>(db, news, clock);
 }

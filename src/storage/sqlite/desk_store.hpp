@@ -8,6 +8,6 @@
 
 namespace herald::storage::sqlite {
 // `db` and `news` (the store on the same database) must outlive the result.
-std::unique_ptr<DeskStore> make_desk_store(Database& db, NewsStore& news,
+std::unique_ptr<DeskStore> make_desk_store(Db& db, NewsStore& news,
                                            const util::Clock& clock);
 }  // namespace herald::storage::sqlite

@@ -21,7 +21,7 @@ namespace json = boost::json;
 using namespace content;
 using sqlite::Connection;
 using sqlite::Stmt;
-using sqlite::Transaction;
+using sqlite::Step;
 using sqlite::kArticleCols;
 using sqlite::read_article_row;
 
@@ -90,13 +90,15 @@ std::vector<TranslationRef> translations_from_json(const std::string& text) {
   return out;
 }
 
-class SqliteStore final : public Stores, public NewsStore, public AccountStore, public EventStore {
+class SqliteStore final : public NewsStore, public AccountStore, public EventStore {
  public:
-  NewsStore& news() override { return *this; }
-  AccountStore& accounts() override { return *this; }
-  EventStore& events() override { return *this; }
-  std::string describe() const override { return "SQLite database " + path_; }
-  void limit_size(std::int64_t max_bytes) override {
+  // `db`: the database or one transaction on it (`base`, which snapshots are taken from).
+  SqliteStore(sqlite::Database& base, sqlite::Db& db, const util::Clock& clock)
+      : clock_(clock), base_(base), db_(db) {}
+
+  std::unique_ptr<NewsReader> snapshot() override;
+
+  void limit_size(std::int64_t max_bytes) {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     auto s = c.prepare("PRAGMA page_size");
@@ -105,23 +107,6 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
     }
     std::int64_t pages = max_bytes > 0 ? std::max<std::int64_t>(1, max_bytes / page) : 4294967294LL;
     c.exec("PRAGMA max_page_count=" + std::to_string(pages));
-  }
-
-  SqliteStore(const std::string& path, const util::Clock& clock)
-      : path_(path), clock_(clock), db_(path) {
-    migrate();
-    desk_ = sqlite::make_desk_store(db_, *this, clock_);
-    chat_ = sqlite::make_chat_store(db_);
-  }
-  DeskStore& desk() override { return *desk_; }
-  ChatStore& chat() override { return *chat_; }
-
-  std::unique_ptr<ReadSnapshot> snapshot() override {
-    struct Snap : ReadSnapshot {
-      explicit Snap(sqlite::Database& db) : s(db) {}
-      sqlite::Database::Snapshot s;
-    };
-    return std::make_unique<Snap>(db_);
   }
 
   std::vector<Edition> editions() override {
@@ -332,7 +317,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
         .bind(3, sec.name)
         .bind(4, sec.description)
         .bind(5, sec.position);
-    Transaction tx(c, !bulk_);
+    Step tx(c, !bulk_);
     auto r = insert(c, s, "refused_section_slug_taken",
                     "A section with this slug already exists in the edition.");
     if (!r.ok()) return r;
@@ -385,7 +370,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
     if (auto err = validate(a); !err.empty()) return refused(Refusal::Invalid, err, err);
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, !bulk_);
+    Step tx(c, !bulk_);
     // The section must belong to the article's edition.
     {
       auto s = c.prepare("SELECT edition_id FROM sections WHERE id = ?1");
@@ -515,7 +500,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
     Unsynced unsynced(c);
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare(
          "INSERT OR IGNORE INTO event_consumers(name, seq) "
          "VALUES (?1, (SELECT coalesce(max(seq), 0) FROM content_events))")
@@ -674,7 +659,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
   WriteResult set_disabled(std::int64_t user_id, bool disabled) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     auto r = update_user("UPDATE users SET disabled = ?2 WHERE id = ?1", user_id,
                          disabled ? "1" : "0");
     if (!r.ok()) return r;
@@ -690,7 +675,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
   WriteResult anonymise_user(std::int64_t user_id, UnixTime at) override {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     c.prepare(
          "UPDATE users SET email = 'deleted-' || id || '@invalid', display_name = '', "
          "password_hash = '', disabled = 1, deleted_at = ?2, email_verified_at = 0 WHERE id = ?1")
@@ -834,6 +819,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
 
 
  private:
+  friend class SqliteStores;
   template <class Bind>
   std::optional<content::User> user_where(const char* where, Bind bind) {
     auto c = db_.reader();
@@ -877,7 +863,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
       throw StorageError("the database was written by a newer Herald (schema version " +
                          std::to_string(version) + "); upgrade Herald or restore a backup");
     for (auto v = version; v < static_cast<std::int64_t>(ms.size()); ++v) {
-      Transaction tx(c, true);
+      Step tx(c, true);
       c.exec(ms[static_cast<std::size_t>(v)]);
       c.exec("PRAGMA user_version = " + std::to_string(v + 1));
       tx.commit();
@@ -953,7 +939,7 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
   WriteResult set_published(Id id, bool on, UnixTime at) {
     auto lock = db_.lock_writer();
     auto& c = db_.writer();
-    Transaction tx(c, true);
+    Step tx(c, true);
     std::optional<Article> a;
     {
       auto s =
@@ -992,13 +978,93 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
   }
 
   UnixTime now_unix() const { return clock_.now(); }
+  const util::Clock& clock_;
+  sqlite::Database& base_;
+  sqlite::Db& db_;
+  bool bulk_ = false;
+  std::unique_lock<std::recursive_mutex> bulk_lock_;
+};
+
+// Every store over one Db: the database itself, or one transaction or snapshot of it.
+struct StoreSet {
+  StoreSet(sqlite::Database& base, sqlite::Db& db, const util::Clock& clock)
+      : main(base, db, clock),
+        desk(sqlite::make_desk_store(db, main, clock)),
+        chat(sqlite::make_chat_store(db)) {}
+  SqliteStore main;
+  std::unique_ptr<DeskStore> desk;
+  std::unique_ptr<ChatStore> chat;
+};
+
+// A read snapshot: the reader-side reads on one connection inside one read transaction.
+class SqliteSnapshot final : public NewsReader {
+ public:
+  SqliteSnapshot(sqlite::Database& base, const util::Clock& clock)
+      : db_(sqlite::BoundDb::snapshot(base)), store_(base, *db_, clock) {}
+  std::vector<Edition> editions() override { return store_.editions(); }
+  std::vector<Section> sections() override { return store_.sections(); }
+  std::vector<Author> authors() override { return store_.authors(); }
+  std::vector<Tag> tags() override { return store_.tags(); }
+  std::vector<Article> articles(const ArticleQuery& q) override { return store_.articles(q); }
+  std::optional<Article> article(Id id, std::int64_t html_version) override {
+    return store_.article(id, html_version);
+  }
+  std::optional<Media> media(Id id) override { return store_.media(id); }
+  std::int64_t count_published_in_section(Id section_id) override {
+    return store_.count_published_in_section(section_id);
+  }
+  std::vector<Article> published_in_id_range(Id lo, Id hi) override {
+    return store_.published_in_id_range(lo, hi);
+  }
+  Id max_article_id() override { return store_.max_article_id(); }
+
+ private:
+  std::unique_ptr<sqlite::BoundDb> db_;
+  SqliteStore store_;
+};
+
+std::unique_ptr<NewsReader> SqliteStore::snapshot() {
+  return std::make_unique<SqliteSnapshot>(base_, clock_);
+}
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(sqlite::Database& base, const util::Clock& clock)
+      : db_(sqlite::BoundDb::transaction(base)), set_(base, *db_, clock) {}
+  NewsStore& news() override { return set_.main; }
+  AccountStore& accounts() override { return set_.main; }
+  DeskStore& desk() override { return *set_.desk; }
+  ChatStore& chat() override { return *set_.chat; }
+  EventStore& events() override { return set_.main; }
+  void commit() override { db_->commit(); }
+
+ private:
+  std::unique_ptr<sqlite::BoundDb> db_;  // declared first: ends after the stores on it
+  StoreSet set_;
+};
+
+class SqliteStores final : public Stores {
+ public:
+  SqliteStores(const std::string& path, const util::Clock& clock)
+      : path_(path), clock_(clock), db_(path), set_(db_, db_, clock) {
+    set_.main.migrate();
+  }
+  NewsStore& news() override { return set_.main; }
+  AccountStore& accounts() override { return set_.main; }
+  DeskStore& desk() override { return *set_.desk; }
+  ChatStore& chat() override { return *set_.chat; }
+  EventStore& events() override { return set_.main; }
+  std::unique_ptr<Transaction> transaction() override {
+    return std::make_unique<SqliteTransaction>(db_, clock_);
+  }
+  void limit_size(std::int64_t max_bytes) override { set_.main.limit_size(max_bytes); }
+  std::string describe() const override { return "SQLite database " + path_; }
+
+ private:
   std::string path_;
   const util::Clock& clock_;
   sqlite::Database db_;
-  std::unique_ptr<DeskStore> desk_;
-  std::unique_ptr<ChatStore> chat_;
-  bool bulk_ = false;
-  std::unique_lock<std::recursive_mutex> bulk_lock_;
+  StoreSet set_;
 };
 
 }  // namespace
@@ -1007,6 +1073,6 @@ class SqliteStore final : public Stores, public NewsStore, public AccountStore, 
 
 namespace herald::storage::sqlite {
 std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock) {
-  return std::make_unique<SqliteStore>(path, clock);
+  return std::make_unique<SqliteStores>(path, clock);
 }
 }  // namespace herald::storage::sqlite
