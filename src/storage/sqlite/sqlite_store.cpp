@@ -218,17 +218,18 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
     auto c = db_.reader();
     // One statement for the story, its tags and its authors (in their order); the JSON body
     // only when the stored HTML cannot serve.
-    auto s =
-        c->prepare(std::string("SELECT ") + kArticleCols +
-                   ", a.body_html_version, a.body_html, "
-                   "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
-                   "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
-                   "  WHERE article_id = a.id ORDER BY position)), "
-                   "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
-                   "  WHERE article_id = a.id ORDER BY position)), "
-                   "a.translations, " + sqlite::kDeskCols +
-                   " FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
-                   "WHERE a.id = ?1");
+    static const std::string sql =
+        std::string("SELECT ") + kArticleCols +
+        ", a.body_html_version, a.body_html, "
+        "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
+        "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
+        "  WHERE article_id = a.id ORDER BY position)), "
+        "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
+        "  WHERE article_id = a.id ORDER BY position)), "
+        "a.translations, " + sqlite::kDeskCols +
+        " FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
+        "WHERE a.id = ?1";
+    auto s = c->prepare(sql);
     s.bind(1, id).bind(2, html_version);
     if (!s.step()) return std::nullopt;
     Article a = read_article_row(s);
