@@ -2,7 +2,9 @@
 """Layer rules for src/, checked in CI (ctest runs it; see docs/architecture.md).
 
 1. Beast and Asio appear only in src/net/.
-2. SQL and database client headers appear only in src/storage/<backend>/.
+2. SQL appears only in src/storage/sql/ (the statements every SQL backend runs) and the
+   backends' folders (src/storage/sqlite/, src/storage/postgres/); a database client header
+   only in its own backend's folder.
 3. A lower layer never includes a higher one (the order is LAYERS below).
 4. A capability includes another capability only through its public headers (PUBLIC).
 
@@ -33,7 +35,9 @@ PUBLIC = {
     "site/site.hpp",
 }
 SQL = re.compile(r'\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b')
-BACKEND_HEADERS = re.compile(r'#include\s*[<"](sqlite3\.h|libpq-fe\.h|postgresql/)')
+BACKEND_HEADERS = {"sqlite": re.compile(r'#include\s*[<"]sqlite3\.h'),
+                   "postgres": re.compile(r'#include\s*[<"](libpq-fe\.h|postgresql/)')}
+SQL_FOLDERS = ("sql", "sqlite", "postgres")
 ASIO = re.compile(r'#include\s*[<"]boost/(asio|beast)')
 INCLUDE = re.compile(r'#include\s*"([a-z_]+)/([^"]+)"')
 
@@ -57,15 +61,18 @@ def main():
             folder = parts[0]
             # Tests and their helpers (the contract suites' fixture) may use test helpers.
             test = name.endswith("_test.cpp") or rel.startswith("storage/contract/")
-            in_backend = folder == "storage" and len(parts) > 2 and parts[1] not in ("contract",)
+            backend = parts[1] if folder == "storage" and len(parts) > 2 else ""
             with open(path, encoding="utf-8") as f:
                 lines = f.read().split("\n")
             for n, line in enumerate(lines, 1):
                 where = f"src/{rel}:{n}"
                 if ASIO.search(line) and folder != "net":
                     breaches.append(f"{where}: Beast/Asio outside src/net/")
-                if (BACKEND_HEADERS.search(line) or SQL.search(line)) and not in_backend:
-                    breaches.append(f"{where}: SQL or a database header outside src/storage/<backend>/")
+                if SQL.search(line) and backend not in SQL_FOLDERS:
+                    breaches.append(f"{where}: SQL outside src/storage/sql/ and the backends")
+                for own, header in BACKEND_HEADERS.items():
+                    if header.search(line) and backend != own:
+                        breaches.append(f"{where}: a {own} header outside src/storage/{own}/")
                 m = INCLUDE.search(line)
                 if not m:
                     continue

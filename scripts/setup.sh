@@ -13,11 +13,13 @@ PKGS=(
   libsodium-dev libvips-dev libicu-dev libspdlog-dev libfmt-dev zlib1g-dev libssl-dev
   libcurl4-openssl-dev
   libgoogle-perftools-dev
+  # several nodes: PostgreSQL 15 and its client library, NATS JetStream and its C client
+  postgresql-15 libpq-dev nats-server libnats-dev
   # tests (clang and its runtime: libFuzzer targets under ASan + UBSan, `make fuzz`)
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev python3 python3-feedparser python3-aiosmtpd chromium nodejs
-  # benchmarks
-  wrk nginx-light
+  # benchmarks; haproxy balances the cluster in tests and `make cluster`
+  wrk nginx-light haproxy
 )
 
 missing=()

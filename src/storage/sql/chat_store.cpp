@@ -1,8 +1,8 @@
-#include "storage/sqlite/chat_store.hpp"
-#include "storage/sqlite/rows.hpp"
+#include "storage/sql/chat_store.hpp"
+#include "storage/sql/rows.hpp"
 #include <algorithm>
 
-namespace herald::storage::sqlite {
+namespace herald::storage::sql {
 
 namespace {
 
@@ -13,9 +13,9 @@ ChatMessage read_message(Stmt& s) {
 constexpr const char* kMessageCols =
     "m.id, m.room, m.user_id, coalesce(u.display_name, ''), m.text, m.created_at";
 
-class SqliteChat final : public ChatStore {
+class SqlChat final : public ChatStore {
  public:
-  explicit SqliteChat(Db& db) : db_(db) {}
+  explicit SqlChat(Db& db) : db_(db) {}
 
   ChatRoomSettings room(const std::string& room) override {
     auto c = db_.reader();
@@ -34,8 +34,8 @@ class SqliteChat final : public ChatStore {
   }
 
   void set_room(const ChatRoomSettings& r) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db_.writer();
+    (*w)
         .prepare(
             "INSERT INTO chat_rooms(room, public_read, locked, slow_mode_s, owner_id, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now')) ON CONFLICT(room) DO UPDATE SET "
@@ -50,8 +50,8 @@ class SqliteChat final : public ChatStore {
   }
 
   std::int64_t add_message(const ChatMessage& m) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     c.prepare("INSERT INTO chat_messages(room, user_id, text, created_at) VALUES (?1, ?2, ?3, ?4)")
         .bind(1, m.room)
         .bind(2, m.user_id)
@@ -85,8 +85,8 @@ class SqliteChat final : public ChatStore {
   }
 
   bool delete_message(std::int64_t id, std::int64_t by, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     c.prepare("UPDATE chat_messages SET deleted_at = ?2, deleted_by = ?3 WHERE id = ?1 AND "
               "deleted_at = 0")
         .bind(1, id)
@@ -98,8 +98,8 @@ class SqliteChat final : public ChatStore {
 
   int delete_messages_of(std::int64_t user, const std::string& room, std::int64_t by,
                          UnixTime at) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     c.prepare("UPDATE chat_messages SET deleted_at = ?3, deleted_by = ?4 WHERE user_id = ?1 AND "
               "(?2 = '*' OR room = ?2) AND deleted_at = 0")
         .bind(1, user)
@@ -121,8 +121,8 @@ class SqliteChat final : public ChatStore {
   }
 
   void add_sanction(const ChatSanction& s, std::int64_t by, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db_.writer();
+    (*w)
         .prepare(
             "INSERT INTO chat_sanctions(room, user_id, kind, until, by_user, created_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -136,8 +136,8 @@ class SqliteChat final : public ChatStore {
   }
 
   void lift_sanctions(std::int64_t user, const std::string& room) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db_.writer();
+    (*w)
         .prepare("DELETE FROM chat_sanctions WHERE user_id = ?1 AND (?2 = '*' OR room = ?2)")
         .bind(1, user)
         .bind(2, room)
@@ -157,8 +157,8 @@ class SqliteChat final : public ChatStore {
   }
 
   void set_chat_enabled(Id article_id, bool on, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     c.prepare(
          "INSERT INTO article_desk(article_id, chat_enabled) VALUES (?1, ?2) "
@@ -187,8 +187,8 @@ class SqliteChat final : public ChatStore {
   }
 
   void set_newsfeed_seen(std::int64_t user, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db_.writer();
+    (*w)
         .prepare("UPDATE users SET newsfeed_seen_at = max(newsfeed_seen_at, ?2) WHERE id = ?1")
         .bind(1, user)
         .bind(2, at)
@@ -201,6 +201,6 @@ class SqliteChat final : public ChatStore {
 
 }  // namespace
 
-std::unique_ptr<ChatStore> make_chat_store(Db& db) { return std::make_unique<SqliteChat>(db); }
+std::unique_ptr<ChatStore> make_chat_store(Db& db) { return std::make_unique<SqlChat>(db); }
 
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql

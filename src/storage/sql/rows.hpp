@@ -3,9 +3,9 @@
 #pragma once
 #include "content/model.hpp"
 #include "storage/store.hpp"
-#include "storage/sqlite/db.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace herald::storage::sqlite {
+namespace herald::storage::sql {
 
 // The reader-side columns of `articles a`: 13 columns, read by read_article_row().
 inline constexpr const char* kArticleCols =
@@ -26,4 +26,4 @@ void read_desk_cols(Stmt& s, int first, content::Article& a);
 void record_event(Connection& c, const ContentEvent& e, UnixTime now);
 std::vector<std::string> purge_keys_from_json(const std::string& s);
 
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "storage/chat_store.hpp"
-#include "storage/sqlite/db.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace herald::storage::sqlite {
+namespace herald::storage::sql {
 std::unique_ptr<ChatStore> make_chat_store(Db& db);  // `db` must outlive the result
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql

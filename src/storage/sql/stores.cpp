@@ -1,5 +1,6 @@
-// NewsStore on SQLite (WAL). Readers use pooled read-only connections; writes go through
-// the single writer connection, each in its own transaction.
+// The SQL stores (NewsStore, AccountStore, EventStore here; DeskStore and ChatStore beside)
+// over any backend's sql::Db: pooled read connections; writes each in a transaction of their
+// own unless they run inside an explicit one.
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -8,22 +9,21 @@
 
 #include "content/body.hpp"
 #include "storage/account_store.hpp"
-#include "storage/sqlite/db.hpp"
-#include "storage/sqlite/chat_store.hpp"
-#include "storage/sqlite/desk_store.hpp"
-#include "storage/sqlite/migrations.hpp"
-#include "storage/sqlite/open.hpp"
-#include "storage/sqlite/rows.hpp"
+#include "storage/sql/chat_store.hpp"
+#include "storage/sql/connection.hpp"
+#include "storage/sql/desk_store.hpp"
+#include "storage/sql/rows.hpp"
+#include "storage/sql/stores.hpp"
 #include "storage/store.hpp"
 
 namespace herald::storage {
 namespace json = boost::json;
 using namespace content;
-using sqlite::Connection;
-using sqlite::Stmt;
-using sqlite::Step;
-using sqlite::kArticleCols;
-using sqlite::read_article_row;
+using sql::Connection;
+using sql::Stmt;
+using sql::Step;
+using sql::kArticleCols;
+using sql::read_article_row;
 
 namespace {
 
@@ -90,27 +90,16 @@ std::vector<TranslationRef> translations_from_json(const std::string& text) {
   return out;
 }
 
-class SqliteStore final : public NewsStore, public AccountStore, public EventStore {
+class SqlStore final : public NewsStore, public AccountStore, public EventStore {
  public:
-  // `db`: the database or one transaction on it (`base`, which snapshots are taken from).
-  SqliteStore(sqlite::Database& base, sqlite::Db& db, const util::Clock& clock)
-      : clock_(clock), base_(base), db_(db) {}
+  // `db`: the database or one transaction on it (`backend`, which snapshots are taken from).
+  SqlStore(sql::Backend& backend, sql::Db& db, const util::Clock& clock)
+      : clock_(clock), backend_(backend), base_db_(db) {}
 
   std::unique_ptr<NewsReader> snapshot() override;
 
-  void limit_size(std::int64_t max_bytes) {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
-    auto s = c.prepare("PRAGMA page_size");
-    std::int64_t page = s.step() ? s.i64(0) : 4096;
-    while (s.step()) {
-    }
-    std::int64_t pages = max_bytes > 0 ? std::max<std::int64_t>(1, max_bytes / page) : 4294967294LL;
-    c.exec("PRAGMA max_page_count=" + std::to_string(pages));
-  }
-
   std::vector<Edition> editions() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, code, language, locale, site_name, tagline, time_zone, date_format, "
         "is_default, "
@@ -134,7 +123,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::vector<Section> sections() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, edition_id, slug, name, description, position FROM sections "
         "ORDER BY edition_id, position, id");
@@ -146,7 +135,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::vector<Author> authors() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT id, slug, name, bio FROM authors ORDER BY name");
     std::vector<Author> out;
     while (s.step()) out.push_back(Author{s.i64(0), s.text(1), s.text(2), s.text(3)});
@@ -154,7 +143,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::vector<Tag> tags() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT id, edition_id, slug, name FROM tags ORDER BY edition_id, name");
     std::vector<Tag> out;
     while (s.step()) out.push_back(Tag{s.i64(0), s.i64(1), s.text(2), s.text(3)});
@@ -197,7 +186,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
     }();
     int kind = q.tag_id ? 2 : q.author_id ? 3 : q.section_id ? 1 : 0;
     const std::string& sql = kSql[static_cast<std::size_t>(kind)];
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(sql);
     Id filter = q.tag_id       ? q.tag_id
                 : q.author_id  ? q.author_id
@@ -215,7 +204,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::optional<Article> article(Id id, std::int64_t html_version) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     // One statement for the story, its tags and its authors (in their order); the JSON body
     // only when the stored HTML cannot serve.
     static const std::string sql =
@@ -226,7 +215,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
         "  WHERE article_id = a.id ORDER BY position)), "
         "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
         "  WHERE article_id = a.id ORDER BY position)), "
-        "a.translations, " + sqlite::kDeskCols +
+        "a.translations, " + sql::kDeskCols +
         " FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
         "WHERE a.id = ?1";
     auto s = c->prepare(sql);
@@ -239,12 +228,12 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
     a.tag_ids = id_list(s.text(16));
     a.author_ids = id_list(s.text(17));
     a.translations = translations_from_json(s.text(18));
-    sqlite::read_desk_cols(s, 19, a);
+    sql::read_desk_cols(s, 19, a);
     return a;
   }
 
   std::optional<Media> media(Id id) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, file, mime, width, height, caption, credit, alt, renditions, created_by FROM "
         "media WHERE id = ?1");
@@ -265,7 +254,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::int64_t count_published_in_section(Id section_id) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s =
         c->prepare("SELECT count(*) FROM articles WHERE section_id = ?1 AND status = 'published'");
     s.bind(1, section_id);
@@ -273,7 +262,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::vector<Article> published_in_id_range(Id lo, Id hi) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s =
         c->prepare(std::string("SELECT ") + kArticleCols +
                    " FROM articles a WHERE a.id >= ?1 AND a.id < ?2 AND a.status = 'published' "
@@ -285,7 +274,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   Id max_article_id() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT coalesce(max(id), 0) FROM articles");
     return s.step() ? s.i64(0) : 0;
   }
@@ -293,8 +282,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   WriteResult add_edition(const Edition& e) override {
     if (e.code.empty() || e.code.size() > 16)
       return refused(Refusal::Invalid, "refused_edition_code", "The edition code must be 1-16 characters.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare(
         "INSERT INTO editions(code, language, locale, site_name, tagline, time_zone, date_format, "
         "is_default, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -308,8 +297,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
       return refused(Refusal::Invalid, "refused_reserved_slug",
                      "The slug '" + sec.slug + "' is reserved for the site's own pages.");
     if (sec.slug.empty() || sec.name.empty()) return refused(Refusal::Invalid, "refused_section_fields", "A section needs a slug and a name.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare(
         "INSERT INTO sections(edition_id, slug, name, description, position) VALUES (?1, ?2, ?3, "
         "?4, ?5)");
@@ -329,8 +318,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult add_author(const Author& a) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare("INSERT INTO authors(slug, name, bio) VALUES (?1, ?2, ?3)");
     s.bind(1, a.slug).bind(2, a.name).bind(3, a.bio);
     auto r = insert(c, s, "refused_author_taken", "An author with this slug already exists.");
@@ -341,8 +330,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult add_tag(const Tag& t) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare("INSERT INTO tags(edition_id, slug, name) VALUES (?1, ?2, ?3)");
     s.bind(1, t.edition_id).bind(2, t.slug).bind(3, t.name);
     auto r = insert(c, s, "refused_tag_taken", "A tag with this slug already exists in the edition.");
@@ -352,8 +341,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
 
   WriteResult add_media(const Media& m) override {
     if (m.alt.empty()) return refused(Refusal::Invalid, "refused_alt_missing", "An image needs alt text.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare(
         "INSERT INTO media(file, mime, width, height, caption, credit, alt, renditions, "
         "created_at, created_by) "
@@ -369,8 +358,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
 
   WriteResult save_article(const Article& a) override {
     if (auto err = validate(a); !err.empty()) return refused(Refusal::Invalid, err, err);
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Step tx(c, !bulk_);
     // The section must belong to the article's edition.
     {
@@ -441,29 +430,28 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
   WriteResult unpublish(Id article_id) override { return set_published(article_id, false, 0); }
 
+  // A bulk load is one transaction: every write until its end runs on its connection.
   void begin_bulk() override {
-    bulk_lock_ = db_.lock_writer();
-    db_.writer().exec("BEGIN IMMEDIATE");
+    bulk_db_ = sql::BoundDb::transaction(base_db_);
     bulk_ = true;
   }
 
   void commit_bulk() override {
-    insert_event(db_.writer(), ContentEvent{0, now_unix(), "catalog", 0, 0, {"*"}});
-    db_.writer().exec("COMMIT");
-    db_.writer().exec("PRAGMA wal_checkpoint(TRUNCATE)");  // fold the big load into the main file
+    insert_event(*db().writer(), ContentEvent{0, now_unix(), "catalog", 0, 0, {"*"}});
+    bulk_db_->commit();
+    bulk_db_.reset();
     bulk_ = false;
-    bulk_lock_.unlock();
+    backend_.after_bulk();
   }
 
   void rollback_bulk() override {
-    db_.writer().exec("ROLLBACK");
+    bulk_db_.reset();
     bulk_ = false;
-    bulk_lock_.unlock();
   }
 
   // ---- the outbox ----
   std::vector<ContentEvent> since(std::int64_t seq, int limit) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT seq, at, kind, edition_id, article_id, purge FROM content_events WHERE seq > ?1 "
         "ORDER BY seq LIMIT ?2");
@@ -471,35 +459,35 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
     std::vector<ContentEvent> out;
     while (s.step())
       out.push_back(ContentEvent{s.i64(0), s.i64(1), s.text(2), s.i64(3), s.i64(4),
-                                 sqlite::purge_keys_from_json(s.text(5))});
+                                 sql::purge_keys_from_json(s.text(5))});
     return out;
   }
 
   std::int64_t last_seq() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT coalesce(max(seq), 0) FROM content_events");
     return s.step() ? s.i64(0) : 0;
   }
 
   // A consumer's lease and position are bookkeeping: losing the last of them in a power cut
   // only makes a lease end early or an event go out again (at least once). They are written
-  // without waiting for an fsync, so that renewing a lease never holds up the writes people
-  // wait for (a chat line, a published story); every other write stays synchronous=FULL.
+  // without waiting for the disk, so that renewing a lease never holds up the writes people
+  // wait for (a chat line, a published story); every other write stays fully durable.
   struct Unsynced {
-    explicit Unsynced(sqlite::Connection& c) : c_(c) { c_.exec("PRAGMA synchronous=NORMAL"); }
+    explicit Unsynced(Connection& c) : c_(c) { c_.relax(true); }
     ~Unsynced() {
       try {
-        c_.exec("PRAGMA synchronous=FULL");
+        c_.relax(false);
       } catch (...) {
       }
     }
-    sqlite::Connection& c_;
+    Connection& c_;
   };
 
   std::optional<std::int64_t> claim(const std::string& consumer, const std::string& node,
                                     UnixTime now, int lease_s) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Unsynced unsynced(c);
     Step tx(c, true);
     c.prepare(
@@ -526,7 +514,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::optional<ConsumerState> consumer(const std::string& name) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT seq, owner, lease_until FROM event_consumers WHERE name = ?1");
     s.bind(1, name);
     if (!s.step()) return std::nullopt;
@@ -537,8 +525,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   bool advance(const std::string& consumer, const std::string& node, std::int64_t seq) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Unsynced unsynced(c);
     c.prepare("UPDATE event_consumers SET seq = max(seq, ?3) WHERE name = ?1 AND owner = ?2")
         .bind(1, consumer)
@@ -552,8 +540,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   WriteResult create_user(const content::User& u) override {
     if (u.email.empty() || u.display_name.empty())
       return refused(Refusal::Invalid, "refused_account_fields", "An account needs an email address and a name.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare(
         "INSERT INTO users(email, display_name, password_hash, role, email_verified_at, disabled, "
         "created_at) "
@@ -586,14 +574,14 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::int64_t count_users() override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT count(*) FROM users");
     return s.step() ? s.i64(0) : 0;
   }
 
   void create_session(const Session& x) override {
-    auto lock = db_.lock_writer();
-    auto s = db_.writer().prepare(
+    auto w = db().writer();
+    auto s = (*w).prepare(
         "INSERT INTO sessions(digest, user_id, csrf, created_at, last_seen_at, expires_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     s.bind(1, x.digest)
@@ -605,7 +593,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::optional<Session> session(const std::string& digest) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT digest, user_id, csrf, created_at, last_seen_at, expires_at FROM sessions WHERE "
         "digest = ?1");
@@ -615,8 +603,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void touch_session(const std::string& digest, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db().writer();
+    (*w)
         .prepare("UPDATE sessions SET last_seen_at = ?2 WHERE digest = ?1")
         .bind(1, digest)
         .bind(2, at)
@@ -624,13 +612,13 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void delete_session(const std::string& digest) override {
-    auto lock = db_.lock_writer();
-    db_.writer().prepare("DELETE FROM sessions WHERE digest = ?1").bind(1, digest).run();
+    auto w = db().writer();
+    (*w).prepare("DELETE FROM sessions WHERE digest = ?1").bind(1, digest).run();
   }
 
   int delete_sessions_of(std::int64_t user_id, const std::string& keep) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     c.prepare("DELETE FROM sessions WHERE user_id = ?1 AND digest <> ?2")
         .bind(1, user_id)
         .bind(2, keep)
@@ -639,8 +627,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult set_email(std::int64_t user_id, const std::string& email) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare("SELECT id FROM users WHERE email = ?1 AND id <> ?2");
     s.bind(1, email).bind(2, user_id);
     if (s.step()) return refused(Refusal::Conflict, "refused_email_taken", "Another account already uses this email address.");
@@ -658,8 +646,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult set_disabled(std::int64_t user_id, bool disabled) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Step tx(c, true);
     auto r = update_user("UPDATE users SET disabled = ?2 WHERE id = ?1", user_id,
                          disabled ? "1" : "0");
@@ -674,8 +662,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult anonymise_user(std::int64_t user_id, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Step tx(c, true);
     c.prepare(
          "UPDATE users SET email = 'deleted-' || id || '@invalid', display_name = '', "
@@ -693,7 +681,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   std::vector<content::User> list_users(const std::string& query, int limit,
                                          int offset) override {
     std::vector<content::User> out;
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, email, display_name, password_hash, role, email_verified_at, disabled, "
         "created_at FROM users WHERE deleted_at = 0 AND (?1 = '' OR instr(lower(email), lower(?1)) "
@@ -704,8 +692,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void add_link(const AccountLink& l) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db().writer();
+    (*w)
         .prepare(
             "INSERT INTO account_links(digest, user_id, purpose, data, created_at, expires_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -720,8 +708,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
 
   std::optional<AccountLink> take_link(const std::string& digest, const std::string& purpose,
                                        UnixTime now) override {
-    auto lock = db_.lock_writer();
-    auto s = db_.writer().prepare(
+    auto w = db().writer();
+    auto s = (*w).prepare(
         "DELETE FROM account_links WHERE digest = ?1 AND purpose = ?2 "
         "RETURNING digest, user_id, purpose, data, created_at, expires_at");
     s.bind(1, digest).bind(2, purpose);
@@ -734,8 +722,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void drop_links(std::int64_t user_id, const std::string& purpose) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db().writer();
+    (*w)
         .prepare("DELETE FROM account_links WHERE user_id = ?1 AND purpose = ?2")
         .bind(1, user_id)
         .bind(2, purpose)
@@ -745,8 +733,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   WriteResult add_api_token(const ApiToken& t) override {
     if (t.name.empty() || t.name.size() > 100)
       return refused(Refusal::Invalid, "refused_token_name", "Give the token a name of at most 100 characters.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     auto s = c.prepare(
         "INSERT INTO api_tokens(user_id, digest, name, created_at) VALUES (?1, ?2, ?3, ?4)");
     s.bind(1, t.user_id).bind(2, t.digest).bind(3, t.name).bind(4, t.created_at);
@@ -754,7 +742,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::optional<ApiToken> api_token(const std::string& digest) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, user_id, digest, name, created_at, last_used_at FROM api_tokens "
         "WHERE digest = ?1");
@@ -764,7 +752,7 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::vector<ApiToken> api_tokens_of(std::int64_t user_id) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, user_id, digest, name, created_at, last_used_at FROM api_tokens "
         "WHERE user_id = ?1 ORDER BY id DESC");
@@ -776,8 +764,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult revoke_api_token(std::int64_t user_id, std::int64_t token_id) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     c.prepare("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2")
         .bind(1, token_id)
         .bind(2, user_id)
@@ -787,8 +775,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void touch_api_token(std::int64_t token_id, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db().writer();
+    (*w)
         .prepare("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
         .bind(1, token_id)
         .bind(2, at)
@@ -796,8 +784,8 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   void add_device(const std::string& digest, std::int64_t user_id, UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db().writer();
+    (*w)
         .prepare(
             "INSERT OR IGNORE INTO known_devices(digest, user_id, created_at) VALUES (?1, ?2, ?3)")
         .bind(1, digest)
@@ -807,23 +795,22 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   std::int64_t device_user(const std::string& digest, UnixTime not_before) override {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare("SELECT user_id FROM known_devices WHERE digest = ?1 AND created_at >= ?2");
     s.bind(1, digest).bind(2, not_before);
     return s.step() ? s.i64(0) : 0;
   }
 
   void drop_devices(std::int64_t user_id) override {
-    auto lock = db_.lock_writer();
-    db_.writer().prepare("DELETE FROM known_devices WHERE user_id = ?1").bind(1, user_id).run();
+    auto w = db().writer();
+    (*w).prepare("DELETE FROM known_devices WHERE user_id = ?1").bind(1, user_id).run();
   }
 
 
  private:
-  friend class SqliteStores;
   template <class Bind>
   std::optional<content::User> user_where(const char* where, Bind bind) {
-    auto c = db_.reader();
+    auto c = db().reader();
     auto s = c->prepare(
         std::string("SELECT id, email, display_name, password_hash, role, email_verified_at, "
                     "disabled, created_at FROM users WHERE ") +
@@ -847,28 +834,11 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   WriteResult update_user(const char* sql, std::int64_t id, const std::string& value) {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     c.prepare(sql).bind(1, id).bind(2, value).run();
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_account", "No account with this id.");
     return done(id);
-  }
-
-  void migrate() {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
-    auto s = c.prepare("PRAGMA user_version");
-    std::int64_t version = s.step() ? s.i64(0) : 0;
-    const auto& ms = sqlite::migrations();
-    if (version > static_cast<std::int64_t>(ms.size()))
-      throw StorageError("the database was written by a newer Herald (schema version " +
-                         std::to_string(version) + "); upgrade Herald or restore a backup");
-    for (auto v = version; v < static_cast<std::int64_t>(ms.size()); ++v) {
-      Step tx(c, true);
-      c.exec(ms[static_cast<std::size_t>(v)]);
-      c.exec("PRAGMA user_version = " + std::to_string(v + 1));
-      tx.commit();
-    }
   }
 
   static void bind_article(Stmt& s, const Article& a, const std::string& body, UnixTime updated) {
@@ -889,17 +859,19 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
 
   // Runs an INSERT: a unique key already taken is a Conflict with `taken` (catalog key) and
   // `detail`; any other broken constraint is Invalid.
+  // (In a savepoint of its own: on PostgreSQL a failed statement spoils the transaction it is
+  // in until it is rolled back to before it.)
   WriteResult insert(Connection& c, Stmt& s, const char* taken, const char* detail) {
+    Step step(c, true);
     try {
       s.run();
-    } catch (const StorageError& e) {
-      if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE)
-        return refused(Refusal::Conflict, taken, detail);
-      if ((sqlite3_extended_errcode(c.raw()) & 0xff) == SQLITE_CONSTRAINT)
-        return refused(Refusal::Invalid, "refused_constraint", e.what());
-      throw;
+    } catch (const sql::ConstraintError& e) {
+      if (e.unique) return refused(Refusal::Conflict, taken, detail);
+      return refused(Refusal::Invalid, "refused_constraint", e.what());
     }
-    return done(c.last_insert_id());
+    auto id = c.last_insert_id();
+    step.commit();
+    return done(id);
   }
 
   void load_links(Connection& c, std::vector<Article>& v) {
@@ -931,15 +903,15 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
         .run();
   }
 
-  void insert_event(Connection& c, const ContentEvent& e) { sqlite::record_event(c, e, now_unix()); }
+  void insert_event(Connection& c, const ContentEvent& e) { sql::record_event(c, e, now_unix()); }
 
   void record_event(Connection& c, const std::string& kind, const Article& a) {
     insert_event(c, ContentEvent{0, now_unix(), kind, a.edition_id, a.id, purge_keys_for(a)});
   }
 
   WriteResult set_published(Id id, bool on, UnixTime at) {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db().writer();
+    auto& c = *w;
     Step tx(c, true);
     std::optional<Article> a;
     {
@@ -979,29 +951,30 @@ class SqliteStore final : public NewsStore, public AccountStore, public EventSto
   }
 
   UnixTime now_unix() const { return clock_.now(); }
+  sql::Db& db() { return bulk_db_ ? *bulk_db_ : base_db_; }
   const util::Clock& clock_;
-  sqlite::Database& base_;
-  sqlite::Db& db_;
+  sql::Backend& backend_;
+  sql::Db& base_db_;
   bool bulk_ = false;
-  std::unique_lock<std::recursive_mutex> bulk_lock_;
+  std::unique_ptr<sql::BoundDb> bulk_db_;
 };
 
-// Every store over one Db: the database itself, or one transaction or snapshot of it.
+// Every store over one Db: the database itself, or one transaction of it.
 struct StoreSet {
-  StoreSet(sqlite::Database& base, sqlite::Db& db, const util::Clock& clock)
-      : main(base, db, clock),
-        desk(sqlite::make_desk_store(db, main, clock)),
-        chat(sqlite::make_chat_store(db)) {}
-  SqliteStore main;
+  StoreSet(sql::Backend& backend, sql::Db& db, const util::Clock& clock)
+      : main(backend, db, clock),
+        desk(sql::make_desk_store(db, main, clock)),
+        chat(sql::make_chat_store(db)) {}
+  SqlStore main;
   std::unique_ptr<DeskStore> desk;
   std::unique_ptr<ChatStore> chat;
 };
 
 // A read snapshot: the reader-side reads on one connection inside one read transaction.
-class SqliteSnapshot final : public NewsReader {
+class Snapshot final : public NewsReader {
  public:
-  SqliteSnapshot(sqlite::Database& base, const util::Clock& clock)
-      : db_(sqlite::BoundDb::snapshot(base)), store_(base, *db_, clock) {}
+  Snapshot(sql::Backend& backend, const util::Clock& clock)
+      : db_(sql::BoundDb::snapshot(backend.db())), store_(backend, *db_, clock) {}
   std::vector<Edition> editions() override { return store_.editions(); }
   std::vector<Section> sections() override { return store_.sections(); }
   std::vector<Author> authors() override { return store_.authors(); }
@@ -1020,18 +993,18 @@ class SqliteSnapshot final : public NewsReader {
   Id max_article_id() override { return store_.max_article_id(); }
 
  private:
-  std::unique_ptr<sqlite::BoundDb> db_;
-  SqliteStore store_;
+  std::unique_ptr<sql::BoundDb> db_;
+  SqlStore store_;
 };
 
-std::unique_ptr<NewsReader> SqliteStore::snapshot() {
-  return std::make_unique<SqliteSnapshot>(base_, clock_);
+std::unique_ptr<NewsReader> SqlStore::snapshot() {
+  return std::make_unique<Snapshot>(backend_, clock_);
 }
 
-class SqliteTransaction final : public Transaction {
+class SqlTransaction final : public Transaction {
  public:
-  SqliteTransaction(sqlite::Database& base, const util::Clock& clock)
-      : db_(sqlite::BoundDb::transaction(base)), set_(base, *db_, clock) {}
+  SqlTransaction(sql::Backend& backend, const util::Clock& clock)
+      : db_(sql::BoundDb::transaction(backend.db())), set_(backend, *db_, clock) {}
   NewsStore& news() override { return set_.main; }
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }
@@ -1040,31 +1013,28 @@ class SqliteTransaction final : public Transaction {
   void commit() override { db_->commit(); }
 
  private:
-  std::unique_ptr<sqlite::BoundDb> db_;  // declared first: ends after the stores on it
+  std::unique_ptr<sql::BoundDb> db_;  // declared first: ends after the stores on it
   StoreSet set_;
 };
 
-class SqliteStores final : public Stores {
+class SqlStores final : public Stores {
  public:
-  SqliteStores(const std::string& path, const util::Clock& clock)
-      : path_(path), clock_(clock), db_(path), set_(db_, db_, clock) {
-    set_.main.migrate();
-  }
+  SqlStores(std::unique_ptr<sql::Backend> backend, const util::Clock& clock)
+      : backend_(std::move(backend)), clock_(clock), set_(*backend_, backend_->db(), clock) {}
   NewsStore& news() override { return set_.main; }
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }
   ChatStore& chat() override { return *set_.chat; }
   EventStore& events() override { return set_.main; }
   std::unique_ptr<Transaction> transaction() override {
-    return std::make_unique<SqliteTransaction>(db_, clock_);
+    return std::make_unique<SqlTransaction>(*backend_, clock_);
   }
-  void limit_size(std::int64_t max_bytes) override { set_.main.limit_size(max_bytes); }
-  std::string describe() const override { return "SQLite database " + path_; }
+  void limit_size(std::int64_t max_bytes) override { backend_->limit_size(max_bytes); }
+  std::string describe() const override { return backend_->describe(); }
 
  private:
-  std::string path_;
+  std::unique_ptr<sql::Backend> backend_;
   const util::Clock& clock_;
-  sqlite::Database db_;
   StoreSet set_;
 };
 
@@ -1072,8 +1042,8 @@ class SqliteStores final : public Stores {
 
 }  // namespace herald::storage
 
-namespace herald::storage::sqlite {
-std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock) {
-  return std::make_unique<SqliteStores>(path, clock);
+namespace herald::storage::sql {
+std::unique_ptr<Stores> make_stores(std::unique_ptr<Backend> backend, const util::Clock& clock) {
+  return std::make_unique<SqlStores>(std::move(backend), clock);
 }
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql

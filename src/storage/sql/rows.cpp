@@ -1,8 +1,8 @@
-#include "storage/sqlite/rows.hpp"
+#include "storage/sql/rows.hpp"
 
 #include <boost/json.hpp>
 
-namespace herald::storage::sqlite {
+namespace herald::storage::sql {
 
 content::Article read_article_row(Stmt& s) {
   content::Article a;
@@ -55,4 +55,4 @@ std::vector<std::string> purge_keys_from_json(const std::string& s) {
   return out;
 }
 
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql

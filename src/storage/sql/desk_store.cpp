@@ -1,14 +1,13 @@
-#include "storage/sqlite/desk_store.hpp"
+#include "storage/sql/desk_store.hpp"
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
 
 #include "content/model.hpp"
-#include "storage/sqlite/rows.hpp"
+#include "storage/sql/rows.hpp"
 
-namespace herald::storage::sqlite {
+namespace herald::storage::sql {
 
 namespace {
 
@@ -24,15 +23,15 @@ Article read_story(Stmt& s) {
 
 const std::string kStoryCols = std::string(kArticleCols) + ", " + kDeskCols;
 
-class SqliteDesk final : public DeskStore {
+class SqlDesk final : public DeskStore {
  public:
-  SqliteDesk(Db& db, NewsStore& news, const util::Clock& clock)
+  SqlDesk(Db& db, NewsStore& news, const util::Clock& clock)
       : db_(db), news_(news), clock_(clock) {}
 
   WriteResult save_story(const Article& a, std::int64_t base_version, std::int64_t user_id,
                          const std::string& revision_json, const std::string& note) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     std::int64_t current = 0;
     std::int64_t created_by = user_id;
@@ -81,8 +80,8 @@ class SqliteDesk final : public DeskStore {
                          std::int64_t user_id) override {
     if (st == Status::Published || st == Status::Unpublished)
       return refused(Refusal::Invalid, "refused_workflow_step", "Publish and unpublish through NewsStore.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     c.prepare("UPDATE articles SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> "
               "'published'")
@@ -145,8 +144,8 @@ class SqliteDesk final : public DeskStore {
 
   void add_revision_note(content::Id article_id, std::int64_t user_id, const std::string& note,
                          const std::string& json) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     auto s = c.prepare("SELECT coalesce(max(version), 0) FROM article_desk WHERE article_id = ?1");
     s.bind(1, article_id);
     std::int64_t v = s.step() ? s.i64(0) : 0;
@@ -156,8 +155,8 @@ class SqliteDesk final : public DeskStore {
   }
 
   void set_editing(content::Id article_id, std::int64_t user_id, content::UnixTime at) override {
-    auto lock = db_.lock_writer();
-    db_.writer()
+    auto w = db_.writer();
+    (*w)
         .prepare(
             "INSERT INTO article_desk(article_id, editing_by, editing_at) VALUES (?1, ?2, ?3) "
             "ON CONFLICT(article_id) DO UPDATE SET editing_by = excluded.editing_by, "
@@ -198,8 +197,8 @@ class SqliteDesk final : public DeskStore {
 
   WriteResult update_media_text(content::Id id, const std::string& caption,
                                 const std::string& credit, const std::string& alt) override {
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     c.prepare("UPDATE media SET caption = ?2, credit = ?3, alt = ?4 WHERE id = ?1")
         .bind(1, id)
@@ -230,8 +229,8 @@ class SqliteDesk final : public DeskStore {
       return refused(Refusal::Invalid, "refused_reserved_slug",
                      "The slug '" + sec.slug + "' is reserved for the site's own pages.");
     if (sec.slug.empty() || sec.name.empty()) return refused(Refusal::Invalid, "refused_section_fields", "A section needs a slug and a name.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     auto s = c.prepare(
         "UPDATE sections SET slug = ?2, name = ?3, description = ?4, position = ?5 WHERE id = ?1");
@@ -239,11 +238,10 @@ class SqliteDesk final : public DeskStore {
     s.bind(5, sec.position);
     try {
       s.run();
-    } catch (const StorageError&) {
-      if (sqlite3_extended_errcode(c.raw()) == SQLITE_CONSTRAINT_UNIQUE)
-        return refused(Refusal::Conflict, "refused_section_slug_taken",
-                       "Another section of this edition has the slug '" + sec.slug + "'.");
-      throw;
+    } catch (const sql::ConstraintError& e) {
+      if (!e.unique) throw;
+      return refused(Refusal::Conflict, "refused_section_slug_taken",
+                     "Another section of this edition has the slug '" + sec.slug + "'.");
     }
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_section", "There is no section with this id.");
     record_event(c, ContentEvent{0, 0, "catalog", sec.edition_id, 0, {"*"}}, now_s());
@@ -253,8 +251,8 @@ class SqliteDesk final : public DeskStore {
 
   WriteResult update_edition(const content::Edition& e) override {
     if (e.site_name.empty()) return refused(Refusal::Invalid, "refused_edition_name", "An edition needs a site name.");
-    auto lock = db_.lock_writer();
-    auto& c = db_.writer();
+    auto w = db_.writer();
+    auto& c = *w;
     Step tx(c, true);
     c.prepare(
          "UPDATE editions SET site_name = ?2, tagline = ?3, time_zone = ?4, date_format = ?5 "
@@ -309,7 +307,7 @@ class SqliteDesk final : public DeskStore {
 
 std::unique_ptr<DeskStore> make_desk_store(Db& db, NewsStore& news,
                                            const util::Clock& clock) {
-  return std::make_unique<SqliteDesk>(db, news, clock);
+  return std::make_unique<SqlDesk>(db, news, clock);
 }
 
-}  // namespace herald::storage::sqlite
+}  // namespace herald::storage::sql
