@@ -22,16 +22,17 @@ build: setup $(BUILD)/build.ninja
 run: build
 	./$(BUILD)/herald serve --data $(DATA) --listen $(LISTEN)
 
-# Unit, HTTP integration and browser tests against the Release build.
+# Unit, HTTP integration and browser tests against the Release build, beside the servers they
+# use (scripts/services.sh: PostgreSQL on 127.0.0.1, stopped afterwards).
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j 2
+	bash scripts/services.sh ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j 2
 
 # Unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: setup
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout 900 -j 2 -LE browser
+	  bash scripts/services.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout 900 -j 2 -LE browser
 
 # libFuzzer targets for our own parsers (tests/fuzz/), each for FUZZ_SECONDS (CI: 20).
 FUZZ_SECONDS ?= 60

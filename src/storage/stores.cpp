@@ -1,5 +1,6 @@
 #include "storage/stores.hpp"
 
+#include "storage/postgres/open.hpp"
 #include "storage/sqlite/open.hpp"
 
 namespace herald::storage {
@@ -41,10 +42,7 @@ std::unique_ptr<Stores> open_stores(std::string_view url, const util::Clock& clo
   DatabaseUrl u;
   std::string error;
   if (!parse_database_url(url, u, error)) throw StorageError(error);
-  if (u.backend == DatabaseUrl::Backend::Postgres)
-    throw StorageError(
-        "this Herald has no PostgreSQL backend yet; use sqlite:PATH (the default in --data)",
-        StorageError::Kind::Unavailable);
+  if (u.backend == DatabaseUrl::Backend::Postgres) return postgres::open_stores(u.location, clock);
   return sqlite::open_stores(u.location, clock);
 }
 

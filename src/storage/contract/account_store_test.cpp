@@ -92,6 +92,9 @@ TEST_P(AccountStoreContract, KnownDevicesExpireAndAreForgottenTogether) {
 }
 
 TEST_P(AccountStoreContract, ASizeLimitRefusesWritesAsAFullDiskWould) {
+  if (GetParam() == "postgres")
+    GTEST_SKIP() << "PostgreSQL has no per-database size limit; its server's disk full answers "
+                    "53100, which the driver maps to StorageError::Kind::Full";
   stores().limit_size(1);  // smaller than the database already is
   User u;
   u.email = "e@example.org";

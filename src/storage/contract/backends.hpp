@@ -12,13 +12,24 @@
 #include <string>
 #include <vector>
 
+#include <cctype>
+#include <cstdlib>
+
+#include "storage/postgres/open.hpp"
 #include "storage/stores.hpp"
+#include "util/token.hpp"
 #include "testing/temp_dir.hpp"
 #include "util/clock.hpp"
 
 namespace herald::storage::contract {
 
-inline std::vector<std::string> backends() { return {"sqlite"}; }
+// SQLite always; PostgreSQL when HERALD_TEST_POSTGRES names a server to make scratch
+// databases on (scripts/services.sh starts one for `make test`).
+inline std::vector<std::string> backends() {
+  std::vector<std::string> out{"sqlite"};
+  if (const char* pg = std::getenv("HERALD_TEST_POSTGRES"); pg && *pg) out.push_back("postgres");
+  return out;
+}
 
 // A fresh, empty set of stores on the backend named by the test's parameter, with a manual
 // clock the test may move.
@@ -26,11 +37,19 @@ class StoresTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = std::make_unique<herald::testing::TempDir>("herald-contract-");
-    url_ = "sqlite:" + dir_->file("herald.db");
+    if (GetParam() == "postgres") {
+      admin_ = std::getenv("HERALD_TEST_POSTGRES");
+      database_ = "contract_" + util::random_token().substr(0, 12);
+      for (auto& ch : database_) ch = std::isalnum(static_cast<unsigned char>(ch)) ? std::tolower(ch) : '_';
+      url_ = postgres::create_database(admin_, database_);
+    } else {
+      url_ = "sqlite:" + dir_->file("herald.db");
+    }
     stores_ = open_stores(url_, clock);
   }
   void TearDown() override {
     stores_.reset();
+    if (!database_.empty()) postgres::drop_database(admin_, database_);
     dir_.reset();
   }
   Stores& stores() { return *stores_; }
@@ -44,6 +63,7 @@ class StoresTest : public ::testing::TestWithParam<std::string> {
  private:
   std::unique_ptr<herald::testing::TempDir> dir_;
   std::string url_;
+  std::string admin_, database_;  // PostgreSQL: the server and this test's scratch database
   std::unique_ptr<Stores> stores_;
 };
 

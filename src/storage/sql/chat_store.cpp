@@ -15,7 +15,7 @@ constexpr const char* kMessageCols =
 
 class SqlChat final : public ChatStore {
  public:
-  explicit SqlChat(Db& db) : db_(db) {}
+  SqlChat(Db& db, const util::Clock& clock) : db_(db), clock_(clock) {}
 
   ChatRoomSettings room(const std::string& room) override {
     auto c = db_.reader();
@@ -38,7 +38,7 @@ class SqlChat final : public ChatStore {
     (*w)
         .prepare(
             "INSERT INTO chat_rooms(room, public_read, locked, slow_mode_s, owner_id, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now')) ON CONFLICT(room) DO UPDATE SET "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(room) DO UPDATE SET "
             "public_read = excluded.public_read, locked = excluded.locked, slow_mode_s = "
             "excluded.slow_mode_s, owner_id = excluded.owner_id, updated_at = excluded.updated_at")
         .bind(1, r.room)
@@ -46,6 +46,7 @@ class SqlChat final : public ChatStore {
         .bind(3, r.locked ? 1 : 0)
         .bind(4, r.slow_mode_s)
         .bind(5, r.owner_id)
+        .bind(6, clock_.now())
         .run();
   }
 
@@ -189,7 +190,8 @@ class SqlChat final : public ChatStore {
   void set_newsfeed_seen(std::int64_t user, UnixTime at) override {
     auto w = db_.writer();
     (*w)
-        .prepare("UPDATE users SET newsfeed_seen_at = max(newsfeed_seen_at, ?2) WHERE id = ?1")
+        .prepare("UPDATE users SET newsfeed_seen_at = CASE WHEN newsfeed_seen_at > ?2 THEN "
+            "newsfeed_seen_at ELSE ?2 END WHERE id = ?1")
         .bind(1, user)
         .bind(2, at)
         .run();
@@ -197,10 +199,13 @@ class SqlChat final : public ChatStore {
 
  private:
   Db& db_;
+  const util::Clock& clock_;
 };
 
 }  // namespace
 
-std::unique_ptr<ChatStore> make_chat_store(Db& db) { return std::make_unique<SqlChat>(db); }
+std::unique_ptr<ChatStore> make_chat_store(Db& db, const util::Clock& clock) {
+  return std::make_unique<SqlChat>(db, clock);
+}
 
 }  // namespace herald::storage::sql

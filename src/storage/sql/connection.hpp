@@ -87,7 +87,7 @@ class Connection {
   virtual StmtImpl& statement(std::string_view sql) = 0;
 };
 
-// Where connections go back to.
+// Where connections go back to (null: one was closed instead).
 class Pool {
  public:
   virtual ~Pool() = default;
@@ -105,7 +105,12 @@ class Lease {
   }
   Connection* operator->() const { return raw_; }
   Connection& operator*() const { return *raw_; }
-  void discard() { c_.reset(); }  // closes an owned connection: its state is unknown
+  // Closes an owned connection: its state is unknown.
+  void discard() {
+    if (!c_) return;
+    c_.reset();
+    if (pool_) pool_->give_back(nullptr);
+  }
 
  private:
   Pool* pool_;

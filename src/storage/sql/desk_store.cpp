@@ -183,8 +183,8 @@ class SqlDesk final : public DeskStore {
                                          int offset) override {
     auto c = db_.reader();
     auto s = c->prepare(
-        "SELECT id FROM media WHERE ?1 = '' OR instr(lower(caption), lower(?1)) OR "
-        "instr(lower(credit), lower(?1)) OR instr(lower(alt), lower(?1)) "
+        "SELECT id FROM media WHERE ?1 = '' OR instr(lower(caption), lower(?1)) > 0 OR "
+        "instr(lower(credit), lower(?1)) > 0 OR instr(lower(alt), lower(?1)) > 0 "
         "ORDER BY id DESC LIMIT ?2 OFFSET ?3");
     s.bind(1, query).bind(2, std::clamp(limit, 1, 200)).bind(3, std::max(offset, 0));
     std::vector<content::Id> ids;
@@ -217,7 +217,8 @@ class SqlDesk final : public DeskStore {
     auto c = db_.reader();
     auto s = c->prepare(
         "SELECT id FROM articles WHERE lead_media_id = ?1 OR "
-        "instr(body, '\"media_id\":' || ?1 || ',') OR instr(body, '\"media_id\":' || ?1 || '}')");
+        "instr(body, '\"media_id\":' || ?1 || ',') > 0 OR "
+        "instr(body, '\"media_id\":' || ?1 || '}') > 0");
     s.bind(1, media_id);
     std::vector<content::Id> out;
     while (s.step()) out.push_back(s.i64(0));
@@ -274,7 +275,7 @@ class SqlDesk final : public DeskStore {
       "LEFT JOIN article_desk d ON d.article_id = a.id WHERE (?1 = 0 OR a.edition_id = ?1) "
       "AND (?2 = '' OR a.status = ?2) AND (?3 = 0 OR a.section_id = ?3) "
       "AND (?4 = 0 OR coalesce(d.created_by, 0) = ?4) "
-      "AND (?5 = '' OR instr(lower(a.headline), lower(?5))) "
+      "AND (?5 = '' OR instr(lower(a.headline), lower(?5)) > 0) "
       "AND (?6 = 0 OR a.status = 'published' OR coalesce(d.created_by, 0) = ?6)";
 
   static void bind_query(Stmt& s, const StoryListQuery& q) {

@@ -212,9 +212,9 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
         ", a.body_html_version, a.body_html, "
         "CASE WHEN ?2 <> 0 AND a.body_html_version = ?2 THEN '' ELSE a.body END, "
         "(SELECT group_concat(tag_id) FROM (SELECT tag_id FROM article_tags "
-        "  WHERE article_id = a.id ORDER BY position)), "
+        "  WHERE article_id = a.id ORDER BY position) AS t), "
         "(SELECT group_concat(author_id) FROM (SELECT author_id FROM article_authors "
-        "  WHERE article_id = a.id ORDER BY position)), "
+        "  WHERE article_id = a.id ORDER BY position) AS au), "
         "a.translations, " + sql::kDeskCols +
         " FROM articles a LEFT JOIN article_desk d ON d.article_id = a.id "
         "WHERE a.id = ?1";
@@ -401,17 +401,16 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     int pos = 0;
     for (auto t : a.tag_ids) {
       auto s = c.prepare(
-          "INSERT OR IGNORE INTO article_tags(article_id, tag_id, position, published, "
-          "published_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
+          "INSERT INTO article_tags(article_id, tag_id, position, published, published_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
       s.bind(1, id).bind(2, t).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
       s.run();
     }
     pos = 0;
     for (auto au : a.author_ids) {
       auto s = c.prepare(
-          "INSERT OR IGNORE INTO article_authors(article_id, author_id, position, published, "
-          "published_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+          "INSERT INTO article_authors(article_id, author_id, position, published, "
+          "published_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
       s.bind(1, id).bind(2, au).bind(3, pos++).bind(4, published ? 1 : 0).bind(5, a.published_at);
       s.run();
     }
@@ -491,8 +490,8 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     Unsynced unsynced(c);
     Step tx(c, true);
     c.prepare(
-         "INSERT OR IGNORE INTO event_consumers(name, seq) "
-         "VALUES (?1, (SELECT coalesce(max(seq), 0) FROM content_events))")
+         "INSERT INTO event_consumers(name, seq) "
+         "VALUES (?1, (SELECT coalesce(max(seq), 0) FROM content_events)) ON CONFLICT DO NOTHING")
         .bind(1, consumer)
         .run();
     c.prepare(
@@ -528,7 +527,8 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     auto w = db().writer();
     auto& c = *w;
     Unsynced unsynced(c);
-    c.prepare("UPDATE event_consumers SET seq = max(seq, ?3) WHERE name = ?1 AND owner = ?2")
+    c.prepare("UPDATE event_consumers SET seq = CASE WHEN seq > ?3 THEN seq ELSE ?3 END "
+              "WHERE name = ?1 AND owner = ?2")
         .bind(1, consumer)
         .bind(2, node)
         .bind(3, seq)
@@ -684,8 +684,8 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     auto c = db().reader();
     auto s = c->prepare(
         "SELECT id, email, display_name, password_hash, role, email_verified_at, disabled, "
-        "created_at FROM users WHERE deleted_at = 0 AND (?1 = '' OR instr(lower(email), lower(?1)) "
-        "OR instr(lower(display_name), lower(?1))) ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+        "created_at FROM users WHERE deleted_at = 0 AND (?1 = '' OR instr(lower(email), lower(?1)) > 0 "
+        "OR instr(lower(display_name), lower(?1)) > 0) ORDER BY id DESC LIMIT ?2 OFFSET ?3");
     s.bind(1, query).bind(2, std::clamp(limit, 1, 500)).bind(3, std::max(offset, 0));
     while (s.step()) out.push_back(read_user(s));
     return out;
@@ -787,7 +787,8 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     auto w = db().writer();
     (*w)
         .prepare(
-            "INSERT OR IGNORE INTO known_devices(digest, user_id, created_at) VALUES (?1, ?2, ?3)")
+            "INSERT INTO known_devices(digest, user_id, created_at) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT DO NOTHING")
         .bind(1, digest)
         .bind(2, user_id)
         .bind(3, at)
@@ -897,7 +898,7 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
          "FROM articles t WHERE t.translation_key = articles.translation_key AND t.translation_key "
          "<> '' "
          "AND t.id <> articles.id "
-         "AND t.status = 'published' ORDER BY t.edition_id)) "
+         "AND t.status = 'published' ORDER BY t.edition_id) AS tr) "
          "WHERE translation_key = ?1 AND translation_key <> ''")
         .bind(1, key)
         .run();
@@ -964,7 +965,7 @@ struct StoreSet {
   StoreSet(sql::Backend& backend, sql::Db& db, const util::Clock& clock)
       : main(backend, db, clock),
         desk(sql::make_desk_store(db, main, clock)),
-        chat(sql::make_chat_store(db)) {}
+        chat(sql::make_chat_store(db, clock)) {}
   SqlStore main;
   std::unique_ptr<DeskStore> desk;
   std::unique_ptr<ChatStore> chat;

@@ -151,6 +151,7 @@ sql::Lease Database::reader() {
 }
 
 void Database::give_back(std::unique_ptr<sql::Connection> c) {
+  if (!c) return;
   std::lock_guard g(pool_mu_);
   pool_.push_back(std::move(c));
 }
