@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include "net/message.hpp"
+#include "storage/stores.hpp"
 
 #include <charconv>
 #include <sstream>
@@ -12,7 +13,17 @@ namespace herald::app {
 const std::vector<OptionDoc>& serve_options() {
   static const std::vector<OptionDoc> docs = {
       {"listen", "HOST:PORT", "address to serve on (default 127.0.0.1:8080)"},
-      {"data", "DIR", "data folder: SQLite database and media (default ./var)"},
+      {"data", "DIR",
+       "data folder: the SQLite database, photos and caches (default ./var); on PostgreSQL "
+       "only caches"},
+      {"database", "URL",
+       "postgresql://USER@HOST:PORT/DB to share one database between several nodes (default: "
+       "sqlite: in the data folder)"},
+      {"bus", "URL",
+       "nats://HOST:PORT: NATS JetStream carries live events between nodes (default: in this "
+       "process only)"},
+      {"media-dir", "DIR",
+       "folder of photos and their renditions; several nodes share one (default DATA/media)"},
       {"base-url", "URL",
        "public address used in links, feeds and sitemaps (default http://LISTEN)"},
       {"threads", "N", "I/O threads, 1-256 (default: one per core)"},
@@ -72,6 +83,25 @@ const std::vector<OptionDoc>& serve_options() {
 }
 
 namespace {
+
+// nats://HOST:PORT (also several, comma-separated, for a NATS cluster).
+bool valid_bus_url(const std::string& v) {
+  std::stringstream ss(v);
+  std::string one;
+  bool any = false;
+  while (std::getline(ss, one, ',')) {
+    if (one.rfind("nats://", 0) != 0) return false;
+    auto rest = one.substr(7);
+    auto at = rest.rfind('@');
+    if (at != std::string::npos) rest = rest.substr(at + 1);
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= rest.size()) return false;
+    for (char ch : rest.substr(colon + 1))
+      if (ch < '0' || ch > '9') return false;
+    any = true;
+  }
+  return any;
+}
 
 std::string env_name(const std::string& opt) {
   std::string s = "HERALD_";
@@ -181,6 +211,19 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
     } else if (k == "data") {
       if (v.empty()) return bad(k, "a folder path");
       c.data_dir = v;
+    } else if (k == "database") {
+      storage::DatabaseUrl u;
+      std::string why;
+      if (!v.empty() && !storage::parse_database_url(v, u, why)) return bad(k, why);
+      c.database = v;
+      c.database_from = s.where;
+    } else if (k == "bus") {
+      if (!v.empty() && !valid_bus_url(v)) return bad(k, "nats://HOST:PORT");
+      c.bus = v;
+      c.bus_from = s.where;
+    } else if (k == "media-dir") {
+      if (v.empty()) return bad(k, "a folder path");
+      c.media_dir = v;
     } else if (k == "base-url") {
       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
         return bad(k, "an http:// or https:// address");

@@ -17,6 +17,11 @@ struct ServeConfig {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   std::string data_dir = "var";
+  std::string database;       // empty: sqlite:<data_dir>/herald.db
+  std::string database_from;  // where it was set (for messages)
+  std::string bus;            // empty: the in-process bus
+  std::string bus_from;
+  std::string media_dir;      // empty: <data_dir>/media
   std::string base_url;  // default: http://<listen>
   bool base_url_given = false;
   unsigned threads = 0;  // 0: one per core

@@ -51,11 +51,13 @@ Commands:
   serve       serve the site (run `herald serve --help` for every option)
   demo        fill an empty data folder with the demo editions
                 --data DIR        data folder (default ./var)
+                --database URL    postgresql://... instead of SQLite in the data folder
+                --media-dir DIR   photos (default DATA/media)
                 --articles N      stories in all (default 300: 150 per edition)
                 --images N        generated photographs (default 16)
-  migrate     create or upgrade the database schema, then exit   (--data DIR)
-  publish     publish a story now            (--data DIR --id N)
-  unpublish   take a story off the site      (--data DIR --id N)
+  migrate     create or upgrade the database schema, then exit   (--data DIR | --database URL)
+  publish     publish a story now            (--data DIR | --database URL, --id N)
+  unpublish   take a story off the site      (--data DIR | --database URL, --id N)
   user create   --email E --role R [--name N]  create an account and print a one-time login
                 link (roles: reader contributor author editor moderator admin)
   user role     --email E --role R            change an account's role (its sessions end)
@@ -135,15 +137,28 @@ int usage_error(const std::string& msg) {
   return 2;
 }
 
-// The stores of the site in `data_dir` (its database and media folder are created if needed).
-std::unique_ptr<storage::Stores> open_store(const std::string& data_dir) {
+// Where a site's data lives: its database (a URL; empty: SQLite in the data folder), the data
+// folder (caches; on SQLite the database too) and the photos.
+struct Place {
+  std::string data_dir = "var";
+  std::string database;
+  std::string media_dir;  // empty: <data_dir>/media
+  std::string media() const { return media_dir.empty() ? data_dir + "/media" : media_dir; }
+  std::string url() const { return database.empty() ? "sqlite:" + data_dir + "/herald.db" : database; }
+};
+
+// The stores of the site (the data and media folders are created if needed).
+std::unique_ptr<storage::Stores> open_store(const Place& place) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir + "/media", ec);
+  std::filesystem::create_directories(place.data_dir, ec);
+  if (!ec) std::filesystem::create_directories(place.media(), ec);
   if (ec)
-    throw storage::StorageError("cannot create the data folder " + data_dir + ": " + ec.message() +
-                                " (choose another with --data)");
-  return storage::open_stores("sqlite:" + data_dir + "/herald.db");
+    throw storage::StorageError("cannot create the data folders " + place.data_dir + " and " +
+                                place.media() + ": " + ec.message() +
+                                " (choose others with --data and --media-dir)");
+  return storage::open_stores(place.url());
 }
+Place place_of(const app::ServeConfig& c) { return Place{c.data_dir, c.database, c.media_dir}; }
 
 // Mail texts from the catalog of the default edition's language.
 accounts::MailText mail_texts(storage::NewsStore& store, const i18n::Catalog& catalog) {
@@ -192,15 +207,15 @@ void progress_bar(std::int64_t done, std::int64_t total, const char* stage) {
   std::fflush(stderr);
 }
 
-int run_demo(storage::NewsStore& store, const std::string& data_dir, std::int64_t stories,
-             int images) {
+int run_demo(storage::NewsStore& store, const Place& place, std::int64_t stories, int images) {
   demo::DemoOptions o;
   o.stories = stories;
   o.images = images;
-  o.media_dir = data_dir + "/media";
+  o.media_dir = place.media();
   // Story bodies are stored with their HTML, rendered by the site's own templates.
   web::Options so;
-  so.data_dir = data_dir;
+  so.data_dir = place.data_dir;
+  so.media_dir = place.media_dir;
   web::App app(so, store, nullptr);
   site::Site renderer(app);
   o.prepare = [&renderer](content::Article& a) { renderer.prepare_body(a); };
@@ -229,13 +244,24 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   spdlog::flush_on(spdlog::level::warn);
   std::unique_ptr<storage::Stores> store;
   try {
-    store = open_store(cfg.data_dir);
+    store = open_store(place_of(cfg));
     if (cfg.database_max_mb) store->limit_size(static_cast<std::int64_t>(cfg.database_max_mb) << 20);
-    if (cfg.demo && store->news().editions().empty()) {
+    // Several nodes may start on one empty database at once: the one that claims "demo" fills
+    // it; the others serve what it writes (their directory reloads on its catalog event).
+    if (cfg.demo && store->news().editions().empty() &&
+        store->events().claim("demo", "serve-" + std::to_string(::getpid()), std::time(nullptr),
+                              600) &&
+        store->news().editions().empty()) {
       std::fprintf(stderr, "Empty database: creating the demo editions in %s\n",
-                   cfg.data_dir.c_str());
-      if (int rc = run_demo(store->news(), cfg.data_dir, 0, 16)) return rc;
+                   store->describe().c_str());
+      if (int rc = run_demo(store->news(), place_of(cfg), 0, 16)) return rc;
     }
+  } catch (const storage::StorageError& e) {
+    std::fprintf(stderr, "herald serve: %s%s\n", e.what(),
+                 !cfg.database.empty() && e.kind == storage::StorageError::Kind::Unavailable
+                     ? (" (check --database, from " + cfg.database_from + ")").c_str()
+                     : "");
+    return cfg.database.empty() ? 1 : 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 1;
@@ -318,6 +344,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   web::Options so;
   so.base_url = cfg.base_url;
   so.data_dir = cfg.data_dir;
+  so.media_dir = cfg.media_dir;
   so.cache_bytes = cfg.cache_mb << 20;
   so.page_ttl = std::chrono::seconds(cfg.page_ttl_s);
   so.secure_cookies = cfg.secure_cookies == 1;
@@ -461,7 +488,7 @@ int cmd_accounts(const std::string& cmd, const std::string& sub,
   auto cfg = std::get<app::ServeConfig>(loaded);
   std::string what = cmd + " " + sub;
   if (own["email"].empty()) return usage_error(what + ": --email is required");
-  auto store = open_store(cfg.data_dir);
+  auto store = open_store(place_of(cfg));
   auto catalog = i18n::Catalog::load_embedded();
   accounts::Accounts acc(accounts_options(cfg), *store, nullptr,
                          mail_texts(store->news(), catalog));
@@ -557,11 +584,20 @@ int main(int argc, char** argv) {
   if (cmd == "user" || cmd == "token") return cmd_accounts(cmd, sub, flags);
 
   auto env = environment();
-  std::string data = value_or(flags, env, "data", "HERALD_DATA", "var");
+  Place place{value_or(flags, env, "data", "HERALD_DATA", "var"),
+              value_or(flags, env, "database", "HERALD_DATABASE", ""),
+              value_or(flags, env, "media-dir", "HERALD_MEDIA_DIR", "")};
+  if (!place.database.empty()) {
+    storage::DatabaseUrl u;
+    std::string why;
+    if (!storage::parse_database_url(place.database, u, why))
+      return usage_error(cmd + ": --database: " + why);
+  }
   try {
     if (cmd == "demo") {
       for (auto& [k, v] : flags)
-        if (k != "data" && k != "articles" && k != "images")
+        if (k != "data" && k != "database" && k != "media-dir" && k != "articles" &&
+            k != "images")
           return usage_error("demo: unknown option --" + k);
       std::int64_t n = 0;
       int images = 16;
@@ -573,12 +609,12 @@ int main(int argc, char** argv) {
       }
       if (n < 0 || n > 10000000) return usage_error("demo: --articles must be from 1 to 10000000");
       if (images < 1 || images > 1000) return usage_error("demo: --images must be from 1 to 1000");
-      auto store = open_store(data);
-      return run_demo(store->news(), data, n, images);
+      auto store = open_store(place);
+      return run_demo(store->news(), place, n, images);
     }
     if (cmd == "migrate") {
-      auto store = open_store(data);
-      std::printf("database %s/herald.db is up to date\n", data.c_str());
+      auto store = open_store(place);
+      std::printf("%s is up to date\n", store->describe().c_str());
       return 0;
     }
     if (cmd == "publish" || cmd == "unpublish") {
@@ -589,7 +625,7 @@ int main(int argc, char** argv) {
       } catch (...) {
         return usage_error(cmd + ": --id takes a story number");
       }
-      auto store = open_store(data);
+      auto store = open_store(place);
       auto now = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();

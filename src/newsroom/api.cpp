@@ -220,7 +220,7 @@ Pages::Upload Pages::store_upload(const net::Request& r, const Ctx& c) {
   for (auto& ch : name)
     if (ch == '-' || ch == '_') ch = 'x';
   for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  std::string dir = options.data_dir + "/media";
+  std::string dir = options.media();
   auto files = media::import_upload(dir, name, file->data);
   if (!files.error.empty()) {
     up.status = 422;

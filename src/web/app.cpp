@@ -380,7 +380,7 @@ net::Response App::serve_media(const net::Request& req) {
   if (ok && name.find("..") != std::string::npos) ok = false;
   if (!ok) return finish(req, kit_.error_page(404, kit_.dir()->default_edition()), false, 0, {});
   std::string url = req.path;
-  std::ifstream in(kit_.options.data_dir + "/media/" + name, std::ios::binary);
+  std::ifstream in(kit_.options.media() + "/" + name, std::ios::binary);
   if (!in) return finish(req, kit_.error_page(404, kit_.dir()->default_edition()), false, 0, {});
   std::ostringstream ss;
   ss << in.rdbuf();

@@ -40,7 +40,9 @@ namespace herald::web {
 
 struct Options {
   std::string base_url = "http://127.0.0.1:8080";  // absolute links in feeds, canonical, OG
-  std::string data_dir = "var";                    // media files live in <data_dir>/media
+  std::string data_dir = "var";                    // caches, outbox
+  std::string media_dir;  // photos and renditions (empty: <data_dir>/media); shared by nodes
+  std::string media() const { return media_dir.empty() ? data_dir + "/media" : media_dir; }
   std::size_t cache_bytes = 256u << 20;            // page cache budget
   std::chrono::seconds page_ttl{300};              // longest a cached page lives unpurged
   bool secure_cookies = false;  // served over TLS: Secure, __Host- cookies

@@ -16,6 +16,103 @@ BIN = os.environ.get("HERALD_BIN", os.path.join(os.path.dirname(__file__), "../.
 FIXTURE = os.environ.get("HERALD_FIXTURE", "")
 SOURCE = os.environ.get("HERALD_SOURCE", os.path.join(os.path.dirname(__file__), "../.."))
 
+# The same tests run on each backend: SQLite in the data folder, or (HERALD_TEST_BACKEND=postgres)
+# a PostgreSQL database per server, copied from the fixture's template database on the server
+# scripts/services.sh started (HERALD_TEST_POSTGRES). Without that server they are skipped (77).
+BACKEND = os.environ.get("HERALD_TEST_BACKEND", "sqlite")
+PG_ADMIN = os.environ.get("HERALD_TEST_POSTGRES", "")
+PG_FIXTURE_DB = "herald_fixture"
+if BACKEND == "postgres":
+    if not PG_ADMIN:
+        print("skipped: HERALD_TEST_POSTGRES names no PostgreSQL server")
+        raise SystemExit(77)
+    FIXTURE = FIXTURE + "-postgres" if FIXTURE else FIXTURE
+DATABASES = {}  # data folder -> database URL of the server(s) using it
+
+
+def pg_url(name):
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def psql(sql, url=None):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url or PG_ADMIN, "-c", sql],
+                   check=True, capture_output=True, text=True, timeout=120)
+
+
+_db_count = [0]
+
+
+def new_database(template=None):
+    _db_count[0] += 1
+    name = f"it_{os.getpid()}_{_db_count[0]}"
+    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return pg_url(name)
+
+
+def backend_env(args, env=None):
+    """The environment a herald command needs to reach the database of the data folder it names."""
+    full = dict(os.environ)
+    full.update(env or {})
+    if BACKEND == "postgres":
+        args = list(args)
+        for i, a in enumerate(args[:-1]):
+            if a == "--data" and args[i + 1] in DATABASES:
+                full["HERALD_DATABASE"] = DATABASES[args[i + 1]]
+    return full
+
+
+class hold_write_lock:
+    """Holds the database's write lock (SQLite: BEGIN IMMEDIATE on the file; PostgreSQL: every
+    table locked EXCLUSIVE in an open transaction: reads go on, writes wait) until the block
+    ends. Longer than the server waits (5 s), it makes writes fail as a busy database does."""
+
+    TABLES = ("articles, article_desk, article_revisions, article_tags, article_authors, "
+              "sections, editions, users, sessions, chat_messages, chat_rooms, content_events")
+
+    def __init__(self, server):
+        self.server = server
+
+    def __enter__(self):
+        if BACKEND == "postgres":
+            self.proc = subprocess.Popen(["psql", "-q", "-X", DATABASES[self.server.data]],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.proc.stdin.write(f"BEGIN; LOCK TABLE {self.TABLES} IN EXCLUSIVE MODE;\n"
+                                  "\\echo locked\n")
+            self.proc.stdin.flush()
+            assert self.proc.stdout.readline().strip() == "locked"
+        else:
+            import sqlite3
+            self.db = sqlite3.connect(os.path.join(self.server.data, "herald.db"), timeout=30,
+                                      isolation_level=None)
+            self.db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, *exc):
+        if BACKEND == "postgres":
+            self.proc.stdin.write("ROLLBACK;\n\\q\n")
+            self.proc.stdin.flush()
+            self.proc.wait(30)
+        else:
+            self.db.execute("ROLLBACK")
+            self.db.close()
+
+
+def stored_ids(data, table):
+    """The ids in `table` of the database the data folder `data` uses."""
+    if BACKEND == "postgres":
+        out = subprocess.run(["psql", "-q", "-X", "-t", "-A", DATABASES[data], "-c",
+                              f"SELECT id FROM {table}"], check=True, capture_output=True,
+                             text=True).stdout
+        return {int(x) for x in out.split()}
+    import sqlite3
+    db = sqlite3.connect(os.path.join(data, "herald.db"))
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return {row[0] for row in db.execute(f"SELECT id FROM {table}")}
+    finally:
+        db.close()
+
 
 class Response:
     def __init__(self, status, headers, body):
@@ -37,10 +134,13 @@ class Server:
     def __init__(self, *args, data=None, env=None, copy_fixture=True):
         self.tmp = tempfile.mkdtemp(prefix="herald-it-")
         self.data = data or os.path.join(self.tmp, "data")
+        fresh = data is None
         if copy_fixture and data is None and FIXTURE:
             shutil.copytree(FIXTURE, self.data)
-        full_env = dict(os.environ)
-        full_env.update(env or {})
+        if BACKEND == "postgres" and self.data not in DATABASES:
+            DATABASES[self.data] = new_database(PG_FIXTURE_DB if copy_fixture and fresh and FIXTURE
+                                                else None)
+        full_env = backend_env(["--data", self.data], env)
         self.proc = subprocess.Popen(
             [BIN, "serve", "--listen", "127.0.0.1:0", "--data", self.data, *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=full_env)
@@ -128,9 +228,8 @@ class Server:
 
 def herald(*args, env=None, timeout=300):
     """Runs a herald CLI command; returns CompletedProcess."""
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([BIN, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+    return subprocess.run([BIN, *args], capture_output=True, text=True,
+                          env=backend_env(args, env), timeout=timeout)
 
 
 def links(html, pattern):

@@ -5,14 +5,13 @@ strangers, per-address connection caps and trusted proxies."""
 import json
 import select
 import socket
-import sqlite3
 import os
 import re
 import threading
 import time
 import unittest
 
-from harness import Client, Server, WsClient, WsClosed, herald, subscribe
+from harness import Client, Server, WsClient, WsClosed, herald, hold_write_lock, subscribe
 from newsroom_util import api, multipart, person, png, section_id, upload
 
 
@@ -48,8 +47,7 @@ class Hardening(unittest.TestCase):
         a, b = ws_for(self.server, alice), ws_for(self.server, bob)
         for c in (a, b):
             subscribe(c, "chat:en.economy")
-        db = sqlite3.connect(os.path.join(self.server.data, "herald.db"), timeout=30, isolation_level=None)
-        db.execute("BEGIN IMMEDIATE")  # holds the write lock longer than the server waits (5 s)
+        lock = hold_write_lock(self.server).__enter__()  # longer than the server waits (5 s)
         try:
             a.send({"type": "send", "channel": "chat:en.economy", "text": "while locked", "nonce": "L1"})
             # The only I/O thread keeps serving while the line waits for the database.
@@ -61,8 +59,7 @@ class Hardening(unittest.TestCase):
             self.assertEqual(err["type"], "error")
             self.assertEqual(err["code"], "unavailable")
         finally:
-            db.execute("ROLLBACK")
-            db.close()
+            lock.__exit__(None, None, None)
         # The same connection, the room and the server go on.
         a.send({"type": "send", "channel": "chat:en.economy", "text": "after the lock", "nonce": "L2"})
         self.assertEqual(a.recv_until(lambda m: m.get("nonce") == "L2")[0]["type"], "ack")

@@ -110,7 +110,9 @@ Connection::Connection(const std::string& url) {
                        StorageError::Kind::Unavailable);
   }
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
-  exec("SET TIME ZONE 'UTC'");
+  // As long as SQLite waits for a busy writer: then the write fails as unavailable (503) instead
+  // of holding the request; and no statement runs for ever.
+  exec("SET TIME ZONE 'UTC'; SET lock_timeout = '5s'; SET statement_timeout = '60s'");
 }
 
 Connection::~Connection() {
