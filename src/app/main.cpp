@@ -20,6 +20,7 @@
 #include "app/config.hpp"
 #include "chat/chat.hpp"
 #include "live/bus.hpp"
+#include "live/nats_bus.hpp"
 #include "live/hub.hpp"
 #include "live/endpoint.hpp"
 #include "live/newsfeed.hpp"
@@ -313,7 +314,18 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   };
   // Live: the event bus (in-process on one node), the chat rules and the WebSocket hub. They
   // outlive the server (declared before it).
-  auto bus = live::in_process_bus();
+  std::unique_ptr<live::EventBus> bus;
+  if (cfg.bus.empty()) {
+    bus = live::in_process_bus();
+  } else {
+    try {
+      bus = live::nats_bus(cfg.bus);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "herald serve: %s (check --bus, from %s)\n", e.what(),
+                   cfg.bus_from.c_str());
+      return 2;
+    }
+  }
   chat::ChatService chat(store->news(), store->chat(), store->accounts(), *bus);
   live::HubOptions ho;
   ho.messages_per_10s = cfg.live_client_messages;

@@ -28,10 +28,14 @@ class InProcessBus final : public EventBus {
   }
   std::string epoch() const override { return epoch_; }
 
-  std::uint64_t publish(const std::string& channel, std::string data) override {
+  std::uint64_t publish(const std::string& channel, std::string data,
+                        const std::string& id) override {
     // One lock for numbering, history and delivery: every listener sees a channel's events in
     // order and never an event that is not yet in the history.
     std::lock_guard lock(mu_);
+    if (!id.empty()) {  // the last 1,000 ids: a repeat is a no-op
+      if (auto it = seen_.find(id); it != seen_.end()) return it->second;
+    }
     auto& ch = channels_[channel];
     BusEvent ev{channel, ++ch.last, std::make_shared<const std::string>(std::move(data)), now_s()};
     ch.history.push_back(ev);
@@ -40,6 +44,14 @@ class InProcessBus final : public EventBus {
       ch.history.pop_front();
     if (channels_.size() > o_.max_channels) trim(channel);
     for (auto& [token, l] : listeners_) l(ev);
+    if (!id.empty()) {
+      seen_.emplace(id, ev.seq);
+      seen_order_.push_back(id);
+      if (seen_order_.size() > 1000) {
+        seen_.erase(seen_order_.front());
+        seen_order_.pop_front();
+      }
+    }
     return ev.seq;
   }
 
@@ -114,6 +126,8 @@ class InProcessBus final : public EventBus {
   BusOptions o_;
   std::string epoch_;
   std::mutex mu_;
+  std::unordered_map<std::string, std::uint64_t> seen_;  // publication ids -> their numbers
+  std::deque<std::string> seen_order_;
   std::unordered_map<std::string, Channel> channels_;
   std::vector<std::pair<std::uint64_t, Listener>> listeners_;
   std::uint64_t next_token_ = 0;

@@ -31,9 +31,15 @@ struct BusEvent {
 class EventBus {
  public:
   virtual ~EventBus() = default;
-  // Publishes a JSON object on `channel`; returns the number the bus gave it. Listeners see
-  // each channel's events in order, soon after (not necessarily before this returns).
-  virtual std::uint64_t publish(const std::string& channel, std::string data) = 0;
+  // Publishes a JSON object on `channel`; returns the number the bus gave it (0: the bus could
+  // not take it; logged). Listeners see each channel's events in order, soon after (not
+  // necessarily before this returns). A non-empty `id` makes a repeat of the same publication
+  // (another node, a retry) a no-op within minutes.
+  virtual std::uint64_t publish(const std::string& channel, std::string data,
+                                const std::string& id) = 0;
+  std::uint64_t publish(const std::string& channel, std::string data) {
+    return publish(channel, std::move(data), std::string());
+  }
   using Listener = std::function<void(const BusEvent&)>;
   // Every event of every channel. Returns a token for unsubscribe(). Listeners must be quick
   // and must not call back into the bus.

@@ -39,8 +39,13 @@ void Newsfeed::on_event(const events::Event& ev) {
                         {"published_at", a->published_at},
                         {"breaking", a->breaking}};
   std::string data = boost::json::serialize(d);
-  bus_.publish("newsfeed:" + e->second.code, data);
-  bus_.publish("story:" + std::to_string(a->id), std::move(data));
+  // The outbox event's number names the publication: a repeat (delivery is at least once, and
+  // a node that takes over a lease may hand on an event again) is dropped by the bus.
+  // (Its time and story too: sites that share one NATS, as tests do, number alike.)
+  std::string id = "content-" + std::to_string(ev.seq) + "-" + std::to_string(ev.at) + "-" +
+                   std::to_string(a->id);
+  bus_.publish("newsfeed:" + e->second.code, data, id + "-newsfeed");
+  bus_.publish("story:" + std::to_string(a->id), std::move(data), id + "-story");
 }
 
 }  // namespace herald::live

@@ -131,9 +131,11 @@ class Response:
 class Server:
     """One herald process. Use as a context manager or call stop()."""
 
-    def __init__(self, *args, data=None, env=None, copy_fixture=True):
+    def __init__(self, *args, data=None, env=None, copy_fixture=True, database=None):
         self.tmp = tempfile.mkdtemp(prefix="herald-it-")
         self.data = data or os.path.join(self.tmp, "data")
+        if database:  # another node of the same site: its own data folder, the same database
+            DATABASES[self.data] = database
         fresh = data is None
         if copy_fixture and data is None and FIXTURE:
             shutil.copytree(FIXTURE, self.data)
@@ -533,11 +535,13 @@ class WsClient:
         self.sock.close()
 
 
-def subscribe(ws, channel, since=None):
-    """Subscribes a WsClient to `channel` (from `since`) and returns the answer: subscribed,
-    reload or error."""
+def subscribe(ws, channel, since=None, cursor=None):
+    """Subscribes a WsClient to `channel` (from `since` or `cursor`) and returns the answer:
+    subscribed, reload or error."""
     msg = {"type": "subscribe", "channel": channel}
     if since is not None:
         msg["since"] = since
+    if cursor is not None:
+        msg["cursor"] = cursor
     ws.send(msg)
     return ws.recv_until(lambda m: m.get("channel") == channel and m["type"] in ("subscribed", "reload", "error"))[0]

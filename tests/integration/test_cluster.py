@@ -1,0 +1,106 @@
+"""Several nodes of one site: herald serve on one PostgreSQL database, NATS JetStream between
+them (run by the PostgreSQL variant of the suites, with scripts/services.sh's servers)."""
+import os
+import re
+import unittest
+
+from harness import BACKEND, DATABASES, Server, WsClient, subscribe
+from newsroom_util import api, person, section_id, wait_until
+
+NATS = os.environ.get("HERALD_TEST_NATS", "")
+
+
+def ws_for(server, who=None):
+    c = WsClient(server, cookies=who.cookies if who else None)
+    assert c.status == 101, c.status
+    assert c.recv()["type"] == "hello"
+    return c
+
+
+@unittest.skipUnless(BACKEND == "postgres" and NATS, "needs PostgreSQL and NATS (scripts/services.sh)")
+class TwoNodes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.a = Server("--bus", NATS)
+        cls.b = Server("--bus", NATS, "--media-dir", os.path.join(cls.a.data, "media"),
+                       copy_fixture=False, database=DATABASES[cls.a.data])
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in (cls.b, cls.a):
+            code = s.stop()
+            assert code == 0, s.output()[-3000:]
+
+    def publish_on_a(self, headline):
+        editor = person(self.a, "editor")
+        status, story = api(editor, "POST", "/api/v1/newsroom/stories",
+                            {"headline": headline, "section_id": section_id(editor),
+                             "body": [{"type": "paragraph", "text": "Text."}]})
+        self.assertEqual(status, 201, story)
+        status, story = api(editor, "POST", f"/api/v1/newsroom/stories/{story['id']}/publish")
+        self.assertEqual(status, 200, story)
+        return story
+
+    def test_a_story_published_on_one_node_reaches_readers_of_the_other(self):
+        reader = ws_for(self.b)
+        self.assertEqual(subscribe(reader, "newsfeed:en")["type"], "subscribed")
+        for p in ("/en/", "/en/rss.xml"):
+            self.assertEqual(self.b.get(p).status, 200)  # in B's page cache now
+        story = self.publish_on_a("Cluster bridge reopens")
+        ev = reader.recv_until(lambda m: m["type"] == "event" and
+                               m["data"].get("headline") == "Cluster bridge reopens", timeout=15)[0]
+        self.assertEqual(ev["channel"], "newsfeed:en")
+        # B's cached pages were purged by A's write: the story page, its section and the feed.
+        path = re.sub(r"^https?://[^/]+", "", story["url"])
+        self.assertTrue(wait_until(lambda: self.b.get(path).status == 200, timeout=10), path)
+        self.assertTrue(wait_until(lambda: "Cluster bridge reopens" in self.b.get("/en/").text))
+        self.assertTrue(wait_until(lambda: "Cluster bridge reopens" in self.b.get("/en/rss.xml").text))
+        # Exactly once: no second copy of the event arrives.
+        self.publish_on_a("Second cluster story")
+        seen = reader.recv_until(lambda m: m["type"] == "event" and
+                                 m["data"].get("headline") == "Second cluster story", timeout=15)[1]
+        headlines = [m["data"].get("headline") for m in seen if m["type"] == "event"]
+        self.assertNotIn("Cluster bridge reopens", headlines)
+        reader.close()
+
+    def test_a_reader_resumes_on_the_other_node_with_nothing_missed_or_doubled(self):
+        first = ws_for(self.b)
+        subscribe(first, "newsfeed:en")
+        self.publish_on_a("Before the reconnect")
+        ev = first.recv_until(lambda m: m["type"] == "event" and
+                              m["data"].get("headline") == "Before the reconnect", timeout=15)[0]
+        cursor = ev["cursor"]
+        first.close()
+        # Away: two stories go out. Back, through the other node, from the cursor.
+        self.publish_on_a("While away one")
+        self.publish_on_a("While away two")
+        again = ws_for(self.a)
+        sub = subscribe(again, "newsfeed:en", cursor=cursor)
+        self.assertEqual(sub["type"], "subscribed", sub)
+        got = []
+        while len(got) < 2:
+            m = again.recv_until(lambda m: m["type"] == "event", timeout=15)[0]
+            got.append(m["data"]["headline"])
+        self.assertEqual(got, ["While away one", "While away two"])
+        again.close()
+
+    def test_chat_lines_reach_members_on_every_node_once_and_in_order(self):
+        alice, bob = person(self.a, "reader", "Alice"), person(self.b, "reader", "Bob")
+        wa, wb = ws_for(self.a, alice), ws_for(self.b, bob)
+        for w in (wa, wb):
+            self.assertEqual(subscribe(w, "chat:en.world")["type"], "subscribed")
+        for i in range(5):
+            wa.send({"type": "send", "channel": "chat:en.world", "text": f"line {i}", "nonce": f"n{i}"})
+            self.assertEqual(wa.recv_until(lambda m: m.get("nonce") == f"n{i}")[0]["type"], "ack")
+        texts = []
+        while len(texts) < 5:
+            m = wb.recv_until(lambda m: m["type"] == "event" and m["data"].get("kind") == "message",
+                              timeout=15)[0]
+            texts.append(m["data"]["text"])
+        self.assertEqual(texts, [f"line {i}" for i in range(5)])
+        wa.close()
+        wb.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
