@@ -450,10 +450,28 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   std::mutex mu;
   std::condition_variable cv;
   // Scheduled stories: those missed while the server was down go out now, the rest at their
-  // minute (checked every second).
+  // minute (checked every second), by the one node that holds the "scheduler" lease (10 s; a
+  // dead node's lease runs out and another takes over), so each goes out once.
+  const std::string node = events::node_name();
+  auto publish_due = [&] {
+    auto now = util::system_clock().now();
+    if (!store->events().claim("scheduler", node, now, 10)) return 0;
+    return desk->publish_due(now);
+  };
+  // Readiness (/readyz): whether the database answers and the bus is connected, checked here
+  // every second so that the answer never waits on either.
+  auto check_ready = [&] {
+    std::string db = "ok";
+    try {
+      store->events().last_seq();
+    } catch (const std::exception& e) {
+      db = e.what();
+    }
+    app->set_readiness(db, bus->connected() ? "ok" : "not connected to " + cfg.bus);
+  };
+  check_ready();
   try {
-    if (int n = desk->publish_due(util::system_clock().now()))
-      spdlog::info("published {} scheduled stories on start", n);
+    if (int n = publish_due()) spdlog::info("published {} scheduled stories on start", n);
   } catch (const std::exception& e) {
     spdlog::error("scheduled stories: {}", e.what());
   }
@@ -462,8 +480,9 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     while (!done) {
       cv.wait_for(lock, std::chrono::seconds(1));
       if (done) break;
+      check_ready();
       try {
-        if (desk->publish_due(util::system_clock().now())) relay.wake();
+        if (publish_due()) relay.wake();
       } catch (const std::exception& e) {
         spdlog::error("scheduled stories: {}", e.what());
       }

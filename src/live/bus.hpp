@@ -67,6 +67,8 @@ class EventBus {
     (void)channel;
     (void)on;
   }
+  // Whether events published now reach the other nodes (an in-process bus always does).
+  virtual bool connected() const { return true; }
   // since() for callers that must not wait (the hub's thread): `done` gets the answer, on
   // this thread or another. The in-process bus answers at once.
   using Missed = std::function<void(std::optional<std::vector<BusEvent>>)>;

@@ -194,6 +194,9 @@ class NatsBus final : public EventBus {
   }
 
   std::string epoch() const override { return epoch_; }
+  bool connected() const override {
+    return natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED;
+  }
 
   void since_async(const std::string& channel, std::uint64_t after, Missed done) override {
     {

@@ -2,6 +2,8 @@
 // assets with content-hashed names, media files, and per-person routes (see app.hpp).
 #include "web/app.hpp"
 
+#include <boost/json.hpp>
+
 #include <spdlog/spdlog.h>
 #include <sodium.h>
 
@@ -202,6 +204,22 @@ net::Response App::handle(const net::Request& req) {
     r.headers.emplace_back("Allow", "GET, HEAD");
     return finish(req, std::move(r), false, 0, {});
   }
+  if (req.path == "/readyz") {
+    // Ready when the database answers and the bus is connected; a balancer sends readers
+    // elsewhere meanwhile (503). The process itself stays alive (/healthz).
+    std::string db, bus;
+    {
+      std::lock_guard g(ready_mu_);
+      db = ready_db_;
+      bus = ready_bus_;
+    }
+    bool ready = db == "ok" && bus == "ok";
+    Reply r = api_json(ready ? 200 : 503, boost::json::object{{"status", ready ? "ready" : "not ready"},
+                                                              {"database", db},
+                                                              {"bus", bus}});
+    r.cache_control = "no-store";
+    return finish(req, std::move(r), false, 0, {});
+  }
   if (req.path == "/healthz") {
     Reply r;
     r.content_type = "application/json";
@@ -296,6 +314,12 @@ net::Response App::handle(const net::Request& req) {
     }
   }
   return finish(req, std::move(reply), cacheable && reply.cacheable, gen, url);
+}
+
+void App::set_readiness(std::string database, std::string bus) {
+  std::lock_guard g(ready_mu_);
+  ready_db_ = std::move(database);
+  ready_bus_ = std::move(bus);
 }
 
 net::Response App::finish(const net::Request& req, Reply reply, bool cacheable,

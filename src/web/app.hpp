@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,8 @@ class App {
   void owns_if(std::function<bool(std::string_view path)> test);
   // Called after each successful per-person write, before its answer goes out.
   void after_writes(std::function<void()> fn) { after_writes_ = std::move(fn); }
+  // What /readyz tells the balancer: "ok", or what is wrong with the database and the bus.
+  void set_readiness(std::string database, std::string bus);
   // The WebSocket endpoint (live/), when there is one.
   void websocket(std::function<net::WsDecision(const net::Request&)> accept) {
     ws_ = std::move(accept);
@@ -109,6 +112,8 @@ class App {
   const Route* row_for(std::string_view method, std::string_view path) const;
 
   Kit kit_;
+  mutable std::mutex ready_mu_;
+  std::string ready_db_ = "starting", ready_bus_ = "starting";
   http::Router<net::Request, Reply, PageFn> pages_;      // reader pages, feeds, sitemaps
   http::Router<net::Request, Reply, PageFn> api_pages_;  // the read API under /api/
   struct PersonRequest {

@@ -1,4 +1,5 @@
 """The command line: help, configuration sources and their errors, demo, restart."""
+import json
 import os
 import tempfile
 import time
@@ -41,12 +42,27 @@ class CliTest(unittest.TestCase):
             ([], {"HERALD_TRUSTED_PROXIES": "proxy.example"}, "HERALD_TRUSTED_PROXIES"),
             (["--database-max-mb", "-1"], {}, "database-max-mb"),
             (["--print-routes", "maybe"], {}, "print-routes"),
+            (["--database", "mysql://x"], {}, "database"),
+            ([], {"HERALD_DATABASE": "postgres"}, "HERALD_DATABASE"),
+            (["--bus", "redis://127.0.0.1:6379"], {}, "bus"),
+            (["--bus", "nats://127.0.0.1"], {}, "bus"),
+            # Well-formed but unreachable: start-up stops, naming the option and what failed.
+            (["--database", "postgresql://herald@127.0.0.1:1/none"], {}, "check --database"),
+            (["--bus", "nats://127.0.0.1:1"], {}, "check --bus"),
         ]
         with tempfile.TemporaryDirectory() as d:
             for args, env, needle in cases:
                 r = herald("serve", "--data", d, *args, env=env, timeout=30)
                 self.assertEqual(r.returncode, 2, (args, r.stderr))
                 self.assertIn(needle, r.stderr, args)
+
+    def test_readyz_says_the_database_and_the_bus_answer(self):
+        with Server() as s:
+            r = s.get("/readyz")
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual(json.loads(r.text), {"status": "ready", "database": "ok", "bus": "ok"})
+            self.assertEqual(r.header("cache-control"), "no-store")
+            self.assertEqual(s.get("/healthz").status, 200)
 
     def test_config_file_env_and_flags_in_order_of_precedence(self):
         with tempfile.TemporaryDirectory() as d:

@@ -1,7 +1,9 @@
 """Several nodes of one site: herald serve on one PostgreSQL database, NATS JetStream between
 them (run by the PostgreSQL variant of the suites, with scripts/services.sh's servers)."""
+import json
 import os
 import re
+import time
 import unittest
 
 from harness import BACKEND, DATABASES, Server, WsClient, subscribe
@@ -83,6 +85,26 @@ class TwoNodes(unittest.TestCase):
             got.append(m["data"]["headline"])
         self.assertEqual(got, ["While away one", "While away two"])
         again.close()
+
+    def test_both_nodes_are_ready_and_a_scheduled_story_goes_out_once(self):
+        for node in (self.a, self.b):
+            r = node.get("/readyz")
+            self.assertEqual((r.status, json.loads(r.text)["bus"]), (200, "ok"), r.text)
+        editor = person(self.b, "editor")
+        status, story = api(editor, "POST", "/api/v1/newsroom/stories",
+                            {"headline": "Scheduled across nodes", "section_id": section_id(editor),
+                             "body": [{"type": "paragraph", "text": "Text."}]})
+        self.assertEqual(status, 201, story)
+        status, s = api(editor, "POST", f"/api/v1/newsroom/stories/{story['id']}/schedule",
+                        {"at": int(time.time()) + 2})
+        self.assertEqual(status, 200, s)
+        self.assertTrue(wait_until(lambda: api(editor, "GET", f"/api/v1/newsroom/stories/{story['id']}")[1]
+                                   ["status"] == "published", timeout=20))
+        status, revs = api(editor, "GET", f"/api/v1/newsroom/stories/{story['id']}/revisions")
+        notes = [r["note"] for r in revs["revisions"]]
+        self.assertEqual(notes.count("published on schedule"), 1, notes)
+        logged = (self.a.output() + self.b.output()).count(f"published scheduled story {story['id']} ")
+        self.assertEqual(logged, 1, "one node, the scheduler lease holder, published it")
 
     def test_chat_lines_reach_members_on_every_node_once_and_in_order(self):
         alice, bob = person(self.a, "reader", "Alice"), person(self.b, "reader", "Bob")
