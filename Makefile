@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build run test test-asan ci bench clean format bench-newsroom bench-live fuzz
+.PHONY: cluster all setup build run test test-asan ci bench clean format bench-newsroom bench-live fuzz
 
 all: build
 
@@ -21,6 +21,10 @@ build: setup $(BUILD)/build.ninja
 
 run: build
 	./$(BUILD)/herald serve --data $(DATA) --listen $(LISTEN)
+
+# Three nodes on PostgreSQL and NATS behind haproxy, on this machine (scripts/cluster.sh).
+cluster: build
+	LISTEN=$(LISTEN) bash scripts/cluster.sh
 
 # Unit, HTTP integration and browser tests against the Release build, beside the servers they
 # use (scripts/services.sh: PostgreSQL on 127.0.0.1, stopped afterwards).

@@ -13,6 +13,7 @@ class AccountStoreContract : public storage::contract::StoresTest {
  protected:
   void SetUp() override {
     StoresTest::SetUp();
+    if (IsSkipped()) return;
     store = &stores().accounts();
   }
   storage::AccountStore* store = nullptr;
