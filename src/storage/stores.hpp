@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <functional>
+#include <vector>
 
 #include "storage/account_store.hpp"
 #include "storage/chat_store.hpp"
@@ -69,5 +71,17 @@ bool parse_database_url(std::string_view url, DatabaseUrl& out, std::string& err
 // Tests pass their own clock.
 std::unique_ptr<Stores> open_stores(std::string_view url,
                                     const util::Clock& clock = util::system_clock());
+
+// `herald migrate --from sqlite:PATH --to postgresql://...`: copies every row of a site into
+// another database (migrated first; rows upserted by key, so it can run again), then compares
+// each table's row count and checksum. `progress` hears (table, rows done, rows in it).
+struct TableCopy {
+  std::string table;
+  std::int64_t from_rows = 0, to_rows = 0;
+  bool same = false;  // counts and checksums agree
+};
+std::vector<TableCopy> copy_site(
+    std::string_view from_url, std::string_view to_url,
+    const std::function<void(const std::string&, std::int64_t, std::int64_t)>& progress);
 
 }  // namespace herald::storage

@@ -136,10 +136,12 @@ class Server:
         self.data = data or os.path.join(self.tmp, "data")
         if database:  # another node of the same site: its own data folder, the same database
             DATABASES[self.data] = database
+        if database == "":  # SQLite in the data folder, whatever the backend of the suite
+            DATABASES.pop(self.data, None)
         fresh = data is None
         if copy_fixture and data is None and FIXTURE:
             shutil.copytree(FIXTURE, self.data)
-        if BACKEND == "postgres" and self.data not in DATABASES:
+        if BACKEND == "postgres" and self.data not in DATABASES and database != "":
             DATABASES[self.data] = new_database(PG_FIXTURE_DB if copy_fixture and fresh and FIXTURE
                                                 else None)
         full_env = backend_env(["--data", self.data], env)

@@ -25,6 +25,20 @@ class PostgresBackend final : public sql::Backend {
   void limit_size(std::int64_t) override {}
   // Fresh statistics after a big load, so that the planner uses the indexes.
   void after_bulk() override { db_.writer()->exec("ANALYZE"); }
+  // Copied rows came with their ids: the identity sequences go on after the largest.
+  void after_import(const std::string& table) override {
+    auto w = db_.writer();
+    for (const char* col : {"id", "seq"}) {
+      auto s = w->prepare(
+          "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+          "AND table_name = ?1 AND column_name = ?2 AND is_identity = 'YES'");
+      s.bind(1, table).bind(2, col);
+      if (!s.step() || s.i64(0) == 0) continue;
+      w->exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" + col +
+              "'), greatest(1, (SELECT coalesce(max(" + col + "), 0) FROM " + table + ")))");
+    }
+    w->exec("ANALYZE " + table);
+  }
 
  private:
   void migrate() {
@@ -67,6 +81,10 @@ class PostgresBackend final : public sql::Backend {
 std::unique_ptr<Stores> open_stores(const std::string& url, const util::Clock& clock,
                                     int max_connections) {
   return sql::make_stores(std::make_unique<PostgresBackend>(url, max_connections), clock);
+}
+
+std::unique_ptr<sql::Backend> open_backend(const std::string& url) {
+  return std::make_unique<PostgresBackend>(url, 4);
 }
 
 namespace {

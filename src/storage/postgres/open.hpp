@@ -14,6 +14,14 @@ namespace herald::storage::postgres {
 std::unique_ptr<Stores> open_stores(const std::string& url, const util::Clock& clock,
                                     int max_connections = 16);
 
+}  // namespace herald::storage::postgres
+namespace herald::storage::sql {
+class Backend;
+}
+namespace herald::storage::postgres {
+// The same database as the SQL stores' backend, for copying (storage/sql/copy.hpp).
+std::unique_ptr<sql::Backend> open_backend(const std::string& url);
+
 // For tests and `make cluster`: creates (or drops, closing its connections) the database `name`
 // (letters, digits and _) on the server `admin_url` names; its URL is admin_url with `name` as
 // the database.

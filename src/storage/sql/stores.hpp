@@ -20,6 +20,9 @@ class Backend {
   virtual void limit_size(std::int64_t max_bytes) = 0;
   virtual std::string describe() const = 0;
   virtual void after_bulk() {}
+  // After rows with their ids were copied into `table` (sql::copy_database): new rows get ids
+  // after them.
+  virtual void after_import(const std::string& table) { (void)table; }
 };
 
 std::unique_ptr<Stores> make_stores(std::unique_ptr<Backend> backend, const util::Clock& clock);

@@ -60,4 +60,8 @@ std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& 
   return sql::make_stores(std::make_unique<SqliteBackend>(path), clock);
 }
 
+std::unique_ptr<sql::Backend> open_backend(const std::string& path) {
+  return std::make_unique<SqliteBackend>(path);
+}
+
 }  // namespace herald::storage::sqlite

@@ -13,3 +13,11 @@ namespace herald::storage::sqlite {
 std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock);
 
 }  // namespace herald::storage::sqlite
+namespace herald::storage::sql {
+class Backend;
+}
+namespace herald::storage::sqlite {
+// The same database as the SQL stores' backend, for copying (storage/sql/copy.hpp).
+std::unique_ptr<sql::Backend> open_backend(const std::string& path);
+
+}  // namespace herald::storage::sqlite
