@@ -104,7 +104,7 @@ def main():
         print("| publish on, read on | publishes | until all three pages show it: p50 | p99 |")
         print("|---|---|---|---|")
         print(run("node A, node A (the writer purges its own cache before answering)", PORT_A, PORT_A, env, base))
-        print(run("node A, node B (B purges from the outbox, polled every 200 ms)", PORT_A, PORT_B, env, base))
+        print(run("node A, node B (B's relay woken through NATS, reads the outbox, purges)", PORT_A, PORT_B, env, base))
     finally:
         for p in procs:
             p.terminate()

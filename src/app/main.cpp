@@ -443,9 +443,15 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     site->apply(ev);
   });
   relay.once("newsfeed", [&newsfeed](const events::Event& ev) { newsfeed.on_event(ev); });
-  app->after_writes([&relay] {
-    relay.apply_local();
+  // After a write here: this node's listeners at once; the other nodes' relays are woken
+  // through the bus (a small "outbox" event) instead of waiting for their next poll.
+  const bool shared_bus = !cfg.bus.empty();
+  app->after_writes([&relay, &bus, shared_bus] {
+    if (relay.apply_local() > 0 && shared_bus) bus->publish("outbox", "{}");
     relay.wake();
+  });
+  auto outbox_token = bus->subscribe([&relay](const live::BusEvent& ev) {
+    if (ev.channel == "outbox") relay.wake();
   });
   relay.start();
   std::atomic<bool> done{false};
@@ -499,6 +505,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   }
   cv.notify_all();
   watcher.join();
+  bus->unsubscribe(outbox_token);  // (its listener holds the relay)
   relay.stop();
   access.reset();  // flushes
   std::printf("Herald stopped.\n");
