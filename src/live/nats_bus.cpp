@@ -72,10 +72,16 @@ class NatsBus final : public EventBus {
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBus::on_reconnected, this);
     if (s == NATS_OK) s = natsConnection_Connect(&nc_, opts);
     natsOptions_Destroy(opts);
-    if (s != NATS_OK) throw std::runtime_error("cannot connect to NATS at " + urls + ": " + status_text(s));
+    if (s != NATS_OK) {
+      std::string why = status_text(s);
+      nats_CloseAndWait(2000);
+      throw std::runtime_error("cannot connect to NATS at " + urls + ": " + why);
+    }
     if ((s = natsConnection_JetStream(&js_, nc_, nullptr)) != NATS_OK) {
+      std::string why = status_text(s);
       natsConnection_Destroy(nc_);
-      throw std::runtime_error("NATS at " + urls + " offers no JetStream: " + status_text(s));
+      nats_CloseAndWait(2000);
+      throw std::runtime_error("NATS at " + urls + " offers no JetStream: " + why);
     }
     try {
       ensure_stream();
@@ -83,6 +89,7 @@ class NatsBus final : public EventBus {
     } catch (...) {
       jsCtx_Destroy(js_);
       natsConnection_Destroy(nc_);
+      nats_CloseAndWait(2000);
       throw;
     }
     worker_ = std::thread([this] { work(); });
@@ -96,11 +103,15 @@ class NatsBus final : public EventBus {
     jobs_cv_.notify_all();
     if (worker_.joinable()) worker_.join();
     if (sub_) {
-      natsSubscription_Unsubscribe(sub_);
+      // Drained: no callback still runs on libnats' thread once this returns.
+      if (natsSubscription_Drain(sub_) == NATS_OK)
+        natsSubscription_WaitForDrainCompletion(sub_, 2000);
       natsSubscription_Destroy(sub_);
     }
     jsCtx_Destroy(js_);
     natsConnection_Destroy(nc_);
+    // libnats' own threads and memory go with the last connection of the process.
+    nats_CloseAndWait(2000);
   }
 
   std::uint64_t publish(const std::string& channel, std::string data,
