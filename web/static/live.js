@@ -57,10 +57,13 @@
       }
       if (m.nonce && acks[m.nonce]) { acks[m.nonce](m); delete acks[m.nonce]; }
     };
-    socket.onclose = function () {
+    socket.onclose = function (e) {
       socket = null;
-      // Back off (1 s, 2 s, 4 s ... 30 s) with jitter, so that a restart is not hit by everyone at once.
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random());
+      // 1001: this node is stopping (drained): reconnect soon, through the balancer to another
+      // node, each reader after its own random delay (0.25-3 s) so that they do not all arrive
+      // at once. Otherwise back off (1 s, 2 s, 4 s ... 30 s) with jitter.
+      var delay = e && e.code === 1001 ? 250 + Math.random() * 2750
+                : Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random());
       setTimeout(connect, delay);
     };
   }
