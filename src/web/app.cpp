@@ -143,7 +143,13 @@ int App::authorize_body(const net::Request& head) {
   if (!kit_.accounts) return 403;
   auto* row = row_for(head.method, head.path);
   if (!row || !row->body_limit) return 403;
-  Ctx c = kit_.make_ctx(head);
+  Ctx c;
+  try {
+    c = kit_.make_ctx(head);
+  } catch (const std::exception& ex) {
+    spdlog::warn("upload refused: the session could not be read: {}", ex.what());
+    return 503;
+  }
   const auto* u = c.user();
   if (!u) return 401;
   if (row->need == Need::Staff &&
@@ -418,7 +424,13 @@ net::Response App::serve_media(const net::Request& req) {
 }
 
 net::Response App::handle_person(const net::Request& req) {
-  Ctx c = kit_.make_ctx(req);
+  Ctx c;
+  try {
+    c = kit_.make_ctx(req);  // reads the session: the database may be away
+  } catch (const std::exception& ex) {
+    bool api = req.path.rfind("/api/", 0) == 0;
+    return finish(req, kit_.failure(req, api, kit_.dir()->default_edition(), ex), false, 0, {});
+  }
   http::Params params;
   bool wrong_method = false;
   PersonRequest pr{req, &c};

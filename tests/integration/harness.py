@@ -62,6 +62,45 @@ def backend_env(args, env=None):
     return full
 
 
+class OwnPostgres:
+    """A PostgreSQL server of this test's own (for stopping and starting it), on a free port,
+    in a temporary folder; initdb and the server run as an unprivileged user when we are root."""
+    BIN = "/usr/lib/postgresql/15/bin"
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="herald-pg-")
+        self.port = free_port()
+        os.chmod(self.dir, 0o755)
+        self.as_owner = []
+        if os.geteuid() == 0:
+            import pwd
+            owner = "postgres"
+            try:
+                pw = pwd.getpwnam(owner)
+            except KeyError:
+                owner, pw = "nobody", pwd.getpwnam("nobody")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.as_owner = ["runuser", "-u", owner, "--"]
+        self.data = os.path.join(self.dir, "data")
+        subprocess.run(self.as_owner + [f"{self.BIN}/initdb", "-D", self.data, "-U", "herald", "-A", "trust",
+                                        "--no-locale", "-E", "UTF8"], check=True, capture_output=True)
+        self.start()
+        self.admin = f"postgresql://herald@127.0.0.1:{self.port}/postgres"
+
+    def start(self):
+        subprocess.run(self.as_owner + [f"{self.BIN}/pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"),
+                                        "-w", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                                        "start"], check=True, capture_output=True)
+
+    def stop(self, mode="fast"):
+        subprocess.run(self.as_owner + [f"{self.BIN}/pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"],
+                       capture_output=True)
+
+    def close(self):
+        self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class hold_write_lock:
     """Holds the database's write lock (SQLite: BEGIN IMMEDIATE on the file; PostgreSQL: every
     table locked EXCLUSIVE in an open transaction: reads go on, writes wait) until the block

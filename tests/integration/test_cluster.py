@@ -12,7 +12,8 @@ import time
 import types
 import unittest
 
-from harness import BACKEND, DATABASES, Server, WsClient, WsClosed, free_port, subscribe
+from harness import (BACKEND, DATABASES, OwnPostgres, Server, WsClient, WsClosed, free_port,
+                     subscribe)
 from newsroom_util import api, person, section_id, wait_until
 
 NATS = os.environ.get("HERALD_TEST_NATS", "")
@@ -252,3 +253,50 @@ backend herald
         self.assertEqual([r["note"] for r in revs].count("published on schedule"), 1)
         for w in readers:
             w.close()
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs PostgreSQL")
+class PostgresAway(unittest.TestCase):
+    def test_ten_seconds_without_postgres_readers_are_served_writes_wait_and_nothing_is_lost(self):
+        pg = OwnPostgres()
+        try:
+            subprocess.run(["psql", "-q", pg.admin, "-c", "CREATE DATABASE site"], check=True)
+            url = pg.admin.rsplit("/", 1)[0] + "/site"
+            node = Server("--media-dir", os.path.join(tempfile.gettempdir(), f"herald-pg-media-{os.getpid()}"),
+                          copy_fixture=False, database=url)
+            try:
+                editor = person(node, "editor")
+                status, kept = api(editor, "POST", "/api/v1/newsroom/stories",
+                                   {"headline": "Acknowledged before", "section_id": section_id(editor),
+                                    "body": [{"type": "paragraph", "text": "Text."}]})
+                self.assertEqual(status, 201, kept)
+                for p in ("/en/", "/en/rss.xml"):
+                    node.get(p)
+                    self.assertEqual(node.get(p).header("x-cache"), "hit", p)
+                pg.stop()
+                away = time.time()
+                while time.time() - away < 10:
+                    # Cached pages go on; the database's absence is told, not hidden.
+                    self.assertEqual(node.get("/en/").status, 200)
+                    self.assertEqual(node.get("/healthz").status, 200)
+                    time.sleep(0.2)
+                self.assertTrue(wait_until(lambda: node.get("/readyz").status == 503, timeout=5))
+                self.assertIn("database", json.loads(node.get("/readyz").text))
+                status, err = api(editor, "POST", "/api/v1/newsroom/stories",
+                                  {"headline": "While away", "section_id": 1,
+                                   "body": [{"type": "paragraph", "text": "Text."}]})
+                self.assertEqual(status, 503, err)
+                self.assertIn("try again", json.dumps(err))
+                pg.start()
+                # The node recovers by itself: ready again, writes work, nothing acknowledged is gone.
+                self.assertTrue(wait_until(lambda: node.get("/readyz").status == 200, timeout=30))
+                status, story = api(editor, "GET", f"/api/v1/newsroom/stories/{kept['id']}")
+                self.assertEqual((status, story["headline"]), (200, "Acknowledged before"))
+                status, again = api(editor, "POST", "/api/v1/newsroom/stories",
+                                    {"headline": "After the return", "section_id": section_id(editor),
+                                     "body": [{"type": "paragraph", "text": "Text."}]})
+                self.assertEqual(status, 201, again)
+            finally:
+                self.assertEqual(node.stop(), 0, node.output()[-2000:])
+        finally:
+            pg.close()
