@@ -1,7 +1,6 @@
 """Account flows through the real server, with mails read from a real SMTP server."""
 import json
 import re
-import statistics
 import time
 import unittest
 
@@ -119,14 +118,16 @@ class AccountFlows(unittest.TestCase):
         self.mail.wait_for("known@example.org", "Choose a new password")
         # Login: the same answer, in about the same time.
         times = {"known": [], "unknown": []}
-        for _ in range(3):
+        for _ in range(7):
             for who, email in (("known", "known@example.org"), ("unknown", "nobody-here@example.org")):
                 t0 = time.monotonic()
                 r = Client(self.server).login(email, "wrong password 1")
                 times[who].append(time.monotonic() - t0)
                 self.assertEqual(r.status, 401)
                 self.assertIn("email address or password is not right", r.text)
-        known, unknown = statistics.median(times["known"]), statistics.median(times["unknown"])
+        # The fastest of seven: what each path costs at least (both hash once), whatever else
+        # the machine is doing meanwhile.
+        known, unknown = min(times["known"]), min(times["unknown"])
         self.assertGreater(unknown, known * 0.5, times)
         self.assertGreater(known, unknown * 0.5, times)
         self.assertEqual([m for m in self.mail.messages() if "nobody-here" in m["to"]], [])
