@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -26,6 +27,18 @@ def ws_for(server, who=None):
     return c
 
 
+def publish_story(node, headline):
+    """An editor of `node` writes and publishes a story; returns it."""
+    editor = person(node, "editor")
+    status, story = api(editor, "POST", "/api/v1/newsroom/stories",
+                        {"headline": headline, "section_id": section_id(editor),
+                         "body": [{"type": "paragraph", "text": "Text."}]})
+    assert status == 201, story
+    status, story = api(editor, "POST", f"/api/v1/newsroom/stories/{story['id']}/publish")
+    assert status == 200, story
+    return story
+
+
 @unittest.skipUnless(BACKEND == "postgres" and NATS, "needs PostgreSQL and NATS (scripts/services.sh)")
 class TwoNodes(unittest.TestCase):
     @classmethod
@@ -41,14 +54,7 @@ class TwoNodes(unittest.TestCase):
             assert code == 0, s.output()[-3000:]
 
     def publish_on_a(self, headline):
-        editor = person(self.a, "editor")
-        status, story = api(editor, "POST", "/api/v1/newsroom/stories",
-                            {"headline": headline, "section_id": section_id(editor),
-                             "body": [{"type": "paragraph", "text": "Text."}]})
-        self.assertEqual(status, 201, story)
-        status, story = api(editor, "POST", f"/api/v1/newsroom/stories/{story['id']}/publish")
-        self.assertEqual(status, 200, story)
-        return story
+        return publish_story(self.a, headline)
 
     def test_a_story_published_on_one_node_reaches_readers_of_the_other(self):
         reader = ws_for(self.b)
@@ -300,3 +306,52 @@ class PostgresAway(unittest.TestCase):
                 self.assertEqual(node.stop(), 0, node.output()[-2000:])
         finally:
             pg.close()
+
+
+@unittest.skipUnless(BACKEND == "postgres" and shutil.which("nats-server"), "needs PostgreSQL and nats-server")
+class NatsRestarted(unittest.TestCase):
+    """NATS stopped and started again on its port and store: the nodes say so in /readyz,
+    reconnect by themselves, and live events reach readers again."""
+
+    def start_nats(self):
+        self.nats = subprocess.Popen(["nats-server", "-a", "127.0.0.1", "-p", str(self.port), "-js",
+                                      "-sd", self.store], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        def up():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+        self.assertTrue(wait_until(up, timeout=10))
+
+    def test_nodes_reconnect_by_themselves_and_live_events_flow_again(self):
+        self.port = free_port()
+        self.store = tempfile.mkdtemp(prefix="herald-nats-")
+        self.start_nats()
+        url = f"nats://127.0.0.1:{self.port}"
+        a = Server("--bus", url)
+        b = Server("--bus", url, "--media-dir", os.path.join(a.data, "media"), copy_fixture=False,
+                   database=DATABASES[a.data])
+        try:
+            reader = ws_for(b)
+            subscribe(reader, "newsfeed:en")
+            publish_story(a, "Before the restart")
+            reader.recv_until(lambda m: m["type"] == "event" and m["data"]["headline"] == "Before the restart",
+                              timeout=15)
+            self.nats.terminate()
+            self.nats.wait(10)
+            self.assertTrue(wait_until(lambda: b.get("/readyz").status == 503, timeout=10))
+            self.start_nats()
+            self.assertTrue(wait_until(lambda: a.get("/readyz").status == 200 and b.get("/readyz").status == 200,
+                                       timeout=20))
+            publish_story(a, "After the restart")
+            ev = reader.recv_until(lambda m: m["type"] == "event" and m["data"]["headline"] == "After the restart",
+                                   timeout=15)[0]
+            self.assertEqual(ev["channel"], "newsfeed:en")
+            reader.close()
+        finally:
+            b.stop()
+            a.stop()
+            self.nats.terminate()
+            self.nats.wait(10)
+            shutil.rmtree(self.store, ignore_errors=True)
