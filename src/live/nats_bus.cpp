@@ -116,6 +116,8 @@ class NatsBus final : public EventBus {
 
   std::uint64_t publish(const std::string& channel, std::string data,
                         const std::string& id) override {
+    // Away from NATS: refuse at once rather than wait for the reply (the caller tries again).
+    if (!connected()) return 0;
     jsPubOptions po;
     jsPubOptions_Init(&po);
     if (!id.empty()) po.MsgId = id.c_str();

@@ -311,7 +311,8 @@ class PostgresAway(unittest.TestCase):
 @unittest.skipUnless(BACKEND == "postgres" and shutil.which("nats-server"), "needs PostgreSQL and nats-server")
 class NatsRestarted(unittest.TestCase):
     """NATS stopped and started again on its port and store: the nodes say so in /readyz,
-    reconnect by themselves, and live events reach readers again."""
+    reconnect by themselves, and live events reach readers again, also the one of a story
+    published while NATS was away (in order, once)."""
 
     def start_nats(self):
         self.nats = subprocess.Popen(["nats-server", "-a", "127.0.0.1", "-p", str(self.port), "-js",
@@ -341,13 +342,17 @@ class NatsRestarted(unittest.TestCase):
             self.nats.terminate()
             self.nats.wait(10)
             self.assertTrue(wait_until(lambda: b.get("/readyz").status == 503, timeout=10))
+            # Published while NATS is away: stored and answered; its live event waits.
+            publish_story(a, "During the outage")
             self.start_nats()
             self.assertTrue(wait_until(lambda: a.get("/readyz").status == 200 and b.get("/readyz").status == 200,
                                        timeout=20))
             publish_story(a, "After the restart")
-            ev = reader.recv_until(lambda m: m["type"] == "event" and m["data"]["headline"] == "After the restart",
-                                   timeout=15)[0]
+            ev, seen = reader.recv_until(lambda m: m["type"] == "event" and
+                                         m["data"]["headline"] == "After the restart", timeout=20)
             self.assertEqual(ev["channel"], "newsfeed:en")
+            headlines = [m["data"]["headline"] for m in seen if m["type"] == "event"]
+            self.assertEqual(headlines, ["During the outage", "After the restart"])
             reader.close()
         finally:
             b.stop()
