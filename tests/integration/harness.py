@@ -576,6 +576,14 @@ class WsClient:
         self.sock.close()
 
 
+def ws_for(server, who=None):
+    """An open live WebSocket to `server` (as the logged-in Client `who`), past its hello."""
+    c = WsClient(server, cookies=who.cookies if who else None)
+    assert c.status == 101, c.status
+    assert c.recv()["type"] == "hello"
+    return c
+
+
 def subscribe(ws, channel, since=None, cursor=None):
     """Subscribes a WsClient to `channel` (from `since` or `cursor`) and returns the answer:
     subscribed, reload or error."""

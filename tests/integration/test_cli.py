@@ -56,6 +56,21 @@ class CliTest(unittest.TestCase):
                 self.assertEqual(r.returncode, 2, (args, r.stderr))
                 self.assertIn(needle, r.stderr, args)
 
+    def test_migrate_refuses_what_it_cannot_copy(self):
+        with tempfile.TemporaryDirectory() as d:
+            for args, needle in (
+                (["--from", "sqlite:" + os.path.join(d, "herald.db")], "go together"),
+                (["--from", "postgresql://x@127.0.0.1:1/a", "--to", "sqlite:" + d + "/b.db"],
+                 "copies an SQLite site"),
+                (["--from", "sqlite:" + os.path.join(d, "missing.db"), "--to", "postgresql://x@127.0.0.1:1/a"],
+                 "no SQLite database at"),
+                (["--from", "mysql://x", "--to", "postgresql://x@127.0.0.1:1/a"], "--from"),
+            ):
+                r = herald("migrate", *args, timeout=30)
+                self.assertNotEqual(r.returncode, 0, args)
+                self.assertIn(needle, r.stderr, args)
+                self.assertFalse(os.path.exists(os.path.join(d, "missing.db")), "nothing is created")
+
     def test_readyz_says_the_database_and_the_bus_answer(self):
         with Server() as s:
             r = s.get("/readyz")

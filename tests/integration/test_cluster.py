@@ -13,18 +13,13 @@ import time
 import types
 import unittest
 
-from harness import (BACKEND, DATABASES, OwnPostgres, Server, WsClient, WsClosed, free_port,
-                     subscribe)
+from harness import (BACKEND, DATABASES, OwnPostgres, Server, WsClosed, free_port, subscribe,
+                     ws_for)
 from newsroom_util import api, person, section_id, wait_until
 
 NATS = os.environ.get("HERALD_TEST_NATS", "")
 
 
-def ws_for(server, who=None):
-    c = WsClient(server, cookies=who.cookies if who else None)
-    assert c.status == 101, c.status
-    assert c.recv()["type"] == "hello"
-    return c
 
 
 def publish_story(node, headline):

@@ -11,17 +11,12 @@ import threading
 import time
 import unittest
 
-from harness import Client, Server, WsClient, WsClosed, herald, hold_write_lock, subscribe
+from harness import Client, Server, WsClosed, herald, hold_write_lock, subscribe, ws_for
 from newsroom_util import api, multipart, person, png, section_id, upload
 
 
 
 
-def ws_for(server, who=None):
-    c = WsClient(server, cookies=who.cookies if who else None)
-    assert c.status == 101, c.status
-    assert c.recv()["type"] == "hello"
-    return c
 
 
 def responses_in(raw):

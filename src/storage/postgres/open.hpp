@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/sql/stores.hpp"
 #include "storage/stores.hpp"
 
 namespace herald::storage::postgres {
@@ -14,11 +15,7 @@ namespace herald::storage::postgres {
 std::unique_ptr<Stores> open_stores(const std::string& url, const util::Clock& clock,
                                     int max_connections = 16);
 
-}  // namespace herald::storage::postgres
-namespace herald::storage::sql {
-class Backend;
-}
-namespace herald::storage::postgres {
+
 // The same database as the SQL stores' backend, for copying (storage/sql/copy.hpp).
 std::unique_ptr<sql::Backend> open_backend(const std::string& url);
 

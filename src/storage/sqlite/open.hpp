@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/sql/stores.hpp"
 #include "storage/stores.hpp"
 
 namespace herald::storage::sqlite {
@@ -12,11 +13,7 @@ namespace herald::storage::sqlite {
 // StorageError with a message saying what to do when the file cannot be used.
 std::unique_ptr<Stores> open_stores(const std::string& path, const util::Clock& clock);
 
-}  // namespace herald::storage::sqlite
-namespace herald::storage::sql {
-class Backend;
-}
-namespace herald::storage::sqlite {
+
 // The same database as the SQL stores' backend, for copying (storage/sql/copy.hpp).
 std::unique_ptr<sql::Backend> open_backend(const std::string& path);
 
