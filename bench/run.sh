@@ -3,7 +3,9 @@
 # cached page's byte-identical copy as a static file in the same run, right before it. Prints a Markdown table for
 # docs/benchmarks.md. Loopback only; every wrk run is bounded in time.
 #   bash bench/run.sh            (or: make bench)
-# Environment: STORIES (100000), DURATION (10s), CONNECTIONS (64), PORT (18080), NGINX_PORT (18081)
+# Environment: STORIES (100000), DURATION (10s), CONNECTIONS (64), PORT (18080), NGINX_PORT (18081),
+# WORKERS (1): nginx's worker processes and Herald's I/O threads (--threads), the same for both,
+# so that each gets the same share of the machine beside wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/herald}
@@ -13,6 +15,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 MISS_DURATION=${MISS_DURATION:-5s}  # shorter than one pass over all stories
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
+WORKERS=${WORKERS:-1}
 WORK=${WORK:-/tmp/herald-bench}
 DATA=$WORK/data-$STORIES
 BASE=http://127.0.0.1:$PORT
@@ -42,7 +45,7 @@ trap cleanup EXIT
 start_server() {
   local t0 t1
   t0=$(date +%s.%N)
-  "$BIN" serve --listen 127.0.0.1:$PORT --data "$DATA" "$@" > "$WORK/server.log" 2>&1 &
+  "$BIN" serve --listen 127.0.0.1:$PORT --data "$DATA" --threads "$WORKERS" "$@" > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   until curl -sf -o /dev/null "$BASE/en/"; do sleep 0.01; done
   t1=$(date +%s.%N)
@@ -79,7 +82,7 @@ curl -s -o "$WORK/nginx/html/home.html" "$BASE/en/"
 curl -s -o "$WORK/nginx/html/rss.xml" "$BASE/en/rss.xml"
 curl -s -H "Accept-Encoding: gzip" -o "$WORK/nginx/html/article.html.gz" "$BASE$ARTICLE"
 cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes $WORKERS;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log;
@@ -163,7 +166,7 @@ row() {  # name, result, reference result (nginx serving the same bytes)
     "$(awk -v a="$rps" -v b="$ref" 'BEGIN{printf "%.2f", a/b}')"
 }
 echo
-echo "Stories: $STORIES · $BIN · wrk -t1 -c$CONNECTIONS -d$DURATION --latency · $(nproc) cores · $(date -u +%Y-%m-%d)"
+echo "Stories: $STORIES · $BIN · wrk -t1 -c$CONNECTIONS -d$DURATION --latency · $(nproc) cores · nginx workers = Herald I/O threads = $WORKERS · $(date -u +%Y-%m-%d)"
 echo
 echo "| target | req/s | p50 | p99 | × nginx (same bytes) |"
 echo "| --- | --- | --- | --- | --- |"

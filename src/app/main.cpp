@@ -300,8 +300,13 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // The HTTP front and its modules, built after bind() once the address is known. What the
   // server does per route comes from the modules' route rows.
   std::unique_ptr<web::App> app;
-  no.offload = [&app](const net::Request& r) {
-    return (r.method != "GET" && r.method != "HEAD") || app->per_person(r.path);
+  // On PostgreSQL every page read from the database goes there too: no query waits on the
+  // network on an I/O thread (SQLite's reads of a local file stay on the I/O thread, measured
+  // faster in docs/benchmarks.md).
+  bool remote_database = !cfg.database.empty() && cfg.database.rfind("sqlite:", 0) != 0;
+  no.offload = [&app, remote_database](const net::Request& r) {
+    if ((r.method != "GET" && r.method != "HEAD") || app->per_person(r.path)) return true;
+    return remote_database && !app->answers_from_memory(r);
   };
   // Forms that take a password hash it: on their own pool, so that the newsroom never waits.
   no.hashing = [&app](const net::Request& r) { return app->hashes_passwords(r); };

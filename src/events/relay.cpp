@@ -111,6 +111,14 @@ void Relay::wake() {
 
 void Relay::start() {
   if (thread_.joinable()) return;
+  // A once consumer that has never run starts at the newest event when it is first claimed:
+  // claimed here, before this node answers anything, so that no event recorded after the start
+  // (by the CLI or another node) falls before its position.
+  try {
+    deliver_once();
+  } catch (const std::exception& e) {
+    spdlog::error("content events: {}", e.what());
+  }
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }

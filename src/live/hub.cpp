@@ -203,13 +203,18 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   std::unordered_map<std::string, std::vector<BusEvent>> catching;
   // I/O thread only.
   std::deque<std::int64_t> recent;         // times of recent client messages (flood guard)
-  std::unordered_set<std::string> wanted;  // channels asked for (limit)
-  // Lines waiting for a writer thread, in the order sent; one drain task at a time.
+  // What the reader asked for, waiting for a writer thread, in the order sent; one drain task
+  // at a time. Subscribing reads the store (who may follow a room), so it waits there too,
+  // never on an I/O thread, and stays in order with unsubscribing.
   struct Line {
+    enum class Kind { Send, Subscribe, Unsubscribe } kind = Kind::Send;
     std::string channel;
     json::object message;
+    std::optional<std::uint64_t> since;  // Subscribe
+    bool foreign = false;                // Subscribe: a cursor of another epoch
   };
   std::mutex send_mu;
+  std::unordered_set<std::string> wanted;  // (send_mu) channels asked for (limit)
   std::deque<Line> outbox;
   bool draining = false;
   bool ended = false;  // the identity ended: nothing more is sent for this connection
@@ -290,14 +295,15 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
       return;
     }
     if (type == "subscribe") {
-      if (!wanted.count(channel) && wanted.size() >= hub->options.max_channels_per_connection) {
+      bool full;
+      {
+        std::lock_guard lock(send_mu);
+        full = !wanted.count(channel) && wanted.size() >= hub->options.max_channels_per_connection;
+      }
+      if (full) {
         error("too_many_channels", "A connection may follow at most " +
                                        std::to_string(hub->options.max_channels_per_connection) +
                                        " channels.", {{"channel", channel}});
-        return;
-      }
-      if (auto why = hub->channels.check_subscribe(member(), channel); !why.empty()) {
-        error("forbidden", why, {{"channel", channel}});
         return;
       }
       // Where the reader is: an opaque cursor (this protocol) or a bare number (clients
@@ -318,13 +324,18 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         else if (s->is_int64() && s->get_int64() >= 0)
           since = static_cast<std::uint64_t>(s->get_int64());
       }
-      wanted.insert(channel);
-      hub->post([h = hub, self = shared_from_this(), channel, since, foreign] {
-        h->subscribe(self, channel, since, foreign);
-      });
+      Line line{Line::Kind::Subscribe, channel, {}, since, foreign};
+      {
+        std::lock_guard lock(send_mu);
+        wanted.insert(channel);
+      }
+      queue(std::move(line));
     } else if (type == "unsubscribe") {
-      if (!wanted.erase(channel)) return;  // never subscribed: nothing to undo
-      hub->post([h = hub, self = shared_from_this(), channel] { h->unsubscribe(self, channel); });
+      {
+        std::lock_guard lock(send_mu);
+        if (!wanted.erase(channel)) return;  // never subscribed: nothing to undo
+      }
+      queue(Line{Line::Kind::Unsubscribe, channel, {}, std::nullopt, false});
     } else {
       queue_line(std::move(channel), std::move(o));
     }
@@ -349,11 +360,44 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
             reply_to(channel, o));
       return;
     }
-    outbox.push_back({std::move(channel), std::move(o)});
+    outbox.push_back({Line::Kind::Send, std::move(channel), std::move(o), std::nullopt, false});
     if (draining) return;
     draining = true;
     lock.unlock();
     hub->post_write([self = shared_from_this()] { self->drain(); });
+  }
+
+  // Subscribing and unsubscribing (bounded by the flood guard, not by the line limit).
+  void queue(Line line) {
+    std::unique_lock lock(send_mu);
+    if (ended) return;
+    outbox.push_back(std::move(line));
+    if (draining) return;
+    draining = true;
+    lock.unlock();
+    hub->post_write([self = shared_from_this()] { self->drain(); });
+  }
+
+  // Writer thread: who may follow the channel, then the hub thread follows it.
+  void follow(const Line& line) {
+    std::string why, code = "forbidden";
+    try {
+      why = hub->channels.check_subscribe(member(), line.channel);
+    } catch (const std::exception& e) {
+      spdlog::error("live: could not check who may follow {}: {}", line.channel, e.what());
+      code = "unavailable";
+      why = "The chat cannot be reached just now; subscribe again in a moment.";
+    }
+    if (!why.empty()) {
+      {
+        std::lock_guard lock(send_mu);
+        wanted.erase(line.channel);
+      }
+      error(code, why, {{"channel", line.channel}});
+      return;
+    }
+    hub->post([h = hub, self = shared_from_this(), channel = line.channel, since = line.since,
+               foreign = line.foreign] { h->subscribe(self, channel, since, foreign); });
   }
 
   // Writer thread: the waiting lines of this connection, one after the other.
@@ -370,7 +414,14 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         line = std::move(outbox.front());
         outbox.pop_front();
       }
-      store_line(line);
+      if (line.kind == Line::Kind::Subscribe)
+        follow(line);
+      else if (line.kind == Line::Kind::Unsubscribe)
+        hub->post([h = hub, self = shared_from_this(), channel = std::move(line.channel)] {
+          h->unsubscribe(self, channel);
+        });
+      else
+        store_line(line);
     }
   }
 

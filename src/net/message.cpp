@@ -124,9 +124,12 @@ std::string ready_head(int status, const Headers& headers, std::size_t content_l
     out += v;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  out += std::to_string(content_length);
-  out += "\r\n";
+  // (No Content-Length on a 1xx, 204 or 304: RFC 9110 8.6.)
+  if (status >= 200 && status != 204 && status != 304) {
+    out += "Content-Length: ";
+    out += std::to_string(content_length);
+    out += "\r\n";
+  }
   return out;
 }
 

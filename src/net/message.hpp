@@ -54,8 +54,8 @@ bool decode_path(std::string_view raw, std::string& out);
 // would follow to another site. The server checks every response header with this.
 bool header_is_safe(std::string_view name, std::string_view value);
 
-// "HTTP/1.1 <status> <reason>\r\n" + each header + "Content-Length: <n>\r\n", for
-// Response::head. Empty when a header fails header_is_safe (the caller must not cache it).
+// "HTTP/1.1 <status> <reason>\r\n" + each header + "Content-Length: <n>\r\n" (none for a
+// 204 or 304), for Response::head; the server writes every response this way. Empty when a header fails header_is_safe (the caller must not cache it).
 std::string ready_head(int status, const Headers& headers, std::size_t content_length);
 // The reason phrase of a status ("OK", "Not Found"); "Unknown" for others.
 std::string_view reason_phrase(int status);

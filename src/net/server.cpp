@@ -24,6 +24,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "util/thread_role.hpp"
+
 namespace herald::net {
 
 namespace asio = boost::asio;
@@ -253,15 +255,15 @@ struct Server::Impl {
     }
   }
 
-  // A response serialised before (a cached page): its head, the end of the head, its body, in
-  // one write. Its headers were checked when it was made (net::ready_head).
+  // A response serialised (net::ready_head; a cached page's once, when it was stored): its
+  // head, the end of the head, its body, in one write.
   asio::awaitable<bool> write_ready(beast::tcp_stream& stream, const Request& req,
                                     const Response& resp, bool keep_alive,
                                     std::chrono::steady_clock::time_point start) {
     static constexpr std::string_view kEnd = "\r\n", kClose = "Connection: close\r\n\r\n",
                                       kKeep = "Connection: keep-alive\r\n\r\n";
     std::string_view end = !keep_alive ? kClose : req.version < 11 ? kKeep : kEnd;
-    bool head = req.method == "HEAD";
+    bool head = req.method == "HEAD" || resp.status == 304 || resp.status == 204;
     std::array<asio::const_buffer, 3> bufs{asio::buffer(*resp.head), asio::buffer(end),
                                            asio::const_buffer()};
     std::size_t n = resp.body_size();
@@ -278,40 +280,25 @@ struct Server::Impl {
 
   asio::awaitable<bool> write(beast::tcp_stream& stream, const Request& req, Response& resp,
                               bool keep_alive, std::chrono::steady_clock::time_point start) {
-    if (resp.head) {
-      bool ok = co_await write_ready(stream, req, resp, keep_alive, start);
-      co_return ok;
-    }
-    // The one place every header value passes: nothing a handler copied from a request can
-    // split the response or send a browser to another site.
-    for (auto& [k, v] : resp.headers)
-      if (!net::header_is_safe(k, v)) {
-        spdlog::error("{} {}: refused to send unsafe header '{}' ({} bytes); answered 500",
-                      req.method, req.target, k.substr(0, 40), v.size());
+    if (!resp.head) {
+      // The one place every header value passes (net::ready_head checks each with
+      // header_is_safe): nothing a handler copied from a request can split the response or
+      // send a browser to another site.
+      auto text = net::ready_head(resp.status, resp.headers, resp.body_size());
+      if (text.empty()) {
+        std::string_view name = "?";
+        for (auto& [k, v] : resp.headers)
+          if (!net::header_is_safe(k, v)) name = k;
+        spdlog::error("{} {}: refused to send an unsafe header '{}'; answered 500", req.method,
+                      req.target, name.substr(0, 40));
         resp = error_response(500);
         keep_alive = false;
-        break;
+        text = net::ready_head(resp.status, resp.headers, resp.body_size());
       }
-    http::response<http::span_body<const char>> res;
-    res.result(static_cast<unsigned>(resp.status));
-    res.version(11);
-    for (auto& [k, v] : resp.headers) res.insert(k, v);
-    std::size_t n = resp.body_size();
-    bool head = req.method == "HEAD";
-    bool no_body = head || resp.status == 304 || resp.status == 204;
-    if (!no_body && n) res.body() = std::span<const char>(resp.body->data(), n);
-    res.keep_alive(keep_alive);
-    if (resp.status != 304 && resp.status != 204) res.content_length(n);
-    if (!res.has_content_length() && resp.status != 304 && resp.status != 204)
-      res.content_length(0);
-    stream.expires_after(std::chrono::seconds(30));
-    auto [ec, sent] = co_await http::async_write(stream, res, nothrow_awaitable);
-    (void)sent;
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-    if (log) log(req, resp.status, no_body ? 0 : n, micros);
-    co_return !ec;
+      resp.head = std::make_shared<const std::string>(std::move(text));
+    }
+    bool ok = co_await write_ready(stream, req, resp, keep_alive, start);
+    co_return ok;
   }
 
   // Calls the application's handler; whatever it throws becomes a logged 500.
@@ -830,6 +817,7 @@ void Server::run() {
   std::atomic<unsigned> running{static_cast<unsigned>(im.workers.size())};
   for (auto& w : im.workers)
     threads.emplace_back([&, wp = w.get()] {
+      util::mark_io_thread();
       wp->ctx.run();
       running--;
       im.stop_cv.notify_all();

@@ -47,13 +47,28 @@ void security_headers(net::Response& r, bool html) {
 }
 
 // The headers a page answered from the cache carries (all but Content-Length/-Encoding).
-net::Headers cached_headers(const http::CachedPage& p) {
+constexpr std::string_view kHitMark = "\r\nX-Cache: hit\r\n";
+
+// A cached page's serialised head as the answer to the request that stored it.
+std::shared_ptr<const std::string> as_miss(const std::string& hit_head) {
+  auto at = hit_head.find(kHitMark);
+  if (at == std::string::npos) return std::make_shared<const std::string>(hit_head);
+  std::string out;
+  out.reserve(hit_head.size() + 1);
+  out.append(hit_head, 0, at);
+  out += "\r\nX-Cache: miss\r\n";
+  out.append(hit_head, at + kHitMark.size());
+  return std::make_shared<const std::string>(std::move(out));
+}
+// `extra` are the page's own headers (X-Robots-Tag, say).
+net::Headers cached_headers(const http::CachedPage& p, const net::Headers& extra) {
   net::Headers h;
-  h.reserve(10);
+  h.reserve(12 + extra.size());
   h.emplace_back("Content-Type", p.content_type);
   h.emplace_back("Cache-Control", p.cache_control);
   h.emplace_back("ETag", p.etag);
   if (!p.last_modified.empty()) h.emplace_back("Last-Modified", p.last_modified);
+  for (auto& kv : extra) h.push_back(kv);
   h.emplace_back("X-Cache", "hit");
   add_security_headers(h, p.content_type.rfind("text/html", 0) == 0);
   if (p.compressible) h.emplace_back("Vary", "Accept-Encoding");
@@ -201,6 +216,17 @@ void App::route(Route r) {
   });
 }
 
+bool App::answers_from_memory(const net::Request& req) const {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/" ||
+      req.path.rfind("/static/", 0) == 0)
+    return true;
+  if (req.path.rfind("/media/", 0) == 0 || per_person(req.path)) return false;
+  std::string url = req.path;
+  if (!req.query.empty()) url += "?" + req.query;
+  return kit_.cache.get(url) != nullptr;
+}
+
 net::Response App::handle(const net::Request& req) {
   if (per_person(req.path)) return handle_person(req);
   if (req.method != "GET" && req.method != "HEAD") {
@@ -340,7 +366,9 @@ net::Response App::finish(const net::Request& req, Reply reply, bool cacheable,
   bool compressible = is_text_type(reply.content_type) && body->size() >= 1024;
   bool wants_gzip = compressible && http::accepts_gzip(req.header("Accept-Encoding"));
   std::shared_ptr<http::CachedPage> page;
-  if (cacheable && reply.status == 200 &&
+  bool sets_cookie = false;
+  for (auto& [k, v] : reply.headers) sets_cookie = sets_cookie || net::iequals(k, "Set-Cookie");
+  if (cacheable && reply.status == 200 && reply.location.empty() && !sets_cookie &&
       (!reply.cache_keys.empty() || cache_url.rfind("/static/", 0) == 0)) {
     page = std::make_shared<http::CachedPage>();
     page->status = 200;
@@ -355,11 +383,29 @@ net::Response App::finish(const net::Request& req, Reply reply, bool cacheable,
     auto ttl = reply.ttl.count() ? reply.ttl : kit_.options.page_ttl;
     if (cache_url.rfind("/static/", 0) == 0) ttl = std::chrono::hours(24 * 365);
     page->expires = std::chrono::steady_clock::now() + ttl;
-    page->headers = cached_headers(*page);
+    page->headers = cached_headers(*page, reply.headers);
     auto head = net::ready_head(200, page->headers, body->size());
     if (!head.empty()) {  // (a header that fails the check is refused below, never cached)
       page->head = std::make_shared<const std::string>(std::move(head));
       kit_.cache.put(cache_url, page, gen);
+      // This request is answered as the next ones will be, from the serialised head.
+      net::Response out;
+      if (not_modified(req, etag, reply.last_modified)) {
+        out.status = 304;
+        out.headers = page->headers;
+        for (auto& [k, v] : out.headers)
+          if (k == "X-Cache") v = "miss";
+        return out;
+      }
+      const auto* ready = page->head.get();
+      out.body = body;
+      std::shared_ptr<const http::CachedPage::Ready> z;
+      if (wants_gzip && (z = page->gzip_ready()) && z->head) {
+        ready = z->head.get();
+        out.body = z->body;
+      }
+      out.head = as_miss(*ready);
+      return out;
     }
   }
   resp.set_header("Content-Type", reply.content_type);

@@ -98,6 +98,9 @@ class App {
 
   // For the server (net::ServerOptions), from the route rows:
   bool per_person(std::string_view path) const;         // offload: reads the session
+  // Whether handle() answers `req` without the database (a cached page, a static file, the
+  // probes): on a database across the network, everything else leaves the I/O thread.
+  bool answers_from_memory(const net::Request& req) const;
   bool hashes_passwords(const net::Request& r) const;   // the hashing pool
   std::size_t body_limit(std::string_view method, std::string_view path) const;  // 0: default
   int authorize_body(const net::Request& head);  // large bodies: 0, or 401 / 403

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <ctime>
+#include <unordered_map>
 
 #include "http/compress.hpp"
 #include "util/assets.hpp"
@@ -312,10 +313,16 @@ std::string Kit::render(const std::string& tpl, TemplateDictionary& dict) const 
     c->Freeze();
     return c;
   }();
+  // Room for what this template gave last time on this thread, so that the output is not
+  // copied again as it grows (a story page is some 30 KB).
+  thread_local std::unordered_map<std::string, std::size_t> last_size;
+  auto& hint = last_size[tpl];
   std::string out;
+  out.reserve(hint + hint / 8);
   ctemplate::StringEmitter emitter(&out);
   if (!cache->ExpandWithData(tpl, ctemplate::DO_NOT_STRIP, &dict, nullptr, &emitter))
     throw std::runtime_error("template " + tpl + " failed to expand");
+  hint = std::max(hint - hint / 4, out.size());  // (a large page is forgotten slowly)
   return out;
 }
 

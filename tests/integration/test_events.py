@@ -51,7 +51,9 @@ class TwoNodesOneDatabase(unittest.TestCase):
     def test_when_the_publishing_node_dies_the_other_takes_over_without_a_gap(self):
         path, sid = self.story()
         run_cli("unpublish", "--data", self.a.data, "--id", str(sid))
-        self.assertTrue(wait_until(lambda: story_events(self.a, "removed", sid) + story_events(self.b, "removed", sid) == 1))
+        self.assertTrue(wait_until(lambda: story_events(self.a, "removed", sid) + story_events(self.b, "removed", sid) == 1),
+                        f"removed: {story_events(self.a, 'removed', sid)} on A, {story_events(self.b, 'removed', sid)} on B\n"
+                        + self.a.output()[-1500:] + "\n---\n" + self.b.output()[-1500:])
         holder, other = (self.a, self.b) if story_events(self.a, "removed", sid) else (self.b, self.a)
         holder.proc.send_signal(signal.SIGKILL)
         holder.proc.wait(10)

@@ -3,6 +3,11 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <spdlog/spdlog.h>
+
+#include "util/thread_role.hpp"
 
 namespace herald::storage::postgres {
 
@@ -134,10 +139,21 @@ void Connection::fail(PGresult* r, std::string_view what) {
   throw StorageError(text, kind_of(state, PQstatus(conn_) != CONNECTION_OK));
 }
 
+// A query on a thread that serves connections makes its readers wait for the network: a
+// defect, logged (once per statement) so that the tests on PostgreSQL catch it.
+static void io_thread_query(const std::string& sql) {
+  static std::mutex mu;
+  static std::set<std::string> seen;
+  std::lock_guard g(mu);
+  if (seen.size() < 1000 && seen.insert(sql).second)
+    spdlog::error("PostgreSQL query on an I/O thread: {}", sql.substr(0, 200));
+}
+
 PGresult* Connection::run(const std::string& name, const std::string& sql,
                           const std::vector<unsigned>& types,
                           const std::vector<const char*>& values, bool prepare) {
   int n = static_cast<int>(values.size());
+  if (util::on_io_thread()) io_thread_query(sql);
   if (prepare) {
     PGresult* p = PQprepare(conn_, name.c_str(), sql.c_str(), n,
                             reinterpret_cast<const Oid*>(types.data()));
@@ -163,6 +179,7 @@ sql::StmtImpl& Connection::statement(std::string_view sql) {
 
 void Connection::exec(std::string_view sql) {
   std::string q(sql);
+  if (util::on_io_thread()) io_thread_query(q);
   PGresult* r = PQexec(conn_, q.c_str());
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r, "statement");

@@ -1,0 +1,11 @@
+#include "util/thread_role.hpp"
+
+namespace herald::util {
+namespace {
+thread_local bool io_thread = false;
+}
+
+void mark_io_thread() { io_thread = true; }
+bool on_io_thread() { return io_thread; }
+
+}  // namespace herald::util
