@@ -47,7 +47,8 @@ ci: test test-asan
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
 bench: build
-	bash bench/run.sh
+	WORKERS=1 bash bench/run.sh
+	WORKERS=2 bash bench/run.sh
 	/usr/bin/python3 bench/newsroom.py
 	/usr/bin/python3 bench/live.py
 

@@ -337,6 +337,8 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   live::HubOptions ho;
   ho.messages_per_10s = cfg.live_client_messages;
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
+  // Several nodes on one bus: chat presence counts every node's readers.
+  if (!cfg.bus.empty()) ho.node = events::node_name();
   live::Hub hub(*bus, chat, ho);
   no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
   no.ws_accept = [&](const net::Request& r) { return app->ws_accept(r); };

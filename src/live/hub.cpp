@@ -82,6 +82,14 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   // ended) is never touched through a dangling pointer.
   std::unordered_map<std::string, std::unordered_set<std::shared_ptr<Client>>> subs;
   std::set<std::string> presence_dirty;
+  // Presence on the other nodes: node -> its rooms' counts, until its lease runs out.
+  struct Remote {
+    std::unordered_map<std::string, std::size_t> rooms;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::unordered_map<std::string, Remote> remote;
+  bool local_changed = false;  // this node's counts changed since it last told the others
+  std::chrono::steady_clock::time_point last_told{};
   struct Pending {
     std::vector<BusEvent> events;
     std::chrono::steady_clock::time_point last_flush{};
@@ -169,6 +177,7 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
       }
       if (std::chrono::steady_clock::now() >= next_tick) {
         lock.unlock();
+        share_presence();
         send_presence();
         lock.lock();
         next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
@@ -185,13 +194,19 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
   void unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel);
   void drop(const std::shared_ptr<Client>& c);
   void send_presence();
+  void share_presence();
+  void heard_presence(const std::string& data);
+  std::size_t total(const std::string& channel) const;
   void set_count(const std::string& channel, std::size_t n) {
     std::lock_guard lock(count_mu);
     if (n)
       counts[channel] = n;
     else
       counts.erase(channel);
+    if (channel.rfind("chat:", 0) == 0) local_changed = true;
   }
+  // Readable from any thread: the last presence count sent for each room.
+  std::unordered_map<std::string, std::size_t> shown;  // (count_mu)
 };
 
 struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
@@ -657,15 +672,91 @@ void Hub::Impl::flush(const std::string& channel) {
   net::broadcast(to, shared);
 }
 
+std::size_t Hub::Impl::total(const std::string& channel) const {
+  auto it = subs.find(channel);
+  std::size_t n = it == subs.end() ? 0 : it->second.size();
+  auto now = std::chrono::steady_clock::now();
+  for (auto& [node, r] : remote) {
+    if (r.until < now) continue;
+    if (auto x = r.rooms.find(channel); x != r.rooms.end()) n += x->second;
+  }
+  return n;
+}
+
 void Hub::Impl::send_presence() {
+  // Nodes whose lease ran out leave the counts of their rooms.
+  auto now = std::chrono::steady_clock::now();
+  for (auto it = remote.begin(); it != remote.end();) {
+    if (it->second.until >= now) {
+      ++it;
+      continue;
+    }
+    for (auto& [room, n] : it->second.rooms) presence_dirty.insert(room);
+    it = remote.erase(it);
+  }
   for (auto& channel : presence_dirty) {
+    std::size_t n = total(channel);
+    {
+      std::lock_guard lock(count_mu);
+      if (n)
+        shown[channel] = n;
+      else
+        shown.erase(channel);
+    }
     auto it = subs.find(channel);
     if (it == subs.end()) continue;
-    auto f = frame({{"type", "presence"}, {"channel", channel}, {"count", it->second.size()}});
+    auto f = frame({{"type", "presence"}, {"channel", channel}, {"count", n}});
     for (auto& c : it->second)
       if (auto cn = c->link()) cn->send(f);
   }
   presence_dirty.clear();
+}
+
+// Tells the other nodes this node's chat rooms' counts: every presence_every, and at most once
+// a second after a change (from a writer thread: a publish may wait for the bus).
+void Hub::Impl::share_presence() {
+  if (options.node.empty()) return;
+  auto now = std::chrono::steady_clock::now();
+  bool changed;
+  {
+    std::lock_guard lock(count_mu);
+    changed = local_changed;
+    local_changed = false;
+  }
+  if (!changed && now - last_told < options.presence_every) return;
+  last_told = now;
+  json::object rooms;
+  for (auto& [channel, set] : subs)
+    if (channel.rfind("chat:", 0) == 0 && !set.empty()) rooms[channel] = set.size();
+  std::string data = json::serialize(json::object{
+      {"node", options.node}, {"lease", options.presence_lease.count()}, {"rooms", std::move(rooms)}});
+  post_write([this, data = std::move(data)]() mutable { bus.publish("presence", std::move(data)); });
+}
+
+// Another node's counts (hub thread).
+void Hub::Impl::heard_presence(const std::string& data) {
+  boost::system::error_code ec;
+  auto v = json::parse(data, ec);
+  if (ec || !v.is_object()) return;
+  auto& o = v.get_object();
+  auto* node = o.if_contains("node");
+  auto* rooms = o.if_contains("rooms");
+  auto* lease = o.if_contains("lease");
+  if (!node || !node->is_string() || !rooms || !rooms->is_object() || !lease ||
+      !lease->is_int64())
+    return;
+  std::string name(node->get_string());
+  if (name == options.node || name.empty()) return;
+  auto& r = remote[name];
+  for (auto& [room, n] : r.rooms) presence_dirty.insert(room);
+  r.rooms.clear();
+  for (auto& [room, n] : rooms->get_object()) {
+    if (!n.is_int64() || n.get_int64() <= 0 || r.rooms.size() >= 10000) continue;
+    r.rooms[std::string(room)] = static_cast<std::size_t>(n.get_int64());
+    presence_dirty.insert(std::string(room));
+  }
+  r.until = std::chrono::steady_clock::now() +
+            std::chrono::seconds(std::clamp<std::int64_t>(lease->get_int64(), 1, 300));
 }
 
 Hub::Hub(EventBus& bus, Channels& channels, HubOptions options)
@@ -675,7 +766,13 @@ Hub::Hub(EventBus& bus, Channels& channels, HubOptions options)
     impl_->writers.emplace_back([im = impl_.get()] { im->run_writer(); });
   std::weak_ptr<Impl> weak = impl_;
   impl_->token = bus.subscribe([weak](const BusEvent& ev) {
-    if (auto im = weak.lock()) im->post([im, ev] { im->deliver(ev); });
+    auto im = weak.lock();
+    if (!im) return;
+    if (ev.channel == "presence") {
+      if (ev.data) im->post([im, data = ev.data] { im->heard_presence(*data); });
+      return;
+    }
+    im->post([im, ev] { im->deliver(ev); });
   });
 }
 
@@ -707,6 +804,12 @@ std::shared_ptr<net::WsHandler> Hub::connect(Member member) {
 }
 
 std::size_t Hub::connections() const { return impl_->open.load(); }
+
+std::size_t Hub::present(const std::string& channel) const {
+  std::lock_guard lock(impl_->count_mu);
+  auto it = impl_->shown.find(channel);
+  return it == impl_->shown.end() ? 0 : it->second;
+}
 
 std::size_t Hub::subscribers(const std::string& channel) const {
   std::lock_guard lock(impl_->count_mu);

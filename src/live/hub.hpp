@@ -70,6 +70,13 @@ struct HubOptions {
   // have this many lines waiting (more are refused with "busy").
   unsigned writer_threads = 2;
   std::size_t pending_sends_per_connection = 8;
+  // Presence across nodes: with a node name (a shared bus), the hub tells the other nodes how
+  // many readers each of its chat rooms has, every `presence_every` and soon after a change,
+  // on the bus's "presence" channel; a room's count is the sum over the nodes heard from
+  // within `presence_lease`. A node that dies leaves the counts when its lease runs out.
+  std::string node;
+  std::chrono::seconds presence_every{5};
+  std::chrono::seconds presence_lease{15};
 };
 
 class Hub {
@@ -86,8 +93,10 @@ class Hub {
   // stopped and before it is destroyed (the destructor calls it too).
   void shutdown();
   std::size_t connections() const;
-  // Connections subscribed to `channel` on this node (the presence count of a chat room).
+  // Connections subscribed to `channel` on this node.
   std::size_t subscribers(const std::string& channel) const;
+  // Readers of chat room `channel` on every node (the presence count readers are shown).
+  std::size_t present(const std::string& channel) const;
 
   struct Impl;  // (internal; connections keep it alive until they close)
 

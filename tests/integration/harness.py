@@ -579,9 +579,10 @@ class WsClient:
         self.sock.close()
 
 
-def ws_for(server, who=None):
-    """An open live WebSocket to `server` (as the logged-in Client `who`), past its hello."""
-    c = WsClient(server, cookies=who.cookies if who else None)
+def ws_for(server, who=None, origin=None):
+    """An open live WebSocket to `server` (as the logged-in Client `who`), past its hello.
+    `origin`: the page's address when the node's public address is another (a balancer)."""
+    c = WsClient(server, origin=origin, cookies=who.cookies if who else None)
     assert c.status == 101, c.status
     assert c.recv()["type"] == "hello"
     return c

@@ -35,16 +35,18 @@ def publish_story(node, headline):
 
 
 @unittest.skipUnless(BACKEND == "postgres" and NATS, "needs PostgreSQL and NATS (scripts/services.sh)")
-class TwoNodes(unittest.TestCase):
+class ThreeNodes(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.a = Server("--bus", NATS)
         cls.b = Server("--bus", NATS, "--media-dir", os.path.join(cls.a.data, "media"),
                        copy_fixture=False, database=DATABASES[cls.a.data])
+        cls.c = Server("--bus", NATS, "--media-dir", os.path.join(cls.a.data, "media"),
+                       copy_fixture=False, database=DATABASES[cls.a.data])
 
     @classmethod
     def tearDownClass(cls):
-        for s in (cls.b, cls.a):
+        for s in (cls.c, cls.b, cls.a):
             code = s.stop()
             assert code == 0, s.output()[-3000:]
 
@@ -115,25 +117,72 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(logged, 1, "one node, the scheduler lease holder, published it")
 
     def test_chat_lines_reach_members_on_every_node_once_and_in_order(self):
-        alice, bob = person(self.a, "reader", "Alice"), person(self.b, "reader", "Bob")
-        wa, wb = ws_for(self.a, alice), ws_for(self.b, bob)
-        for w in (wa, wb):
-            self.assertEqual(subscribe(w, "chat:en.world")["type"], "subscribed")
-        for i in range(5):
-            wa.send({"type": "send", "channel": "chat:en.world", "text": f"line {i}", "nonce": f"n{i}"})
-            self.assertEqual(wa.recv_until(lambda m: m.get("nonce") == f"n{i}")[0]["type"], "ack")
-        texts = []
-        while len(texts) < 5:
-            m = wb.recv_until(lambda m: m["type"] == "event" and m["data"].get("kind") == "message",
+        room = "chat:en.world"
+        nodes = (self.a, self.b, self.c)
+        members = [ws_for(n) for n in nodes]  # readers of the room on each node
+        for w in members:
+            self.assertEqual(subscribe(w, room)["type"], "subscribed")
+        writers = [ws_for(n, person(n, "reader", name)) for n, name in zip(nodes, ("Alice", "Bob", "Carol"))]
+        # Lines written on all three nodes in turn; the last one marks the end.
+        sent = [f"line {i}" for i in range(9)] + ["the end"]
+        for i, text in enumerate(sent):
+            w = writers[i % 3]
+            w.send({"type": "send", "channel": room, "text": text, "nonce": f"n{i}"})
+            self.assertEqual(w.recv_until(lambda m: m.get("nonce") == f"n{i}")[0]["type"], "ack")
+        for w in writers:
+            w.close()
+        for i, w in enumerate(members):
+            texts = []
+            while not texts or texts[-1] != "the end":
+                m = w.recv_until(lambda m: m["type"] == "event" and m["data"].get("kind") == "message",
+                                 timeout=15)[0]
+                texts.append(m["data"]["text"])
+            self.assertEqual(texts, sent, f"member on node {'abc'[i]}")  # all, once, in order
+        for w in members:
+            w.close()
+
+    def test_a_ban_on_one_node_clears_the_persons_lines_on_every_node(self):
+        room, path = "chat:en.science", "/en/chats/en.science"
+        troll = person(self.a, "reader", "Troll")
+        moderator = person(self.c, "moderator")
+        t = ws_for(self.a, troll)
+        watchers = [ws_for(n, person(n, "reader")) for n in (self.a, self.b, self.c)]
+        for w in [t] + watchers:
+            self.assertEqual(subscribe(w, room)["type"], "subscribed")
+        t.send({"type": "send", "channel": room, "text": "troll line across the cluster", "nonce": "t1"})
+        self.assertEqual(t.recv_until(lambda m: m.get("nonce") == "t1")[0]["type"], "ack")
+        for w in watchers:
+            w.recv_until(lambda m: m["type"] == "event" and m["data"].get("kind") == "message", timeout=15)
+        for n in (self.a, self.b, self.c):
+            self.assertIn("troll line across the cluster", n.get(path).text)
+        # The ban is issued on node C; the troll writes through node A.
+        self.assertEqual(api(moderator, "POST", "/api/v1/chat/en.science/sanctions",
+                             {"user_id": troll.user["id"], "kind": "ban"})[0], 200)
+        for w in watchers:
+            ev = w.recv_until(lambda m: m["type"] == "event" and m["data"].get("kind") == "purged",
                               timeout=15)[0]
-            texts.append(m["data"]["text"])
-        self.assertEqual(texts, [f"line {i}" for i in range(5)])
-        wa.close()
-        wb.close()
+            self.assertEqual(ev["data"]["user_id"], troll.user["id"])
+        for n in (self.a, self.b, self.c):
+            self.assertNotIn("troll line across the cluster", n.get(path).text)
+        t.send({"type": "send", "channel": room, "text": "still here", "nonce": "t2"})
+        self.assertEqual(t.recv_until(lambda m: m.get("nonce") == "t2")[0]["code"], "banned")
+        for w in [t] + watchers:
+            w.close()
 
-
-if __name__ == "__main__":
-    unittest.main()
+    def test_presence_counts_the_readers_of_every_node(self):
+        room = "chat:en.defense"
+        readers = [ws_for(n) for n in (self.a, self.b, self.c)]
+        for w in readers:
+            self.assertEqual(subscribe(w, room)["type"], "subscribed")
+        for w in readers:  # each node shows 3: its own reader and the other two nodes'
+            w.recv_until(lambda m: m["type"] == "presence" and m["channel"] == room and m["count"] == 3,
+                         timeout=15)
+        readers[1].close()  # a reader on B leaves: A and C show 2
+        for w in (readers[0], readers[2]):
+            w.recv_until(lambda m: m["type"] == "presence" and m["channel"] == room and m["count"] == 2,
+                         timeout=15)
+        for w in (readers[0], readers[2]):
+            w.close()
 
 
 @unittest.skipUnless(BACKEND == "postgres" and NATS and shutil.which("haproxy"),
@@ -205,45 +254,83 @@ backend herald
         self.assertEqual(status, 200, story)
         return story
 
+    def chat(self, w, text, nonce):
+        w.send({"type": "send", "channel": "chat:en.world", "text": text, "nonce": nonce})
+        self.assertEqual(w.recv_until(lambda m: m.get("nonce") == nonce)[0]["type"], "ack")
+
     def test_a_killed_nodes_readers_resume_elsewhere_with_nothing_missed(self):
         editor = person(self.nodes[0], "editor")
+        # A chat member writing through node 0 (never killed), who also watches the presence.
+        writer = ws_for(self.nodes[0], person(self.nodes[0], "reader", "Writer"),
+                        origin=self.balancer.base)
+        self.assertEqual(subscribe(writer, "chat:en.world")["type"], "subscribed")
         readers = []
-        for _ in range(6):  # round robin: two on each node
+        for _ in range(6):  # round robin: two on each node, each reading the newsfeed and a chat
             w = ws_for(self.balancer)
-            self.assertEqual(subscribe(w, "newsfeed:en")["type"], "subscribed")
+            for channel in ("newsfeed:en", "chat:en.world"):
+                self.assertEqual(subscribe(w, channel)["type"], "subscribed")
             readers.append(w)
+        writer.recv_until(lambda m: m["type"] == "presence" and m["count"] == 7, timeout=15)
         self.publish(editor, "Before the kill")
-        cursors = []
+        self.chat(writer, "chat before the kill", "c0")
+        cursors = []  # each reader's last position on each channel
         for w in readers:
-            ev = w.recv_until(lambda m: m["type"] == "event" and m["data"]["headline"] == "Before the kill",
-                              timeout=15)[0]
-            cursors.append(ev["cursor"])
+            got = {}
+            while len(got) < 2:
+                ev = w.recv_until(lambda m: m["type"] == "event", timeout=15)[0]
+                got[ev["channel"]] = ev["cursor"]
+            cursors.append(got)
         scheduled = self.publish(editor, "Scheduled through the kill", at=int(time.time()) + 3)
         victim = self.nodes[2]
         os.kill(victim.proc.pid, signal.SIGKILL)
         victim.proc.wait(10)
         self.publish(editor, "After the kill one")
+        self.chat(writer, "chat after the kill one", "c1")
         self.publish(editor, "After the kill two")
-        wanted = ["After the kill one", "After the kill two"]
+        self.chat(writer, "chat after the kill two", "c2")
+        # The dead node's two readers leave the presence count within its lease (15 s).
+        writer.recv_until(lambda m: m["type"] == "presence" and m["count"] == 5, timeout=30)
+        wanted = {"newsfeed:en": ["After the kill one", "After the kill two"],
+                  "chat:en.world": ["chat after the kill one", "chat after the kill two"]}
+
+        def four_events(w, answers=None):
+            got = {"newsfeed:en": [], "chat:en.world": []}
+            while sum(len(v) for v in got.values()) < 4:
+                try:
+                    m = w.recv_until(lambda m: m["type"] in ("event", "subscribed", "reload", "error"),
+                                     timeout=15)[0]
+                except TimeoutError:
+                    self.fail(f"only {got} arrived")
+                if m["type"] != "event":
+                    self.assertIsNotNone(answers, m)
+                    answers.append(m["type"])
+                    continue
+                text = m["data"].get("headline") or m["data"].get("text")
+                if text == "Scheduled through the kill":  # (goes out meanwhile; checked below)
+                    scheduled_seen.append(text)
+                    continue
+                got[m["channel"]].append(text)
+            return got
+
         dropped = 0
         for i, w in enumerate(readers):
+            scheduled_seen = []
             try:
-                got = []
-                while len(got) < 2:
-                    m = w.recv_until(lambda m: m["type"] == "event", timeout=15)[0]
-                    got.append(m["data"]["headline"])
+                got = four_events(w)
             except (WsClosed, OSError):
-                # On the killed node: back through the balancer, from the last cursor.
+                # On the killed node: back through the balancer, from the last cursors.
                 dropped += 1
                 w = ws_for(self.balancer)
-                self.assertEqual(subscribe(w, "newsfeed:en", cursor=cursors[i])["type"], "subscribed")
-                got = []
-                while len(got) < 2:
-                    m = w.recv_until(lambda m: m["type"] == "event", timeout=15)[0]
-                    got.append(m["data"]["headline"])
+                for channel, cursor in cursors[i].items():  # (the missed events follow each answer)
+                    w.send({"type": "subscribe", "channel": channel, "cursor": cursor})
+                answers = []
+                got = four_events(w, answers)
+                self.assertEqual(answers, ["subscribed", "subscribed"])
                 readers[i] = w
-            self.assertEqual(got, wanted, f"reader {i}")
+            self.assertEqual(got, wanted, f"reader {i}")  # nothing missed, nothing twice
+            self.assertLessEqual(len(scheduled_seen), 1, f"reader {i}")
         self.assertEqual(dropped, 2, "two readers were on the killed node")
+        writer.close()
         # The balancer serves on: no failed request once the node is gone.
         statuses = [self.get_via_balancer("/en/") for _ in range(30)]
         self.assertEqual(statuses, [200] * 30)
@@ -355,3 +442,7 @@ class NatsRestarted(unittest.TestCase):
             self.nats.terminate()
             self.nats.wait(10)
             shutil.rmtree(self.store, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
