@@ -3,6 +3,9 @@
 // client (masking, pings answered), so that each connection costs the tool little memory.
 //
 //   herald_wsload newsfeed --port P --connections N --token T [--edition en] [--publishes 10]
+//   herald_wsload newsfeed ... --publishes 0 --expect K --sent-file F   (a listener only: waits
+//                      for K events on each connection, published by another process that
+//                      wrote "marker time" lines to F; several nodes' readers at once)
 //   herald_wsload chat --port P --connections N --cookie 'herald_session=...' --room en.world
 //                      [--rate 50] [--seconds 20]
 // Common: --host 127.0.0.1 --sources K (spread over 127.0.0.1..127.0.0.K; each address has
@@ -260,8 +263,12 @@ int main(int argc, char** argv) {
   std::function<void()> launch;
   // Per-event arrival bookkeeping.
   std::map<long long, long long> sent_at;  // marker -> ns
+  std::vector<std::pair<long long, long long>> arrivals;  // (marker, ns): a listener's
   std::vector<double>& lat = stats.latencies_ms;
   std::size_t subscribed = 0;
+  // (The steady clock is the machine's: times from another process compare with ours.)
+  const bool listener = mode == "newsfeed" && num("publishes", 10) == 0;
+  const std::string sent_file = arg("sent-file", "");
   auto on_text = [&](std::string_view t) {
     auto now = now_ns();
     if (t.find("\"type\":\"subscribed\"") != std::string_view::npos) {
@@ -277,6 +284,8 @@ int main(int argc, char** argv) {
         marker = marker * 10 + (t[p] - '0');
       if (mode == "chat") {
         lat.push_back((now - marker) / 1e6);  // the marker is the send time
+      } else if (listener) {
+        arrivals.emplace_back(marker, now);
       } else if (auto it = sent_at.find(marker); it != sent_at.end()) {
         lat.push_back((now - it->second) / 1e6);
       }
@@ -309,12 +318,26 @@ int main(int argc, char** argv) {
                stats.failed, connect_s, rss0 / 1024, rss1 / 1024);
 
   std::size_t expected = 0;
-  if (mode == "newsfeed") {
+  if (listener) {
+    std::fprintf(stderr, "wsload: ready\n");
+    std::fflush(stderr);
+    auto want = static_cast<std::size_t>(num("expect", 10));
+    auto deadline = clk::now() + std::chrono::seconds(num("listen-seconds", 120));
+    while (arrivals.size() < want * (stats.open - stats.closed) && clk::now() < deadline)
+      io.run_for(std::chrono::milliseconds(5));
+    io.run_for(std::chrono::milliseconds(500));  // (anything arriving twice is counted too)
+    expected = want * (stats.open - stats.closed);
+    std::ifstream in(sent_file);
+    long long marker, at;
+    while (in >> marker >> at) sent_at[marker] = at;
+    for (auto& [m, t] : arrivals)
+      if (auto it = sent_at.find(m); it != sent_at.end()) lat.push_back((t - it->second) / 1e6);
+  } else if (mode == "newsfeed") {
     std::string token = arg("token");
     int publishes = static_cast<int>(num("publishes", 10));
     std::string section = arg("section-id", "1");
     for (int i = 0; i < publishes; ++i) {
-      long long marker = 1000000 + i;
+      long long marker = num("marker-base", 1000000) + i;
       std::string body = "{\"headline\":\"wsload-" + std::to_string(marker) + "\",\"section_id\":" + section +
                          ",\"body\":[{\"type\":\"paragraph\",\"text\":\"Load.\"}]}";
       auto created = http(host, port, "POST", "/api/v1/newsroom/stories", body, token);
@@ -325,6 +348,10 @@ int main(int argc, char** argv) {
       }
       std::size_t before = lat.size();
       sent_at[marker] = now_ns();  // the clock starts as the publish request goes out
+      if (!sent_file.empty()) {
+        std::ofstream out(sent_file, std::ios::app);
+        out << marker << " " << sent_at[marker] << "\n";
+      }
       std::thread pub([&, id] {
         http(host, port, "POST", "/api/v1/newsroom/stories/" + id + "/publish", "{}", token);
       });
@@ -337,15 +364,16 @@ int main(int argc, char** argv) {
     }
   } else {
     // One sender (the first connection, logged in as a moderator) posts `rate` messages a second.
+    // --rate 0: members only, listening for --seconds (the sender runs in another process).
     int rate = static_cast<int>(num("rate", 50));
     int seconds = static_cast<int>(num("seconds", 20));
     auto& sender = conns.front();
-    auto period = std::chrono::nanoseconds(1000000000LL / rate);
+    auto period = std::chrono::nanoseconds(rate > 0 ? 1000000000LL / rate : 1000000000LL);
     auto next = clk::now();
     auto end = next + std::chrono::seconds(seconds);
     int sent = 0;
     while (clk::now() < end) {
-      if (clk::now() >= next) {
+      if (rate > 0 && clk::now() >= next) {
         std::string msg = "{\"type\":\"send\",\"channel\":\"" + channel + "\",\"text\":\"wsload-" +
                           std::to_string(now_ns()) + "\"}";
         sender->send(frame(1, msg));
@@ -364,5 +392,9 @@ int main(int argc, char** argv) {
               rss2 / 1024, stats.open ? double(rss1 - rss0) / double(stats.open) : 0.0);
   percentiles("delivery", lat, expected);
   std::printf("}\n");
+  if (auto f = arg("latencies-file", ""); !f.empty()) {
+    std::ofstream out(f);
+    for (double x : lat) out << x << "\n";
+  }
   return 0;
 }

@@ -54,7 +54,7 @@ void Accounts::send(const std::string& to, const std::string& key, const std::st
 }
 
 bool Accounts::mail_allowed(const std::string& email) {
-  return throttle_.hit("mail-to:" + email, o_.mails_per_account_per_hour, 3600, now_unix()) == 0;
+  return limits().hit("mail-to:" + email, o_.mails_per_account_per_hour, 3600, now_unix()) == 0;
 }
 
 std::string Accounts::make_link(std::int64_t user_id, const std::string& purpose,
@@ -95,7 +95,7 @@ Outcome Accounts::register_account(const std::string& email_in, const std::strin
   if (email.empty()) return fail("err_email_invalid");
   if (!name_ok(name)) return fail("err_name_required");
   if (auto p = password_problem(password, email, name); !p.empty()) return fail(p);
-  if (auto w = throttle_.hit("mail-ip:" + ip, o_.mails_per_ip_per_hour, 3600, now_unix()))
+  if (auto w = limits().hit("mail-ip:" + ip, o_.mails_per_ip_per_hour, 3600, now_unix()))
     return fail("err_too_many", w);
   // Hash in every case: the answer takes as long for a taken address as for a new one.
   std::string hash = hash_password(password);
@@ -142,7 +142,7 @@ std::optional<NewSession> Accounts::login(const std::string& email_in,
     return std::nullopt;
   }
   std::string ip_key = "login-ip:" + ip, account_key = "login-account:" + email;
-  if (auto w = throttle_.wait(ip_key, o_.login_failures_per_ip, o_.login_window_s, now)) {
+  if (auto w = limits().wait(ip_key, o_.login_failures_per_ip, o_.login_window_s, now)) {
     out = fail("err_too_many", w);
     return std::nullopt;
   }
@@ -151,7 +151,7 @@ std::optional<NewSession> Accounts::login(const std::string& email_in,
                       store_.device_user(token_digest(device_token),
                                          now - o_.device_lifetime_s) == u->id;
   if (!known_device) {
-    if (auto w = throttle_.wait(account_key, o_.login_failures_per_account, o_.login_window_s,
+    if (auto w = limits().wait(account_key, o_.login_failures_per_account, o_.login_window_s,
                                 now)) {
       out = fail("err_too_many", w);
       return std::nullopt;
@@ -161,8 +161,8 @@ std::optional<NewSession> Accounts::login(const std::string& email_in,
                 ? verify_password(password, u->password_hash)
                 : (verify_password(password, dummy_hash_), false);
   if (!ok) {
-    throttle_.record(ip_key, o_.login_window_s, now);
-    throttle_.record(account_key, o_.login_window_s, now);
+    limits().record(ip_key, o_.login_window_s, now);
+    limits().record(account_key, o_.login_window_s, now);
     out = fail("err_login_failed");
     return std::nullopt;
   }
@@ -172,7 +172,7 @@ std::optional<NewSession> Accounts::login(const std::string& email_in,
     out = fail("err_not_verified");
     return std::nullopt;
   }
-  throttle_.clear(account_key);
+  limits().clear(account_key);
   if (needs_rehash(u->password_hash)) {
     auto h = hash_password(password);
     if (!h.empty()) store_.set_password_hash(u->id, h);
@@ -205,7 +205,7 @@ std::optional<NewSession> Accounts::use_login_link(const std::string& token, Out
 Outcome Accounts::request_reset(const std::string& email_in, const std::string& ip) {
   std::string email = normalize_email(email_in);
   if (email.empty()) return fail("err_email_invalid");
-  if (auto w = throttle_.hit("mail-ip:" + ip, o_.mails_per_ip_per_hour, 3600, now_unix()))
+  if (auto w = limits().hit("mail-ip:" + ip, o_.mails_per_ip_per_hour, 3600, now_unix()))
     return fail("err_too_many", w);
   auto u = store_.user_by_email(email);
   if (u && !u->disabled && mail_allowed(email))
@@ -247,7 +247,7 @@ std::optional<Outcome> Accounts::current_password_refused(const User& u,
                                                         const std::string& password) {
   if (u.password_hash.empty()) return std::nullopt;
   // Every check costs an Argon2id hash: one account may ask for only so many, right or wrong.
-  if (auto w = throttle_.hit("password-check:" + std::to_string(u.id), o_.password_checks,
+  if (auto w = limits().hit("password-check:" + std::to_string(u.id), o_.password_checks,
                              o_.login_window_s, now_unix()))
     return fail("err_too_many", w);
   if (!verify_password(password, u.password_hash)) return fail("err_password_current");

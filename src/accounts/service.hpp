@@ -38,6 +38,9 @@ using content::User;
 
 struct AccountsOptions {
   std::string base_url = "http://127.0.0.1:8080";  // links in mails
+  // Where login, mail and password-check throttles count: null, in this process (one node);
+  // the database's (storage::Stores::limits()) when several nodes share it.
+  util::Limiter* limits = nullptr;
   std::int64_t reader_idle_s = 30 * 86400;
   std::int64_t reader_lifetime_s = 90 * 86400;
   std::int64_t staff_idle_s = 12 * 3600;
@@ -153,7 +156,8 @@ class Accounts {
   storage::AccountStore& store_;
   mail::MailQueue* mail_;
   MailText texts_;
-  util::Throttle throttle_;
+  util::Throttle local_limits_;
+  util::Limiter& limits() { return o_.limits ? *o_.limits : local_limits_; }
   // The current password, checked (and throttled) before a change of password or email or
   // a deletion; nullopt when it is right.
   std::optional<Outcome> current_password_refused(const User& u, const std::string& password);

@@ -333,7 +333,12 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
       return 2;
     }
   }
-  chat::ChatService chat(store->news(), store->chat(), store->accounts(), *bus);
+  // Throttles, flood control and slow mode count in the database when several nodes share it
+  // (PostgreSQL), in memory on a single node's SQLite.
+  util::Limiter* shared_limits = remote_database ? &store->limits() : nullptr;
+  chat::ChatOptions chat_options;
+  chat_options.limits = shared_limits;
+  chat::ChatService chat(store->news(), store->chat(), store->accounts(), *bus, chat_options);
   live::HubOptions ho;
   ho.messages_per_10s = cfg.live_client_messages;
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
@@ -384,10 +389,17 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     mailer = mail::smtp_mailer(sc);
   }
   std::string mail_where = mailer->describe();
-  // Queued mail is spooled in the data folder: a crash does not lose it.
-  mail::MailQueue mail_queue(std::move(mailer), cfg.data_dir + "/mail-queue");
+  // Queued mail is spooled in the data folder (a crash does not lose it), or, when several
+  // nodes share the database, kept there and sent once by whichever node is up.
+  std::unique_ptr<mail::MailQueue> mail_queue_ptr =
+      remote_database
+          ? std::make_unique<mail::MailQueue>(std::move(mailer), store->mail(), events::node_name())
+          : std::make_unique<mail::MailQueue>(std::move(mailer), cfg.data_dir + "/mail-queue");
+  auto& mail_queue = *mail_queue_ptr;
   auto catalog = i18n::Catalog::load_embedded();
-  accounts::Accounts accounts(accounts_options(cfg), *store, &mail_queue,
+  auto account_options = accounts_options(cfg);
+  account_options.limits = shared_limits;
+  accounts::Accounts accounts(account_options, *store, &mail_queue,
                               mail_texts(store->news(), catalog));
   // The capabilities: one line each.
   std::unique_ptr<site::Site> site;

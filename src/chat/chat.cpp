@@ -129,26 +129,20 @@ live::SendResult ChatService::send(const live::Member& m, const std::string& cha
     if (s.kind == "ban") return refuse("banned", "You are banned from this room.");
   if (!sanctions.empty()) return refuse("muted", "You are muted in this room for now.");
   if (!mod) {
-    std::string key = std::to_string(m.user_id) + ":" + room;
-    if (settings.slow_mode_s > 0) {
-      std::lock_guard lock(slow_mu_);
-      auto it = last_post_.find(key);
-      if (it != last_post_.end() && now - it->second < settings.slow_mode_s)
+    // (Counted where every node counts when several share the database.)
+    std::string slow_key = "chat-slow:" + std::to_string(m.user_id) + ":" + room;
+    if (settings.slow_mode_s > 0)
+      if (auto wait = limits().wait(slow_key, 1, settings.slow_mode_s, now))
         return refuse("slow_mode",
                       "Slow mode: one message every " + std::to_string(settings.slow_mode_s) +
                           " seconds.",
-                      settings.slow_mode_s - (now - it->second));
-    }
-    if (auto wait = flood_.hit("chat:" + std::to_string(m.user_id), o_.flood_messages,
-                               o_.flood_window_s, now))
+                      wait);
+    if (auto wait = limits().hit("chat:" + std::to_string(m.user_id), o_.flood_messages,
+                                 o_.flood_window_s, now))
       return refuse("slow_down",
                     "Slow down: wait " + std::to_string(wait) + " s before the next message.",
                     wait);
-    if (settings.slow_mode_s > 0) {
-      std::lock_guard lock(slow_mu_);
-      if (last_post_.size() > 100000) last_post_.clear();
-      last_post_[key] = now;
-    }
+    if (settings.slow_mode_s > 0) limits().record(slow_key, settings.slow_mode_s, now);
   }
   storage::ChatMessage cm{0, room, m.user_id, m.name, text, now};
   auto id = chats_.add_message(cm);

@@ -20,6 +20,9 @@
 namespace herald::chat {
 
 struct ChatOptions {
+  // Where flood control and slow mode count: null, in this process (one node); the
+  // database's (storage::Stores::limits()) when several nodes share it.
+  util::Limiter* limits = nullptr;
   int flood_messages = 5;      // per person, in flood_window_s, across rooms
   int flood_window_s = 10;
   std::size_t max_chars = 1000;
@@ -71,9 +74,8 @@ class ChatService final : public live::Channels {
   live::EventBus& bus_;
   ChatOptions o_;
   const util::Clock& clock_;
-  util::Throttle flood_;
-  std::mutex slow_mu_;
-  std::unordered_map<std::string, std::int64_t> last_post_;  // "user:room" -> time (slow mode)
+  util::Throttle local_limits_;
+  util::Limiter& limits() { return o_.limits ? *o_.limits : local_limits_; }
 };
 
 // The live identity of an account: name and what its role allows, with the credential

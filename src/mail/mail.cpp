@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 
+#include "util/clock.hpp"
 #include "util/token.hpp"
 #include "util/durable.hpp"
 
@@ -210,6 +211,8 @@ std::vector<OutboxEntry> read_outbox(const std::string& dir, int limit) {
 }
 
 namespace {
+std::int64_t unix_now() { return util::system_clock().now(); }
+
 // A spooled mail: the address, the subject, then the text.
 std::string spooled(const Mail& m) { return one_line(m.to) + "\n" + one_line(m.subject) + "\n" + m.text; }
 std::optional<Mail> unspooled(const std::string& data) {
@@ -242,6 +245,11 @@ MailQueue::MailQueue(std::unique_ptr<Mailer> mailer, std::string spool_dir)
       spdlog::info("mail: {} mails queued before the last stop go out now", queue_.size());
   }
   thread_ = std::thread([this] { run(); });
+}
+
+MailQueue::MailQueue(std::unique_ptr<Mailer> mailer, storage::MailStore& store, std::string node)
+    : mailer_(std::move(mailer)), store_(&store), node_(std::move(node)) {
+  thread_ = std::thread([this] { run_shared(); });
 }
 
 std::string MailQueue::spool(const Mail& m) {
@@ -285,6 +293,16 @@ void MailQueue::enqueue(Mail m) {
       return;
     }
   }
+  if (store_) {
+    try {
+      store_->add(m.to, m.subject, m.text, unix_now());  // stored before the request is answered
+      cv_.notify_all();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("mail: cannot store mail to {} in the database: {}; sending from memory only",
+                    m.to, e.what());
+    }
+  }
   std::string file;
   try {
     file = spool(m);  // on disk before the request that asked for it is answered
@@ -312,22 +330,72 @@ void MailQueue::run() {
     queue_.pop_front();
     ++busy_;
     lock.unlock();
-    const Mail& m = q.mail;
-    bool sent = false;
-    for (int attempt = 1; attempt <= 3 && !sent; ++attempt) {
-      try {
-        mailer_->send(m);
-        spdlog::info("mail: sent \"{}\" to {} via {}", m.subject, m.to, mailer_->describe());
-        sent = true;
-      } catch (const std::exception& e) {
-        spdlog::warn("mail: attempt {} of 3 failed: {}", attempt, e.what());
-        if (attempt < 3) std::this_thread::sleep_for(std::chrono::seconds(attempt * 2));
-      }
-    }
+    bool sent = send_with_retries(q.mail);
     unspool(q, sent);
     lock.lock();
     --busy_;
     cv_.notify_all();
+  }
+}
+
+bool MailQueue::send_with_retries(const Mail& m) {
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    try {
+      mailer_->send(m);
+      spdlog::info("mail: sent \"{}\" to {} via {}", m.subject, m.to, mailer_->describe());
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::warn("mail: attempt {} of 3 failed: {}", attempt, e.what());
+      if (attempt < 3) std::this_thread::sleep_for(std::chrono::seconds(attempt * 2));
+    }
+  }
+  return false;
+}
+
+// The shared queue: what the database holds for any node, claimed a few at a time (woken by
+// this node's own enqueue(), and every 2 s for the others'); mail that could not be stored
+// waits in memory.
+void MailQueue::run_shared() {
+  constexpr int kLease = 60;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait_for(lock, std::chrono::seconds(2));
+    bool stopping = stop_;
+    std::deque<Queued> local;
+    local.swap(queue_);
+    ++busy_;
+    lock.unlock();
+    for (auto& q : local) send_with_retries(q.mail);
+    for (;;) {
+      std::vector<storage::QueuedMail> due;
+      try {
+        due = store_->claim(node_, unix_now(), kLease, 10);
+      } catch (const std::exception& e) {
+        spdlog::error("mail: cannot read the mail queue: {}", e.what());
+      }
+      for (auto& d : due) {
+        Mail m{d.to, d.subject, d.text};
+        try {
+          mailer_->send(m);
+          spdlog::info("mail: sent \"{}\" to {} via {}", m.subject, m.to, mailer_->describe());
+          store_->sent(d.id, unix_now());
+        } catch (const std::exception& e) {
+          // Three tries, 2 s and 4 s apart, from whichever node claims it next.
+          int tries = d.attempts + 1;
+          spdlog::warn("mail: attempt {} of 3 to {} failed: {}", tries, m.to, e.what());
+          try {
+            store_->failed(d.id, e.what(), tries < 3 ? unix_now() + tries * 2 : 0, unix_now());
+          } catch (const std::exception& e2) {
+            spdlog::error("mail: cannot record the failure: {}", e2.what());
+          }
+        }
+      }
+      if (due.size() < 10) break;
+    }
+    lock.lock();
+    --busy_;
+    cv_.notify_all();
+    if (stopping) return;
   }
 }
 

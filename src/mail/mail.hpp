@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/mail_store.hpp"
+
 namespace herald::mail {
 
 struct Mail {
@@ -65,9 +67,17 @@ std::vector<OutboxEntry> read_outbox(const std::string& dir, int limit);
 // removed once sent, and mail left there by a crash is sent on the next start: a mail the
 // site has promised is not lost. One that fails three times moves to <spool>/failed/. A full
 // queue (1,000 messages) drops new mail with a log line. Thread-safe.
+//
+// Several nodes on one database: the queue is the database's (storage::MailStore). enqueue()
+// stores the mail before it returns; every node's queue thread claims due mails (a 60 s lease)
+// and sends them, so each mail goes out once, from whichever node is up, and a node that dies
+// leaves nothing unsent (a mail it had claimed goes out when the claim runs out, from another
+// node; only one whose SMTP hand-off finished in the instant before the death can go twice).
 class MailQueue {
  public:
   explicit MailQueue(std::unique_ptr<Mailer> mailer, std::string spool_dir = "");
+  // The shared queue: `store` outlives this; `node` names this node in claims.
+  MailQueue(std::unique_ptr<Mailer> mailer, storage::MailStore& store, std::string node);
   ~MailQueue();  // sends what is queued (for at most a few seconds), then stops
   void enqueue(Mail m);
   const Mailer& mailer() const { return *mailer_; }
@@ -76,7 +86,11 @@ class MailQueue {
 
  private:
   void run();
+  void run_shared();
+  bool send_with_retries(const Mail& m);
   std::unique_ptr<Mailer> mailer_;
+  storage::MailStore* store_ = nullptr;
+  std::string node_;
   std::mutex mu_;
   std::condition_variable cv_;
   struct Queued {

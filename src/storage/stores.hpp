@@ -18,8 +18,10 @@
 #include "storage/account_store.hpp"
 #include "storage/chat_store.hpp"
 #include "storage/event_store.hpp"
+#include "storage/mail_store.hpp"
 #include "storage/store.hpp"
 #include "util/clock.hpp"
+#include "util/throttle.hpp"
 
 namespace herald::storage {
 
@@ -49,6 +51,12 @@ class Stores {
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
   virtual EventStore& events() = 0;
+  // Rate limits counted in the database, so that every node sharing it counts together (login
+  // and mail throttles, chat flood control and slow mode). The marks are bookkeeping: written
+  // without waiting for the disk, and swept once their window has passed.
+  virtual util::Limiter& limits() = 0;
+  // Mail waiting to be sent, when several nodes share the database (see MailStore).
+  virtual MailStore& mail() = 0;
   // Begins a write transaction (see Transaction).
   virtual std::unique_ptr<Transaction> transaction() = 0;
   // Refuses writes that would grow the database past `max_bytes` (StorageError of kind Full),

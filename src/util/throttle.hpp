@@ -1,5 +1,6 @@
-// Sliding-window rate limits kept in memory (one node; a shared store comes with multi-node).
-// A key ("login-ip:127.0.0.1") may see at most `limit` events within `window` seconds.
+// Sliding-window rate limits. A key ("login-ip:127.0.0.1") may see at most `limit` events
+// within `window` seconds. `Limiter` is what services count with: in memory on one node
+// (Throttle, below), or in the shared database across nodes (storage::Stores::limits()).
 // Thread-safe: keys are spread over 16 shards, each with its own lock. Memory is bounded:
 // keys whose window has passed are swept (a shard at a time, at most once a minute), and at
 // most `max_keys` keys are kept. When the table is full, a new key is counted in its shard's
@@ -15,16 +16,30 @@
 
 namespace herald::util {
 
-class Throttle {
+// Thread safety: every method may be called from any thread.
+class Limiter {
+ public:
+  virtual ~Limiter() = default;
+  // Seconds until another event under `key` would be allowed; 0 when it is allowed now.
+  virtual std::int64_t wait(const std::string& key, int limit, std::int64_t window,
+                            std::int64_t now) = 0;
+  // Records one event under `key`.
+  virtual void record(const std::string& key, std::int64_t window, std::int64_t now) = 0;
+  // wait() and, when allowed, record(), as one step: the usual "try to do it" call.
+  virtual std::int64_t hit(const std::string& key, int limit, std::int64_t window,
+                           std::int64_t now) = 0;
+  virtual void clear(const std::string& key) = 0;
+};
+
+class Throttle final : public Limiter {
  public:
   explicit Throttle(std::size_t max_keys = 200000) : max_per_shard_(max_keys / kShards + 1) {}
-  // Seconds until another event under `key` would be allowed; 0 when it is allowed now.
-  std::int64_t wait(const std::string& key, int limit, std::int64_t window, std::int64_t now);
-  // Records one event under `key`.
-  void record(const std::string& key, std::int64_t window, std::int64_t now);
-  // wait() and, when allowed, record(): the usual "try to do it" call.
-  std::int64_t hit(const std::string& key, int limit, std::int64_t window, std::int64_t now);
-  void clear(const std::string& key);
+  std::int64_t wait(const std::string& key, int limit, std::int64_t window,
+                    std::int64_t now) override;
+  void record(const std::string& key, std::int64_t window, std::int64_t now) override;
+  std::int64_t hit(const std::string& key, int limit, std::int64_t window,
+                   std::int64_t now) override;
+  void clear(const std::string& key) override;
   std::size_t size();  // keys held (for tests)
 
  private:

@@ -13,8 +13,8 @@ import time
 import types
 import unittest
 
-from harness import (BACKEND, DATABASES, OwnPostgres, Server, WsClosed, free_port, subscribe,
-                     ws_for)
+from harness import (BACKEND, DATABASES, Client, MailSink, OwnPostgres, Server, WsClosed,
+                     free_port, subscribe, ws_for)
 from newsroom_util import api, person, section_id, wait_until
 
 NATS = os.environ.get("HERALD_TEST_NATS", "")
@@ -168,6 +168,43 @@ class ThreeNodes(unittest.TestCase):
         self.assertEqual(t.recv_until(lambda m: m.get("nonce") == "t2")[0]["code"], "banned")
         for w in [t] + watchers:
             w.close()
+
+    def test_flood_control_slow_mode_and_login_throttles_count_on_every_node(self):
+        def line(w, room, text, nonce):
+            w.send({"type": "send", "channel": room, "text": text, "nonce": nonce})
+            return w.recv_until(lambda m: m.get("nonce") == nonce)[0]
+
+        # One person on two nodes at once (the session lives in the shared database): five
+        # lines in ten seconds between them, the sixth is refused whichever node takes it.
+        talker = person(self.a, "reader", "Talker")
+        on_a, on_b = ws_for(self.a, talker), ws_for(self.b, talker)
+        answers = [line((on_a, on_b)[i % 2], "chat:en.russia", f"flood {i}", f"f{i}")["type"]
+                   for i in range(5)]
+        self.assertEqual(answers, ["ack"] * 5)
+        refused = line(on_b, "chat:en.russia", "flood 5", "f5")
+        self.assertEqual(refused["code"], "slow_down")
+        self.assertGreater(refused["retry_after"], 0)
+        # Slow mode set on node C holds on A and B: one line per 30 s.
+        moderator = person(self.c, "moderator")
+        self.assertEqual(api(moderator, "PATCH", "/api/v1/chat/en.politics", {"slow_mode_s": 30})[0], 200)
+        writer = person(self.a, "reader", "Slow writer")
+        w_a, w_b = ws_for(self.a, writer), ws_for(self.b, writer)
+        self.assertEqual(line(w_a, "chat:en.politics", "one", "s1")["type"], "ack")
+        slow = line(w_b, "chat:en.politics", "two", "s2")
+        self.assertEqual(slow["code"], "slow_mode")
+        self.assertGreater(slow["retry_after"], 25)
+        self.assertEqual(api(moderator, "PATCH", "/api/v1/chat/en.politics", {"slow_mode_s": 0})[0], 200)
+        for w in (on_a, on_b, w_a, w_b):
+            w.close()
+        # Failed logins for one account count on every node: ten spread over A and B, then C
+        # holds the eleventh back.
+        victim = person(self.a, "reader", "Victim")
+        for i in range(10):
+            node = (self.a, self.b)[i % 2]
+            self.assertEqual(Client(node).login(victim.email, f"wrong guess {i}").status, 401)
+        r = Client(self.c).login(victim.email, "wrong guess 10")
+        self.assertEqual(r.status, 429)
+        self.assertGreater(int(r.header("retry-after")), 0)
 
     def test_presence_counts_the_readers_of_every_node(self):
         room = "chat:en.defense"
@@ -442,6 +479,44 @@ class NatsRestarted(unittest.TestCase):
             self.nats.terminate()
             self.nats.wait(10)
             shutil.rmtree(self.store, ignore_errors=True)
+
+
+@unittest.skipUnless(BACKEND == "postgres" and NATS, "needs PostgreSQL and NATS (scripts/services.sh)")
+class MailFromTheSharedQueue(unittest.TestCase):
+    """Mail waits in the database: each goes out once, from whichever node is up, and a node
+    that cannot reach SMTP, or dies, leaves its mail to the others."""
+
+    def setUp(self):
+        self.sink = MailSink()
+        # Node A's SMTP is a closed port: its tries fail and another node takes the mail over.
+        self.a = Server("--bus", NATS, "--smtp-host", "127.0.0.1", "--smtp-port", str(free_port()),
+                        "--smtp-starttls", "off", "--mail-from", "Herald Test <news@herald.test>")
+        self.b = Server("--bus", NATS, *self.sink.args(), copy_fixture=False,
+                        database=DATABASES[self.a.data])
+
+    def tearDown(self):
+        for s in (self.b, self.a):
+            s.stop()
+        self.sink.stop()
+
+    def reset(self, node, email):
+        r = Client(node).post("/account/reset", {"email": email}, csrf_from="/account/reset")
+        self.assertEqual(r.status, 200)
+
+    def test_each_mail_goes_out_once_from_a_node_that_can_send_it(self):
+        people = [person(self.a, "reader", f"Reader {i}") for i in range(3)]
+        for i, p in enumerate(people):
+            self.reset((self.a, self.b)[i % 2], p.email)
+        os.kill(self.a.proc.pid, signal.SIGKILL)  # A, which took some of them, dies
+        self.a.proc.wait(10)
+        for p in people:
+            self.sink.wait_for(p.email, count=1, timeout=30)
+        # Give every node's queue one more turn to prove no second copy goes out.
+        extra = person(self.b, "reader", "Last one")
+        self.reset(self.b, extra.email)
+        self.sink.wait_for(extra.email, count=1, timeout=30)
+        for p in people + [extra]:
+            self.assertEqual(len([m for m in self.sink.messages() if p.email in m["to"]]), 1, p.email)
 
 
 if __name__ == "__main__":

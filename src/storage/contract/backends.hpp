@@ -56,6 +56,8 @@ class StoresTest : public ::testing::TestWithParam<std::string> {
     stores_.reset();
     stores_ = open_stores(url_, clock);
   }
+  // A second set of stores on the same database (another node).
+  std::unique_ptr<Stores> another_node() { return open_stores(url_, clock); }
   util::ManualClock clock;
 
  private:

@@ -164,6 +164,24 @@ class BoundDb final : public Db {
   bool done_ = false;
 };
 
+// Bookkeeping writes (a lease, a consumer's position, rate-limit marks) on `c` need not wait
+// for the disk while this lives (Connection::relax); every other write stays fully durable.
+class Relaxed {
+ public:
+  explicit Relaxed(Connection& c) : c_(c) { c_.relax(true); }
+  ~Relaxed() {
+    try {
+      c_.relax(false);
+    } catch (...) {
+    }
+  }
+  Relaxed(const Relaxed&) = delete;
+  Relaxed& operator=(const Relaxed&) = delete;
+
+ private:
+  Connection& c_;
+};
+
 // A write step. At the top it is a transaction; inside one (an explicit storage::Transaction,
 // or another step) it is a savepoint, so that a step that is refused or fails undoes only its
 // own writes. Not committed: rolled back. `active` false (a bulk load, which commits everything

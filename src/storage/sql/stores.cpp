@@ -12,6 +12,8 @@
 #include "storage/sql/chat_store.hpp"
 #include "storage/sql/connection.hpp"
 #include "storage/sql/desk_store.hpp"
+#include "storage/sql/limit_store.hpp"
+#include "storage/sql/mail_store.hpp"
 #include "storage/sql/rows.hpp"
 #include "storage/sql/stores.hpp"
 #include "storage/store.hpp"
@@ -472,22 +474,11 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
   // only makes a lease end early or an event go out again (at least once). They are written
   // without waiting for the disk, so that renewing a lease never holds up the writes people
   // wait for (a chat line, a published story); every other write stays fully durable.
-  struct Unsynced {
-    explicit Unsynced(Connection& c) : c_(c) { c_.relax(true); }
-    ~Unsynced() {
-      try {
-        c_.relax(false);
-      } catch (...) {
-      }
-    }
-    Connection& c_;
-  };
-
   std::optional<std::int64_t> claim(const std::string& consumer, const std::string& node,
                                     UnixTime now, int lease_s) override {
     auto w = db().writer();
     auto& c = *w;
-    Unsynced unsynced(c);
+    sql::Relaxed relaxed(c);
     Step tx(c, true);
     c.prepare(
          "INSERT INTO event_consumers(name, seq) "
@@ -526,7 +517,7 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
   bool advance(const std::string& consumer, const std::string& node, std::int64_t seq) override {
     auto w = db().writer();
     auto& c = *w;
-    Unsynced unsynced(c);
+    sql::Relaxed relaxed(c);
     c.prepare("UPDATE event_consumers SET seq = CASE WHEN seq > ?3 THEN seq ELSE ?3 END "
               "WHERE name = ?1 AND owner = ?2")
         .bind(1, consumer)
@@ -965,10 +956,14 @@ struct StoreSet {
   StoreSet(sql::Backend& backend, sql::Db& db, const util::Clock& clock)
       : main(backend, db, clock),
         desk(sql::make_desk_store(db, main, clock)),
-        chat(sql::make_chat_store(db, clock)) {}
+        chat(sql::make_chat_store(db, clock)),
+        limits(sql::make_limit_store(db)),
+        mail(sql::make_mail_store(db)) {}
   SqlStore main;
   std::unique_ptr<DeskStore> desk;
   std::unique_ptr<ChatStore> chat;
+  std::unique_ptr<util::Limiter> limits;
+  std::unique_ptr<MailStore> mail;
 };
 
 // A read snapshot: the reader-side reads on one connection inside one read transaction.
@@ -1027,6 +1022,8 @@ class SqlStores final : public Stores {
   DeskStore& desk() override { return *set_.desk; }
   ChatStore& chat() override { return *set_.chat; }
   EventStore& events() override { return set_.main; }
+  util::Limiter& limits() override { return *set_.limits; }
+  MailStore& mail() override { return *set_.mail; }
   std::unique_ptr<Transaction> transaction() override {
     return std::make_unique<SqlTransaction>(*backend_, clock_);
   }

@@ -211,6 +211,30 @@ CREATE TABLE event_consumers(
   owner TEXT NOT NULL DEFAULT '',
   lease_until INTEGER NOT NULL DEFAULT 0);
 )sql",
+      // Rate limits counted by every node of a site (storage::Stores::limits()).
+      R"sql(
+CREATE TABLE rate_keys(key TEXT PRIMARY KEY);
+CREATE TABLE rate_marks(key TEXT NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL);
+CREATE INDEX rate_marks_key ON rate_marks(key, at);
+CREATE INDEX rate_marks_until ON rate_marks(until);
+)sql",
+      // Mail waiting to be sent when several nodes share the database (storage::MailStore).
+      R"sql(
+CREATE TABLE mail_outbox(
+  id INTEGER PRIMARY KEY,
+  to_addr TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_try INTEGER NOT NULL DEFAULT 0,
+  claimed_by TEXT NOT NULL DEFAULT '',
+  claimed_until INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  failed_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '');
+CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, failed_at, next_try);
+)sql",
   };
   return m;
 }
