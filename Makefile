@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: cluster all setup build run test test-asan ci bench clean format bench-newsroom bench-live fuzz
+.PHONY: cluster all setup build run test test-asan ci bench clean format bench-newsroom bench-live bench-cluster fuzz
 
 all: build
 
@@ -57,6 +57,12 @@ bench-newsroom: build
 
 bench-live: build
 	/usr/bin/python3 bench/live.py
+
+# Several nodes on PostgreSQL and NATS (started by scripts/services.sh): publish-to-page on
+# another node, and live fan-out with 50,000 readers over three nodes (NODES, CONNECTIONS).
+bench-cluster: build
+	bash scripts/services.sh /usr/bin/python3 bench/cluster.py
+	bash scripts/services.sh /usr/bin/python3 bench/cluster_live.py
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')

@@ -59,6 +59,7 @@ def main():
     per_node = min((wanted + nodes - 1) // nodes, hard - 1000)
     publishes = int(os.environ.get("PUBLISHES", "10"))
     tmp = tempfile.mkdtemp(prefix="herald-bench-fanout-")
+    print(f"(work folder {tmp})", file=sys.stderr)
     db = ADMIN.rsplit("/", 1)[0] + "/bench_fanout"
     subprocess.run(["psql", "-q", ADMIN, "-c", "DROP DATABASE IF EXISTS bench_fanout WITH (FORCE)"], check=True)
     subprocess.run(["psql", "-q", ADMIN, "-c", "CREATE DATABASE bench_fanout"], check=True)
@@ -74,7 +75,7 @@ def main():
              "--bus", NATS, "--access-log", "off", "--base-url", base, "--demo", "off",
              "--live-client-messages-per-10s", "1000000", "--idle-timeout-s", "3600",
              "--connections-per-ip", "0"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, f"node{i}.log"), "w")))
     cli = lambda *a: subprocess.run([BIN, *a, "--data", os.path.join(tmp, "n0"), "--base-url", base],
                                     capture_output=True, text=True, env=env, check=True).stdout
     listeners = []
@@ -95,7 +96,8 @@ def main():
         t0 = time.time()
         for i, (port, proc) in enumerate(zip(ports, procs)):
             listeners.append(subprocess.Popen(
-                [LOAD, "newsfeed", "--port", str(port), "--connections", str(per_node), "--publishes", "0",
+                [LOAD, "newsfeed", "--port", str(port), "--site-host", f"127.0.0.1:{PORT}",
+                 "--connections", str(per_node), "--publishes", "0", "--sources", "8",
                  "--expect", str(publishes), "--sent-file", sent, "--listen-seconds", "600",
                  "--latencies-file", os.path.join(tmp, f"lat{i}.txt"), "--server-pid", str(proc.pid)],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
@@ -130,7 +132,8 @@ def main():
               f"{per_conn_kb:.1f} KB | {cpu_us:.1f} µs |")
         for i, r in enumerate(results):
             d = r["delivery"]
-            print(f"| (node {i + 1}) | {r['open']:,} | {d['p50_ms']:.1f} ms | {d['p99_ms']:.1f} ms | "
+            print(f"| (node {i + 1}: {r['failed']:,} failed to connect, {r['dropped']:,} dropped) | {r['open']:,} | "
+                  f"{d['p50_ms']:.1f} ms | {d['p99_ms']:.1f} ms | "
                   f"{d['max_ms']:.1f} ms | {d['received']:,} / {d['expected']:,} | | | |")
         for li in listeners:
             li.wait(30)
@@ -148,7 +151,8 @@ def main():
         room = f"en.{sec['slug']}"
         for i, port in enumerate(ports[1:], 1):
             listeners.append(subprocess.Popen(
-                [LOAD, "chat", "--port", str(port), "--connections", str(members // nodes), "--room", room,
+                [LOAD, "chat", "--port", str(port), "--site-host", f"127.0.0.1:{PORT}",
+                 "--connections", str(members // nodes), "--room", room, "--sources", "8",
                  "--rate", "0", "--seconds", str(int(seconds) + 15),
                  "--latencies-file", os.path.join(tmp, f"chat{i}.txt")],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))

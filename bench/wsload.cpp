@@ -8,7 +8,7 @@
 //                      wrote "marker time" lines to F; several nodes' readers at once)
 //   herald_wsload chat --port P --connections N --cookie 'herald_session=...' --room en.world
 //                      [--rate 50] [--seconds 20]
-// Common: --host 127.0.0.1 --sources K (spread over 127.0.0.1..127.0.0.K; each address has
+// Common: --host 127.0.0.1 --site-host HOST:PORT (Host and Origin; default the node's) --sources K (spread over 127.0.0.1..127.0.0.K; each address has
 // ~28,000 ephemeral ports), --server-pid PID (reads the server's RSS), --ramp 500 (handshakes
 // in flight). Prints one JSON object with the results.
 #include <sys/resource.h>
@@ -251,6 +251,8 @@ int main(int argc, char** argv) {
   std::string channel = mode == "chat" ? "chat:" + arg("room", "en") : "newsfeed:" + arg("edition", "en");
   std::string subscribe = "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}";
   std::string hostport = host + ":" + std::to_string(port);
+  // Host and Origin: the site's public address (--site-host, for a node behind a balancer).
+  std::string site_host = arg("site-host", hostport);
 
   asio::io_context io;
   Stats stats;
@@ -301,7 +303,7 @@ int main(int argc, char** argv) {
         launch();
       };
       auto src = asio::ip::make_address_v4("127.0.0." + std::to_string(1 + started % sources));
-      c->start(server, src, hostport, mode == "chat" && started < 1 ? arg("cookie") : "", subscribe);
+      c->start(server, src, site_host, mode == "chat" && started < 1 ? arg("cookie") : "", subscribe);
       conns.push_back(c);
       ++started;
       ++in_flight;
