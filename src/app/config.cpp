@@ -61,6 +61,9 @@ const std::vector<OptionDoc>& serve_options() {
        "outgoing backlog per WebSocket before a too-slow reader is closed (default 1024)"},
       {"live-client-messages-per-10s", "N",
        "messages one WebSocket may send in 10 s before it is closed (default 60)"},
+      {"live-history", "N",
+       "live events kept per channel for readers who reconnect, on one node (default 500; "
+       "several nodes: the NATS stream keeps an hour)"},
       {"live-batch-ms", "MS",
        "a channel that sent less than this long ago gathers its next events into one frame "
        "(default 100; 0: every event alone)"},
@@ -280,6 +283,8 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       if (!parse_uint(v, c.live_queue_kb, 4, 1 << 20)) return bad(k, "a size in KiB from 4 to 1048576");
     } else if (k == "live-client-messages-per-10s") {
       if (!parse_uint(v, c.live_client_messages, 1, 1000000)) return bad(k, "a number from 1 to 1000000");
+    } else if (k == "live-history") {
+      if (!parse_uint(v, c.live_history, 10, 100000)) return bad(k, "a number from 10 to 100000");
     } else if (k == "live-batch-ms") {
       if (!parse_uint(v, c.live_batch_ms, 0, 5000)) return bad(k, "milliseconds from 0 to 5000");
     } else if (k == "live-origins") {

@@ -49,6 +49,7 @@ struct ServeConfig {
   std::size_t live_queue_kb = 1024;
   int live_client_messages = 60;
   unsigned live_batch_ms = 100;
+  std::size_t live_history = 500;  // events kept per channel by the in-process bus
   int secure_cookies = -1;  // -1: on when base_url is https://
   std::size_t connections_per_ip = 256;      // 0: no cap
   std::size_t database_max_mb = 0;           // 0: no limit but the disk's

@@ -332,7 +332,9 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // outlive the server (declared before it).
   std::unique_ptr<live::EventBus> bus;
   if (cfg.bus.empty()) {
-    bus = live::in_process_bus();
+    live::BusOptions bo;
+    bo.history_per_channel = cfg.live_history;
+    bus = live::in_process_bus(bo);
   } else {
     try {
       bus = live::nats_bus(cfg.bus);

@@ -157,6 +157,24 @@ live::SendResult ChatService::send(const live::Member& m, const std::string& cha
   return r;
 }
 
+std::optional<std::vector<std::string>> ChatService::recover(const std::string& channel,
+                                                             std::int64_t after_id,
+                                                             std::size_t limit) {
+  std::string room = room_of(channel);
+  if (room.empty() || after_id < 0) return std::nullopt;
+  auto lines = chats_.messages_after(room, after_id, static_cast<int>(limit) + 1);
+  if (lines.size() > limit) return std::nullopt;
+  std::vector<std::string> out;
+  out.reserve(lines.size());
+  for (auto& m : lines)  // (the shape send() publishes)
+    out.push_back(json::serialize(json::object{{"kind", "message"},
+                                               {"id", m.id},
+                                               {"user", json::object{{"id", m.user_id}, {"name", m.user_name}}},
+                                               {"text", m.text},
+                                               {"at", m.created_at}}));
+  return out;
+}
+
 void ChatService::publish(const std::string& room, json::object data) {
   bus_.publish("chat:" + room, json::serialize(data));
 }

@@ -44,6 +44,8 @@ class ChatService final : public live::Channels {
   live::SendResult send(const live::Member& m, const std::string& channel,
                         const boost::json::object& message) override;
   std::optional<live::Member> current(const live::Member& m) override;
+  std::optional<std::vector<std::string>> recover(const std::string& channel, std::int64_t after_id,
+                                                  std::size_t limit) override;
 
   // A room key ("en", "en.world", "story.12") exists (and, for stories, has its chat on).
   bool room_exists(const std::string& room);

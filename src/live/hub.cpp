@@ -187,9 +187,15 @@ struct Hub::Impl : std::enable_shared_from_this<Hub::Impl> {
 
   void deliver(const BusEvent& ev);
   void subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
-                 std::optional<std::uint64_t> since, bool foreign);
+                 std::optional<std::uint64_t> since, bool foreign,
+                 std::optional<std::int64_t> last_id);
   void caught_up(const std::shared_ptr<Client>& c, const std::string& channel,
                  std::uint64_t since, std::optional<std::vector<BusEvent>> missed);
+  void recover(const std::shared_ptr<Client>& c, const std::string& channel);
+  void recovered(const std::shared_ptr<Client>& c, const std::string& channel,
+                 std::optional<std::vector<std::string>> lines);
+  void reload(const std::shared_ptr<Client>& c, const std::string& channel,
+              std::vector<BusEvent> live);
   void follow(const std::shared_ptr<Client>& c, const std::string& channel);
   void unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel);
   void drop(const std::shared_ptr<Client>& c);
@@ -216,6 +222,9 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
   // Hub thread only: channels being resumed (the bus is looking up what was missed), with
   // the live events that arrived meanwhile, sent after the missed ones.
   std::unordered_map<std::string, std::vector<BusEvent>> catching;
+  // Hub thread only: durable channels whose reader named its newest line (`last_id`), from
+  // which the database can recover what the bus no longer holds.
+  std::unordered_map<std::string, std::int64_t> recover_after;
   // I/O thread only.
   std::deque<std::int64_t> recent;         // times of recent client messages (flood guard)
   // What the reader asked for, waiting for a writer thread, in the order sent; one drain task
@@ -227,6 +236,7 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
     json::object message;
     std::optional<std::uint64_t> since;  // Subscribe
     bool foreign = false;                // Subscribe: a cursor of another epoch
+    std::optional<std::int64_t> last_id;  // Subscribe: the newest chat line the reader has
   };
   std::mutex send_mu;
   std::unordered_set<std::string> wanted;  // (send_mu) channels asked for (limit)
@@ -339,7 +349,9 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         else if (s->is_int64() && s->get_int64() >= 0)
           since = static_cast<std::uint64_t>(s->get_int64());
       }
-      Line line{Line::Kind::Subscribe, channel, {}, since, foreign};
+      Line line{Line::Kind::Subscribe, channel, {}, since, foreign, std::nullopt};
+      if (auto* l = o.if_contains("last_id"); l && l->is_int64() && l->get_int64() >= 0)
+        line.last_id = l->get_int64();
       {
         std::lock_guard lock(send_mu);
         wanted.insert(channel);
@@ -350,7 +362,7 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
         std::lock_guard lock(send_mu);
         if (!wanted.erase(channel)) return;  // never subscribed: nothing to undo
       }
-      queue(Line{Line::Kind::Unsubscribe, channel, {}, std::nullopt, false});
+      queue(Line{Line::Kind::Unsubscribe, channel, {}, std::nullopt, false, std::nullopt});
     } else {
       queue_line(std::move(channel), std::move(o));
     }
@@ -375,7 +387,8 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
             reply_to(channel, o));
       return;
     }
-    outbox.push_back({Line::Kind::Send, std::move(channel), std::move(o), std::nullopt, false});
+    outbox.push_back(
+        {Line::Kind::Send, std::move(channel), std::move(o), std::nullopt, false, std::nullopt});
     if (draining) return;
     draining = true;
     lock.unlock();
@@ -412,7 +425,9 @@ struct Client final : net::WsHandler, std::enable_shared_from_this<Client> {
       return;
     }
     hub->post([h = hub, self = shared_from_this(), channel = line.channel, since = line.since,
-               foreign = line.foreign] { h->subscribe(self, channel, since, foreign); });
+               foreign = line.foreign, last_id = line.last_id] {
+      h->subscribe(self, channel, since, foreign, last_id);
+    });
   }
 
   // Writer thread: the waiting lines of this connection, one after the other.
@@ -519,7 +534,20 @@ void Hub::Impl::follow(const std::shared_ptr<Client>& c, const std::string& chan
 }
 
 void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& channel,
-                          std::optional<std::uint64_t> since, bool foreign) {
+                          std::optional<std::uint64_t> since, bool foreign,
+                          std::optional<std::int64_t> last_id) {
+  if (last_id)
+    c->recover_after[channel] = *last_id;
+  else
+    c->recover_after.erase(channel);
+  if (foreign && last_id) {
+    // The bus's history is not this cursor's, but the database has the lines: from there.
+    c->subscribed[channel] = 0;
+    c->catching[channel];
+    follow(c, channel);
+    recover(c, channel);
+    return;
+  }
   std::uint64_t last = bus.last_seq(channel);
   if (foreign) {
     // The cursor's history is gone (the bus restarted): the page must be loaded again.
@@ -559,6 +587,12 @@ void Hub::Impl::caught_up(const std::shared_ptr<Client>& c, const std::string& c
   auto& sent = c->subscribed[channel];
   auto cn = c->link();
   const std::string epoch = bus.epoch();
+  if (!missed && c->recover_after.count(channel)) {
+    // Away longer than the bus keeps, on a durable channel: from the database.
+    c->catching[channel] = std::move(live);
+    recover(c, channel);
+    return;
+  }
   if (!missed) {
     // Away too long (or the history was lost): the page must be loaded again.
     std::uint64_t last = bus.last_seq(channel);
@@ -583,9 +617,89 @@ void Hub::Impl::caught_up(const std::shared_ptr<Client>& c, const std::string& c
   }
 }
 
+// Asks the channel's record (on a writer thread: it reads the database) for what the reader
+// missed; live events keep gathering in `catching` meanwhile.
+void Hub::Impl::recover(const std::shared_ptr<Client>& c, const std::string& channel) {
+  std::int64_t after = c->recover_after[channel];
+  std::weak_ptr<Impl> weak = shared_from_this();
+  post_write([weak, c, channel, after] {
+    auto h = weak.lock();
+    if (!h) return;
+    std::optional<std::vector<std::string>> lines;
+    try {
+      lines = h->channels.recover(channel, after, 500);
+    } catch (const std::exception& e) {
+      spdlog::error("live: could not recover {} from the database: {}", channel, e.what());
+    }
+    h->post([h, c, channel, lines = std::move(lines)]() mutable {
+      h->recovered(c, channel, std::move(lines));
+    });
+  });
+}
+
+void Hub::Impl::reload(const std::shared_ptr<Client>& c, const std::string& channel,
+                       std::vector<BusEvent> live) {
+  auto& sent = c->subscribed[channel];
+  std::uint64_t last = bus.last_seq(channel);
+  c->say({{"type", "reload"}, {"channel", channel}, {"seq", last}, {"cursor", cursor_of(bus, last)}});
+  sent = std::max(sent, last);
+  auto cn = c->link();
+  const std::string epoch = bus.epoch();
+  for (auto& ev : live) {
+    if (ev.seq <= sent) continue;
+    if (cn) cn->send(event_frame(channel, ev, epoch));
+    sent = ev.seq;
+  }
+}
+
+// The lines the database had, then the live events gathered meanwhile, each once: a live line
+// the database already gave (its id) is left out. The recovered lines carry the position just
+// before the first live event, so that a later resume starts there.
+void Hub::Impl::recovered(const std::shared_ptr<Client>& c, const std::string& channel,
+                          std::optional<std::vector<std::string>> lines) {
+  auto held = c->catching.find(channel);
+  if (held == c->catching.end()) return;  // unsubscribed (or gone) meanwhile
+  auto live = std::move(held->second);
+  c->catching.erase(held);
+  if (!lines) return reload(c, channel, std::move(live));
+  std::int64_t newest = c->recover_after[channel];
+  std::uint64_t base = live.empty() ? bus.last_seq(channel) : live.front().seq - 1;
+  auto cn = c->link();
+  const std::string epoch = bus.epoch();
+  c->say({{"type", "subscribed"}, {"channel", channel}, {"seq", base},
+          {"cursor", cursor_of(bus, base)}, {"recovered", lines->size()}});
+  auto id_of = [](const std::string& data) -> std::int64_t {
+    boost::system::error_code ec;
+    auto v = json::parse(data, ec);
+    if (ec || !v.is_object()) return 0;
+    auto* k = v.get_object().if_contains("kind");
+    auto* id = v.get_object().if_contains("id");
+    if (!k || !k->is_string() || k->get_string() != "message" || !id || !id->is_int64()) return 0;
+    return id->get_int64();
+  };
+  // Each at the same position, marked "recovered" (a client takes them although their
+  // position is not after the one before).
+  const std::string head = "{\"type\":\"event\",\"channel\":" + json::serialize(json::value(channel)) +
+                           ",\"seq\":" + std::to_string(base) + ",\"cursor\":\"" +
+                           cursor_text(epoch, base) + "\",\"recovered\":true,\"data\":";
+  for (auto& data : *lines) {
+    newest = std::max(newest, id_of(data));
+    if (cn) cn->send(std::make_shared<const std::string>(head + data + "}"));
+  }
+  auto& sent = c->subscribed[channel];
+  sent = base;
+  for (auto& ev : live) {
+    if (ev.seq <= sent) continue;
+    sent = ev.seq;
+    if (ev.data && id_of(*ev.data) != 0 && id_of(*ev.data) <= newest) continue;  // had it
+    if (cn) cn->send(event_frame(channel, ev, epoch));
+  }
+}
+
 void Hub::Impl::unsubscribe(const std::shared_ptr<Client>& c, const std::string& channel) {
   if (!c->subscribed.erase(channel)) return;
   c->catching.erase(channel);
+  c->recover_after.erase(channel);
   auto it = subs.find(channel);
   if (it != subs.end()) {
     it->second.erase(c);
@@ -613,6 +727,7 @@ void Hub::Impl::drop(const std::shared_ptr<Client>& c) {
   }
   c->subscribed.clear();
   c->catching.clear();
+  c->recover_after.clear();
 }
 
 void Hub::Impl::deliver(const BusEvent& ev) {

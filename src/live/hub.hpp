@@ -57,6 +57,18 @@ class Channels {
   // token they connected with has ended (logout, disabled account, changed role). Runs on a
   // writer thread before each send; a connection whose identity ended is closed.
   virtual std::optional<Member> current(const Member& m) = 0;
+  // A durable channel's events after the reader's last one (`after_id`: the id of the newest
+  // line it has), for a resume the bus can no longer serve: the data of each, oldest first, in
+  // the shape the channel's live events have. nullopt: the channel keeps no such record, or
+  // more than `limit` were missed (the reader must reload). Runs on a writer thread.
+  virtual std::optional<std::vector<std::string>> recover(const std::string& channel,
+                                                          std::int64_t after_id,
+                                                          std::size_t limit) {
+    (void)channel;
+    (void)after_id;
+    (void)limit;
+    return std::nullopt;
+  }
 };
 
 struct HubOptions {

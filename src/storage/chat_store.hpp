@@ -40,6 +40,9 @@ class ChatStore {
   virtual void set_room(const ChatRoomSettings& s) = 0;
   virtual std::int64_t add_message(const ChatMessage& m) = 0;
   // Newest first, before message id `before` (0: the newest), not deleted.
+  // The room's lines after `after_id`, oldest first, at most `limit` (deleted ones left out).
+  virtual std::vector<ChatMessage> messages_after(const std::string& room, std::int64_t after_id,
+                                                  int limit) = 0;
   virtual std::vector<ChatMessage> messages(const std::string& room, std::int64_t before,
                                             int limit) = 0;
   virtual std::optional<ChatMessage> message(std::int64_t id) = 0;

@@ -7,7 +7,7 @@ import socket
 import time
 import unittest
 
-from harness import Server, WsClient, WsClosed, subscribe
+from harness import Server, WsClient, WsClosed, subscribe, ws_for
 from newsroom_util import api, person, section_id
 
 
@@ -238,6 +238,58 @@ class Live(unittest.TestCase):
         if "ASAN_OPTIONS" not in os.environ:  # ASan keeps freed memory in a 256 MB quarantine
             self.assertLess(rss() - before, 200 * 1024, "server memory stays bounded")
         fast.close()
+
+
+class RecoveredFromTheDatabase(unittest.TestCase):
+    """A chat reader away longer than the bus keeps (here 10 events) gets what it missed from
+    the database, once and in order, when it names its newest line; without it, reload."""
+
+    def setUp(self):
+        self.server = Server("--live-history", "10")
+
+    def tearDown(self):
+        self.server.stop()
+
+    def line(self, w, text, nonce):
+        w.send({"type": "send", "channel": "chat:en.economy", "text": text, "nonce": nonce})
+        ack = w.recv_until(lambda m: m.get("nonce") == nonce)[0]
+        self.assertEqual(ack["type"], "ack", ack)
+        return ack["id"]
+
+    def test_a_reader_away_too_long_gets_the_missed_lines_from_the_database(self):
+        room = "chat:en.economy"
+        writer = ws_for(self.server, person(self.server, "moderator"))  # (no flood limit)
+        reader = ws_for(self.server)
+        self.assertEqual(subscribe(reader, room)["type"], "subscribed")
+        self.line(writer, "before the break", "b0")
+        ev = reader.recv_until(lambda m: m["type"] == "event" and m["data"].get("text") == "before the break")[0]
+        cursor, last_id = ev["cursor"], ev["data"]["id"]
+        reader.close()
+        missed = [f"missed {i}" for i in range(15)]
+        for i, text in enumerate(missed):
+            self.line(writer, text, f"m{i}")
+        # The bus kept only the last 10: a resume by cursor alone must reload.
+        plain = ws_for(self.server)
+        self.assertEqual(subscribe(plain, room, cursor=cursor)["type"], "reload")
+        plain.close()
+        # Naming the newest line it has, the reader gets all 15 from the database.
+        back = ws_for(self.server)
+        back.send({"type": "subscribe", "channel": room, "cursor": cursor, "last_id": last_id})
+        answer = back.recv_until(lambda m: m.get("channel") == room and m["type"] in ("subscribed", "reload", "error"))[0]
+        self.assertEqual(answer["type"], "subscribed", answer)
+        self.assertEqual(answer["recovered"], 15)
+        got = [back.recv_until(lambda m: m["type"] == "event")[0] for _ in missed]
+        self.assertEqual([m["data"]["text"] for m in got], missed)
+        self.assertTrue(all(m.get("recovered") for m in got))
+        # Then live, each line once, and a later resume from the new position works.
+        self.line(writer, "after the break", "a0")
+        nxt = back.recv_until(lambda m: m["type"] == "event")[0]
+        self.assertEqual(nxt["data"]["text"], "after the break")
+        back.close()
+        again = ws_for(self.server)
+        self.assertEqual(subscribe(again, room, cursor=nxt["cursor"])["type"], "subscribed")
+        again.close()
+        writer.close()
 
 
 if __name__ == "__main__":

@@ -43,9 +43,11 @@
         root.dataset.liveChannels = live.join(' ');
       } else if ((m.type === 'event' || m.type === 'events') && c) {
         (m.type === 'events' ? m.events : [m]).forEach(function (ev) {
-          if (c.since !== null && ev.seq <= c.since) return;  // seen already
+          if (!ev.recovered && c.since !== null && ev.seq <= c.since) return;  // seen already
           c.since = ev.seq;
           if (ev.cursor) c.cursor = ev.cursor;
+          // The newest chat line: what the database can resume from when the bus cannot.
+          if (ev.data && ev.data.kind === 'message' && ev.data.id > (c.last_id || 0)) c.last_id = ev.data.id;
           c.on(ev.data, ev);
         });
       } else if (m.type === 'reload' && c) {
@@ -71,6 +73,7 @@
     var c = channels[name], m = { type: 'subscribe', channel: name };
     if (c.cursor) m.cursor = c.cursor;
     else if (c.since !== null) m.since = c.since;
+    if (c.last_id) m.last_id = c.last_id;
     return m;
   }
   function subscribe(name, since, on, extra) {
@@ -307,6 +310,8 @@
       }
     }, {
       cursor: chat.dataset.cursor || null,
+      last_id: Math.max.apply(null, [0].concat(Array.prototype.map.call(
+        list.querySelectorAll('li[data-id]'), function (li) { return Number(li.dataset.id) || 0; }))),
       reload: function () { location.reload(); },
       other: function (m) {
         if (m.type === 'presence' && presence) { presence.textContent = '● ' + m.count; presence.dataset.count = m.count; }

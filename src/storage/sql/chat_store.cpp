@@ -75,6 +75,19 @@ class SqlChat final : public ChatStore {
     return out;
   }
 
+  std::vector<ChatMessage> messages_after(const std::string& room, std::int64_t after_id,
+                                          int limit) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
+                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
+                        "WHERE m.room = ?1 AND m.deleted_at = 0 AND m.id > ?2 "
+                        "ORDER BY m.id LIMIT ?3");
+    s.bind(1, room).bind(2, after_id).bind(3, std::clamp(limit, 1, 1000));
+    std::vector<ChatMessage> out;
+    while (s.step()) out.push_back(read_message(s));
+    return out;
+  }
+
   std::optional<ChatMessage> message(std::int64_t id) override {
     auto c = db_.reader();
     auto s = c->prepare(std::string("SELECT ") + kMessageCols +
