@@ -561,6 +561,36 @@ class WsClient:
                     return self.queued.pop(0)
                 return m
 
+    def arrived(self):
+        """The JSON messages that have arrived so far and not been read, without consuming
+        them or waiting (a frame still on its way is left out)."""
+        import json
+        self.sock.setblocking(False)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                self.buf += chunk
+        except (BlockingIOError, InterruptedError):
+            pass
+        finally:
+            self.sock.setblocking(True)
+        out, buf = list(getattr(self, "queued", None) or []), self.buf
+        while len(buf) >= 2:
+            opcode, n, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
+            if n == 126:
+                n, at = int.from_bytes(buf[2:4], "big"), 4
+            elif n == 127:
+                n, at = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < at + n:
+                break
+            if opcode == 0x1:
+                m = json.loads(buf[at:at + n])
+                out += m.get("events", []) if m.get("type") == "events" else [m]
+            buf = buf[at + n:]
+        return out
+
     def recv_until(self, pred, timeout=10):
         deadline = time.time() + timeout
         seen = []

@@ -64,28 +64,12 @@ class SqlChat final : public ChatStore {
 
   std::vector<ChatMessage> messages(const std::string& room, std::int64_t before,
                                     int limit) override {
-    auto c = db_.reader();
-    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
-                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
-                        "WHERE m.room = ?1 AND m.deleted_at = 0 AND (?2 = 0 OR m.id < ?2) "
-                        "ORDER BY m.id DESC LIMIT ?3");
-    s.bind(1, room).bind(2, before).bind(3, std::clamp(limit, 1, 200));
-    std::vector<ChatMessage> out;
-    while (s.step()) out.push_back(read_message(s));
-    return out;
+    return lines(room, "(?2 = 0 OR m.id < ?2) ORDER BY m.id DESC", before, std::clamp(limit, 1, 200));
   }
 
   std::vector<ChatMessage> messages_after(const std::string& room, std::int64_t after_id,
                                           int limit) override {
-    auto c = db_.reader();
-    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
-                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
-                        "WHERE m.room = ?1 AND m.deleted_at = 0 AND m.id > ?2 "
-                        "ORDER BY m.id LIMIT ?3");
-    s.bind(1, room).bind(2, after_id).bind(3, std::clamp(limit, 1, 1000));
-    std::vector<ChatMessage> out;
-    while (s.step()) out.push_back(read_message(s));
-    return out;
+    return lines(room, "m.id > ?2 ORDER BY m.id", after_id, std::clamp(limit, 1, 1000));
   }
 
   std::optional<ChatMessage> message(std::int64_t id) override {
@@ -211,6 +195,19 @@ class SqlChat final : public ChatStore {
   }
 
  private:
+  // A room's undeleted lines: `where_order` goes on from "room = ?1 AND not deleted AND".
+  std::vector<ChatMessage> lines(const std::string& room, const char* where_order, std::int64_t id,
+                                 int limit) {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string("SELECT ") + kMessageCols +
+                        " FROM chat_messages m LEFT JOIN users u ON u.id = m.user_id "
+                        "WHERE m.room = ?1 AND m.deleted_at = 0 AND " + where_order + " LIMIT ?3");
+    s.bind(1, room).bind(2, id).bind(3, limit);
+    std::vector<ChatMessage> out;
+    while (s.step()) out.push_back(read_message(s));
+    return out;
+  }
+
   Db& db_;
   const util::Clock& clock_;
 };
