@@ -313,9 +313,12 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   // network on an I/O thread (SQLite's reads of a local file stay on the I/O thread, measured
   // faster in docs/benchmarks.md).
   bool remote_database = !cfg.database.empty() && cfg.database.rfind("sqlite:", 0) != 0;
+  // A photo not yet in the page cache is a file read, perhaps from a shared folder on the
+  // network: on the pool too, on every backend.
   no.offload = [&app, remote_database](const net::Request& r) {
     if ((r.method != "GET" && r.method != "HEAD") || app->per_person(r.path)) return true;
-    return remote_database && !app->answers_from_memory(r);
+    bool media = r.path.rfind("/media/", 0) == 0;
+    return (remote_database || media) && !app->answers_from_memory(r);
   };
   // Forms that take a password hash it: on their own pool, so that the newsroom never waits.
   no.hashing = [&app](const net::Request& r) { return app->hashes_passwords(r); };

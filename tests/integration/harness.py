@@ -260,9 +260,9 @@ class Server:
         if errors:
             import sys
             sys.stderr.write("herald logged errors:\n" + "".join(errors[:20]))
-        # No query may wait for the network on a thread that serves connections.
+        # No query or photo read may wait on a thread that serves connections.
         blocking = [l for l in self.lines if "on an I/O thread" in l]
-        assert not blocking, "PostgreSQL queries on an I/O thread:\n" + "".join(blocking[:10])
+        assert not blocking, "blocking calls on an I/O thread:\n" + "".join(blocking[:10])
         return self.proc.returncode
 
     def __enter__(self):
