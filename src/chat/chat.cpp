@@ -30,6 +30,10 @@ live::Member member_for(const content::User& u, std::string credential, bool via
 }
 
 namespace {
+// A room's page shows its 100 newest lines, and "older" pages 100 more: a resuming reader is
+// told of deletions among twice that many lines up to theirs.
+constexpr int kRecoveredDeletionsWindow = 200;
+
 live::SendResult refuse(std::string code, std::string message, std::int64_t retry = 0) {
   live::SendResult r;
   r.code = std::move(code);
@@ -165,7 +169,11 @@ std::optional<std::vector<std::string>> ChatService::recover(const std::string& 
   auto lines = chats_.messages_after(room, after_id, static_cast<int>(limit) + 1);
   if (lines.size() > limit) return std::nullopt;
   std::vector<std::string> out;
-  out.reserve(lines.size());
+  // Lines the reader may still show that were deleted meanwhile (by their author, a moderator
+  // or a ban) go first, as the deletions publish them; then the lines after theirs.
+  for (auto id : chats_.deleted_among_last(room, after_id, kRecoveredDeletionsWindow))
+    out.push_back(json::serialize(json::object{{"kind", "deleted"}, {"id", id}}));
+  out.reserve(out.size() + lines.size());
   for (auto& m : lines)  // (the shape send() publishes)
     out.push_back(json::serialize(json::object{{"kind", "message"},
                                                {"id", m.id},

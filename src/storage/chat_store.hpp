@@ -39,10 +39,14 @@ class ChatStore {
   virtual ChatRoomSettings room(const std::string& room) = 0;  // defaults when never set
   virtual void set_room(const ChatRoomSettings& s) = 0;
   virtual std::int64_t add_message(const ChatMessage& m) = 0;
-  // Newest first, before message id `before` (0: the newest), not deleted.
   // The room's lines after `after_id`, oldest first, at most `limit` (deleted ones left out).
   virtual std::vector<ChatMessage> messages_after(const std::string& room, std::int64_t after_id,
                                                   int limit) = 0;
+  // The ids, oldest first, of the deleted lines among the room's `window` newest lines up to
+  // `up_to_id`: what a reader who saw the room up to there may still be showing.
+  virtual std::vector<std::int64_t> deleted_among_last(const std::string& room,
+                                                       std::int64_t up_to_id, int window) = 0;
+  // Newest first, before message id `before` (0: the newest), not deleted.
   virtual std::vector<ChatMessage> messages(const std::string& room, std::int64_t before,
                                             int limit) = 0;
   virtual std::optional<ChatMessage> message(std::int64_t id) = 0;

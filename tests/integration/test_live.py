@@ -258,9 +258,11 @@ class RecoveredFromTheDatabase(unittest.TestCase):
 
     def test_a_reader_away_too_long_gets_the_missed_lines_from_the_database(self):
         room = "chat:en.economy"
-        writer = ws_for(self.server, person(self.server, "moderator"))  # (no flood limit)
+        moderator = person(self.server, "moderator")
+        writer = ws_for(self.server, moderator)  # (no flood limit)
         reader = ws_for(self.server)
         self.assertEqual(subscribe(reader, room)["type"], "subscribed")
+        doomed = self.line(writer, "seen, then deleted", "d0")
         self.line(writer, "before the break", "b0")
         ev = reader.recv_until(lambda m: m["type"] == "event" and m["data"].get("text") == "before the break")[0]
         cursor, last_id = ev["cursor"], ev["data"]["id"]
@@ -268,6 +270,11 @@ class RecoveredFromTheDatabase(unittest.TestCase):
         missed = [f"missed {i}" for i in range(15)]
         for i, text in enumerate(missed):
             self.line(writer, text, f"m{i}")
+        # A line the reader shows is deleted while it is away (its deletion too falls out of
+        # the bus's history).
+        self.assertEqual(api(moderator, "DELETE", f"/api/v1/chat/messages/{doomed}")[0], 200)
+        self.line(writer, "missed 15", "m15")
+        missed.append("missed 15")
         # The bus kept only the last 10: a resume by cursor alone must reload.
         plain = ws_for(self.server)
         self.assertEqual(subscribe(plain, room, cursor=cursor)["type"], "reload")
@@ -277,10 +284,12 @@ class RecoveredFromTheDatabase(unittest.TestCase):
         back.send({"type": "subscribe", "channel": room, "cursor": cursor, "last_id": last_id})
         answer = back.recv_until(lambda m: m.get("channel") == room and m["type"] in ("subscribed", "reload", "error"))[0]
         self.assertEqual(answer["type"], "subscribed", answer)
-        self.assertEqual(answer["recovered"], 15)
-        got = [back.recv_until(lambda m: m["type"] == "event")[0] for _ in missed]
-        self.assertEqual([m["data"]["text"] for m in got], missed)
+        self.assertEqual(answer["recovered"], 17)
+        got = [back.recv_until(lambda m: m["type"] == "event")[0] for _ in range(17)]
         self.assertTrue(all(m.get("recovered") for m in got))
+        # First the deletion of the line it shows, then the 16 lines after its own, in order.
+        self.assertEqual(got[0]["data"], {"kind": "deleted", "id": doomed})
+        self.assertEqual([m["data"]["text"] for m in got[1:]], missed)
         # Then live, each line once, and a later resume from the new position works.
         self.line(writer, "after the break", "a0")
         nxt = back.recv_until(lambda m: m["type"] == "event")[0]

@@ -63,6 +63,26 @@ TEST_P(ChatStoreContract, MessagesPageNewestFirstAndDeletedOnesVanish) {
   EXPECT_EQ(chat->rooms_of(boris), std::vector<std::string>{"elsewhere"});
 }
 
+TEST_P(ChatStoreContract, AResumingReaderGetsTheLinesAfterItsOwnAndTheDeletionsBefore) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(say(anna, "lobby", "line " + std::to_string(i)));
+  say(anna, "other", "elsewhere");
+  // The reader saw up to ids[3]; then ids[1] (seen) and ids[5] (not yet seen) were deleted.
+  ASSERT_TRUE(chat->delete_message(ids[1], boris, 200));
+  ASSERT_TRUE(chat->delete_message(ids[5], boris, 200));
+  auto after = chat->messages_after("lobby", ids[3], 10);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].id, ids[4]);
+  EXPECT_EQ(after[0].text, "line 4");
+  EXPECT_EQ(chat->deleted_among_last("lobby", ids[3], 10), std::vector<std::int64_t>{ids[1]});
+  EXPECT_EQ(chat->deleted_among_last("lobby", ids[5], 10),
+            (std::vector<std::int64_t>{ids[1], ids[5]}));
+  // Only the window of newest lines up to the reader's is looked at.
+  EXPECT_TRUE(chat->deleted_among_last("lobby", ids[3], 2).empty());
+  EXPECT_TRUE(chat->deleted_among_last("other", ids[5], 10).empty());
+  EXPECT_EQ(chat->messages_after("lobby", 0, 2).size(), 2u);
+}
+
 TEST_P(ChatStoreContract, SanctionsApplyInTheirRoomUntilTheyEndOrAreLifted) {
   chat->add_sanction(storage::ChatSanction{"lobby", anna, "mute", 1000}, boris, 100);
   chat->add_sanction(storage::ChatSanction{"*", anna, "ban", 0}, boris, 100);

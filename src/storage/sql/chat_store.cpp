@@ -72,6 +72,18 @@ class SqlChat final : public ChatStore {
     return lines(room, "m.id > ?2 ORDER BY m.id", after_id, std::clamp(limit, 1, 1000));
   }
 
+  std::vector<std::int64_t> deleted_among_last(const std::string& room, std::int64_t up_to_id,
+                                               int window) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT id FROM (SELECT id, deleted_at FROM chat_messages WHERE room = ?1 AND id <= ?2 "
+        "ORDER BY id DESC LIMIT ?3) AS t WHERE deleted_at <> 0 ORDER BY id");
+    s.bind(1, room).bind(2, up_to_id).bind(3, std::clamp(window, 1, 1000));
+    std::vector<std::int64_t> out;
+    while (s.step()) out.push_back(s.i64(0));
+    return out;
+  }
+
   std::optional<ChatMessage> message(std::int64_t id) override {
     auto c = db_.reader();
     auto s = c->prepare(std::string("SELECT ") + kMessageCols +
