@@ -517,24 +517,39 @@ class WsClient:
         import json
         self.send_frame(0x1, json.dumps(obj).encode())
 
-    def _read(self, n):
-        while len(self.buf) < n:
+    @staticmethod
+    def _frame_at(buf):
+        """(opcode, payload, length of the whole frame) of the server's (unmasked) frame at the
+        start of `buf`, or None while it has not all arrived."""
+        if len(buf) < 2:
+            return None
+        opcode, n, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
+        if n == 126:
+            n, at = int.from_bytes(buf[2:4], "big"), 4
+        elif n == 127:
+            n, at = int.from_bytes(buf[2:10], "big"), 10
+        if len(buf) < at or len(buf) < at + n:
+            return None
+        return opcode, buf[at:at + n], at + n
+
+    @staticmethod
+    def _messages(m):
+        """A JSON message as the tests see it: a batch ({"type": "events"}) becomes one
+        {"type": "event"} per event, in order."""
+        if m.get("type") != "events":
+            return [m]
+        return [{"type": "event", "channel": m["channel"], "seq": e["seq"], "data": e["data"]}
+                for e in m["events"]]
+
+    def recv_frame(self):
+        while (frame := self._frame_at(self.buf)) is None:
             chunk = self.sock.recv(65536)
             if not chunk:
                 raise WsClosed(1006, "connection dropped")
             self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
-
-    def recv_frame(self):
-        b0, b1 = self._read(2)
-        opcode = b0 & 0x0F
-        n = b1 & 0x7F
-        if n == 126:
-            n = int.from_bytes(self._read(2), "big")
-        elif n == 127:
-            n = int.from_bytes(self._read(8), "big")
-        return opcode, self._read(n)
+        opcode, payload, size = frame
+        self.buf = self.buf[size:]
+        return opcode, payload
 
     def recv(self, timeout=10):
         """The next JSON message; answers pings; raises WsClosed on a close frame. A batch
@@ -556,15 +571,14 @@ class WsClient:
                 m = json.loads(payload)
                 if m.get("type") == "events":
                     self.batches = getattr(self, "batches", 0) + 1
-                    self.queued = [{"type": "event", "channel": m["channel"], "seq": e["seq"], "data": e["data"]}
-                                   for e in m["events"]]
-                    return self.queued.pop(0)
-                return m
+                self.queued = self._messages(m)
+                return self.queued.pop(0)
 
     def arrived(self):
         """The JSON messages that have arrived so far and not been read, without consuming
         them or waiting (a frame still on its way is left out)."""
         import json
+        timeout = self.sock.gettimeout()
         self.sock.setblocking(False)
         try:
             while True:
@@ -575,20 +589,13 @@ class WsClient:
         except (BlockingIOError, InterruptedError):
             pass
         finally:
-            self.sock.setblocking(True)
+            self.sock.settimeout(timeout)
         out, buf = list(getattr(self, "queued", None) or []), self.buf
-        while len(buf) >= 2:
-            opcode, n, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
-            if n == 126:
-                n, at = int.from_bytes(buf[2:4], "big"), 4
-            elif n == 127:
-                n, at = int.from_bytes(buf[2:10], "big"), 10
-            if len(buf) < at + n:
-                break
+        while (frame := self._frame_at(buf)) is not None:
+            opcode, payload, size = frame
             if opcode == 0x1:
-                m = json.loads(buf[at:at + n])
-                out += m.get("events", []) if m.get("type") == "events" else [m]
-            buf = buf[at + n:]
+                out += self._messages(json.loads(payload))
+            buf = buf[size:]
         return out
 
     def recv_until(self, pred, timeout=10):
