@@ -7,6 +7,7 @@
 
 #include "chat/pages.hpp"
 #include "content/body.hpp"
+#include "content/comment.hpp"
 #include "i18n/i18n.hpp"
 #include "util/text.hpp"
 
@@ -18,36 +19,7 @@ namespace json = boost::json;
 // Chat text as HTML: escaped, with http(s) links made clickable (rel="nofollow ugc noopener").
 std::string chat_text_html(std::string_view text) {
   std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto h = text.find("http", i);
-    if (h == std::string_view::npos) break;
-    auto rest = text.substr(h);
-    if (rest.rfind("https://", 0) != 0 && rest.rfind("http://", 0) != 0) {
-      util::html_escape_into(out, text.substr(i, h + 4 - i));
-      i = h + 4;
-      continue;
-    }
-    auto end = h;
-    while (end < text.size() && static_cast<unsigned char>(text[end]) > 0x20 && text[end] != '<' &&
-           text[end] != '>' && text[end] != '"')
-      ++end;
-    while (end > h && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ')'))
-      --end;
-    std::string_view url = text.substr(h, end - h);
-    util::html_escape_into(out, text.substr(i, h - i));
-    if (url.size() <= 10) {
-      util::html_escape_into(out, url);
-    } else {
-      out += "<a href=\"";
-      util::html_escape_into(out, url);
-      out += "\" rel=\"nofollow ugc noopener\" target=\"_blank\">";
-      util::html_escape_into(out, url);
-      out += "</a>";
-    }
-    i = end;
-  }
-  util::html_escape_into(out, text.substr(i));
+  content::linkify_into(out, text);
   return out;
 }
 

@@ -6,11 +6,12 @@
 namespace herald::events {
 
 namespace {
-constexpr std::array<std::pair<Kind, std::string_view>, 6> kNames = {{
+constexpr std::array<std::pair<Kind, std::string_view>, 7> kNames = {{
     {Kind::StoryPublished, "article.published"},
     {Kind::StoryUpdated, "article.updated"},
     {Kind::StoryRemoved, "article.removed"},
     {Kind::StoryChat, "article.chat"},
+    {Kind::Discussion, "discussion"},
     {Kind::CatalogChanged, "catalog"},
     {Kind::DirectoryChanged, "directory"},
 }};

@@ -14,6 +14,7 @@ enum class Kind {
   StoryUpdated,    // a live story changed
   StoryRemoved,    // a live story was unpublished
   StoryChat,       // a story's chat room was opened or closed
+  Discussion,      // what readers see of a story's discussion changed (a comment, a setting)
   CatalogChanged,  // sections, editions, photo texts: navigation and every page may change
   DirectoryChanged,  // new authors or tags: nothing shown changes yet, names must be known
   Other,           // recorded by a newer Herald: purged, otherwise ignored

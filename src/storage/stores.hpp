@@ -17,6 +17,7 @@
 
 #include "storage/account_store.hpp"
 #include "storage/chat_store.hpp"
+#include "storage/comment_store.hpp"
 #include "storage/event_store.hpp"
 #include "storage/mail_store.hpp"
 #include "storage/store.hpp"
@@ -39,6 +40,7 @@ class Transaction {
   virtual AccountStore& accounts() = 0;
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
+  virtual CommentStore& comments() = 0;
   virtual EventStore& events() = 0;
   virtual void commit() = 0;  // throws StorageError when the database refuses the commit
 };
@@ -50,6 +52,7 @@ class Stores {
   virtual AccountStore& accounts() = 0;
   virtual DeskStore& desk() = 0;
   virtual ChatStore& chat() = 0;
+  virtual CommentStore& comments() = 0;
   virtual EventStore& events() = 0;
   // Rate limits counted in the database, so that every node sharing it counts together (login
   // and mail throttles, chat flood control and slow mode). The marks are bookkeeping: written

@@ -12,7 +12,9 @@ const std::vector<std::string>& tables() {
       "editions",      "sections",        "authors",        "tags",          "media",
       "articles",      "article_tags",    "article_authors", "article_desk", "article_revisions",
       "content_events", "event_consumers", "users",          "sessions",      "account_links",
-      "api_tokens",    "known_devices",   "chat_rooms",     "chat_messages", "chat_sanctions"};
+      "api_tokens",    "known_devices",   "chat_rooms",     "chat_messages", "chat_sanctions",
+      "comments",      "comment_votes",   "comment_reports", "discussions", "section_discussions",
+      "comment_bans",  "moderation_log"};
   return t;
 }
 

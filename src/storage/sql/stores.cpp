@@ -10,6 +10,7 @@
 #include "content/body.hpp"
 #include "storage/account_store.hpp"
 #include "storage/sql/chat_store.hpp"
+#include "storage/sql/comment_store.hpp"
 #include "storage/sql/connection.hpp"
 #include "storage/sql/desk_store.hpp"
 #include "storage/sql/limit_store.hpp"
@@ -957,11 +958,13 @@ struct StoreSet {
       : main(backend, db, clock),
         desk(sql::make_desk_store(db, main, clock)),
         chat(sql::make_chat_store(db, clock)),
+        comments(sql::make_comment_store(db, clock)),
         limits(sql::make_limit_store(db)),
         mail(sql::make_mail_store(db)) {}
   SqlStore main;
   std::unique_ptr<DeskStore> desk;
   std::unique_ptr<ChatStore> chat;
+  std::unique_ptr<CommentStore> comments;
   std::unique_ptr<util::Limiter> limits;
   std::unique_ptr<MailStore> mail;
 };
@@ -1005,6 +1008,7 @@ class SqlTransaction final : public Transaction {
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }
   ChatStore& chat() override { return *set_.chat; }
+  CommentStore& comments() override { return *set_.comments; }
   EventStore& events() override { return set_.main; }
   void commit() override { db_->commit(); }
 
@@ -1021,6 +1025,7 @@ class SqlStores final : public Stores {
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }
   ChatStore& chat() override { return *set_.chat; }
+  CommentStore& comments() override { return *set_.comments; }
   EventStore& events() override { return set_.main; }
   util::Limiter& limits() override { return *set_.limits; }
   MailStore& mail() override { return *set_.mail; }

@@ -235,6 +235,67 @@ CREATE TABLE mail_outbox(
   last_error TEXT NOT NULL DEFAULT '');
 CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, failed_at, next_try);
 )sql",
+      // Readers' discussions: comments, votes, reports, settings, bans, the moderation log.
+      R"sql(
+-- Readers' discussions under stories (storage/comment_store.hpp).
+CREATE TABLE comments(
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  parent_id INTEGER NOT NULL DEFAULT 0,
+  reply_to_id INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('visible','pending','hidden','rejected','deleted','removed')),
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER NOT NULL DEFAULT 0,
+  likes INTEGER NOT NULL DEFAULT 0,
+  dislikes INTEGER NOT NULL DEFAULT 0,
+  best INTEGER NOT NULL DEFAULT 0,
+  replies INTEGER NOT NULL DEFAULT 0,
+  reports INTEGER NOT NULL DEFAULT 0,
+  picked INTEGER NOT NULL DEFAULT 0,
+  held_for TEXT NOT NULL DEFAULT '');
+CREATE INDEX comments_thread ON comments(article_id, parent_id, id);
+CREATE INDEX comments_best ON comments(article_id, parent_id, best, id);
+CREATE INDEX comments_user ON comments(user_id, id);
+CREATE INDEX comments_queue ON comments(id) WHERE state IN ('pending','hidden') OR (state = 'visible' AND reports > 0);
+CREATE TABLE comment_votes(
+  comment_id INTEGER NOT NULL REFERENCES comments(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+  PRIMARY KEY(comment_id, user_id));
+CREATE TABLE comment_reports(
+  comment_id INTEGER NOT NULL REFERENCES comments(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(comment_id, user_id));
+-- Per story: visible comments (replies included) and its own mode ('': its section's).
+CREATE TABLE discussions(
+  article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+  visible INTEGER NOT NULL DEFAULT 0,
+  mode TEXT NOT NULL DEFAULT '');
+CREATE TABLE section_discussions(
+  section_id INTEGER PRIMARY KEY REFERENCES sections(id),
+  mode TEXT NOT NULL);
+CREATE TABLE comment_bans(
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  until INTEGER NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  by_user INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE TABLE moderation_log(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  moderator_id INTEGER NOT NULL DEFAULT 0,
+  action TEXT NOT NULL,
+  comment_id INTEGER NOT NULL DEFAULT 0,
+  user_id INTEGER NOT NULL DEFAULT 0,
+  article_id INTEGER NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  automated INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX moderation_log_user ON moderation_log(user_id, at);
+)sql",
   };
   return m;
 }

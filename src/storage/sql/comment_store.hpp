@@ -1,0 +1,12 @@
+// Readers' discussions on the SQL backends (see storage::CommentStore).
+#pragma once
+#include <memory>
+
+#include "storage/comment_store.hpp"
+#include "storage/sql/connection.hpp"
+#include "util/clock.hpp"
+
+namespace herald::storage::sql {
+// `db` and `clock` must outlive the result.
+std::unique_ptr<CommentStore> make_comment_store(Db& db, const util::Clock& clock);
+}  // namespace herald::storage::sql
