@@ -21,10 +21,10 @@ LAYERS = [
     {"content", "i18n"},
     {"net", "http", "storage", "media"},
     {"events", "mail"},
-    {"accounts", "newsroom", "chat", "live", "site", "demo", "web"},
+    {"accounts", "newsroom", "chat", "live", "discussion", "site", "demo", "web"},
     {"app", "testing"},  # (test helpers may use anything)
 ]
-CAPABILITIES = {"accounts", "newsroom", "chat", "live", "site"}
+CAPABILITIES = {"accounts", "newsroom", "chat", "live", "discussion", "site"}
 # What a capability offers the others (and the composition root): its services and types,
 # never its pages, routes or internals.
 PUBLIC = {
@@ -32,6 +32,8 @@ PUBLIC = {
     "newsroom/desk.hpp",
     "chat/chat.hpp",
     "live/hub.hpp", "live/bus.hpp", "live/newsfeed.hpp", "live/endpoint.hpp",
+    "live/channel_router.hpp",
+    "discussion/discussion.hpp",
     "site/site.hpp",
 }
 SQL = re.compile(r'\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b')

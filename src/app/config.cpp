@@ -67,6 +67,13 @@ const std::vector<OptionDoc>& serve_options() {
       {"live-batch-ms", "MS",
        "a channel that sent less than this long ago gathers its next events into one frame "
        "(default 100; 0: every event alone)"},
+      {"comment-every-s", "N",
+       "one comment per N seconds per reader, across every node (default 10)"},
+      {"comment-burst", "N", "comments a reader may post in a row before that rate applies (default 3)"},
+      {"comment-held-first", "N",
+       "each account's first N comments wait for a moderator (default 2; 0: none)"},
+      {"discussion-close-days", "N",
+       "a story's discussion closes by itself N days after publication (default 7; 0: never)"},
       {"secure-cookies", "on|off",
        "Secure, __Host- cookies (default: on when base-url is https://)"},
       {"connections-per-ip", "N",
@@ -287,6 +294,14 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       if (!parse_uint(v, c.live_history, 10, 100000)) return bad(k, "a number from 10 to 100000");
     } else if (k == "live-batch-ms") {
       if (!parse_uint(v, c.live_batch_ms, 0, 5000)) return bad(k, "milliseconds from 0 to 5000");
+    } else if (k == "comment-every-s") {
+      if (!parse_uint(v, c.comment_every_s, 1, 86400)) return bad(k, "seconds from 1 to 86400");
+    } else if (k == "comment-burst") {
+      if (!parse_uint(v, c.comment_burst, 1, 1000000)) return bad(k, "a number from 1 to 1000000");
+    } else if (k == "comment-held-first") {
+      if (!parse_uint(v, c.comment_held_first, 0, 1000)) return bad(k, "a number from 0 to 1000");
+    } else if (k == "discussion-close-days") {
+      if (!parse_uint(v, c.discussion_close_days, 0, 36500)) return bad(k, "days from 0 to 36500");
     } else if (k == "live-origins") {
       std::size_t pos = 0;
       while (pos <= v.size()) {

@@ -50,6 +50,10 @@ struct ServeConfig {
   int live_client_messages = 60;
   unsigned live_batch_ms = 100;
   std::size_t live_history = 500;  // events kept per channel by the in-process bus
+  int comment_every_s = 10;        // one comment per N seconds per reader...
+  int comment_burst = 3;           // ...with a burst of this many
+  int discussion_close_days = 7;   // discussions close by themselves (0: never)
+  int comment_held_first = 2;      // each account's first comments wait for a moderator
   int secure_cookies = -1;  // -1: on when base_url is https://
   std::size_t connections_per_ip = 256;      // 0: no cap
   std::size_t database_max_mb = 0;           // 0: no limit but the disk's

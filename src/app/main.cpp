@@ -35,6 +35,8 @@
 #include "net/server.hpp"
 #include "accounts/module.hpp"
 #include "chat/module.hpp"
+#include "discussion/module.hpp"
+#include "live/channel_router.hpp"
 #include "newsroom/module.hpp"
 #include "site/site.hpp"
 #include "web/app.hpp"
@@ -358,7 +360,19 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
   // Several nodes on one bus: chat presence counts every node's readers.
   if (!cfg.bus.empty()) ho.node = events::node_name();
-  live::Hub hub(*bus, chat, ho);
+  // Discussions under stories: their rules and their live channels ("comments:<story>").
+  discussion::Options discussion_options;
+  discussion_options.limits = shared_limits;
+  discussion_options.post_every_s = cfg.comment_every_s;
+  discussion_options.post_burst = cfg.comment_burst;
+  discussion_options.close_after_days = cfg.discussion_close_days;
+  discussion_options.held_first = cfg.comment_held_first;
+  discussion::Discussions discussions(store->news(), store->comments(), store->accounts(), *bus,
+                                      discussion_options);
+  discussion::DiscussionChannels discussion_channels(store->news(), store->comments());
+  live::ChannelRouter channels(chat);
+  channels.add("comments:", discussion_channels);
+  live::Hub hub(*bus, channels, ho);
   no.ws_limits.queue_bytes = cfg.live_queue_kb * 1024;
   no.ws_accept = [&](const net::Request& r) { return app->ws_accept(r); };
   net::Server server(
@@ -434,6 +448,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
                           return site->preview(e, s, a, path);
                         }}));
     modules.push_back(chat::pages(*app, chat));
+    modules.push_back(discussion::pages(*app, discussions));
     modules.push_back(live::endpoint(*app, hub, cfg.live_origins, chat::member_for));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: %s\n", e.what());

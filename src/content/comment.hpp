@@ -54,6 +54,7 @@ struct Comment {
   std::int64_t best = 0;   // wilson_key(likes, dislikes), the "best" order
   std::string held_for;    // why it was held (a catalog key), for moderators
   bool author_staff = false;  // filled by reads: the author is staff
+  bool story_author = false;  // filled by reads: the author wrote the story
 };
 
 // The lower bound of the Wilson score interval (95 %) for `likes` among `likes + dislikes`.

@@ -13,6 +13,7 @@ enum class Outcome {
   NotFound,   // nothing there, or nothing this person may see (the same answer)
   Conflict,   // it clashes with what is stored now (a newer version, a published story)
   Invalid,    // well-formed but breaks a rule (an embargo, a limit, a missing field)
+  TooSoon,    // allowed, but not this often: the person must wait (a posting rate)
 };
 
 inline bool succeeded(Outcome o) { return o == Outcome::Done || o == Outcome::Created; }

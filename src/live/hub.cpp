@@ -736,12 +736,15 @@ void Hub::Impl::deliver(const BusEvent& ev) {
   p.events.push_back(ev);
   if (p.scheduled) return;
   auto now = std::chrono::steady_clock::now();
-  if (now - p.last_flush >= options.batch_window) {
+  auto window = options.batch_window;
+  for (auto& [prefix, w] : options.batch_windows)
+    if (ev.channel.rfind(prefix, 0) == 0) window = w;
+  if (now - p.last_flush >= window) {
     flush(ev.channel);
   } else {
     // flush_at is only touched on the hub thread, with `mu` held around the run loop's reads.
     std::lock_guard lock(mu);
-    flush_at.emplace(p.last_flush + options.batch_window, ev.channel);
+    flush_at.emplace(p.last_flush + window, ev.channel);
     p.scheduled = true;
   }
 }

@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "live/bus.hpp"
 #include "net/server.hpp"
@@ -78,6 +80,10 @@ struct HubOptions {
   // ago: then they are gathered and sent together ({"type":"events"}) when the window ends.
   // Busy chat rooms cost one frame per reader per window instead of one per message.
   std::chrono::milliseconds batch_window{100};
+  // Channels gathered for longer, by prefix: a story's discussion sends its readers at most one
+  // frame a second, however busy it is.
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> batch_windows{
+      {"comments:", std::chrono::milliseconds(1000)}};
   // Chat lines are stored off the I/O threads, by this many writer threads; a connection may
   // have this many lines waiting (more are refused with "busy").
   unsigned writer_threads = 2;

@@ -75,13 +75,7 @@ void Pages::add_api_routes(web::App& app) {
 
 std::string Pages::desk_text(const Ctx& c, const DeskResult& d) const {
   if (d.key.empty()) return d.message;
-  std::string text = t(c, d.key);
-  for (auto& [name, value] : d.args) {
-    std::string mark = "{" + name + "}";
-    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
-      text.replace(at, mark.size(), value);
-  }
-  return text;
+  return kit.t(c.lang, d.key, d.args);
 }
 
 Reply Pages::desk_reply(const Ctx& c, const DeskResult& d) const {

@@ -143,10 +143,18 @@ Reply Site::Impl::api_articles(const net::Request& req, const http::Params&, sto
   auto items = news.articles(q);
   json::array arr;
   std::int64_t newest = 0;
+  std::unordered_map<content::Id, int> comments;
+  if (kit.comment_counts) {
+    std::vector<content::Id> ids;
+    for (auto& a : items) ids.push_back(a.id);
+    comments = kit.comment_counts(ids);
+  }
   for (auto& a : items) {
     const auto* s = d->section(a.section_id);
     if (!s) continue;
-    arr.emplace_back(article_summary(*d, *e, *s, a, options.base_url));
+    auto o = article_summary(*d, *e, *s, a, options.base_url);
+    if (kit.comment_counts) o["comments"] = comments.count(a.id) ? comments[a.id] : 0;
+    arr.emplace_back(std::move(o));
     newest = std::max(newest, a.updated_at);
   }
   json::value next = nullptr;
@@ -185,6 +193,10 @@ Reply Site::Impl::api_article(const net::Request&, const http::Params& p, storag
   };
   json::object o = article_summary(*d, *e, *s, *a, options.base_url);
   o["dateline"] = a->dateline;
+  if (kit.comment_counts) {
+    auto n = kit.comment_counts({a->id});
+    o["comments"] = n.count(a->id) ? n[a->id] : 0;
+  }
   std::string body_error;
   if (!content::ensure_body(*a, body_error))
     return api_error(500, "internal",

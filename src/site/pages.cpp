@@ -122,8 +122,22 @@ Reply Site::Impl::listing(storage::NewsReader& news, const net::Request& req, co
   TemplateDictionary items_dict("items");
   std::int64_t newest = 0;
   bool feed_style = list_class == "newsfeed";
+  // Comment counts as the list is made (a new comment does not purge every list it is in).
+  std::unordered_map<content::Id, int> comments;
+  if (kit.comment_counts) {
+    std::vector<content::Id> ids;
+    for (auto& a : items) ids.push_back(a.id);
+    comments = kit.comment_counts(ids);
+  }
   for (auto& a : items) {
-    fill_story_item(items_dict.AddSectionDictionary(feed_style ? "FEED_ITEM" : "STORY"), *d, e, a);
+    auto* item = items_dict.AddSectionDictionary(feed_style ? "FEED_ITEM" : "STORY");
+    fill_story_item(item, *d, e, a);
+    const auto* sec = d->section(a.section_id);
+    if (auto it = comments.find(a.id); sec && it != comments.end() && it->second > 0) {
+      auto* c = item->AddSectionDictionary("COMMENTS");
+      c->SetValue("URL", content::article_path(e, *sec, a) + "#comments");
+      c->SetValue("LABEL", catalog.plural(e.language, "comments_count", it->second));
+    }
     newest = std::max(newest, a.updated_at);
   }
   std::string more_url;
@@ -486,6 +500,11 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
     l->SetValue(tn::kSECTION_NAME, s->name);
     l->SetValueWithoutCopy(tn::kITEMS, latest_html);
   }
+
+  // The discussion under the story (cached with the page: its changes purge "article:<id>").
+  std::string discussion_html;
+  if (kit.under_story && !preview) discussion_html = kit.under_story(*e, *a, fragment);
+  dict.SetValueWithoutCopy("DISCUSSION", discussion_html);
 
   Reply r;
   r.cache_keys = {"article:" + std::to_string(a->id)};

@@ -59,6 +59,7 @@ int status_of(content::Outcome o) {
     case content::Outcome::NotFound: return 404;
     case content::Outcome::Conflict: return 409;
     case content::Outcome::Invalid: return 422;
+    case content::Outcome::TooSoon: return 429;
   }
   return 500;
 }
@@ -71,6 +72,7 @@ content::Outcome outcome_of(int status) {
     case 403: return content::Outcome::Forbidden;
     case 404: return content::Outcome::NotFound;
     case 409: return content::Outcome::Conflict;
+    case 429: return content::Outcome::TooSoon;
     default: return content::Outcome::Invalid;
   }
 }
@@ -88,6 +90,17 @@ std::string query_param(std::string_view query, std::string_view name) {
     pos = amp + 1;
   }
   return {};
+}
+
+std::string Kit::t(const std::string& lang, const std::string& key,
+                   const std::vector<std::pair<std::string, std::string>>& args) const {
+  std::string text = catalog.text(lang, key);
+  for (auto& [name, value] : args) {
+    std::string mark = "{" + name + "}";
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
+      text.replace(at, mark.size(), value);
+  }
+  return text;
 }
 
 std::string slash_location(const net::Request& req) {
@@ -120,6 +133,20 @@ bool accepted_value(std::string_view name, std::string_view value) {
     return n >= 1 && n <= 100 && std::to_string(n) == value;
   }
   if (name == "edition" || name == "section" || name == "tag") return slug_value(value);
+  // A discussion's order, keyset position ("id", or "key.id" for the best order) and thread.
+  if (name == "sort") return value == "best" || value == "newest" || value == "oldest";
+  if (name == "after" || name == "thread") {
+    auto dot = value.find('.');
+    if (dot != std::string_view::npos && name != "after") return false;
+    auto plain = [](std::string_view n) {  // digits written plainly: no sign, no leading zero
+      if (n.empty() || n.size() > 18 || (n.size() > 1 && n[0] == '0')) return false;
+      for (char c : n)
+        if (c < '0' || c > '9') return false;
+      return true;
+    };
+    if (dot == std::string_view::npos) return plain(value);
+    return plain(value.substr(0, dot)) && plain(value.substr(dot + 1));
+  }
   return false;
 }
 }  // namespace

@@ -158,6 +158,13 @@ class Kit {
   std::map<std::string, std::pair<std::string, std::string_view>>
       static_files;  // url -> (type, bytes)
   bool chats = false;  // the chat module is on: story pages link their rooms
+  // Set by the discussion module when it is on: what a story page shows under the story (the
+  // count and the first page of comments; in a fragment, the count and a link), and the
+  // comment counts of stories, for lists and the API.
+  std::function<std::string(const content::Edition&, const content::Article&, bool fragment)>
+      under_story;
+  std::function<std::unordered_map<content::Id, int>(const std::vector<content::Id>&)>
+      comment_counts;
 
   std::int64_t now_unix() const { return options.clock->now(); }
   std::shared_ptr<const Directory> dir() const { return directory_.load(); }
@@ -172,6 +179,9 @@ class Kit {
   }
 
   std::string t(const Ctx& c, const std::string& key) const { return catalog.text(c.lang, key); }
+  // The catalog's text for `key` with its {name}s filled in from `args`.
+  std::string t(const std::string& lang, const std::string& key,
+                const std::vector<std::pair<std::string, std::string>>& args) const;
   std::string render(const std::string& tpl, ctemplate::TemplateDictionary& dict) const;
   // The template in one language: {{T_KEY}} strings were filled in from the catalog at load.
   std::string render(const std::string& lang, const std::string& tpl,

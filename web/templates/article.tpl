@@ -19,7 +19,7 @@
 {{#STORY_CHAT}}<p class="story-chat"><a class="button" href="{{URL}}">{{T_STORY_CHAT}}</a></p>
 {{/STORY_CHAT}}<div class="subscribe-box"><p>{{T_SUBSCRIBE_PITCH}}</p><a class="button subscribe" href="{{SUBSCRIBE_URL}}">{{T_SUBSCRIBE}}</a></div>
 </footer>
-{{#LATEST}}<aside class="latest">
+{{DISCUSSION:none}}{{#LATEST}}<aside class="latest">
 <h2>{{T_MORE_FROM}} {{SECTION_NAME}}</h2>
 <ul>{{ITEMS:none}}</ul>
 </aside>{{/LATEST}}

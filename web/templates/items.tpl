@@ -4,12 +4,12 @@
 <a class="kicker" href="{{SECTION_URL}}">{{SECTION_NAME}}</a>{{#BREAKING}} <span class="flag">{{T_BREAKING}}</span>{{/BREAKING}}
 <h3><a href="{{URL}}">{{HEADLINE}}</a></h3>
 <p class="summary">{{SUMMARY}}</p>
-<time datetime="{{ISO}}">{{WHEN}}</time>
+<time datetime="{{ISO}}">{{WHEN}}</time>{{#COMMENTS}} · <a class="comments-link" href="{{URL}}">{{LABEL}}</a>{{/COMMENTS}}
 </div>
 </li>
 {{/STORY}}{{#FEED_ITEM}}<li class="feed-item">
 <time datetime="{{ISO}}">{{WHEN}}</time>
 <a class="kicker" href="{{SECTION_URL}}">{{SECTION_NAME}}</a>{{#BREAKING}} <span class="flag">{{T_BREAKING}}</span>{{/BREAKING}}
-<a class="headline" href="{{URL}}">{{HEADLINE}}</a>
+<a class="headline" href="{{URL}}">{{HEADLINE}}</a>{{#COMMENTS}} <a class="comments-link" href="{{URL}}">{{LABEL}}</a>{{/COMMENTS}}
 </li>
 {{/FEED_ITEM}}

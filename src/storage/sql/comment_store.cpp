@@ -18,10 +18,12 @@ using content::DiscussionMode;
 constexpr const char* kCols =
     "c.id, c.article_id, c.user_id, coalesce(u.display_name, ''), c.parent_id, c.reply_to_id, "
     "coalesce(ru.display_name, ''), c.text, c.state, c.created_at, c.edited_at, c.likes, "
-    "c.dislikes, c.replies, c.reports, c.picked, c.best, c.held_for, coalesce(u.role, 'reader')";
+    "c.dislikes, c.replies, c.reports, c.picked, c.best, c.held_for, coalesce(u.role, 'reader'), "
+    "coalesce(d.created_by, 0)";
 constexpr const char* kFrom =
     " FROM comments c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN comments rc ON rc.id = "
-    "c.reply_to_id LEFT JOIN users ru ON ru.id = rc.user_id ";
+    "c.reply_to_id LEFT JOIN users ru ON ru.id = rc.user_id LEFT JOIN article_desk d ON "
+    "d.article_id = c.article_id ";
 // A thread's first comment is listed while it is visible, or deleted with replies still shown.
 constexpr const char* kListedThread =
     "(c.state = 'visible' OR (c.state IN ('deleted', 'removed') AND c.replies > 0))";
@@ -49,6 +51,7 @@ Comment read_comment(Stmt& s) {
   c.held_for = s.text(17);
   auto role = content::role_from_string(s.text(18));
   c.author_staff = role && content::is_staff(*role);
+  c.story_author = c.user_id != 0 && s.i64(19) == c.user_id;
   return c;
 }
 

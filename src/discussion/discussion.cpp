@@ -1,0 +1,440 @@
+#include "discussion/discussion.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "i18n/i18n.hpp"
+#include "util/text.hpp"
+#include "util/utf8.hpp"
+
+namespace herald::discussion {
+
+namespace json = boost::json;
+using content::Comment;
+using content::CommentState;
+using content::DiscussionMode;
+using content::Outcome;
+
+namespace {
+constexpr std::int64_t kDay = 86400;
+
+std::string text_of(std::string_view reason, std::size_t max_chars) {
+  std::string r(reason);
+  while (!r.empty() && (r.back() == ' ' || r.back() == '\n' || r.back() == '\r')) r.pop_back();
+  std::size_t lead = 0;
+  while (lead < r.size() && (r[lead] == ' ' || r[lead] == '\n' || r[lead] == '\r')) ++lead;
+  r.erase(0, lead);
+  if (!util::utf8_valid(r) || util::utf8_length(r) > max_chars) return {};
+  for (unsigned char c : r)
+    if (c < 0x20 && c != '\n') return {};
+  return r;
+}
+}  // namespace
+
+json::object live_comment(const Comment& c) {
+  return json::object{{"kind", "comment"},
+                      {"id", c.id},
+                      {"parent_id", c.parent_id},
+                      {"reply_to", c.reply_to_id},
+                      {"reply_to_name", c.reply_to_name},
+                      {"user", json::object{{"id", c.user_id}, {"name", c.user_name},
+                                            {"staff", c.author_staff}}},
+                      {"text", c.text},
+                      {"at", c.created_at}};
+}
+
+Discussions::Discussions(storage::NewsStore& news, storage::CommentStore& comments,
+                         storage::AccountStore& accounts, live::EventBus& bus, Options options,
+                         const util::Clock& clock)
+    : news_(news), comments_(comments), accounts_(accounts), bus_(bus), o_(options), clock_(clock) {}
+
+Result Discussions::refuse(Outcome o, std::string code, std::string key,
+                           std::vector<std::pair<std::string, std::string>> args) {
+  Result r;
+  r.outcome = o;
+  r.code = std::move(code);
+  r.key = std::move(key);
+  r.args = std::move(args);
+  return r;
+}
+
+bool Discussions::moderates(const content::User& who) const {
+  return !who.disabled && content::can(who.role, content::Action::Moderate);
+}
+
+Status Discussions::status(const content::Article& story) {
+  Status s;
+  auto own = comments_.story_mode(story.id);
+  auto mode = own ? *own : comments_.section_mode(story.section_id).value_or(DiscussionMode::Open);
+  s.mode = mode;
+  // A story's own "open" keeps it open past the age limit (a moderator reopened it).
+  if (!own && mode != DiscussionMode::Closed && o_.close_after_days > 0) {
+    s.closes_at = story.published_at + o_.close_after_days * kDay;
+    if (clock_.now() >= s.closes_at) {
+      s.mode = DiscussionMode::Closed;
+      s.closed_by_age = true;
+    }
+  }
+  s.count = comments_.count(story.id);
+  return s;
+}
+
+Page Discussions::page(content::Id story_id, content::CommentSort sort,
+                       std::optional<storage::CommentCursor> after, int threads, int replies_shown) {
+  Page p;
+  threads = std::clamp(threads, 1, 100);
+  auto firsts = comments_.threads(story_id, sort, after, threads + 1);
+  if (static_cast<int>(firsts.size()) > threads) {
+    firsts.resize(threads);
+    p.next = storage::CommentCursor{firsts.back().best, firsts.back().id};
+  }
+  if (!after) p.picks = comments_.picks(story_id, 3);
+  for (auto& f : firsts) {
+    Thread t;
+    if (replies_shown > 0 && f.replies > 0) t.replies = comments_.replies(f.id, 0, replies_shown);
+    t.more_replies = f.replies > static_cast<int>(t.replies.size());
+    t.first = std::move(f);
+    p.threads.push_back(std::move(t));
+  }
+  return p;
+}
+
+std::vector<Comment> Discussions::replies(content::Id thread_id, content::Id after_id, int limit) {
+  return comments_.replies(thread_id, after_id, std::clamp(limit, 1, 100));
+}
+
+Result Discussions::post(const content::User& who, content::Id story_id, content::Id reply_to,
+                         std::string_view typed) {
+  if (!who.id || who.disabled) return refuse(Outcome::Forbidden, "login", "comment_login");
+  auto story = news_.article(story_id);
+  if (!story || story->status != content::Status::Published)
+    return refuse(Outcome::NotFound, "not_found", "comment_no_story");
+  auto st = status(*story);
+  if (st.mode == DiscussionMode::Closed)
+    return refuse(Outcome::Invalid, "closed", "comment_closed");
+  auto text = content::prepare_comment_text(typed);
+  if (!text.error.empty())
+    return refuse(Outcome::Invalid, "bad_text", text.error,
+                  {{"max", std::to_string(content::kCommentMaxChars)}});
+  Comment c;
+  c.article_id = story_id;
+  c.user_id = who.id;
+  c.user_name = who.display_name;
+  c.author_staff = content::is_staff(who.role);
+  if (reply_to) {
+    auto parent = comments_.comment(reply_to);
+    if (!parent || parent->article_id != story_id)
+      return refuse(Outcome::NotFound, "no_parent", "comment_no_parent");
+    if (!content::shown(parent->state))
+      return refuse(Outcome::Invalid, "parent_gone", "comment_parent_gone");
+    // Two levels: a reply to a reply joins the same thread and names whom it answers.
+    c.parent_id = parent->parent_id ? parent->parent_id : parent->id;
+    c.reply_to_id = parent->id;
+    c.reply_to_name = parent->user_name;
+    if (c.parent_id != parent->id) {
+      auto first = comments_.comment(c.parent_id);
+      if (!first || (!content::shown(first->state) && first->state != CommentState::Deleted &&
+                     first->state != CommentState::Removed))
+        return refuse(Outcome::Invalid, "parent_gone", "comment_parent_gone");
+    }
+  }
+  auto now = clock_.now();
+  bool mod = moderates(who);
+  if (!mod) {
+    if (auto ban = comments_.ban_of(who.id, now)) {
+      if (ban->until)
+        return refuse(Outcome::Forbidden, "banned", "comment_banned_until",
+                      {{"until", i18n::iso8601(ban->until)}});
+      return refuse(Outcome::Forbidden, "banned", "comment_banned");
+    }
+  }
+  bool new_account = who.created_at > now - o_.new_account_days * kDay;
+  if (!mod && new_account && content::count_links(text.text) > o_.new_account_links)
+    return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
+                  {{"max", std::to_string(o_.new_account_links)}});
+  if (!mod) {
+    // Counted where every node counts when several share the database.
+    if (auto wait = limits().hit("comment:" + std::to_string(who.id), o_.post_burst,
+                                 static_cast<std::int64_t>(o_.post_every_s) * o_.post_burst, now)) {
+      auto r = refuse(Outcome::TooSoon, "too_soon", "comment_too_soon",
+                      {{"seconds", std::to_string(wait)}});
+      r.retry_after = wait;
+      return r;
+    }
+  }
+  c.text = std::move(text.text);
+  c.created_at = now;
+  c.state = CommentState::Visible;
+  if (!mod) {
+    auto rec = comments_.record(who.id, now - o_.rejection_days * kDay);
+    if (st.mode == DiscussionMode::Premoderated) {
+      c.state = CommentState::Pending;
+      c.held_for = "held_premoderated";
+    } else if (rec.comments < o_.held_first) {
+      c.state = CommentState::Pending;
+      c.held_for = "held_new_account";
+    } else if (rec.decided_recent >= o_.rejection_min &&
+               rec.rejected_recent > o_.rejection_share * rec.decided_recent) {
+      c.state = CommentState::Pending;
+      c.held_for = "held_rejections";
+    }
+  }
+  c.id = comments_.add(c);
+  Result r;
+  r.outcome = Outcome::Created;
+  if (c.state == CommentState::Visible) {
+    publish(story_id, live_comment(c));
+  } else {
+    r.key = "comment_held";
+    log(nullptr, "hold", c, c.held_for, true);
+  }
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::edit(const content::User& who, content::Id id, std::string_view typed) {
+  auto c = comments_.comment(id);
+  if (!c || !(content::shown(c->state) || c->state == CommentState::Pending))
+    return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  if (c->user_id != who.id || who.disabled)
+    return refuse(Outcome::Forbidden, "not_yours", "comment_not_yours");
+  auto now = clock_.now();
+  if (now > c->created_at + o_.edit_window_s)
+    return refuse(Outcome::Invalid, "too_late", "comment_edit_too_late",
+                  {{"minutes", std::to_string(o_.edit_window_s / 60)}});
+  auto story = news_.article(c->article_id);
+  if (!story || status(*story).mode == DiscussionMode::Closed)
+    return refuse(Outcome::Invalid, "closed", "comment_closed");
+  auto text = content::prepare_comment_text(typed);
+  if (!text.error.empty())
+    return refuse(Outcome::Invalid, "bad_text", text.error,
+                  {{"max", std::to_string(content::kCommentMaxChars)}});
+  bool new_account = who.created_at > now - o_.new_account_days * kDay;
+  if (!moderates(who) && new_account && content::count_links(text.text) > o_.new_account_links)
+    return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
+                  {{"max", std::to_string(o_.new_account_links)}});
+  comments_.edit(id, text.text, now);
+  c->text = std::move(text.text);
+  c->edited_at = now;
+  if (content::shown(c->state))
+    publish(c->article_id, json::object{{"kind", "edited"}, {"id", id}, {"text", c->text},
+                                        {"edited_at", now}});
+  Result r;
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::remove(const content::User& who, content::Id id, std::string_view reason) {
+  auto c = comments_.comment(id);
+  if (!c || c->state == CommentState::Deleted || c->state == CommentState::Removed)
+    return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  bool own = c->user_id == who.id && who.id && !who.disabled;
+  if (!own && !moderates(who)) return refuse(Outcome::Forbidden, "not_yours", "comment_not_yours");
+  bool was_shown = content::shown(c->state);
+  if (own) {
+    comments_.set_state(id, CommentState::Deleted, "");
+  } else {
+    std::string why = text_of(reason, o_.max_reason_chars);
+    comments_.set_state(id, CommentState::Removed, "");
+    log(&who, "remove", *c, why);
+  }
+  if (was_shown) publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
+  Result r;
+  c->state = own ? CommentState::Deleted : CommentState::Removed;
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::vote(const content::User& who, content::Id id, int value) {
+  if (!who.id || who.disabled) return refuse(Outcome::Forbidden, "login", "comment_login");
+  if (value < -1 || value > 1) return refuse(Outcome::BadInput, "bad_vote", "comment_bad_vote");
+  auto c = comments_.comment(id);
+  if (!c || !content::shown(c->state)) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  if (c->user_id == who.id) return refuse(Outcome::Invalid, "own", "comment_vote_own");
+  auto v = comments_.vote(id, who.id, value);
+  if (!v) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  Result r;
+  r.votes = *v;
+  return r;
+}
+
+Result Discussions::report(const content::User& who, content::Id id, std::string_view reason) {
+  if (!who.id || who.disabled) return refuse(Outcome::Forbidden, "login", "comment_login");
+  auto c = comments_.comment(id);
+  if (!c || !content::shown(c->state)) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  if (c->user_id == who.id) return refuse(Outcome::Invalid, "own", "comment_report_own");
+  std::string why = text_of(reason, o_.max_reason_chars);
+  if (why.empty())
+    return refuse(Outcome::Invalid, "no_reason", "comment_report_reason",
+                  {{"max", std::to_string(o_.max_reason_chars)}});
+  int reporters = comments_.report(id, who.id, why, clock_.now());
+  if (reporters >= o_.reports_to_hide && c->state == CommentState::Visible) {
+    comments_.set_state(id, CommentState::Hidden, "held_reports");
+    log(nullptr, "hide", *c, std::to_string(reporters) + " reports", true);
+    publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
+  }
+  Result r;
+  r.key = "comment_reported";
+  return r;
+}
+
+std::vector<Comment> Discussions::queue(const content::User& who, int limit) {
+  if (!moderates(who)) return {};
+  return comments_.queue(limit);
+}
+
+Result Discussions::approve(const content::User& who, content::Id id) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  auto c = comments_.comment(id);
+  if (!c) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  if (c->state == CommentState::Deleted)
+    return refuse(Outcome::Conflict, "deleted", "comment_deleted_by_author");
+  bool was_shown = content::shown(c->state);
+  comments_.set_state(id, CommentState::Visible, "");
+  log(&who, "approve", *c, "");
+  c->state = CommentState::Visible;
+  // An approved comment arrives as an ordinary new one.
+  if (!was_shown) publish(c->article_id, live_comment(*c));
+  Result r;
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::reject(const content::User& who, content::Id id, std::string_view reason) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  auto c = comments_.comment(id);
+  if (!c || c->state == CommentState::Deleted)
+    return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  std::string why = text_of(reason, o_.max_reason_chars);
+  if (why.empty())
+    return refuse(Outcome::Invalid, "no_reason", "comment_reject_reason",
+                  {{"max", std::to_string(o_.max_reason_chars)}});
+  bool was_shown = content::shown(c->state);
+  comments_.set_state(id, CommentState::Rejected, "");
+  log(&who, "reject", *c, why);
+  // Rejections are never broadcast; a comment readers could see simply goes away.
+  if (was_shown) publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
+  Result r;
+  c->state = CommentState::Rejected;
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::pick(const content::User& who, content::Id id, bool on) {
+  if (!moderates(who) && !content::is_staff(who.role))
+    return refuse(Outcome::Forbidden, "forbidden", "comment_staff_only");
+  auto c = comments_.comment(id);
+  if (!c || !content::shown(c->state)) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  comments_.set_picked(id, on);
+  log(&who, on ? "pick" : "unpick", *c, "");
+  c->picked = on;
+  Result r;
+  r.comment = std::move(c);
+  return r;
+}
+
+Result Discussions::ban(const content::User& who, content::Id user_id, int minutes,
+                        std::string_view reason) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  if (minutes < 0 || minutes > 5256000)
+    return refuse(Outcome::Invalid, "bad_duration", "comment_ban_duration");
+  if (user_id == who.id) return refuse(Outcome::Invalid, "self", "comment_ban_self");
+  auto u = accounts_.user_by_id(user_id);
+  if (!u) return refuse(Outcome::NotFound, "no_user", "comment_no_user");
+  if (moderates(*u)) return refuse(Outcome::Forbidden, "moderator", "comment_ban_moderator");
+  std::string why = text_of(reason, o_.max_reason_chars);
+  if (why.empty())
+    return refuse(Outcome::Invalid, "no_reason", "comment_ban_reason",
+                  {{"max", std::to_string(o_.max_reason_chars)}});
+  auto now = clock_.now();
+  comments_.ban({user_id, "", minutes ? now + minutes * 60LL : 0, why, who.id, now});
+  Comment none;
+  none.user_id = user_id;
+  log(&who, "ban", none, why + (minutes ? " (" + std::to_string(minutes) + " min)" : " (for good)"));
+  return {};
+}
+
+Result Discussions::lift_ban(const content::User& who, content::Id user_id) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  if (!comments_.lift_ban(user_id)) return refuse(Outcome::NotFound, "no_ban", "comment_no_ban");
+  Comment none;
+  none.user_id = user_id;
+  log(&who, "lift", none, "");
+  return {};
+}
+
+Result Discussions::set_story_mode(const content::User& who, content::Id story_id,
+                                   std::optional<DiscussionMode> mode) {
+  if (!moderates(who) && !content::can(who.role, content::Action::EditAny))
+    return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  auto story = news_.article(story_id);
+  if (!story) return refuse(Outcome::NotFound, "not_found", "comment_no_story");
+  comments_.set_story_mode(story_id, mode);
+  Comment none;
+  none.article_id = story_id;
+  log(&who, "mode", none, mode ? content::to_string(*mode) : "section");
+  return {};
+}
+
+Commenter Discussions::commenter(content::Id user_id) {
+  Commenter c;
+  auto now = clock_.now();
+  c.record = comments_.record(user_id, now - o_.rejection_days * kDay);
+  c.ban = comments_.ban_of(user_id, now);
+  c.premoderated = c.record.decided_recent >= o_.rejection_min &&
+                   c.record.rejected_recent > o_.rejection_share * c.record.decided_recent;
+  return c;
+}
+
+void Discussions::log(const content::User* who, const char* action, const Comment& c,
+                      std::string_view reason, bool automated) {
+  storage::ModerationEntry e;
+  e.at = clock_.now();
+  e.moderator_id = who ? who->id : 0;
+  e.action = action;
+  e.comment_id = c.id;
+  e.user_id = c.user_id;
+  e.article_id = c.article_id;
+  e.reason = std::string(reason);
+  e.automated = automated;
+  comments_.log(e);
+  spdlog::info("discussion: {} {} comment {} of user {} by {}", automated ? "auto" : "moderator",
+               action, c.id, c.user_id, who ? who->id : 0);
+}
+
+void Discussions::publish(content::Id story_id, const json::object& event) {
+  bus_.publish(channel(story_id), json::serialize(event));
+}
+
+std::string DiscussionChannels::check_subscribe(const live::Member&, const std::string& channel) {
+  auto id = util::int_after(channel, "comments:");
+  if (!id) return "Unknown channel; use comments:<story id>.";
+  auto a = news_.article(id);
+  if (a && a->status == content::Status::Published) return {};
+  return "There is no such story.";
+}
+
+live::SendResult DiscussionChannels::send(const live::Member&, const std::string&,
+                                          const json::object&) {
+  live::SendResult r;
+  r.code = "bad_channel";
+  r.message = "Comments are posted with the story's comment form, not on the live channel.";
+  return r;
+}
+
+std::optional<std::vector<std::string>> DiscussionChannels::recover(const std::string& channel,
+                                                                    std::int64_t after_id,
+                                                                    std::size_t limit) {
+  auto story = util::int_after(channel, "comments:");
+  if (!story || after_id < 0) return std::nullopt;
+  auto missed = comments_.visible_after(story, after_id, static_cast<int>(limit) + 1);
+  if (missed.size() > limit) return std::nullopt;
+  std::vector<std::string> out;
+  out.reserve(missed.size());
+  for (auto& c : missed) out.push_back(json::serialize(live_comment(c)));
+  return out;
+}
+
+}  // namespace herald::discussion

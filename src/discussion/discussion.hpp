@@ -1,0 +1,170 @@
+// Readers' discussions under stories: the rules. Who may post, reply, edit, delete, vote and
+// report; when a discussion is open, held for moderators or closed; the posting rate; which
+// comments are held (pre-moderation, a new account's first ones, a commenter whose comments
+// are often rejected) or hidden (reported by several readers); moderators' decisions, picks and
+// bans, each written to the moderation log. Comments are stored, then published live on
+// "comments:<story id>". Knows no HTTP: results carry an outcome and a catalog key.
+// Thread-safe.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "content/comment.hpp"
+#include "content/outcome.hpp"
+#include "content/people.hpp"
+#include "live/bus.hpp"
+#include "live/hub.hpp"
+#include "storage/account_store.hpp"
+#include "storage/comment_store.hpp"
+#include "storage/store.hpp"
+#include "util/clock.hpp"
+#include "util/throttle.hpp"
+
+namespace herald::discussion {
+
+struct Options {
+  // Where the posting rate is counted: null, in this process (one node); the database's
+  // (storage::Stores::limits()) when several nodes share it.
+  util::Limiter* limits = nullptr;
+  int post_every_s = 10;      // one comment per this many seconds per reader...
+  int post_burst = 3;         // ...with a burst of this many
+  int close_after_days = 7;   // a discussion closes by itself this long after publication
+  int edit_window_s = 300;    // authors may edit this long after posting
+  int reports_to_hide = 3;    // different readers' reports that hide a comment until reviewed
+  int held_first = 2;         // a new account's first comments are held
+  int new_account_days = 7;   // an account this young is "new"...
+  int new_account_links = 1;  // ...and may put at most this many links in a comment
+  // A commenter whose comments were rejected more than this share of the time over the last
+  // `rejection_days` (with at least `rejection_min` decisions) is pre-moderated.
+  double rejection_share = 0.30;
+  int rejection_days = 7;
+  int rejection_min = 3;
+  std::size_t max_reason_chars = 500;
+};
+
+// How a request came out. `key` is a catalog key (with `args` for its {name}s) when it did not
+// succeed, or for what the person is told when it did (a held comment).
+struct Result {
+  content::Outcome outcome = content::Outcome::Done;
+  std::string code;  // machine-readable: "closed", "too_soon", "not_found", ...
+  std::string key;
+  std::vector<std::pair<std::string, std::string>> args;
+  std::int64_t retry_after = 0;  // seconds, for TooSoon
+  std::optional<content::Comment> comment;
+  std::optional<storage::CommentVotes> votes;
+  bool ok() const { return content::succeeded(outcome); }
+};
+
+// A story's discussion as readers find it.
+struct Status {
+  content::DiscussionMode mode = content::DiscussionMode::Open;
+  bool closed_by_age = false;    // closed because it is older than close_after_days
+  content::UnixTime closes_at = 0;  // when it will close by age (0: it will not)
+  int count = 0;                 // visible comments
+};
+
+struct Thread {
+  content::Comment first;
+  std::vector<content::Comment> replies;  // the first few, oldest first
+  bool more_replies = false;              // first.replies > replies.size()
+};
+
+struct Page {
+  std::vector<content::Comment> picks;   // editor's picks (first page only)
+  std::vector<Thread> threads;
+  std::optional<storage::CommentCursor> next;  // where "show more" continues
+};
+
+// A person's commenting record, for moderators.
+struct Commenter {
+  storage::CommenterRecord record;
+  std::optional<storage::CommentBan> ban;
+  bool premoderated = false;  // by their rejection rate
+};
+
+class Discussions {
+ public:
+  Discussions(storage::NewsStore& news, storage::CommentStore& comments,
+              storage::AccountStore& accounts, live::EventBus& bus, Options options = {},
+              const util::Clock& clock = util::system_clock());
+
+  const Options& options() const { return o_; }
+  Status status(const content::Article& story);
+
+  // Reading: a page of threads (each with its first `replies_shown` replies); a thread's
+  // replies after one of them.
+  Page page(content::Id story_id, content::CommentSort sort,
+            std::optional<storage::CommentCursor> after, int threads, int replies_shown);
+  std::vector<content::Comment> replies(content::Id thread_id, content::Id after_id, int limit);
+
+  // Writing, as `who`. `reply_to` 0: a new thread.
+  Result post(const content::User& who, content::Id story_id, content::Id reply_to,
+              std::string_view text);
+  Result edit(const content::User& who, content::Id comment_id, std::string_view text);
+  Result remove(const content::User& who, content::Id comment_id, std::string_view reason = {});
+  Result vote(const content::User& who, content::Id comment_id, int value);
+  Result report(const content::User& who, content::Id comment_id, std::string_view reason);
+
+  // Moderation (moderators and admins).
+  std::vector<content::Comment> queue(const content::User& who, int limit);
+  Result approve(const content::User& who, content::Id comment_id);
+  Result reject(const content::User& who, content::Id comment_id, std::string_view reason);
+  Result pick(const content::User& who, content::Id comment_id, bool on);
+  // minutes 0: for good.
+  Result ban(const content::User& who, content::Id user_id, int minutes, std::string_view reason);
+  Result lift_ban(const content::User& who, content::Id user_id);
+  Result set_story_mode(const content::User& who, content::Id story_id,
+                        std::optional<content::DiscussionMode> mode);
+  Commenter commenter(content::Id user_id);
+
+  storage::CommentStore& store() { return comments_; }
+  storage::NewsStore& news() { return news_; }
+  live::EventBus& bus() { return bus_; }
+  static std::string channel(content::Id story_id) { return "comments:" + std::to_string(story_id); }
+
+ private:
+  Result refuse(content::Outcome o, std::string code, std::string key,
+                std::vector<std::pair<std::string, std::string>> args = {});
+  bool moderates(const content::User& who) const;
+  void log(const content::User* who, const char* action, const content::Comment& c,
+           std::string_view reason, bool automated = false);
+  // What a reader hears live (and what a recovering reader is sent).
+  void publish(content::Id story_id, const boost::json::object& event);
+
+  storage::NewsStore& news_;
+  storage::CommentStore& comments_;
+  storage::AccountStore& accounts_;
+  live::EventBus& bus_;
+  Options o_;
+  const util::Clock& clock_;
+  util::Throttle local_limits_;
+  util::Limiter& limits() { return o_.limits ? *o_.limits : local_limits_; }
+};
+
+// The live shape of a comment: {"kind":"comment", "id", "parent_id", "reply_to", "user": {...},
+// "text", "at"}.
+boost::json::object live_comment(const content::Comment& c);
+
+// The live channels of discussions ("comments:<story id>"): anyone may follow a published
+// story's; nothing is sent on them by readers; a reader whose resume the bus cannot serve is
+// sent the comments it missed from the database.
+class DiscussionChannels final : public live::Channels {
+ public:
+  DiscussionChannels(storage::NewsStore& news, storage::CommentStore& comments)
+      : news_(news), comments_(comments) {}
+  std::string check_subscribe(const live::Member& m, const std::string& channel) override;
+  live::SendResult send(const live::Member& m, const std::string& channel,
+                        const boost::json::object& message) override;
+  std::optional<live::Member> current(const live::Member& m) override { return m; }
+  std::optional<std::vector<std::string>> recover(const std::string& channel, std::int64_t after_id,
+                                                  std::size_t limit) override;
+
+ private:
+  storage::NewsStore& news_;
+  storage::CommentStore& comments_;
+};
+
+}  // namespace herald::discussion

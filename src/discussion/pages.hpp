@@ -1,0 +1,75 @@
+// The discussion's pages and API. Internal to discussion/: the composition root uses
+// discussion/module.hpp.
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "discussion/module.hpp"
+#include "web/app.hpp"
+
+namespace ctemplate {
+class TemplateDictionary;
+}
+
+namespace herald::discussion {
+
+using namespace web::names;
+
+// The first page of a discussion stops adding threads past this many bytes of HTML (it is
+// never more than 40 KB, however long the comments).
+inline constexpr std::size_t kFirstPageBudget = 36 * 1024;
+
+class Pages final : public web::Module, web::Handlers {
+ public:
+  Pages(web::App& app, Discussions& d);
+
+ private:
+  Discussions* d;
+
+  // Reader pages (the same for everyone, cached).
+  std::string under_story(const content::Edition& e, const content::Article& a, bool fragment);
+  Reply discussion_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  Reply api_discussion(const net::Request& r, const http::Params& p, storage::NewsReader& news);
+  // The discussion block: threads in `sort` after `after` (the story page, the discussion page).
+  std::string block(const content::Edition& e, const content::Article& a, const std::string& path,
+                    content::CommentSort sort, std::optional<storage::CommentCursor> after,
+                    bool items_only);
+  std::string thread_html(const content::Edition& e, const content::Article& a,
+                          const std::string& path, const Thread& t);
+  std::string comment_html(const content::Edition& e, const content::Comment& c, bool reply);
+  std::string thread_page_items(const content::Edition& e, const content::Article& a,
+                                const std::string& path, content::Id thread, content::Id after);
+
+  // Per person.
+  Reply write_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply write_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_edit(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_delete(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_vote(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_report(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_my_comments(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_queue(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_moderate(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_ban(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_lift_ban(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_story_mode(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply moderation_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply moderation_post(const net::Request& r, const http::Params& p, Ctx& c);
+
+  Reply result_reply(const Ctx& c, const Result& res);
+  // The story, its edition, section and canonical path, when it is published.
+  struct Story {
+    content::Article article;
+    const content::Edition* edition = nullptr;
+    const content::Section* section = nullptr;
+    std::string path;
+  };
+  std::optional<Story> story(content::Id id);
+};
+
+// A comment as the JSON API gives it (its text as typed: JSON strings are inert).
+boost::json::object comment_json(const content::Comment& c);
+
+}  // namespace herald::discussion
