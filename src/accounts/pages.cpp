@@ -285,6 +285,7 @@ Reply Pages::me_json(const net::Request&, const http::Params&, Ctx& c) {
     user["name"] = u->display_name;
     user["role"] = content::to_string(u->role);
     user["staff"] = content::is_staff(u->role);
+    user["moderator"] = content::can(u->role, content::Action::Moderate);
     if (chats) user["newsfeed_seen_at"] = chats->newsfeed_seen(u->id);
     o["user"] = std::move(user);
     if (!c.visitor->via_api_token) o["csrf"] = c.csrf;

@@ -76,6 +76,18 @@ RULES = {
     "POST /api/v1/chat/:room/sanctions": rule(other=MODERATORS),
     "PATCH /api/v1/chat/:room": rule(other=MODERATORS),
     "POST /api/v1/me/newsfeed-seen": rule(other=LOGGED_IN),
+    # Discussions: readers write and act on their own comments; moderators on everyone's.
+    "POST /discussion/:id/write": rule(other=LOGGED_IN),
+    "POST /api/v1/comments": rule(other=LOGGED_IN),
+    "PATCH /api/v1/comments/:id": rule(own=LOGGED_IN, other=set(), owners=LOGGED_IN),
+    "DELETE /api/v1/comments/:id": rule(own=LOGGED_IN, other=MODERATORS, owners=LOGGED_IN),
+    "POST /api/v1/comments/:id/vote": rule(other=LOGGED_IN),
+    "POST /api/v1/comments/:id/report": rule(other=LOGGED_IN),
+    "POST /api/v1/moderation/comments/:id": rule(other=MODERATORS),
+    "POST /api/v1/moderation/bans": rule(other=MODERATORS),
+    "DELETE /api/v1/moderation/bans/:id": rule(other=MODERATORS),
+    "PUT /api/v1/moderation/stories/:id": rule(other=MODERATORS),
+    "POST /newsroom/moderation": rule(other=MODERATORS),
     # The live channel: anyone reads; writing needs an account.
     "WS subscribe": rule(other=EVERYONE, logged_in_only=False),
     "WS unsubscribe": rule(other=EVERYONE, logged_in_only=False),
@@ -94,7 +106,8 @@ def printed_routes(data):
 class EveryRoleAtEveryRoute(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server("--live-client-messages-per-10s", "100000")
+        cls.server = Server("--live-client-messages-per-10s", "100000", "--comment-burst", "100000",
+                            "--comment-held-first", "0")
         cls.people = {r: person(cls.server, r) for r in ROLES if r != "anonymous"}
         cls.people["anonymous"] = Client(cls.server)
         cls.people["anonymous"].csrf_token = cls.people["anonymous"].csrf("/account/login")
@@ -137,6 +150,48 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
         ws.close()
         assert m["type"] == "ack", m
         return m["id"]
+
+    def published_story_id(self):
+        r = self.people["anonymous"].get("/api/v1/articles?edition=en&limit=1")
+        return json.loads(r.body)["articles"][0]["id"]
+
+    def comment(self, author, text="A comment"):
+        status, c = api(author, "POST", "/api/v1/comments", {"story_id": self.published_story_id(), "text": text})
+        assert status == 201 and not c["held"], (status, c)
+        return c["comment"]["id"]
+
+    def discussion_attempt(self, route, who, own):
+        m, pattern = route.split(" ", 1)
+        sid = self.published_story_id()
+        if route == "POST /discussion/:id/write":
+            return self.form(who, f"/discussion/{sid}/write", {"text": "From the form"})
+        if route == "POST /api/v1/comments":
+            return self.call(who, "POST", "/api/v1/comments", {"story_id": sid, "text": "Mine"})
+        if route == "POST /newsroom/moderation":
+            return self.form(who, "/newsroom/moderation", {"action": "approve", "id": self.comment(person(self.server, "reader"))})
+        if route == "POST /api/v1/moderation/comments/:id":
+            cid = self.comment(person(self.server, "reader"))
+            return self.call(who, "POST", f"/api/v1/moderation/comments/{cid}", {"action": "pick"})
+        if route == "POST /api/v1/moderation/bans":
+            return self.call(who, "POST", "/api/v1/moderation/bans",
+                             {"user_id": self.role_target.user["id"], "minutes": 1, "reason": "Test"})
+        if route == "DELETE /api/v1/moderation/bans/:id":
+            target = self.role_target.user["id"]
+            status, b = api(self.admin, "POST", "/api/v1/moderation/bans", {"user_id": target, "minutes": 1, "reason": "Test"})
+            assert status == 200, b
+            return self.call(who, "DELETE", f"/api/v1/moderation/bans/{target}")
+        if route == "PUT /api/v1/moderation/stories/:id":
+            return self.call(who, "PUT", f"/api/v1/moderation/stories/{sid}", {"mode": "section"})
+        # (A fresh author each time: comments that moderators remove put their author under
+        # pre-moderation.)
+        cid = self.comment(who if own else person(self.server, "reader"))
+        path = pattern.replace(":id", str(cid))
+        body = {"PATCH": {"text": "Changed"}, "DELETE": {}}.get(m, {})
+        if path.endswith("/vote"):
+            body = {"value": 1}
+        if path.endswith("/report"):
+            body = {"reason": "Off topic"}
+        return self.call(who, m, path, body)
 
     def fresh(self, role):
         """A new account of `role` for routes that change or end the account."""
@@ -259,6 +314,8 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
                              {"user_id": self.other_reader.user["id"], "kind": "mute", "minutes": 1})
         if route == "PATCH /api/v1/chat/:room":
             return self.call(who, "PATCH", "/api/v1/chat/en.science", {"slow_mode_s": 0})
+        if pattern.startswith(("/api/v1/comments", "/discussion/", "/api/v1/moderation/", "/newsroom/moderation")):
+            return self.discussion_attempt(route, who, own)
         if route == "POST /api/v1/me/newsfeed-seen":
             return self.call(who, "POST", "/api/v1/me/newsfeed-seen")
         if m == "WS":

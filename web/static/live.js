@@ -370,5 +370,327 @@
     }
   }
 
+  // ---- the discussion under a story ----
+  // Readers who are logged in get the comment box, replies, votes, reports, and edit and delete
+  // on their own comments; new comments arrive live, as "N new comments" rather than a jump.
+  var disc = document.querySelector('[data-discussion]');
+  if (disc) (function () {
+    var story = disc.dataset.story, D = disc.dataset, list = disc.querySelector('[data-comments]');
+    var countEl = disc.querySelector('[data-comment-count]');
+    var newBox = disc.querySelector('[data-new-comments]'), newBtn = disc.querySelector('[data-show-new]');
+    var waiting = [], user = null, csrf = '';
+    function api(method, path, body) {
+      return fetch(path, { method: method, credentials: 'same-origin',
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined })
+        .then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
+    }
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    }
+    // The same HTML the server makes of a comment's text: paragraphs, line breaks, links.
+    function textInto(box, text) {
+      box.textContent = '';
+      text.split('\n\n').forEach(function (para) {
+        var p = el('p');
+        para.split('\n').forEach(function (ln, i) {
+          if (i) p.append(el('br'));
+          var re = /(^|[^A-Za-z0-9])(https?:\/\/[^\s<>"'`]{3,}?)(?=[.,)!?;:]*(\s|$))/g, last = 0, m;
+          while ((m = re.exec(ln))) {
+            var start = m.index + m[1].length;
+            p.append(ln.slice(last, start));
+            var a = el('a', '', m[2]);
+            a.href = m[2];
+            a.rel = 'nofollow ugc noopener';
+            a.target = '_blank';
+            p.append(a);
+            last = start + m[2].length;
+          }
+          p.append(ln.slice(last));
+        });
+        box.append(p);
+      });
+    }
+    function count(delta) {
+      var n = Math.max(0, Number(countEl.textContent || 0) + delta);
+      countEl.textContent = String(n);
+      var empty = disc.querySelector('[data-comments-empty]');
+      if (empty && n > 0) empty.remove();
+    }
+    function commentEl(c) {
+      var li = el('li', 'comment' + (c.parent_id ? ' reply' : ''));
+      li.id = 'comment-' + c.id;
+      li.dataset.comment = String(c.id);
+      li.dataset.user = String(c.user.id);
+      li.dataset.thread = String(c.parent_id || c.id);
+      li.dataset.at = String(c.at);
+      var head = el('p', 'comment-head');
+      head.append(el('span', 'who', c.user.name));
+      if (c.user.staff) { var b = el('span', 'badge', D.tStaff); b.dataset.badge = 'staff'; head.append(' ', b); }
+      if (c.reply_to && c.reply_to !== c.parent_id && c.reply_to_name)
+        head.append(' ', el('span', 'reply-to', D.tInReplyTo + ' ' + c.reply_to_name));
+      var when = el('a', 'when');
+      when.href = '#comment-' + c.id;
+      var t = el('time');
+      var d = new Date(c.at * 1000);
+      t.dateTime = d.toISOString();
+      t.textContent = d.toLocaleString(root.lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+      when.append(t);
+      head.append(' ', when);
+      var text = el('div', 'comment-text');
+      text.dir = 'auto';
+      text.dataset.text = '';
+      textInto(text, c.text);
+      var foot = el('p', 'comment-foot');
+      foot.dataset.commentFoot = '';
+      var votes = el('span', 'votes');
+      var likes = el('span', 'likes'), dislikes = el('span', 'dislikes');
+      likes.append('+', el('span', '', String(c.likes || 0)));
+      likes.lastChild.dataset.likes = '';
+      dislikes.append('−', el('span', '', String(c.dislikes || 0)));
+      dislikes.lastChild.dataset.dislikes = '';
+      votes.append(likes, ' ', dislikes);
+      foot.append(votes);
+      li.append(head, text, foot);
+      actions(li);
+      return li;
+    }
+    function composer(replyTo, onDone) {
+      var f = el('form', 'comment-form');
+      f.dataset.composer = replyTo ? 'reply' : 'new';
+      var ta = el('textarea');
+      ta.name = 'text';
+      ta.rows = replyTo ? 3 : 4;
+      ta.maxLength = 2000;
+      ta.required = true;
+      ta.placeholder = D.tPlaceholder;
+      ta.setAttribute('aria-label', D.tPlaceholder);
+      var send = el('button', 'button', D.tSend);
+      send.type = 'submit';
+      var msg = el('p', 'form-note');
+      msg.hidden = true;
+      msg.setAttribute('role', 'status');
+      f.append(ta, send, msg);
+      f.addEventListener('submit', function (e) {
+        e.preventDefault();
+        send.disabled = true;
+        api('POST', '/api/v1/comments', { story_id: Number(story), reply_to: replyTo || 0, text: ta.value })
+          .then(function (j) {
+            send.disabled = false;
+            if (j.error) { msg.textContent = j.error.message; msg.hidden = false; msg.dataset.error = j.error.code; return; }
+            ta.value = '';
+            if (j.held) { msg.textContent = j.message; msg.hidden = false; msg.dataset.held = '1'; return; }
+            msg.hidden = true;
+            show(j.comment, true);
+            if (onDone) onDone();
+          })
+          .catch(function () { send.disabled = false; });
+      });
+      return f;
+    }
+    function actions(li) {
+      if (!user || li.dataset.gone !== undefined) return;
+      var foot = li.querySelector('[data-comment-foot]');
+      if (!foot || foot.dataset.ready) return;
+      foot.dataset.ready = '1';
+      var id = li.dataset.comment, mine = Number(li.dataset.user) === user.id;
+      function button(label, name, fn) {
+        var b = el('button', 'link', label);
+        b.type = 'button';
+        b.dataset.action = name;
+        b.onclick = fn;
+        foot.append(' ', b);
+        return b;
+      }
+      if (!disc.querySelector('[data-closed]')) {
+        button(D.tReply, 'reply', function () {
+          var open = li.querySelector(':scope > form[data-composer]');
+          if (open) { open.remove(); return; }
+          var f = composer(Number(id), function () { f.remove(); });
+          li.insertBefore(f, foot.nextSibling);
+          f.querySelector('textarea').focus();
+        });
+      }
+      if (!mine) {
+        button(D.tLike, 'like', function () { vote(li, 1); });
+        button(D.tDislike, 'dislike', function () { vote(li, -1); });
+        button(D.tReport, 'report', function (e) {
+          var reason = window.prompt(D.tReportPrompt);
+          if (!reason) return;
+          var b = e.target;
+          api('POST', '/api/v1/comments/' + id + '/report', { reason: reason })
+            .then(function (j) { b.textContent = j.error ? j.error.message : j.message; b.disabled = true; });
+        });
+      }
+      if (mine && Date.now() / 1000 - Number(li.dataset.at) < 300) {
+        button(D.tEdit, 'edit', function () { edit(li); });
+      }
+      if (mine || user.moderator) button(D.tDelete, 'delete', function () {
+        api('DELETE', '/api/v1/comments/' + id).then(function (j) { if (!j.error) removed(id); });
+      });
+      if (user.moderator && !mine) button(D.tPick, 'pick', function (e) {
+        api('POST', '/api/v1/moderation/comments/' + id, { action: 'pick' })
+          .then(function (j) { if (!j.error) { li.classList.add('picked'); e.target.disabled = true; } });
+      });
+    }
+    function vote(li, value) {
+      var current = Number(li.dataset.myVote || 0);
+      var next = current === value ? 0 : value;
+      api('POST', '/api/v1/comments/' + li.dataset.comment + '/vote', { value: next }).then(function (j) {
+        if (j.error) return;
+        li.dataset.myVote = String(j.votes.mine);
+        li.querySelector('[data-likes]').textContent = String(j.votes.likes);
+        li.querySelector('[data-dislikes]').textContent = String(j.votes.dislikes);
+      });
+    }
+    function edit(li) {
+      var box = li.querySelector('[data-text]');
+      if (li.querySelector(':scope > form[data-editor]')) return;
+      var f = el('form', 'comment-form');
+      f.dataset.editor = '1';
+      var ta = el('textarea');
+      ta.maxLength = 2000;
+      ta.rows = 4;
+      ta.value = box.innerText.trim();
+      var save = el('button', 'button', D.tSave);
+      save.type = 'submit';
+      var cancel = el('button', 'link', D.tCancel);
+      cancel.type = 'button';
+      cancel.onclick = function () { f.remove(); box.hidden = false; };
+      var msg = el('p', 'form-note');
+      msg.hidden = true;
+      f.append(ta, save, ' ', cancel, msg);
+      box.hidden = true;
+      box.after(f);
+      f.addEventListener('submit', function (e) {
+        e.preventDefault();
+        api('PATCH', '/api/v1/comments/' + li.dataset.comment, { text: ta.value }).then(function (j) {
+          if (j.error) { msg.textContent = j.error.message; msg.hidden = false; return; }
+          edited(j.comment.id, j.comment.text);
+          f.remove();
+          box.hidden = false;
+        });
+      });
+    }
+    function find(id) { return disc.querySelector('[data-comment="' + id + '"]'); }
+    // A comment on the page now: a thread at the top (the newest order), a reply in its thread.
+    function show(c, mine) {
+      if (find(c.id)) return;
+      var li = commentEl(c);
+      if (!c.parent_id) {
+        list.prepend(li);
+      } else {
+        var thread = find(c.parent_id);
+        if (!thread) return;
+        var det = thread.querySelector(':scope > details[data-replies]');
+        if (!det) {
+          det = el('details', 'replies');
+          det.dataset.replies = String(c.parent_id);
+          det.append(el('summary', '', '1'), el('ol', 'comments'));
+          det.lastChild.dataset.replyList = '';
+          thread.append(det);
+        } else {
+          var sum = det.querySelector('summary');
+          sum.textContent = sum.textContent.replace(/\d+/, function (n) { return String(Number(n) + 1); });
+        }
+        det.open = true;
+        det.querySelector('[data-reply-list]').append(li);
+      }
+      count(1);
+      if (mine) li.scrollIntoView({ block: 'nearest' });
+    }
+    function edited(id, text) {
+      var li = find(id);
+      if (!li) return;
+      textInto(li.querySelector('[data-text]'), text);
+      var head = li.querySelector('.comment-head');
+      if (!head.querySelector('[data-edited]')) { var e = el('span', 'edited', D.tEdited); e.dataset.edited = ''; head.append(' ', e); }
+    }
+    function removed(id) {
+      waiting = waiting.filter(function (c) { return c.id !== Number(id); });
+      showWaiting();
+      var li = find(id);
+      if (!li) return;
+      var replies = li.querySelector(':scope > details[data-replies] li');
+      if (replies) {  // a thread with replies stays, as a placeholder
+        li.querySelectorAll(':scope > .comment-head, :scope > [data-text], :scope > [data-comment-foot], :scope > form')
+          .forEach(function (x) { x.remove(); });
+        li.prepend(el('p', 'placeholder', D.tDeleted));
+        li.classList.add('gone');
+        li.dataset.gone = '';
+      } else {
+        li.remove();
+      }
+      count(-1);
+    }
+    function showWaiting() {
+      newBox.hidden = waiting.length === 0;
+      newBtn.textContent = D.tNew.replace('{n}', String(waiting.length));
+      disc.dataset.waiting = String(waiting.length);
+    }
+    newBtn.onclick = function () {
+      waiting.splice(0).forEach(function (c) { show(c, false); });
+      showWaiting();
+      list.scrollIntoView({ block: 'start' });
+    };
+    var lastId = 0;
+    disc.querySelectorAll('[data-comment]').forEach(function (li) { lastId = Math.max(lastId, Number(li.dataset.comment)); });
+    subscribe('comments:' + story, Number(D.seq || 0), function (d) {
+      if (d.kind === 'comment') {
+        if (d.id > lastId) lastId = d.id;
+        if (find(d.id) || waiting.some(function (c) { return c.id === d.id; })) return;
+        if (d.parent_id) { show(d, false); return; }
+        waiting.push(d);  // the reader is reading: no jump, a button
+        showWaiting();
+      } else if (d.kind === 'edited') {
+        waiting.forEach(function (c) { if (c.id === d.id) c.text = d.text; });
+        edited(d.id, d.text);
+      } else if (d.kind === 'removed') {
+        removed(d.id);
+      }
+    }, { cursor: D.cursor || null, last_id: lastId, reload: function () {} });
+
+    // "Show more" and "more replies" in place.
+    disc.addEventListener('click', function (e) {
+      var a = e.target.closest && e.target.closest('a[data-more-comments], a[data-more-replies]');
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      fetch(a.href + '&fragment=1', { credentials: 'same-origin' })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (html) {
+          var tpl = document.createElement('template');
+          tpl.innerHTML = html;  // our own server's fragment
+          var target = a.dataset.moreReplies !== undefined ? a.closest('details').querySelector('[data-reply-list]') : list;
+          tpl.content.querySelectorAll('[data-fragment] > ol > li').forEach(function (li) {
+            if (find(li.dataset.comment)) return;
+            target.append(li);
+            actions(li);
+          });
+          var next = tpl.content.querySelector('[data-fragment] [data-comments-pager] a');
+          var pager = a.closest('p');
+          if (next) { a.href = next.href; if (a.dataset.moreReplies !== undefined) a.dataset.moreReplies = ''; }
+          else pager.remove();
+        })
+        .catch(function () { location.href = a.href; });
+    });
+
+    me.then(function (j) {
+      if (!j.user) return;
+      user = j.user;
+      csrf = j.csrf || '';
+      var box = disc.querySelector('[data-comment-box]');
+      if (box) {
+        box.querySelector('[data-participate]').hidden = true;
+        box.append(composer(0));
+      }
+      disc.querySelectorAll('[data-comment]').forEach(actions);
+      disc.dataset.ready = '1';
+    });
+    if (!loggedIn) disc.dataset.ready = '1';
+  })();
+
   connect();
 })();
