@@ -106,7 +106,7 @@ Reply Pages::register_page(const net::Request&, const http::Params&, Ctx& c) {
 
 Reply Pages::register_post(const net::Request&, const http::Params&, Ctx& c) {
   auto o = accounts->register_account(c.form.get("email"), c.form.get("name"),
-                                      c.form.get("password"), c.ip);
+                                      c.form.get("password"), c.ip, c.next);
   if (o.retry_after) return too_many(c, o);
   if (!o.ok)
     return account_form(c, "REGISTER", outcome_text(c, o), c.form.get("email"),

@@ -1,4 +1,5 @@
 #include "accounts/service.hpp"
+#include "http/forms.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -89,7 +90,8 @@ NewSession Accounts::start_session(const User& u, bool new_device) {
 }
 
 Outcome Accounts::register_account(const std::string& email_in, const std::string& name_in,
-                                   const std::string& password, const std::string& ip) {
+                                   const std::string& password, const std::string& ip,
+                                   const std::string& next) {
   std::string email = normalize_email(email_in);
   std::string name = clean_name(name_in);
   if (email.empty()) return fail("err_email_invalid");
@@ -115,7 +117,9 @@ Outcome Accounts::register_account(const std::string& email_in, const std::strin
   auto r = store_.create_user(u);
   if (!r.ok()) return done("msg_check_mail_register");  // lost a race for the address
   if (mail_allowed(email))
-    send(email, "mail_verify", name, make_link(r.id, "verify", o_.verify_link_s));
+    send(email, "mail_verify", name,
+         make_link(r.id, "verify", o_.verify_link_s) +
+             (next.size() > 1 && next[0] == '/' ? "?next=" + http::url_encode(next) : ""));
   return done("msg_check_mail_register", r.id);
 }
 

@@ -92,8 +92,11 @@ class Accounts {
   Accounts(AccountsOptions o, storage::Stores& stores, mail::MailQueue* mail, MailText texts,
            const util::Clock& clock = util::system_clock());
 
+  // `next`: a path on this site the confirmation link brings the person back to (the story
+  // whose discussion they wanted to join).
   Outcome register_account(const std::string& email, const std::string& name,
-                           const std::string& password, const std::string& ip);
+                           const std::string& password, const std::string& ip,
+                           const std::string& next = {});
   // Confirms the address of a new account and starts a session.
   std::optional<NewSession> verify_email(const std::string& token, Outcome& out);
 

@@ -360,15 +360,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   ho.batch_window = std::chrono::milliseconds(cfg.live_batch_ms);
   // Several nodes on one bus: chat presence counts every node's readers.
   if (!cfg.bus.empty()) ho.node = events::node_name();
-  // Discussions under stories: their rules and their live channels ("comments:<story>").
-  discussion::Options discussion_options;
-  discussion_options.limits = shared_limits;
-  discussion_options.post_every_s = cfg.comment_every_s;
-  discussion_options.post_burst = cfg.comment_burst;
-  discussion_options.close_after_days = cfg.discussion_close_days;
-  discussion_options.held_first = cfg.comment_held_first;
-  discussion::Discussions discussions(store->news(), store->comments(), store->accounts(), *bus,
-                                      discussion_options);
+  // The live channels of discussions under stories ("comments:<story>").
   discussion::DiscussionChannels discussion_channels(store->news(), store->comments());
   live::ChannelRouter channels(chat);
   channels.add("comments:", discussion_channels);
@@ -429,6 +421,19 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   account_options.limits = shared_limits;
   accounts::Accounts accounts(account_options, *store, &mail_queue,
                               mail_texts(store->news(), catalog));
+  // Discussions under stories: their rules, with the statements of reasons and notices' mails.
+  discussion::Options discussion_options;
+  discussion_options.limits = shared_limits;
+  discussion_options.post_every_s = cfg.comment_every_s;
+  discussion_options.post_burst = cfg.comment_burst;
+  discussion_options.close_after_days = cfg.discussion_close_days;
+  discussion_options.held_first = cfg.comment_held_first;
+  discussion_options.mail = &mail_queue;
+  discussion_options.catalog = &catalog;
+  discussion_options.base_url = cfg.base_url;
+  discussion_options.contact = cfg.admin_email;
+  discussion::Discussions discussions(store->news(), store->comments(), store->accounts(), *bus,
+                                      discussion_options);
   // The capabilities: one line each.
   std::unique_ptr<site::Site> site;
   std::unique_ptr<newsroom::Desk> desk;

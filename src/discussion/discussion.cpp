@@ -154,6 +154,10 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
   if (!mod && new_account && content::count_links(text.text) > o_.new_account_links)
     return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
                   {{"max", std::to_string(o_.new_account_links)}});
+  content::WordKind word_kind{};
+  std::string word = word_list()->match(text.text, word_kind);
+  if (!word.empty() && word_kind == content::WordKind::Banned)
+    return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
   if (!mod) {
     // Counted where every node counts when several share the database.
     if (auto wait = limits().hit("comment:" + std::to_string(who.id), o_.post_burst,
@@ -169,7 +173,10 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
   c.state = CommentState::Visible;
   if (!mod) {
     auto rec = comments_.record(who.id, now - o_.rejection_days * kDay);
-    if (st.mode == DiscussionMode::Premoderated) {
+    if (!word.empty()) {
+      c.state = CommentState::Pending;
+      c.held_for = "held_suspect_word";
+    } else if (st.mode == DiscussionMode::Premoderated) {
       c.state = CommentState::Pending;
       c.held_for = "held_premoderated";
     } else if (rec.comments < o_.held_first) {
@@ -215,8 +222,23 @@ Result Discussions::edit(const content::User& who, content::Id id, std::string_v
   if (!moderates(who) && new_account && content::count_links(text.text) > o_.new_account_links)
     return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
                   {{"max", std::to_string(o_.new_account_links)}});
+  content::WordKind word_kind{};
+  std::string word = word_list()->match(text.text, word_kind);
+  if (!word.empty() && word_kind == content::WordKind::Banned)
+    return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
   comments_.edit(id, text.text, now);
   c->text = std::move(text.text);
+  if (!word.empty() && !moderates(who) && content::shown(c->state)) {
+    // Now with a suspect word: held again until a moderator has read it.
+    comments_.set_state(id, CommentState::Pending, "held_suspect_word");
+    publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
+    c->state = CommentState::Pending;
+    log(nullptr, "hold", *c, "held_suspect_word", true);
+    Result r;
+    r.key = "comment_held";
+    r.comment = std::move(c);
+    return r;
+  }
   c->edited_at = now;
   if (content::shown(c->state))
     publish(c->article_id, json::object{{"kind", "edited"}, {"id", id}, {"text", c->text},
@@ -239,6 +261,7 @@ Result Discussions::remove(const content::User& who, content::Id id, std::string
     std::string why = text_of(reason, o_.max_reason_chars);
     comments_.set_state(id, CommentState::Removed, "");
     log(&who, "remove", *c, why);
+    state_reasons(*c, "statement_removed", why, false);
   }
   if (was_shown) publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
   Result r;
@@ -314,6 +337,8 @@ Result Discussions::reject(const content::User& who, content::Id id, std::string
   bool was_shown = content::shown(c->state);
   comments_.set_state(id, CommentState::Rejected, "");
   log(&who, "reject", *c, why);
+  // Held by a rule (reports, words, the scorer) before a person decided: automation was involved.
+  state_reasons(*c, "statement_rejected", why, !c->held_for.empty());
   // Rejections are never broadcast; a comment readers could see simply goes away.
   if (was_shown) publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
   Result r;
@@ -352,6 +377,16 @@ Result Discussions::ban(const content::User& who, content::Id user_id, int minut
   comments_.ban({user_id, "", minutes ? now + minutes * 60LL : 0, why, who.id, now});
   Comment none;
   none.user_id = user_id;
+  if (o_.mail && o_.catalog) {
+    // In the language of the edition they last wrote in.
+    auto last = comments_.by_user(user_id, 0, 1);
+    std::string lang = last.empty() ? std::string("en") : language_of(last.front().article_id);
+    mail(u->email, lang, "statement_subject", "statement_banned",
+         {{"name", u->display_name},
+          {"until", minutes ? i18n::iso8601(now + minutes * 60LL) : o_.catalog->text(lang, "comment_ban_for_good")},
+          {"reason", why},
+          {"contact", o_.contact}});
+  }
   log(&who, "ban", none, why + (minutes ? " (" + std::to_string(minutes) + " min)" : " (for good)"));
   return {};
 }
@@ -376,6 +411,131 @@ Result Discussions::set_story_mode(const content::User& who, content::Id story_i
   none.article_id = story_id;
   log(&who, "mode", none, mode ? content::to_string(*mode) : "section");
   return {};
+}
+
+std::shared_ptr<const content::WordList> Discussions::word_list() {
+  // Read again every few seconds: a word a moderator adds on any node applies soon everywhere.
+  std::lock_guard lock(words_mu_);
+  auto now = std::chrono::steady_clock::now();
+  if (!words_ || now - words_at_ > std::chrono::seconds(5)) {
+    words_ = std::make_shared<const content::WordList>(comments_.words());
+    words_at_ = now;
+  }
+  return words_;
+}
+
+std::vector<content::WordRule> Discussions::words() { return comments_.words(); }
+
+Result Discussions::set_word(const content::User& who, std::string_view word,
+                             std::optional<content::WordKind> kind) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  std::string w = text_of(word, 100);
+  if (w.empty() || content::word_skeletons(w).empty() || w.find('\n') != std::string::npos)
+    return refuse(Outcome::Invalid, "bad_word", "comment_bad_word");
+  if (kind)
+    comments_.set_word({w, *kind});
+  else if (!comments_.remove_word(w))
+    return refuse(Outcome::NotFound, "no_word", "comment_no_word");
+  Comment none;
+  log(&who, kind ? (*kind == content::WordKind::Banned ? "word_ban" : "word_suspect") : "word_remove",
+      none, w);
+  std::lock_guard lock(words_mu_);
+  words_.reset();  // this node applies it at once
+  return {};
+}
+
+Result Discussions::notice(const content::User* who, content::Id comment_id, std::string_view reason,
+                           std::string_view explanation, std::string_view email_in) {
+  auto c = comments_.comment(comment_id);
+  if (!c || !content::shown(c->state)) return refuse(Outcome::NotFound, "not_found", "comment_not_found");
+  std::string why = text_of(reason, 100);
+  std::string text = text_of(explanation, o_.max_notice_chars);
+  std::string email = content::normalize_email(std::string(who && email_in.empty() ? who->email : email_in));
+  if (why.empty()) return refuse(Outcome::Invalid, "no_reason", "notice_reason");
+  if (text.empty())
+    return refuse(Outcome::Invalid, "no_explanation", "notice_explanation",
+                  {{"max", std::to_string(o_.max_notice_chars)}});
+  if (email.empty()) return refuse(Outcome::Invalid, "bad_email", "notice_email");
+  // A sender may not flood the queue: notices are counted per address and per person.
+  if (auto wait = limits().hit("notice:" + email, 10, 3600, clock_.now())) {
+    auto r = refuse(Outcome::TooSoon, "too_soon", "comment_too_soon", {{"seconds", std::to_string(wait)}});
+    r.retry_after = wait;
+    return r;
+  }
+  storage::CommentNotice n;
+  n.comment_id = comment_id;
+  n.reason = why;
+  n.explanation = text;
+  n.email = email;
+  n.user_id = who ? who->id : 0;
+  n.at = clock_.now();
+  auto id = comments_.add_notice(n);
+  Comment none = *c;
+  log(nullptr, "notice", none, why + " (notice " + std::to_string(id) + ")", true);
+  mail(email, language_of(c->article_id), "notice_ack_subject", "notice_ack_body",
+       {{"id", std::to_string(id)}, {"reason", why}, {"text", c->text}});
+  Result r;
+  r.outcome = Outcome::Created;
+  r.key = "notice_received";
+  r.args = {{"id", std::to_string(id)}};
+  return r;
+}
+
+Result Discussions::decide_notice(const content::User& who, std::int64_t notice_id, bool remove_it,
+                                  std::string_view reply) {
+  if (!moderates(who)) return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  auto n = comments_.notice(notice_id);
+  if (!n) return refuse(Outcome::NotFound, "not_found", "notice_not_found");
+  std::string why = text_of(reply, o_.max_reason_chars);
+  if (why.empty())
+    return refuse(Outcome::Invalid, "no_reason", "comment_reject_reason",
+                  {{"max", std::to_string(o_.max_reason_chars)}});
+  if (n->decided_at) return refuse(Outcome::Conflict, "decided", "notice_decided");
+  auto c = comments_.comment(n->comment_id);
+  if (remove_it && c && c->state != CommentState::Deleted && c->state != CommentState::Removed) {
+    auto r = remove(who, c->id, why);
+    if (!r.ok()) return r;
+  }
+  if (!comments_.decide_notice(notice_id, remove_it ? "removed" : "kept", why, who.id, clock_.now()))
+    return refuse(Outcome::Conflict, "decided", "notice_decided");
+  Comment about = c ? *c : Comment{};
+  log(&who, remove_it ? "notice_removed" : "notice_kept", about, why);
+  mail(n->email, c ? language_of(c->article_id) : "en", "notice_decision_subject",
+       remove_it ? "notice_decision_removed" : "notice_decision_kept",
+       {{"id", std::to_string(notice_id)}, {"reason", why}, {"contact", o_.contact}});
+  return {};
+}
+
+std::string Discussions::language_of(content::Id story_id) {
+  auto a = news_.article(story_id);
+  if (a)
+    for (auto& e : news_.editions())
+      if (e.id == a->edition_id) return e.language;
+  return "en";
+}
+
+void Discussions::mail(const std::string& to, const std::string& lang,
+                       const std::string& subject_key, const std::string& body_key,
+                       std::vector<std::pair<std::string, std::string>> args) {
+  if (!o_.mail || !o_.catalog || to.empty()) return;
+  o_.mail->enqueue(mail::Mail{to, i18n::fill(o_.catalog->text(lang, subject_key), args),
+                              i18n::fill(o_.catalog->text(lang, body_key), args)});
+}
+
+void Discussions::state_reasons(const Comment& c, const std::string& what_key,
+                                std::string_view reason, bool automated) {
+  if (!o_.mail || !o_.catalog) return;
+  auto u = accounts_.user_by_id(c.user_id);
+  if (!u || u->email.empty()) return;
+  auto lang = language_of(c.article_id);
+  auto story = news_.article(c.article_id);
+  mail(u->email, lang, "statement_subject", what_key,
+       {{"name", u->display_name},
+        {"story", story ? story->headline : std::string()},
+        {"text", c.text},
+        {"reason", std::string(reason)},
+        {"automated", o_.catalog->text(lang, automated ? "statement_automated_yes" : "statement_automated_no")},
+        {"contact", o_.contact}});
 }
 
 Commenter Discussions::commenter(content::Id user_id) {

@@ -12,10 +12,17 @@
 #include <utility>
 #include <vector>
 
+#include <chrono>
+#include <memory>
+#include <mutex>
+
 #include "content/comment.hpp"
 #include "content/outcome.hpp"
+#include "content/words.hpp"
+#include "i18n/i18n.hpp"
 #include "content/people.hpp"
 #include "live/bus.hpp"
+#include "mail/mail.hpp"
 #include "live/hub.hpp"
 #include "storage/account_store.hpp"
 #include "storage/comment_store.hpp"
@@ -43,6 +50,13 @@ struct Options {
   int rejection_days = 7;
   int rejection_min = 3;
   std::size_t max_reason_chars = 500;
+  std::size_t max_notice_chars = 4000;
+  // Mails: statements of reasons to authors whose comment is removed or who are banned, and
+  // the acknowledgement and decision to senders of notices. Null: no mail (tools, tests).
+  mail::MailQueue* mail = nullptr;
+  const i18n::Catalog* catalog = nullptr;
+  std::string base_url;
+  std::string contact;  // where people contest a decision (the site's admin address)
 };
 
 // How a request came out. `key` is a catalog key (with `args` for its {name}s) when it did not
@@ -120,8 +134,22 @@ class Discussions {
                         std::optional<content::DiscussionMode> mode);
   Commenter commenter(content::Id user_id);
 
+  // Banned and suspect words (moderators). kind nullopt: the word is taken off the list.
+  Result set_word(const content::User& who, std::string_view word,
+                  std::optional<content::WordKind> kind);
+  std::vector<content::WordRule> words();
+
+  // A notice of illegal content about a comment, from anyone (`who` may be nobody): stored and
+  // acknowledged by mail. A moderator decides it: the comment removed (its author gets a
+  // statement of reasons) or kept; either way the sender is told, with the reasons.
+  Result notice(const content::User* who, content::Id comment_id, std::string_view reason,
+                std::string_view explanation, std::string_view email);
+  Result decide_notice(const content::User& who, std::int64_t notice_id, bool remove,
+                       std::string_view reply);
+
   storage::CommentStore& store() { return comments_; }
   storage::NewsStore& news() { return news_; }
+  std::optional<content::User> user(content::Id id) { return accounts_.user_by_id(id); }
   live::EventBus& bus() { return bus_; }
   static std::string channel(content::Id story_id) { return "comments:" + std::to_string(story_id); }
 
@@ -133,6 +161,18 @@ class Discussions {
            std::string_view reason, bool automated = false);
   // What a reader hears live (and what a recovering reader is sent).
   void publish(content::Id story_id, const boost::json::object& event);
+  // Mail in the language of the story's edition (or English).
+  void mail(const std::string& to, const std::string& lang, const std::string& subject_key,
+            const std::string& body_key, std::vector<std::pair<std::string, std::string>> args);
+  std::string language_of(content::Id story_id);
+  // A statement of reasons (DSA article 17) to the author of a restricted comment, or to a
+  // banned person.
+  void state_reasons(const content::Comment& c, const std::string& what_key,
+                     std::string_view reason, bool automated);
+  std::shared_ptr<const content::WordList> word_list();
+  std::mutex words_mu_;
+  std::shared_ptr<const content::WordList> words_;
+  std::chrono::steady_clock::time_point words_at_{};
 
   storage::NewsStore& news_;
   storage::CommentStore& comments_;

@@ -109,6 +109,7 @@ Pages::Pages(web::App& app, Discussions& disc) : web::Handlers(app.kit()), d(&di
   app.owns("/discussion/");
   app.owns("/api/v1/comments");
   app.owns("/api/v1/moderation/");
+  app.owns("/api/v1/notices");
   web::Rows<A> on(app, this);
   constexpr std::size_t kCommentBody = 16 * 1024;  // 2,000 characters of 4 bytes, and the form
   on("GET", "/discussion/:id/write", Need::Anyone, {}, &A::write_page);
@@ -127,6 +128,15 @@ Pages::Pages(web::App& app, Discussions& disc) : web::Handlers(app.kit()), d(&di
   on("PUT", "/api/v1/moderation/stories/:id", Need::Staff, Action::Moderate, &A::api_story_mode, 1024);
   on("GET", "/newsroom/moderation", Need::Staff, Action::Moderate, &A::moderation_page);
   on("POST", "/newsroom/moderation", Need::Staff, Action::Moderate, &A::moderation_post, 8192);
+  on("POST", "/api/v1/moderation/words", Need::Staff, Action::Moderate, &A::api_words, 1024);
+  on("POST", "/api/v1/moderation/notices/:id", Need::Staff, Action::Moderate, &A::api_decide_notice, 4096);
+  // Everything moderators did: for admins.
+  on("GET", "/newsroom/moderation/log", Need::Staff, Action::ManageSite, &A::moderation_log_page);
+  on("GET", "/api/v1/moderation/log", Need::Staff, Action::ManageSite, &A::api_moderation_log);
+  // Notices of illegal content: anyone, logged in or not.
+  on("GET", "/discussion/notice/:id", Need::Anyone, {}, &A::notice_page);
+  on("POST", "/discussion/notice/:id", Need::Anyone, {}, &A::notice_post, 16 * 1024);
+  on("POST", "/api/v1/notices", Need::Anyone, {}, &A::api_notice, 16 * 1024);
 }
 
 std::optional<Pages::Story> Pages::story(content::Id id) {
@@ -231,9 +241,10 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
   b->SetValue("SORT", content::to_string(sort));
   b->SetIntValue("COUNT", st.count);
   b->SetValue("COUNT_LABEL", catalog.plural(e.language, "comments_count", st.count));
-  auto seq = d->bus().last_seq(Discussions::channel(a.id));
-  b->SetIntValue("SEQ", static_cast<long>(seq));
-  b->SetValue("CURSOR", live::cursor_text(d->bus().epoch(), seq));
+  // Live updates start after the newest comment when the page was made: the live channel
+  // recovers from the database what came after it (the page holds no position of this
+  // node's bus, so every node serves the same bytes).
+  b->SetIntValue("LAST_ID", static_cast<long>(d->store().newest_visible(a.id)));
   b->SetValue("BASE", base);
   if (st.mode == content::DiscussionMode::Closed) {
     b->AddSectionDictionary("CLOSED")->SetValue(
@@ -681,6 +692,29 @@ Reply Pages::moderation_page(const net::Request&, const http::Params&, Ctx& c) {
       r->SetValue("REASON", rep.reason);
     }
   }
+  auto notices = d->store().open_notices(100);
+  if (notices.empty()) m->ShowSection("NOTICES_EMPTY");
+  for (auto& n : notices) {
+    auto* it = m->AddSectionDictionary("NOTICE");
+    it->SetIntValue("ID", static_cast<long>(n.id));
+    it->SetValue("REASON", n.reason);
+    it->SetValue("EMAIL", n.email);
+    it->SetValue("EXPLANATION", n.explanation);
+    if (auto cm = d->store().comment(n.comment_id)) {
+      it->SetValue("HTML", content::comment_html(cm->text));
+      if (auto s = story(cm->article_id)) {
+        it->SetValue("STORY_URL", s->path + "#comment-" + std::to_string(cm->id));
+        it->SetValue("HEADLINE", s->article.headline);
+      }
+    }
+  }
+  for (auto& w : d->words()) {
+    auto* it = m->AddSectionDictionary("WORD");
+    it->SetValue("WORD", w.word);
+    it->SetValue("KIND", t(c, w.kind == content::WordKind::Banned ? "moderation_word_banned"
+                                                                  : "moderation_word_suspect"));
+  }
+  if (content::can(c.user()->role, content::Action::ManageSite)) m->ShowSection("LOG_LINK");
   for (auto& b : d->store().bans(now_unix())) {
     auto* r = m->AddSectionDictionary("BAN");
     r->SetIntValue("UID", static_cast<long>(b.user_id));
@@ -704,6 +738,12 @@ Reply Pages::moderation_post(const net::Request&, const http::Params&, Ctx& c) {
   else if (action == "ban")
     res = d->ban(who, parse_id(c.form.get("user_id")), static_cast<int>(parse_int(c.form.get("minutes"))), reason);
   else if (action == "lift") res = d->lift_ban(who, parse_id(c.form.get("user_id")));
+  else if (action == "word_add")
+    res = d->set_word(who, c.form.get("word"),
+                      c.form.get("kind") == "suspect" ? content::WordKind::Suspect : content::WordKind::Banned);
+  else if (action == "word_remove") res = d->set_word(who, c.form.get("word"), std::nullopt);
+  else if (action == "notice_remove" || action == "notice_keep")
+    res = d->decide_notice(who, parse_id(c.form.get("notice")), action == "notice_remove", reason);
   else return error_page(400, c.edition);
   if (res.ok()) return redirect("/newsroom/moderation");
   return private_page(c, t(c, "moderation"),
@@ -712,6 +752,129 @@ Reply Pages::moderation_post(const net::Request&, const http::Params&, Ctx& c) {
                           "</p><p><a href=\"/newsroom/moderation\">" +
                           util::html_escape(t(c, "moderation")) + "</a></p>",
                       web::status_of(res.outcome));
+}
+
+Reply Pages::api_words(const net::Request& r, const http::Params&, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send {\"word\": ..., \"kind\": ...}.");
+  auto kind = text_field(v->get_object(), "kind");
+  std::optional<content::WordKind> k;
+  if (kind == "banned") k = content::WordKind::Banned;
+  else if (kind == "suspect") k = content::WordKind::Suspect;
+  else if (kind != "none") return api_error(400, "bad_request", "\"kind\" is banned, suspect or none.");
+  auto res = d->set_word(*c.user(), text_field(v->get_object(), "word"), k);
+  if (!res.ok()) return result_reply(c, res);
+  json::array words;
+  for (auto& w : d->words())
+    words.push_back(json::object{{"word", w.word},
+                                 {"kind", w.kind == content::WordKind::Banned ? "banned" : "suspect"}});
+  return api_json(200, json::object{{"words", std::move(words)}});
+}
+
+Reply Pages::api_decide_notice(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send {\"decision\": ..., \"reply\": ...}.");
+  auto decision = text_field(v->get_object(), "decision");
+  if (decision != "remove" && decision != "keep")
+    return api_error(400, "bad_request", "\"decision\" is remove or keep.");
+  return result_reply(c, d->decide_notice(*c.user(), parse_id(p.get("id")), decision == "remove",
+                                          text_field(v->get_object(), "reply")));
+}
+
+Reply Pages::moderation_log_page(const net::Request&, const http::Params&, Ctx& c) {
+  TemplateDictionary dict("discussion");
+  auto* l = dict.AddSectionDictionary("LOG");
+  auto entries = d->store().log_entries(parse_id(c.form.get("before")), 200);
+  for (auto& e : entries) {
+    auto* it = l->AddSectionDictionary("ENTRY");
+    it->SetIntValue("ID", static_cast<long>(e.id));
+    it->SetValue("AT", i18n::iso8601(e.at));
+    it->SetValue("WHO", e.moderator_name);
+    if (e.automated) it->ShowSection("AUTO");
+    it->SetValue("ACTION", e.action);
+    if (e.comment_id) it->AddSectionDictionary("COMMENT")->SetIntValue("ID", static_cast<long>(e.comment_id));
+    if (e.user_id)
+      if (auto u = d->user(e.user_id))
+        it->AddSectionDictionary("USER")->SetValue("NAME", u->display_name);
+    it->SetValue("REASON", e.reason);
+  }
+  if (entries.size() == 200)
+    l->AddSectionDictionary("OLDER")->SetIntValue("BEFORE", static_cast<long>(entries.back().id));
+  return private_page(c, t(c, "moderation_log"), render(c.lang, "discussion.tpl", dict));
+}
+
+Reply Pages::api_moderation_log(const net::Request&, const http::Params&, Ctx& c) {
+  json::array items;
+  for (auto& e : d->store().log_entries(parse_id(c.form.get("before")), 200))
+    items.push_back(json::object{{"id", e.id},
+                                 {"at", e.at},
+                                 {"moderator", json::object{{"id", e.moderator_id}, {"name", e.moderator_name}}},
+                                 {"automated", e.automated},
+                                 {"action", e.action},
+                                 {"comment_id", e.comment_id},
+                                 {"user_id", e.user_id},
+                                 {"story_id", e.article_id},
+                                 {"reason", e.reason}});
+  return api_json(200, json::object{{"entries", std::move(items)}});
+}
+
+Reply Pages::notice_form(Ctx& c, const Comment& cm, const Result* res, int status) {
+  TemplateDictionary dict("discussion");
+  auto* n = dict.AddSectionDictionary("NOTICE_FORM");
+  n->SetValue("NAME", cm.user_name);
+  n->SetValue("HTML", content::comment_html(cm.text));
+  if (res && res->ok()) {
+    n->AddSectionDictionary("DONE")->SetValue("TEXT", kit.t(c.lang, res->key, res->args));
+  } else {
+    auto* f = n->AddSectionDictionary("FORM");
+    f->SetIntValue("ID", static_cast<long>(cm.id));
+    f->SetValue("CSRF", c.csrf);
+    f->SetValue("EXPLANATION", c.form.get("explanation"));
+    f->SetValue("EMAIL", c.form.get("email").empty() && c.user() ? c.user()->email
+                                                                 : std::string(c.form.get("email")));
+    if (res) f->AddSectionDictionary("ERROR")->SetValue("TEXT", kit.t(c.lang, res->key, res->args));
+  }
+  Reply r = private_page(c, t(c, "notice_title"), render(c.lang, "discussion.tpl", dict), status);
+  if (res && res->retry_after) r.headers.emplace_back("Retry-After", std::to_string(res->retry_after));
+  return r;
+}
+
+Reply Pages::notice_page(const net::Request&, const http::Params& p, Ctx& c) {
+  auto cm = d->store().comment(parse_id(p.get("id")));
+  if (!cm || !content::shown(cm->state)) return error_page(404, c.edition);
+  if (auto s = story(cm->article_id)) {
+    c.edition = s->edition;
+    c.lang = s->edition->language;
+  }
+  return notice_form(c, *cm, nullptr, 200);
+}
+
+Reply Pages::notice_post(const net::Request&, const http::Params& p, Ctx& c) {
+  auto cm = d->store().comment(parse_id(p.get("id")));
+  if (!cm || !content::shown(cm->state)) return error_page(404, c.edition);
+  if (auto s = story(cm->article_id)) {
+    c.edition = s->edition;
+    c.lang = s->edition->language;
+  }
+  auto res = d->notice(c.user(), cm->id, c.form.get("reason"), c.form.get("explanation"),
+                       c.form.get("email"));
+  return notice_form(c, *cm, &res, web::status_of(res.outcome));
+}
+
+Reply Pages::api_notice(const net::Request& r, const http::Params&, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object.");
+  auto& o = v->get_object();
+  auto res = d->notice(c.user(), int_field(o, "comment_id"), text_field(o, "reason"),
+                       text_field(o, "explanation"), text_field(o, "email"));
+  if (!res.ok()) return result_reply(c, res);
+  return api_json(201, json::object{{"ok", true}, {"message", kit.t(c.lang, res.key, res.args)}});
 }
 
 }  // namespace herald::discussion

@@ -57,6 +57,14 @@ class Pages final : public web::Module, web::Handlers {
   Reply api_story_mode(const net::Request& r, const http::Params& p, Ctx& c);
   Reply moderation_page(const net::Request& r, const http::Params& p, Ctx& c);
   Reply moderation_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply moderation_log_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_moderation_log(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_words(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_decide_notice(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply notice_page(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply notice_post(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_notice(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply notice_form(Ctx& c, const content::Comment& cm, const Result* res, int status);
 
   Reply result_reply(const Ctx& c, const Result& res);
   // The story, its edition, section and canonical path, when it is published.

@@ -250,4 +250,13 @@ std::int64_t parse_http_date(std::string_view s) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& args) {
+  for (auto& [name, value] : args) {
+    std::string mark = "{" + name + "}";
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
+      text.replace(at, mark.size(), value);
+  }
+  return text;
+}
+
 }  // namespace herald::i18n

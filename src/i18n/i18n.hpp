@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace herald::i18n {
@@ -37,6 +38,9 @@ class Catalog {
  private:
   std::unordered_map<std::string, std::unordered_map<std::string, std::string>> langs_;
 };
+
+// `text` with each {name} replaced by its value from `args` (catalog texts with values).
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& args);
 
 // Formats a Unix time with an ICU pattern ("dd.MM.yyyy", "HH:mm", "d MMMM yyyy") in the given
 // ICU locale ("ru_RU") and IANA time zone.

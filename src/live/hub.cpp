@@ -540,8 +540,9 @@ void Hub::Impl::subscribe(const std::shared_ptr<Client>& c, const std::string& c
     c->recover_after[channel] = *last_id;
   else
     c->recover_after.erase(channel);
-  if (foreign && last_id) {
-    // The bus's history is not this cursor's, but the database has the lines: from there.
+  if (last_id && (foreign || !since)) {
+    // The bus's history is not this cursor's (or the reader gave only the newest line it has,
+    // as a cached page does): the database has the lines, from there.
     c->subscribed[channel] = 0;
     c->catching[channel];
     follow(c, channel);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "content/comment.hpp"
+#include "content/words.hpp"
 #include "storage/store.hpp"
 
 namespace herald::storage {
@@ -65,6 +66,22 @@ struct ModerationEntry {
   bool automated = false;
 };
 
+// A notice of illegal content about a comment (EU Digital Services Act, article 16), from
+// anyone, and what became of it.
+struct CommentNotice {
+  std::int64_t id = 0;
+  content::Id comment_id = 0;
+  std::string reason;       // the kind of illegality claimed
+  std::string explanation;  // why the sender thinks so
+  std::string email;        // where the acknowledgement and the decision go
+  content::Id user_id = 0;  // the sender, when logged in
+  UnixTime at = 0;
+  UnixTime decided_at = 0;  // 0: waiting
+  std::string decision;     // "removed" or "kept"
+  std::string reply;        // the moderator's reasons, sent to the sender
+  content::Id decided_by = 0;
+};
+
 class CommentStore {
  public:
   virtual ~CommentStore() = default;
@@ -93,6 +110,8 @@ class CommentStore {
   // The story's visible comments with an id above `after_id`, oldest first (a live reader's
   // recovery).
   virtual std::vector<content::Comment> visible_after(Id article_id, Id after_id, int limit) = 0;
+  // The newest visible comment's id (0: none): where a page's live updates start.
+  virtual Id newest_visible(Id article_id) = 0;
   // New text (marked edited at `at`); false when there is no such comment.
   virtual bool edit(Id id, const std::string& text, UnixTime at) = 0;
   // Moves a comment to `state`, keeping the counts right; false when there is no such comment.
@@ -118,6 +137,19 @@ class CommentStore {
   // The ban in force on `user_id` at `now`.
   virtual std::optional<CommentBan> ban_of(Id user_id, UnixTime now) = 0;
   virtual std::vector<CommentBan> bans(UnixTime now) = 0;
+
+  // Words moderators ban (a comment is refused) or suspect (it is held).
+  virtual std::vector<content::WordRule> words() = 0;
+  virtual void set_word(const content::WordRule& w) = 0;
+  virtual bool remove_word(const std::string& word) = 0;
+
+  virtual std::int64_t add_notice(const CommentNotice& n) = 0;
+  virtual std::optional<CommentNotice> notice(std::int64_t id) = 0;
+  // Waiting notices, oldest first.
+  virtual std::vector<CommentNotice> open_notices(int limit) = 0;
+  // Records the decision; false when there is no such notice or it was decided already.
+  virtual bool decide_notice(std::int64_t id, const std::string& decision, const std::string& reply,
+                             content::Id by, UnixTime at) = 0;
 
   virtual void log(const ModerationEntry& e) = 0;
   // Newest first, before entry `before` (0: from the newest).

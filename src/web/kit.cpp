@@ -94,13 +94,7 @@ std::string query_param(std::string_view query, std::string_view name) {
 
 std::string Kit::t(const std::string& lang, const std::string& key,
                    const std::vector<std::pair<std::string, std::string>>& args) const {
-  std::string text = catalog.text(lang, key);
-  for (auto& [name, value] : args) {
-    std::string mark = "{" + name + "}";
-    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
-      text.replace(at, mark.size(), value);
-  }
-  return text;
+  return i18n::fill(catalog.text(lang, key), args);
 }
 
 std::string slash_location(const net::Request& req) {

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-export async function startHerald() {
+export async function startHerald(args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
   const data = join(dir, 'data');
   if (process.env.HERALD_FIXTURE) cpSync(process.env.HERALD_FIXTURE, data, { recursive: true });
   const bin = process.env.HERALD_BIN || 'build/herald';
-  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--access-log', 'off'],
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--access-log', 'off', ...args],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const port = await new Promise((resolve, reject) => {
@@ -60,10 +60,10 @@ export function herald(server, ...args) {
 
 // One server and one browser for a test file: call at the top level; the returned object's
 // `server` and `browser` are set before the first test and closed after the last.
-export function serverAndBrowser(before, after) {
+export function serverAndBrowser(before, after, args = []) {
   const env = { server: null, browser: null };
   before(async () => {
-    env.server = await startHerald();
+    env.server = await startHerald(args);
     env.browser = await launchBrowser();
   });
   after(async () => {

@@ -2,8 +2,10 @@
 posting, threads two levels deep, edits, deletions, votes and the best order, reports that
 hide, moderation and bans, the comment box without JavaScript, "show more" by keyset, counts
 on lists, live updates, hostile text, and every refusal storing nothing."""
+import email as email_parser
 import html
 import json
+import os
 import re
 import time
 import unittest
@@ -375,6 +377,133 @@ class Discussions(unittest.TestCase):
                 got.append(m["data"]["text"])
         self.assertEqual(got, hostile)
         ws.close()
+
+
+class WordsNoticesAndStatements(unittest.TestCase):
+    """Banned and suspect words, notices of illegal content (DSA art. 16), statements of
+    reasons (art. 17) by mail, and the moderation log admins read."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--comment-held-first", "0", "--comment-burst", "100000")
+        cls.editor = person(cls.server, "editor")
+        cls.moderator = person(cls.server, "moderator", "Moira")
+        cls.admin = person(cls.server, "admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        assert code == 0, cls.server.output()[-3000:]
+
+    def mails_to(self, email):
+        out = []
+        folder = os.path.join(self.server.data, "outbox")
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".eml"):
+                continue
+            msg = email_parser.message_from_bytes(open(os.path.join(folder, name), "rb").read())
+            if email not in msg.get("To", ""):
+                continue
+            out.append(msg.get_payload(decode=True).decode())
+        return out
+
+    def test_banned_words_refuse_and_suspect_words_hold_after_normalising(self):
+        story, path = publish_story(self.editor)
+        reader = person(self.server, "reader")
+        self.assertEqual(api(reader, "POST", "/api/v1/moderation/words", {"word": "x", "kind": "banned"})[0], 403)
+        s, j = api(self.moderator, "POST", "/api/v1/moderation/words", {"word": "swindler", "kind": "banned"})
+        self.assertEqual(s, 200, j)
+        self.assertEqual(api(self.moderator, "POST", "/api/v1/moderation/words", {"word": "scam", "kind": "suspect"})[0], 200)
+        self.assertEqual(api(self.moderator, "POST", "/api/v1/moderation/words", {"word": "", "kind": "banned"})[0], 422)
+        for text in ("You SWINDLER!", "you $w1ndler", "you ｓｗｉｎｄｌｅｒ", "you swіndler"):  # Cyrillic і
+            s, j = comment(reader, story, text)
+            self.assertEqual((s, j["error"]["code"]), (422, "banned_word"), text)
+            self.assertIn("swindler", j["error"]["message"])
+        self.assertEqual(comment(reader, story, "swindlers are not whole-word matches")[0], 201)
+        s, j = comment(reader, story, "Sounds like a sc@m to me")
+        self.assertEqual(s, 201)
+        self.assertTrue(j["held"])
+        queue = api(self.moderator, "GET", "/api/v1/moderation/queue")[1]["queue"]
+        self.assertEqual(next(q for q in queue if q["id"] == j["comment"]["id"])["held_for"], "held_suspect_word")
+        self.assertNotIn("sc@m", discussion_html(self.server.get(path).text))
+        s, j = api(self.moderator, "POST", "/api/v1/moderation/words", {"word": "swindler", "kind": "none"})
+        self.assertEqual(s, 200)
+        self.assertNotIn("swindler", [w["word"] for w in j["words"]])
+        self.assertEqual(comment(reader, story, "A swindler, then")[0], 201)
+
+    def test_anyone_sends_a_notice_and_hears_the_decision(self):
+        story, path = publish_story(self.editor)
+        author = person(self.server, "reader", "Author")
+        c = posted(author, story, "The mayor stole the money")
+        anon = Client(self.server)
+        page = anon.get(f"/discussion/notice/{c['id']}")
+        self.assertEqual(page.status, 200)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        r = anon.post(f"/discussion/notice/{c['id']}", {"csrf": csrf, "reason": "defamation",
+                                                        "explanation": "", "email": "mayor@example.org"})
+        self.assertEqual(r.status, 422)
+        r = anon.post(f"/discussion/notice/{c['id']}", {"csrf": csrf, "reason": "defamation",
+                                                        "explanation": "It is untrue and names me.",
+                                                        "email": "mayor@example.org"})
+        self.assertEqual(r.status, 201)
+        self.assertIn("has been received", r.text)
+        acks = wait_for(lambda: self.mails_to("mayor@example.org"))
+        self.assertIn("We received your notice", acks[0])
+        page = self.moderator.get("/newsroom/moderation").text
+        nid = re.findall(r'data-notice="(\d+)"', page)[-1]
+        self.assertIn("It is untrue and names me.", page)
+        s, j = api(self.moderator, "POST", f"/api/v1/moderation/notices/{nid}", {"decision": "remove", "reply": ""})
+        self.assertEqual(s, 422)
+        s, j = api(self.moderator, "POST", f"/api/v1/moderation/notices/{nid}",
+                   {"decision": "remove", "reply": "Defamatory statement of fact"})
+        self.assertEqual(s, 200, j)
+        self.assertEqual(api(self.moderator, "POST", f"/api/v1/moderation/notices/{nid}",
+                             {"decision": "keep", "reply": "Again"})[0], 409)
+        self.assertNotIn("The mayor stole", discussion_html(self.server.get(path).text))
+        decision = wait_for(lambda: [m for m in self.mails_to("mayor@example.org") if "removed the comment" in m])
+        self.assertIn("Defamatory statement of fact", decision[0])
+        # The author gets a statement of reasons: what, why, automation, how to contest.
+        statement = wait_for(lambda: self.mails_to(author.email))
+        self.assertIn("The mayor stole the money", statement[0])
+        self.assertIn("Defamatory statement of fact", statement[0])
+        self.assertIn("Automated means: none", statement[0])
+        self.assertIn("To contest this decision", statement[0])
+
+    def test_rejections_and_bans_come_with_a_statement_of_reasons(self):
+        story, _ = publish_story(self.editor)
+        api(self.moderator, "PUT", f"/api/v1/moderation/stories/{story}", {"mode": "premoderated"})
+        reader = person(self.server, "reader", "Rejected Reader")
+        held = comment(reader, story, "Held then rejected")[1]["comment"]
+        api(self.moderator, "POST", f"/api/v1/moderation/comments/{held['id']}", {"action": "reject", "reason": "Off topic"})
+        m = wait_for(lambda: self.mails_to(reader.email))
+        self.assertIn("decided not to publish", m[0])
+        self.assertIn("Off topic", m[0])
+        self.assertIn("held automatically", m[0])  # pre-moderation held it
+        api(self.moderator, "POST", "/api/v1/moderation/bans", {"user_id": reader.user["id"], "minutes": 60, "reason": "Spam"})
+        m = wait_for(lambda: [x for x in self.mails_to(reader.email) if "stopped you from commenting" in x])
+        self.assertIn("Spam", m[0])
+
+    def test_admins_read_everything_moderators_did(self):
+        story, _ = publish_story(self.editor)
+        c = posted(person(self.server, "reader"), story, "Log me")
+        api(self.moderator, "POST", f"/api/v1/moderation/comments/{c['id']}", {"action": "remove", "reason": "Logged reason"})
+        self.assertEqual(self.moderator.get("/newsroom/moderation/log").status, 403)
+        page = self.admin.get("/newsroom/moderation/log").text
+        self.assertIn("Logged reason", page)
+        self.assertIn("Moira", page)
+        entries = json.loads(self.admin.get("/api/v1/moderation/log").body)["entries"]
+        e = next(e for e in entries if e["comment_id"] == c["id"] and e["action"] == "remove")
+        self.assertEqual((e["moderator"]["name"], e["reason"], e["automated"]), ("Moira", "Logged reason", False))
+
+
+def wait_for(fn, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out")
 
 
 class DiscussionLimits(unittest.TestCase):

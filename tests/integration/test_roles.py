@@ -88,6 +88,11 @@ RULES = {
     "DELETE /api/v1/moderation/bans/:id": rule(other=MODERATORS),
     "PUT /api/v1/moderation/stories/:id": rule(other=MODERATORS),
     "POST /newsroom/moderation": rule(other=MODERATORS),
+    "POST /api/v1/moderation/words": rule(other=MODERATORS),
+    "POST /api/v1/moderation/notices/:id": rule(other=MODERATORS),
+    # Notices of illegal content: anyone, logged in or not.
+    "POST /discussion/notice/:id": rule(other=EVERYONE, logged_in_only=False),
+    "POST /api/v1/notices": rule(other=EVERYONE, logged_in_only=False),
     # The live channel: anyone reads; writing needs an account.
     "WS subscribe": rule(other=EVERYONE, logged_in_only=False),
     "WS unsubscribe": rule(other=EVERYONE, logged_in_only=False),
@@ -160,6 +165,12 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
         assert status == 201 and not c["held"], (status, c)
         return c["comment"]["id"]
 
+    def open_notice_id(self, comment_id):
+        page = self.admin.get("/newsroom/moderation").text
+        ids = re.findall(r'data-notice="(\d+)"', page)
+        assert ids, "no open notice on the moderation page"
+        return ids[-1]
+
     def discussion_attempt(self, route, who, own):
         m, pattern = route.split(" ", 1)
         sid = self.published_story_id()
@@ -167,6 +178,23 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
             return self.form(who, f"/discussion/{sid}/write", {"text": "From the form"})
         if route == "POST /api/v1/comments":
             return self.call(who, "POST", "/api/v1/comments", {"story_id": sid, "text": "Mine"})
+        if route == "POST /api/v1/moderation/words":
+            return self.call(who, "POST", "/api/v1/moderation/words", {"word": f"w{time.monotonic_ns()}", "kind": "suspect"})
+        if route == "POST /api/v1/moderation/notices/:id":
+            cid = self.comment(person(self.server, "reader"))
+            status, n = api(self.people["anonymous"], "POST", "/api/v1/notices",
+                            {"comment_id": cid, "reason": "defamation", "explanation": "Untrue.", "email": f"n{time.monotonic_ns()}@example.org"})
+            assert status == 201, n
+            nid = self.open_notice_id(cid)
+            return self.call(who, "POST", f"/api/v1/moderation/notices/{nid}", {"decision": "keep", "reply": "Lawful."})
+        if route == "POST /discussion/notice/:id":
+            cid = self.comment(person(self.server, "reader"))
+            return self.form(who, f"/discussion/notice/{cid}",
+                             {"reason": "hate", "explanation": "Hateful.", "email": f"x{time.monotonic_ns()}@example.org"})
+        if route == "POST /api/v1/notices":
+            cid = self.comment(person(self.server, "reader"))
+            return self.call(who, "POST", "/api/v1/notices", {"comment_id": cid, "reason": "hate",
+                                                            "explanation": "Hateful.", "email": f"y{time.monotonic_ns()}@example.org"})
         if route == "POST /newsroom/moderation":
             return self.form(who, "/newsroom/moderation", {"action": "approve", "id": self.comment(person(self.server, "reader"))})
         if route == "POST /api/v1/moderation/comments/:id":
@@ -314,7 +342,8 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
                              {"user_id": self.other_reader.user["id"], "kind": "mute", "minutes": 1})
         if route == "PATCH /api/v1/chat/:room":
             return self.call(who, "PATCH", "/api/v1/chat/en.science", {"slow_mode_s": 0})
-        if pattern.startswith(("/api/v1/comments", "/discussion/", "/api/v1/moderation/", "/newsroom/moderation")):
+        if pattern.startswith(("/api/v1/comments", "/discussion/", "/api/v1/moderation/", "/newsroom/moderation",
+                               "/api/v1/notices")):
             return self.discussion_attempt(route, who, own)
         if route == "POST /api/v1/me/newsfeed-seen":
             return self.call(who, "POST", "/api/v1/me/newsfeed-seen")

@@ -47,7 +47,7 @@
           c.since = ev.seq;
           if (ev.cursor) c.cursor = ev.cursor;
           // The newest chat line: what the database can resume from when the bus cannot.
-          if (ev.data && ev.data.kind === 'message' && ev.data.id > (c.last_id || 0)) c.last_id = ev.data.id;
+          if (ev.data && (ev.data.kind === 'message' || ev.data.kind === 'comment') && ev.data.id > (c.last_id || 0)) c.last_id = ev.data.id;
           c.on(ev.data, ev);
         });
       } else if (m.type === 'reload' && c) {
@@ -73,7 +73,7 @@
     var c = channels[name], m = { type: 'subscribe', channel: name };
     if (c.cursor) m.cursor = c.cursor;
     else if (c.since !== null) m.since = c.since;
-    if (c.last_id) m.last_id = c.last_id;
+    if (c.last_id !== undefined && c.last_id !== null) m.last_id = c.last_id;
     return m;
   }
   function subscribe(name, since, on, extra) {
@@ -453,7 +453,10 @@
       dislikes.append('−', el('span', '', String(c.dislikes || 0)));
       dislikes.lastChild.dataset.dislikes = '';
       votes.append(likes, ' ', dislikes);
-      foot.append(votes);
+      var notice = el('a', 'notice-link', D.tNotice);
+      notice.href = '/discussion/notice/' + c.id;
+      notice.rel = 'nofollow';
+      foot.append(votes, ' ', notice);
       li.append(head, text, foot);
       actions(li);
       return li;
@@ -636,9 +639,10 @@
       showWaiting();
       list.scrollIntoView({ block: 'start' });
     };
-    var lastId = 0;
-    disc.querySelectorAll('[data-comment]').forEach(function (li) { lastId = Math.max(lastId, Number(li.dataset.comment)); });
-    subscribe('comments:' + story, Number(D.seq || 0), function (d) {
+    // From the newest comment there was when the page was made: the server sends what came
+    // after it from the database, then live.
+    var lastId = Number(D.lastId || 0);
+    subscribe('comments:' + story, null, function (d) {
       if (d.kind === 'comment') {
         if (d.id > lastId) lastId = d.id;
         if (find(d.id) || waiting.some(function (c) { return c.id === d.id; })) return;
@@ -651,7 +655,7 @@
       } else if (d.kind === 'removed') {
         removed(d.id);
       }
-    }, { cursor: D.cursor || null, last_id: lastId, reload: function () {} });
+    }, { last_id: lastId, reload: function () {} });
 
     // "Show more" and "more replies" in place.
     disc.addEventListener('click', function (e) {

@@ -129,6 +129,8 @@ TEST_P(CommentStoreContract, HeldCommentsAreNotShownAndWriteNoEvent) {
   comments->set_state(id, CommentState::Visible, "");
   EXPECT_TRUE(comments->queue(10).empty());
   EXPECT_EQ(comments->visible_after(story, 0, 10).size(), 1u);
+  EXPECT_EQ(comments->newest_visible(story), id);
+  EXPECT_EQ(comments->newest_visible(other), 0);
   EXPECT_TRUE(comments->visible_after(story, id, 10).empty());
 }
 
@@ -226,4 +228,33 @@ TEST_P(CommentStoreContract, ACommentAndItsCountCommitOrVanishTogether) {
   }
   EXPECT_EQ(comments->count(story), 0);
   EXPECT_TRUE(comments->threads(story, CommentSort::Newest, std::nullopt, 10).empty());
+}
+
+TEST_P(CommentStoreContract, WordsAndNoticesOfIllegalContent) {
+  EXPECT_TRUE(comments->words().empty());
+  comments->set_word({"scam", WordKind::Suspect});
+  comments->set_word({"idiot", WordKind::Banned});
+  comments->set_word({"scam", WordKind::Banned});  // changed, not doubled
+  auto w = comments->words();
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[1].word, "scam");
+  EXPECT_EQ(w[1].kind, WordKind::Banned);
+  EXPECT_TRUE(comments->remove_word("idiot"));
+  EXPECT_FALSE(comments->remove_word("idiot"));
+
+  auto c = say(anna, "Something unlawful");
+  auto id = comments->add_notice({0, c, "defamation", "It says I stole.", "me@example.org", 0, 1500});
+  auto n = comments->notice(id);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->explanation, "It says I stole.");
+  EXPECT_EQ(n->decided_at, 0);
+  EXPECT_EQ(comments->open_notices(10).size(), 1u);
+  EXPECT_TRUE(comments->decide_notice(id, "removed", "Defamatory", boris, 1600));
+  EXPECT_FALSE(comments->decide_notice(id, "kept", "Twice", boris, 1700));
+  EXPECT_TRUE(comments->open_notices(10).empty());
+  n = comments->notice(id);
+  EXPECT_EQ(n->decision, "removed");
+  EXPECT_EQ(n->reply, "Defamatory");
+  EXPECT_EQ(n->decided_by, boris);
+  EXPECT_FALSE(comments->notice(999999));
 }

@@ -220,6 +220,14 @@ class SqlComments final : public CommentStore {
     return all(s);
   }
 
+  Id newest_visible(Id article_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT coalesce(max(id), 0) FROM comments WHERE article_id = ?1 AND state = 'visible'");
+    s.bind(1, article_id);
+    return s.step() ? s.i64(0) : 0;
+  }
+
   bool edit(Id id, const std::string& text, UnixTime at) override {
     auto w = db_.writer();
     auto& c = *w;
@@ -429,6 +437,81 @@ class SqlComments final : public CommentStore {
     return out;
   }
 
+  std::vector<content::WordRule> words() override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT word, kind FROM comment_words ORDER BY word");
+    std::vector<content::WordRule> out;
+    while (s.step())
+      out.push_back({s.text(0), s.text(1) == "suspect" ? content::WordKind::Suspect : content::WordKind::Banned});
+    return out;
+  }
+
+  void set_word(const content::WordRule& w) override {
+    auto wr = db_.writer();
+    (*wr).prepare(
+             "INSERT INTO comment_words(word, kind) VALUES (?1, ?2) ON CONFLICT(word) DO UPDATE "
+             "SET kind = excluded.kind")
+        .bind(1, w.word)
+        .bind(2, w.kind == content::WordKind::Suspect ? "suspect" : "banned")
+        .run();
+  }
+
+  bool remove_word(const std::string& word) override {
+    auto w = db_.writer();
+    auto& c = *w;
+    c.prepare("DELETE FROM comment_words WHERE word = ?1").bind(1, word).run();
+    return c.changes() > 0;
+  }
+
+  std::int64_t add_notice(const CommentNotice& n) override {
+    auto w = db_.writer();
+    auto& c = *w;
+    c.prepare(
+         "INSERT INTO comment_notices(comment_id, reason, explanation, email, user_id, created_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, n.comment_id)
+        .bind(2, n.reason)
+        .bind(3, n.explanation)
+        .bind(4, n.email)
+        .bind(5, n.user_id)
+        .bind(6, n.at)
+        .run();
+    return c.last_insert_id();
+  }
+
+  std::optional<CommentNotice> notice(std::int64_t id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string(kNoticeSelect) + "WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_notice(s);
+  }
+
+  std::vector<CommentNotice> open_notices(int limit) override {
+    auto c = db_.reader();
+    auto s = c->prepare(std::string(kNoticeSelect) + "WHERE decided_at = 0 ORDER BY id LIMIT ?1");
+    s.bind(1, std::clamp(limit, 1, 500));
+    std::vector<CommentNotice> out;
+    while (s.step()) out.push_back(read_notice(s));
+    return out;
+  }
+
+  bool decide_notice(std::int64_t id, const std::string& decision, const std::string& reply,
+                     content::Id by, UnixTime at) override {
+    auto w = db_.writer();
+    auto& c = *w;
+    c.prepare(
+         "UPDATE comment_notices SET decided_at = ?1, decision = ?2, reply = ?3, decided_by = ?4 "
+         "WHERE id = ?5 AND decided_at = 0")
+        .bind(1, at)
+        .bind(2, decision)
+        .bind(3, reply)
+        .bind(4, by)
+        .bind(5, id)
+        .run();
+    return c.changes() > 0;
+  }
+
   void log(const ModerationEntry& e) override {
     auto w = db_.writer();
     (*w).prepare(
@@ -460,6 +543,13 @@ class SqlComments final : public CommentStore {
   }
 
  private:
+  static constexpr const char* kNoticeSelect =
+      "SELECT id, comment_id, reason, explanation, email, user_id, created_at, decided_at, "
+      "decision, reply, decided_by FROM comment_notices ";
+  static CommentNotice read_notice(Stmt& s) {
+    return CommentNotice{s.i64(0), s.i64(1), s.text(2), s.text(3), s.text(4), s.i64(5),
+                         s.i64(6), s.i64(7), s.text(8), s.text(9), s.i64(10)};
+  }
   static constexpr const char* kBanSelect =
       "SELECT b.user_id, coalesce(u.display_name, ''), b.until, b.reason, b.by_user, b.created_at "
       "FROM comment_bans b LEFT JOIN users u ON u.id = b.user_id ";

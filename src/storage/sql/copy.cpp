@@ -14,7 +14,7 @@ const std::vector<std::string>& tables() {
       "content_events", "event_consumers", "users",          "sessions",      "account_links",
       "api_tokens",    "known_devices",   "chat_rooms",     "chat_messages", "chat_sanctions",
       "comments",      "comment_votes",   "comment_reports", "discussions", "section_discussions",
-      "comment_bans",  "moderation_log"};
+      "comment_bans",  "moderation_log",  "comment_words", "comment_notices"};
   return t;
 }
 

@@ -295,6 +295,23 @@ CREATE TABLE moderation_log(
   reason TEXT NOT NULL DEFAULT '',
   automated INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX moderation_log_user ON moderation_log(user_id, at);
+CREATE TABLE comment_words(
+  word TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('banned','suspect')));
+-- Notices of illegal content (EU Digital Services Act, article 16) and their decisions.
+CREATE TABLE comment_notices(
+  id INTEGER PRIMARY KEY,
+  comment_id INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  email TEXT NOT NULL,
+  user_id INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  decided_at INTEGER NOT NULL DEFAULT 0,
+  decision TEXT NOT NULL DEFAULT '',
+  reply TEXT NOT NULL DEFAULT '',
+  decided_by INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX comment_notices_open ON comment_notices(decided_at, id);
 )sql",
   };
   return m;
