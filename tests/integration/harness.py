@@ -153,6 +153,22 @@ def stored_ids(data, table):
         db.close()
 
 
+def query_value(data, sql):
+    """The first column of the first row `sql` gives on the database the data folder `data`
+    uses (read only)."""
+    if BACKEND == "postgres":
+        out = subprocess.run(["psql", "-q", "-X", "-t", "-A", DATABASES[data], "-c", sql],
+                             check=True, capture_output=True, text=True).stdout.split()
+        return int(out[0]) if out and out[0].lstrip("-").isdigit() else (out[0] if out else None)
+    import sqlite3
+    db = sqlite3.connect(f"file:{os.path.join(data, 'herald.db')}?mode=ro", uri=True)
+    try:
+        row = db.execute(sql).fetchone()
+        return row[0] if row else None
+    finally:
+        db.close()
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
