@@ -6,7 +6,7 @@ DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: cluster all setup build run test test-asan ci bench clean format bench-newsroom bench-live bench-cluster fuzz
+.PHONY: cluster all setup build run test test-asan ci bench clean format bench-newsroom bench-live bench-discussion bench-cluster fuzz
 
 all: build
 
@@ -57,6 +57,9 @@ bench-newsroom: build
 
 bench-live: build
 	/usr/bin/python3 bench/live.py
+
+bench-discussion: build
+	/usr/bin/python3 bench/discussion.py
 
 # Several nodes on PostgreSQL and NATS (started by scripts/services.sh): publish-to-page on
 # another node, and live fan-out with 50,000 readers over three nodes (NODES, CONNECTIONS).

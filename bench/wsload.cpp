@@ -8,6 +8,9 @@
 //                      wrote "marker time" lines to F; several nodes' readers at once)
 //   herald_wsload chat --port P --connections N --cookie 'herald_session=...' --room en.world
 //                      [--rate 50] [--seconds 20]
+//   herald_wsload comments --port P --connections N --story ID --expect K [--seconds 30]
+//                      (readers of a story's discussion: each waits for K comments posted by
+//                      another process whose text starts "wsload-<CLOCK_MONOTONIC ns>")
 // Common: --host 127.0.0.1 --site-host HOST:PORT (Host and Origin; default the node's) --sources K (spread over 127.0.0.1..127.0.0.K; each address has
 // ~28,000 ephemeral ports), --server-pid PID (reads the server's RSS), --ramp 500 (handshakes
 // in flight). Prints one JSON object with the results.
@@ -248,7 +251,10 @@ int main(int argc, char** argv) {
   int sources = static_cast<int>(num("sources", static_cast<long long>(n / 25000 + 1)));
   long pid = static_cast<long>(num("server-pid", 0));
   std::size_t ramp = static_cast<std::size_t>(num("ramp", 500));
-  std::string channel = mode == "chat" ? "chat:" + arg("room", "en") : "newsfeed:" + arg("edition", "en");
+  const bool comments = mode == "comments";
+  std::string channel = comments        ? "comments:" + arg("story", "1")
+                        : mode == "chat" ? "chat:" + arg("room", "en")
+                                         : "newsfeed:" + arg("edition", "en");
   std::string subscribe = "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}";
   std::string hostport = host + ":" + std::to_string(port);
   // Host and Origin: the site's public address (--site-host, for a node behind a balancer).
@@ -278,13 +284,14 @@ int main(int argc, char** argv) {
       return;
     }
     // A frame may hold several events (a batch): count each.
-    const std::string_view key = mode == "chat" ? "\"text\":\"wsload-" : "\"headline\":\"wsload-";
+    const std::string_view key =
+        mode == "chat" || comments ? "\"text\":\"wsload-" : "\"headline\":\"wsload-";
     for (auto mpos = t.find(key); mpos != std::string_view::npos; mpos = t.find(key, mpos + 1)) {
       mpos += key.size() - 7;
       long long marker = 0;
       for (auto p = mpos + 7; p < t.size() && isdigit(static_cast<unsigned char>(t[p])); ++p)
         marker = marker * 10 + (t[p] - '0');
-      if (mode == "chat") {
+      if (mode == "chat" || comments) {
         lat.push_back((now - marker) / 1e6);  // the marker is the send time
       } else if (listener) {
         arrivals.emplace_back(marker, now);
@@ -364,6 +371,16 @@ int main(int argc, char** argv) {
       expected += stats.open - stats.closed;
       io.run_for(std::chrono::milliseconds(300));
     }
+  } else if (comments) {
+    // The comments are posted by another process: listen until each reader has them all.
+    auto want = static_cast<std::size_t>(num("expect", 0));
+    std::fprintf(stderr, "wsload: ready\n");
+    std::fflush(stderr);
+    auto deadline = clk::now() + std::chrono::seconds(num("seconds", 60));
+    while ((want == 0 || lat.size() < want * (stats.open - stats.closed)) && clk::now() < deadline)
+      io.run_for(std::chrono::milliseconds(5));
+    io.run_for(std::chrono::milliseconds(500));
+    expected = want * (stats.open - stats.closed);
   } else {
     // One sender (the first connection, logged in as a moderator) posts `rate` messages a second.
     // --rate 0: members only, listening for --seconds (the sender runs in another process).
