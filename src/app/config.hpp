@@ -25,6 +25,7 @@ struct ServeConfig {
   std::string base_url;  // default: http://<listen>
   bool base_url_given = false;
   unsigned threads = 0;  // 0: one per core
+  unsigned blocking_threads = 8;  // writes and per-person pages (they wait on the database)
   bool access_log = true;
   bool demo = true;  // seed the demo editions into an empty database
   std::size_t cache_mb = 256;

@@ -301,6 +301,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   no.host = cfg.host;
   no.port = cfg.port;
   no.threads = cfg.threads;
+  no.blocking_threads = cfg.blocking_threads;
   no.limits.header_bytes = cfg.header_limit_kb * 1024;
   no.limits.body_bytes = cfg.body_limit_kb * 1024;
   no.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);

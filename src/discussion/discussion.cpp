@@ -172,20 +172,19 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
   c.created_at = now;
   c.state = CommentState::Visible;
   if (!mod) {
-    auto rec = comments_.record(who.id, now - o_.rejection_days * kDay);
+    auto held = [&](const char* why) {
+      c.state = CommentState::Pending;
+      c.held_for = why;
+    };
     if (!word.empty()) {
-      c.state = CommentState::Pending;
-      c.held_for = "held_suspect_word";
+      held("held_suspect_word");
     } else if (st.mode == DiscussionMode::Premoderated) {
-      c.state = CommentState::Pending;
-      c.held_for = "held_premoderated";
-    } else if (rec.comments < o_.held_first) {
-      c.state = CommentState::Pending;
-      c.held_for = "held_new_account";
-    } else if (rec.decided_recent >= o_.rejection_min &&
-               rec.rejected_recent > o_.rejection_share * rec.decided_recent) {
-      c.state = CommentState::Pending;
-      c.held_for = "held_rejections";
+      held("held_premoderated");
+    } else if (o_.held_first > 0 && comments_.written(who.id, o_.held_first) < o_.held_first) {
+      held("held_new_account");
+    } else {
+      auto [decided, rejected] = comments_.decisions(who.id, now - o_.rejection_days * kDay);
+      if (decided >= o_.rejection_min && rejected > o_.rejection_share * decided) held("held_rejections");
     }
   }
   c.id = comments_.add(c);

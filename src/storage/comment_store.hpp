@@ -126,6 +126,10 @@ class CommentStore {
   virtual std::vector<CommentReport> reports(Id comment_id) = 0;
 
   virtual CommenterRecord record(Id user_id, UnixTime recent_since) = 0;
+  // What posting needs of that, cheaply: how many comments the person wrote, counted up to
+  // `cap`; and the moderators' decisions on them since a time (decided, rejected).
+  virtual int written(Id user_id, int cap) = 0;
+  virtual std::pair<int, int> decisions(Id user_id, UnixTime since) = 0;
   // What waits for moderators: held and reported-hidden comments, then visible ones with
   // reports, oldest first.
   virtual std::vector<content::Comment> queue(int limit) = 0;

@@ -203,6 +203,10 @@ TEST_P(CommentStoreContract, SettingsBansLogAndRecords) {
   EXPECT_EQ(r.rejected, 1);
   EXPECT_EQ(r.decided_recent, 2);
   EXPECT_EQ(r.rejected_recent, 1);
+  EXPECT_EQ(comments->written(anna, 1), 1);
+  EXPECT_EQ(comments->written(anna, 10), 2);
+  EXPECT_EQ(comments->written(boris, 10), 0);
+  EXPECT_EQ(comments->decisions(anna, 1000), std::make_pair(2, 1));
   auto log = comments->log_entries(0, 2);
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].reason, "old");

@@ -1,7 +1,11 @@
 #include "storage/sql/comment_store.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <tuple>
 
 #include "content/people.hpp"
 #include "storage/sql/rows.hpp"
@@ -62,7 +66,7 @@ std::optional<DiscussionMode> mode_of(const std::string& s) {
 
 class SqlComments final : public CommentStore {
  public:
-  SqlComments(Db& db, const util::Clock& clock) : db_(db), clock_(clock) {}
+  SqlComments(Db& db, const util::Clock& clock, bool group) : db_(db), clock_(clock), group_(group) {}
 
   std::optional<DiscussionMode> story_mode(Id article_id) override {
     auto c = db_.reader();
@@ -111,10 +115,47 @@ class SqlComments final : public CommentStore {
     tx.commit();
   }
 
+  // Comments that arrive while another batch is being committed wait for it and go together in
+  // the next transaction: one commit (one fsync on SQLite, whose single writer commits one
+  // transaction at a time) for every comment posted meanwhile. Each still gets its own
+  // savepoint, so one that the database refuses does not take the others with it; none is
+  // acknowledged before its transaction has committed. Inside an explicit transaction (or with
+  // grouping off) a comment is written on its own.
   Id add(const Comment& m) override {
+    if (!group_) return add_alone(m);
+    Pending p{m};
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&p);
+    while (!p.done) {
+      if (writing_) {
+        queue_cv_.wait(lock);
+        continue;
+      }
+      writing_ = true;
+      std::vector<Pending*> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      write_batch(batch);
+      lock.lock();
+      writing_ = false;
+      for (auto* x : batch) x->done = true;
+      queue_cv_.notify_all();
+    }
+    if (p.error) std::rethrow_exception(p.error);
+    return p.id;
+  }
+
+  Id add_alone(const Comment& m) {
     auto w = db_.writer();
     auto& c = *w;
     Step tx(c, true);
+    Id id = insert(c, m);
+    if (content::shown(m.state)) changed(c, m.article_id);
+    tx.commit();
+    return id;
+  }
+
+  Id insert(Connection& c, const Comment& m) {
     c.prepare(
          "INSERT INTO comments(article_id, user_id, parent_id, reply_to_id, text, state, "
          "created_at, held_for) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -128,12 +169,44 @@ class SqlComments final : public CommentStore {
         .bind(8, m.held_for)
         .run();
     Id id = c.last_insert_id();
-    if (content::shown(m.state)) {
-      recount(c, m.article_id, m.parent_id, +1);
-      changed(c, m.article_id);
-    }
-    tx.commit();
+    if (content::shown(m.state)) recount(c, m.article_id, m.parent_id, +1);
     return id;
+  }
+
+  struct Pending {
+    const Comment& c;
+    Id id = 0;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  void write_batch(const std::vector<Pending*>& batch) {
+    try {
+      auto w = db_.writer();
+      auto& c = *w;
+      Step tx(c, true);
+      std::vector<Id> stories;  // one purge event per story, however many comments it got
+      for (auto* p : batch) {
+        try {
+          Step one(c, true);
+          p->id = insert(c, p->c);
+          one.commit();
+          if (content::shown(p->c.state) &&
+              std::find(stories.begin(), stories.end(), p->c.article_id) == stories.end())
+            stories.push_back(p->c.article_id);
+        } catch (const ConstraintError&) {
+          p->error = std::current_exception();
+        }
+      }
+      for (auto s : stories) changed(c, s);
+      tx.commit();
+    } catch (...) {
+      // Nothing of the batch was committed: every comment in it fails alike.
+      for (auto* p : batch) {
+        p->id = 0;
+        if (!p->error) p->error = std::current_exception();
+      }
+    }
   }
 
   std::optional<Comment> comment(Id id) override {
@@ -223,7 +296,8 @@ class SqlComments final : public CommentStore {
   Id newest_visible(Id article_id) override {
     auto c = db_.reader();
     auto s = c->prepare(
-        "SELECT coalesce(max(id), 0) FROM comments WHERE article_id = ?1 AND state = 'visible'");
+        "SELECT id FROM comments WHERE article_id = ?1 AND state = 'visible' ORDER BY id DESC "
+        "LIMIT 1");
     s.bind(1, article_id);
     return s.step() ? s.i64(0) : 0;
   }
@@ -369,16 +443,26 @@ class SqlComments final : public CommentStore {
         r.rejected = static_cast<int>(s.i64(1));
       }
     }
+    std::tie(r.decided_recent, r.rejected_recent) = decisions(user_id, since);
+    return r;
+  }
+
+  int written(Id user_id, int cap) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT count(*) FROM (SELECT 1 FROM comments WHERE user_id = ?1 LIMIT ?2) AS t");
+    s.bind(1, user_id).bind(2, std::max(cap, 0));
+    return s.step() ? static_cast<int>(s.i64(0)) : 0;
+  }
+
+  std::pair<int, int> decisions(Id user_id, UnixTime since) override {
+    auto c = db_.reader();
     auto s = c->prepare(
         "SELECT count(*), coalesce(sum(CASE WHEN action IN ('reject', 'remove') THEN 1 ELSE 0 "
         "END), 0) FROM moderation_log WHERE user_id = ?1 AND at >= ?2 AND comment_id <> 0 AND "
         "action IN ('approve', 'reject', 'remove')");
     s.bind(1, user_id).bind(2, since);
-    if (s.step()) {
-      r.decided_recent = static_cast<int>(s.i64(0));
-      r.rejected_recent = static_cast<int>(s.i64(1));
-    }
-    return r;
+    if (!s.step()) return {0, 0};
+    return {static_cast<int>(s.i64(0)), static_cast<int>(s.i64(1))};
   }
 
   std::vector<Comment> queue(int limit) override {
@@ -606,12 +690,17 @@ class SqlComments final : public CommentStore {
 
   Db& db_;
   const util::Clock& clock_;
+  const bool group_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<Pending*> queue_;
+  bool writing_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<CommentStore> make_comment_store(Db& db, const util::Clock& clock) {
-  return std::make_unique<SqlComments>(db, clock);
+std::unique_ptr<CommentStore> make_comment_store(Db& db, const util::Clock& clock, bool group_commit) {
+  return std::make_unique<SqlComments>(db, clock, group_commit);
 }
 
 }  // namespace herald::storage::sql

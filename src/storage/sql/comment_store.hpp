@@ -7,6 +7,7 @@
 #include "util/clock.hpp"
 
 namespace herald::storage::sql {
-// `db` and `clock` must outlive the result.
-std::unique_ptr<CommentStore> make_comment_store(Db& db, const util::Clock& clock);
+// `db` and `clock` must outlive the result. `group_commit`: comments posted at the same time
+// share one transaction (the store of the database itself; not one inside a transaction).
+std::unique_ptr<CommentStore> make_comment_store(Db& db, const util::Clock& clock, bool group_commit);
 }  // namespace herald::storage::sql

@@ -954,11 +954,11 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
 
 // Every store over one Db: the database itself, or one transaction of it.
 struct StoreSet {
-  StoreSet(sql::Backend& backend, sql::Db& db, const util::Clock& clock)
+  StoreSet(sql::Backend& backend, sql::Db& db, const util::Clock& clock, bool in_transaction)
       : main(backend, db, clock),
         desk(sql::make_desk_store(db, main, clock)),
         chat(sql::make_chat_store(db, clock)),
-        comments(sql::make_comment_store(db, clock)),
+        comments(sql::make_comment_store(db, clock, !in_transaction)),
         limits(sql::make_limit_store(db)),
         mail(sql::make_mail_store(db)) {}
   SqlStore main;
@@ -1003,7 +1003,7 @@ std::unique_ptr<NewsReader> SqlStore::snapshot() {
 class SqlTransaction final : public Transaction {
  public:
   SqlTransaction(sql::Backend& backend, const util::Clock& clock)
-      : db_(sql::BoundDb::transaction(backend.db())), set_(backend, *db_, clock) {}
+      : db_(sql::BoundDb::transaction(backend.db())), set_(backend, *db_, clock, true) {}
   NewsStore& news() override { return set_.main; }
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }
@@ -1020,7 +1020,7 @@ class SqlTransaction final : public Transaction {
 class SqlStores final : public Stores {
  public:
   SqlStores(std::unique_ptr<sql::Backend> backend, const util::Clock& clock)
-      : backend_(std::move(backend)), clock_(clock), set_(*backend_, backend_->db(), clock) {}
+      : backend_(std::move(backend)), clock_(clock), set_(*backend_, backend_->db(), clock, false) {}
   NewsStore& news() override { return set_.main; }
   AccountStore& accounts() override { return set_.main; }
   DeskStore& desk() override { return *set_.desk; }

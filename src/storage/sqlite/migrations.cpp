@@ -258,6 +258,8 @@ CREATE TABLE comments(
 CREATE INDEX comments_thread ON comments(article_id, parent_id, id);
 CREATE INDEX comments_best ON comments(article_id, parent_id, best, id);
 CREATE INDEX comments_user ON comments(user_id, id);
+CREATE INDEX comments_story ON comments(article_id, id);
+CREATE INDEX comments_picks ON comments(article_id, id) WHERE picked = 1;
 CREATE INDEX comments_queue ON comments(id) WHERE state IN ('pending','hidden') OR (state = 'visible' AND reports > 0);
 CREATE TABLE comment_votes(
   comment_id INTEGER NOT NULL REFERENCES comments(id),
