@@ -40,10 +40,16 @@ std::shared_ptr<const std::string> event_frame(const std::string& channel, const
 // One event as above; several: {"type":"events","channel":...,"events":[{seq,cursor,data},...]}.
 std::shared_ptr<const std::string> events_frame(const std::string& channel,
                                                 const std::vector<BusEvent>& evs, std::size_t from,
-                                                const std::string& epoch) {
-  if (evs.size() - from == 1) return event_frame(channel, evs[from], epoch);
-  std::string f = "{\"type\":\"events\",\"channel\":" + json::serialize(json::value(channel)) +
-                  ",\"events\":[";
+                                                const std::string& epoch, std::size_t limit = 0) {
+  std::size_t skipped = 0;
+  if (limit && evs.size() - from > limit) {
+    skipped = evs.size() - from - limit;
+    from += skipped;
+  }
+  if (evs.size() - from == 1 && !skipped) return event_frame(channel, evs[from], epoch);
+  std::string f = "{\"type\":\"events\",\"channel\":" + json::serialize(json::value(channel));
+  if (skipped) f += ",\"skipped\":" + std::to_string(skipped);
+  f += ",\"events\":[";
   for (std::size_t i = from; i < evs.size(); ++i) {
     if (i > from) f += ',';
     f += event_json(evs[i], epoch);
@@ -767,7 +773,10 @@ void Hub::Impl::flush(const std::string& channel) {
   // One frame for every subscriber that has seen none of these events yet (all but those
   // whose subscription replayed some of them just now).
   const std::string epoch = bus.epoch();
-  auto shared = events_frame(channel, evs, 0, epoch);
+  std::size_t limit = 0;
+  for (auto& [prefix, n] : options.batch_limits)
+    if (channel.rfind(prefix, 0) == 0) limit = n;
+  auto shared = events_frame(channel, evs, 0, epoch, limit);
   std::vector<std::shared_ptr<net::WsConnection>> to;
   to.reserve(it->second.size());
   for (auto& c : it->second) {
@@ -784,7 +793,7 @@ void Hub::Impl::flush(const std::string& channel) {
     } else {
       std::size_t from = 0;
       while (from < evs.size() && evs[from].seq <= last) ++from;
-      cn->send(events_frame(channel, evs, from, epoch));
+      cn->send(events_frame(channel, evs, from, epoch, limit));
     }
     last = evs.back().seq;
   }

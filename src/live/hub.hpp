@@ -84,6 +84,10 @@ struct HubOptions {
   // frame a second, however busy it is.
   std::vector<std::pair<std::string, std::chrono::milliseconds>> batch_windows{
       {"comments:", std::chrono::milliseconds(1000)}};
+  // Channels whose gathered frame keeps only its newest events, by prefix: a story posted to
+  // faster than readers can read gets them a frame of the newest 20 and how many more came
+  // ({"type":"events", ..., "skipped": N}), which the page fetches when the reader asks.
+  std::vector<std::pair<std::string, std::size_t>> batch_limits{{"comments:", 20}};
   // Chat lines are stored off the I/O threads, by this many writer threads; a connection may
   // have this many lines waiting (more are refused with "busy").
   unsigned writer_threads = 2;

@@ -42,6 +42,8 @@
         if (live.indexOf(m.channel) < 0) live.push(m.channel);
         root.dataset.liveChannels = live.join(' ');
       } else if ((m.type === 'event' || m.type === 'events') && c) {
+        // A busy channel's frame keeps its newest events: how many more there were.
+        if (m.skipped && c.skipped) c.skipped(m.skipped);
         (m.type === 'events' ? m.events : [m]).forEach(function (ev) {
           if (!ev.recovered && c.since !== null && ev.seq <= c.since) return;  // seen already
           c.since = ev.seq;
@@ -629,15 +631,38 @@
       }
       count(-1);
     }
+    var missed = 0;
     function showWaiting() {
-      newBox.hidden = waiting.length === 0;
-      newBtn.textContent = D.tNew.replace('{n}', String(waiting.length));
-      disc.dataset.waiting = String(waiting.length);
+      var n = waiting.length + missed;
+      newBox.hidden = n === 0;
+      newBtn.textContent = D.tNew.replace('{n}', String(n));
+      disc.dataset.waiting = String(n);
     }
     newBtn.onclick = function () {
-      waiting.splice(0).forEach(function (c) { show(c, false); });
-      showWaiting();
-      list.scrollIntoView({ block: 'start' });
+      var shown = function () {
+        waiting.splice(0).forEach(function (c) { show(c, false); });
+        showWaiting();
+        list.scrollIntoView({ block: 'start' });
+      };
+      if (!missed) return shown();
+      // Some were only counted: the newest threads, from the server, first.
+      missed = 0;
+      fetch(D.base + '?sort=newest&fragment=1', { credentials: 'same-origin' })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var tpl = document.createElement('template');
+          tpl.innerHTML = html;  // our own server's fragment
+          var items = Array.prototype.slice.call(tpl.content.querySelectorAll('[data-fragment] > ol > li'));
+          items.reverse().forEach(function (li) {
+            if (find(li.dataset.comment)) return;
+            list.prepend(li);
+            actions(li);
+            count(1);
+          });
+          waiting = waiting.filter(function (c) { return !find(c.id); });
+          shown();
+        })
+        .catch(shown);
     };
     // From the newest comment there was when the page was made: the server sends what came
     // after it from the database, then live.
@@ -655,7 +680,9 @@
       } else if (d.kind === 'removed') {
         removed(d.id);
       }
-    }, { last_id: lastId, reload: function () {} });
+    }, { last_id: lastId, reload: function () {},
+         // More came than a frame carries: counted now, fetched when the reader asks.
+         skipped: function (n) { missed += n; showWaiting(); } });
 
     // "Show more" and "more replies" in place.
     disc.addEventListener('click', function (e) {
