@@ -29,6 +29,8 @@ const std::vector<OptionDoc>& serve_options() {
       {"threads", "N", "I/O threads, 1-256 (default: one per core)"},
       {"blocking-threads", "N",
        "threads for writes and per-person pages, which wait on the database, 1-256 (default 8)"},
+      {"reading-threads", "N",
+       "threads for reader pages read from the database (PostgreSQL, photos), 1-256 (default 4)"},
       {"access-log", "on|off", "one log line per request (default on)"},
       {"demo", "on|off", "create the demo editions when the database is empty (default on)"},
       {"cache-mb", "N", "page cache size in MiB; 0 turns it off (default 256)"},
@@ -242,6 +244,8 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       c.base_url = v;
       while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
       c.base_url_given = true;
+    } else if (k == "reading-threads") {
+      if (!parse_uint(v, c.reading_threads, 1, 256)) return bad(k, "a number from 1 to 256");
     } else if (k == "blocking-threads") {
       if (!parse_uint(v, c.blocking_threads, 1, 256)) return bad(k, "a number from 1 to 256");
     } else if (k == "threads") {

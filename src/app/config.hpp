@@ -26,6 +26,7 @@ struct ServeConfig {
   bool base_url_given = false;
   unsigned threads = 0;  // 0: one per core
   unsigned blocking_threads = 8;  // writes and per-person pages (they wait on the database)
+  unsigned reading_threads = 4;   // reader pages not in the page cache, off the I/O threads
   bool access_log = true;
   bool demo = true;  // seed the demo editions into an empty database
   std::size_t cache_mb = 256;

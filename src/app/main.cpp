@@ -323,6 +323,12 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
     bool media = r.path.rfind("/media/", 0) == 0;
     return (remote_database || media) && !app->answers_from_memory(r);
   };
+  // Reader pages that must be read from the database: their own pool (a burst of writes,
+  // comments say, never makes readers wait behind it).
+  no.reading = [&app](const net::Request& r) {
+    return (r.method == "GET" || r.method == "HEAD") && !app->per_person(r.path);
+  };
+  no.reading_threads = cfg.reading_threads;
   // Forms that take a password hash it: on their own pool, so that the newsroom never waits.
   no.hashing = [&app](const net::Request& r) { return app->hashes_passwords(r); };
   // Uploads: only those the route's row allows get past the ordinary body limit.

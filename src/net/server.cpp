@@ -222,6 +222,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::thread_pool> pool_ptr;
   std::unique_ptr<asio::thread_pool> hash_pool;
+  std::unique_ptr<asio::thread_pool> read_pool;  // reader pages from the database
   asio::thread_pool& pool_ref() { return *pool_ptr; }
   unsigned short bound_port = 0;
   std::unique_ptr<asio::signal_set> signals;  // made in bind(): a signal before run() is queued
@@ -539,7 +540,8 @@ struct Server::Impl {
       co_return r;
     }
     if (options.offload && options.offload(req)) {
-      Response r = co_await blocking<Response>(std::move(call));
+      bool reading = options.reading && options.reading(req);
+      Response r = co_await blocking<Response>(std::move(call), reading ? read_pool.get() : nullptr);
       co_return r;
     }
     co_return call_handler(req);
@@ -760,6 +762,8 @@ Server::Server(ServerOptions options, Handler handler, AccessLog log) : impl_(ne
       std::max(1u, impl_->options.blocking_threads));
   impl_->hash_pool =
       std::make_unique<asio::thread_pool>(std::max(1u, impl_->options.hashing_threads));
+  impl_->read_pool =
+      std::make_unique<asio::thread_pool>(std::max(1u, impl_->options.reading_threads));
   for (unsigned i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
 }
 
@@ -837,6 +841,7 @@ void Server::run() {
   // until the io_contexts are destroyed: let it finish first.
   im.pool_ptr->join();
   im.hash_pool->join();
+  im.read_pool->join();
 }
 
 void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,

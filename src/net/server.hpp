@@ -97,6 +97,10 @@ struct ServerOptions {
   std::size_t max_body_bytes = 24u << 20;  // no route may accept more than this
   Offload offload;                  // unset: everything runs on the I/O threads
   unsigned blocking_threads = 4;    // size of the blocking pool
+  // Of the offloaded requests, those for which `reading` holds (reader pages not in memory)
+  // run on a pool of their own, so that readers never queue behind a burst of writes.
+  Offload reading;
+  unsigned reading_threads = 4;
   // Requests that hash passwords (Argon2id: ~0.2 s and 64 MiB each) run on their own pool, so
   // that a flood of them never makes cheap writes wait; more than hashing_queue waiting: 503.
   Offload hashing;
