@@ -186,6 +186,11 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
       auto [decided, rejected] = comments_.decisions(who.id, now - o_.rejection_days * kDay);
       if (decided >= o_.rejection_min && rejected > o_.rejection_share * decided) held("held_rejections");
     }
+    // The scorer only holds: a person decides.
+    if (c.state == CommentState::Visible && o_.scorer_hold > 0 && !scorer().languages().empty()) {
+      auto s = scorer().score(language_of_edition(story->edition_id), c.text);
+      if (s.trained && s.refuse >= o_.scorer_hold) held("held_scorer");
+    }
   }
   c.id = comments_.add(c);
   Result r;
@@ -260,6 +265,7 @@ Result Discussions::remove(const content::User& who, content::Id id, std::string
     std::string why = text_of(reason, o_.max_reason_chars);
     comments_.set_state(id, CommentState::Removed, "");
     log(&who, "remove", *c, why);
+    learn(*c, true);
     state_reasons(*c, "statement_removed", why, false);
   }
   if (was_shown) publish(c->article_id, json::object{{"kind", "removed"}, {"id", id}});
@@ -316,6 +322,7 @@ Result Discussions::approve(const content::User& who, content::Id id) {
   bool was_shown = content::shown(c->state);
   comments_.set_state(id, CommentState::Visible, "");
   log(&who, "approve", *c, "");
+  learn(*c, false);
   c->state = CommentState::Visible;
   // An approved comment arrives as an ordinary new one.
   if (!was_shown) publish(c->article_id, live_comment(*c));
@@ -336,6 +343,7 @@ Result Discussions::reject(const content::User& who, content::Id id, std::string
   bool was_shown = content::shown(c->state);
   comments_.set_state(id, CommentState::Rejected, "");
   log(&who, "reject", *c, why);
+  learn(*c, true);
   // Held by a rule (reports, words, the scorer) before a person decided: automation was involved.
   state_reasons(*c, "statement_rejected", why, !c->held_for.empty());
   // Rejections are never broadcast; a comment readers could see simply goes away.
@@ -535,6 +543,56 @@ void Discussions::state_reasons(const Comment& c, const std::string& what_key,
         {"reason", std::string(reason)},
         {"automated", o_.catalog->text(lang, automated ? "statement_automated_yes" : "statement_automated_no")},
         {"contact", o_.contact}});
+}
+
+Result Discussions::set_section_mode(const content::User& who, content::Id section_id,
+                                     std::optional<DiscussionMode> mode) {
+  if (!moderates(who) && !content::can(who.role, content::Action::ManageSite))
+    return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  bool found = false;
+  for (auto& s : news_.sections()) found = found || s.id == section_id;
+  if (!found) return refuse(Outcome::NotFound, "not_found", "comment_no_section");
+  comments_.set_section_mode(section_id, mode);
+  Comment none;
+  log(&who, "section_mode", none,
+      "section " + std::to_string(section_id) + ": " + (mode ? content::to_string(*mode) : "open"));
+  return {};
+}
+
+content::Scorer& Discussions::scorer(bool* reloaded) {
+  std::lock_guard lock(scorer_mu_);
+  auto now = std::chrono::steady_clock::now();
+  if (!scorer_loaded_ || now - scorer_at_ > std::chrono::minutes(5)) {
+    if (reloaded) *reloaded = true;
+    scorer_loaded_ = true;
+    scorer_at_ = now;
+    scorer_.clear();
+    for (auto& d : comments_.decisions_to_learn(20000)) scorer_.learn(d.language, d.text, d.refused);
+  }
+  return scorer_;
+}
+
+void Discussions::learn(const Comment& c, bool refused) {
+  bool reloaded = false;
+  scorer(&reloaded);  // a reload just now read this decision from the log already
+  if (!reloaded) scorer_.learn(language_of(c.article_id), c.text, refused);
+}
+
+std::string Discussions::language_of_edition(content::Id edition_id) {
+  for (auto& e : news_.editions())
+    if (e.id == edition_id) return e.language;
+  return "en";
+}
+
+content::Scorer::Score Discussions::score(const Comment& c) {
+  return scorer().score(language_of(c.article_id), c.text);
+}
+
+std::vector<std::pair<std::string, content::Scorer::Quality>> Discussions::scorer_quality() {
+  std::vector<std::pair<std::string, content::Scorer::Quality>> out;
+  auto& s = scorer();
+  for (auto& lang : s.languages()) out.emplace_back(lang, s.quality(lang, o_.scorer_hold > 0 ? o_.scorer_hold : 0.9));
+  return out;
 }
 
 Commenter Discussions::commenter(content::Id user_id) {

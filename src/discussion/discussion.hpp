@@ -18,6 +18,7 @@
 
 #include "content/comment.hpp"
 #include "content/outcome.hpp"
+#include "content/scorer.hpp"
 #include "content/words.hpp"
 #include "i18n/i18n.hpp"
 #include "content/people.hpp"
@@ -51,6 +52,9 @@ struct Options {
   int rejection_min = 3;
   std::size_t max_reason_chars = 500;
   std::size_t max_notice_chars = 4000;
+  // The scorer holds a comment for moderators when it gives at least this chance that they
+  // would refuse it (0: it never holds; it still orders the queue).
+  double scorer_hold = 0.9;
   // Mails: statements of reasons to authors whose comment is removed or who are banned, and
   // the acknowledgement and decision to senders of notices. Null: no mail (tools, tests).
   mail::MailQueue* mail = nullptr;
@@ -132,7 +136,13 @@ class Discussions {
   Result lift_ban(const content::User& who, content::Id user_id);
   Result set_story_mode(const content::User& who, content::Id story_id,
                         std::optional<content::DiscussionMode> mode);
+  Result set_section_mode(const content::User& who, content::Id section_id,
+                          std::optional<content::DiscussionMode> mode);
   Commenter commenter(content::Id user_id);
+
+  // The scorer's view of a comment, and how good it has been (leave-one-out on its decisions).
+  content::Scorer::Score score(const content::Comment& c);
+  std::vector<std::pair<std::string, content::Scorer::Quality>> scorer_quality();
 
   // Banned and suspect words (moderators). kind nullopt: the word is taken off the list.
   Result set_word(const content::User& who, std::string_view word,
@@ -170,6 +180,15 @@ class Discussions {
   void state_reasons(const content::Comment& c, const std::string& what_key,
                      std::string_view reason, bool automated);
   std::shared_ptr<const content::WordList> word_list();
+  // Trained from the stored decisions at first use and again every few minutes (decisions
+  // made on other nodes), and at once from this node's own.
+  content::Scorer& scorer(bool* reloaded = nullptr);
+  void learn(const content::Comment& c, bool refused);
+  std::string language_of_edition(content::Id edition_id);
+  content::Scorer scorer_;
+  std::mutex scorer_mu_;
+  std::chrono::steady_clock::time_point scorer_at_{};
+  bool scorer_loaded_ = false;
   std::mutex words_mu_;
   std::shared_ptr<const content::WordList> words_;
   std::chrono::steady_clock::time_point words_at_{};

@@ -256,3 +256,32 @@ TEST_F(DiscussionRules, RecoveryGivesTheMissedCommentsInTheirLiveShape) {
   EXPECT_EQ(json::parse(got->front()).as_object()["text"], "two");
   EXPECT_FALSE(ch.recover("comments:" + std::to_string(story), 0, 1));  // more than the limit
 }
+
+TEST_F(DiscussionRules, TheScorerLearnsFromModeratorsHoldsLikelyBadAndNeverRejects) {
+  // Moderators decide 24 comments: spam refused, the rest approved.
+  for (int i = 0; i < 12; ++i) {
+    auto spam = user("spam" + std::to_string(i), content::Role::Reader, 0);
+    auto ok = user("ok" + std::to_string(i), content::Role::Reader, 0);
+    stores->comments().set_section_mode(section, content::DiscussionMode::Premoderated);
+    auto a = post(spam, "Buy cheap pills now " + std::to_string(i));
+    auto b = post(ok, "A fair point about the ice " + std::to_string(i));
+    stores->comments().set_section_mode(section, std::nullopt);
+    ASSERT_TRUE(d->reject(mod, a.comment->id, "Spam").ok());
+    ASSERT_TRUE(d->approve(mod, b.comment->id).ok());
+  }
+  auto held = post(anna, "cheap pills here");
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held.comment->state, CommentState::Pending);
+  EXPECT_EQ(held.comment->held_for, "held_scorer");
+  auto s = d->score(*held.comment);
+  EXPECT_TRUE(s.trained);
+  EXPECT_GT(s.refuse, 0.9);
+  EXPECT_EQ(post(boris, "a fair point").comment->state, CommentState::Visible);
+  auto q = d->scorer_quality();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].first, "en");
+  EXPECT_EQ(q[0].second.decisions, 24);
+  EXPECT_GT(q[0].second.precision(), 0.9);
+  // Held, not rejected: it waits for a person.
+  EXPECT_EQ(stores->comments().comment(held.comment->id)->state, CommentState::Pending);
+}

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <ctemplate/template.h>
+#include <fmt/format.h>
 
 #include "content/comment.hpp"
 #include "http/forms.hpp"
@@ -126,6 +127,7 @@ Pages::Pages(web::App& app, Discussions& disc) : web::Handlers(app.kit()), d(&di
   on("POST", "/api/v1/moderation/bans", Need::Staff, Action::Moderate, &A::api_ban, 4096);
   on("DELETE", "/api/v1/moderation/bans/:id", Need::Staff, Action::Moderate, &A::api_lift_ban);
   on("PUT", "/api/v1/moderation/stories/:id", Need::Staff, Action::Moderate, &A::api_story_mode, 1024);
+  on("PUT", "/api/v1/moderation/sections/:id", Need::Staff, Action::Moderate, &A::api_section_mode, 1024);
   on("GET", "/newsroom/moderation", Need::Staff, Action::Moderate, &A::moderation_page);
   on("POST", "/newsroom/moderation", Need::Staff, Action::Moderate, &A::moderation_post, 8192);
   on("POST", "/api/v1/moderation/words", Need::Staff, Action::Moderate, &A::api_words, 1024);
@@ -521,10 +523,26 @@ Reply Pages::api_my_comments(const net::Request&, const http::Params&, Ctx& c) {
   return r;
 }
 
+// The queue in the scorer's order: what it thinks likeliest to be refused first.
+std::vector<std::pair<Comment, content::Scorer::Score>> Pages::scored_queue(const content::User& who,
+                                                                             int limit) {
+  std::vector<std::pair<Comment, content::Scorer::Score>> out;
+  for (auto& m : d->queue(who, limit)) {
+    auto s = d->score(m);
+    out.emplace_back(std::move(m), std::move(s));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](auto& a, auto& b) { return a.second.refuse > b.second.refuse; });
+  return out;
+}
+
 Reply Pages::api_queue(const net::Request&, const http::Params&, Ctx& c) {
   json::array items;
-  for (auto& m : d->queue(*c.user(), 200)) {
+  for (auto& [m, score] : scored_queue(*c.user(), 200)) {
     auto j = comment_json(m);
+    json::array words;
+    for (auto& [w, weight] : score.words) words.push_back(json::object{{"word", w}, {"weight", weight}});
+    j["score"] = json::object{{"trained", score.trained}, {"refuse", score.refuse}, {"words", std::move(words)}};
     j["text"] = m.text;
     j["held_for"] = m.held_for;
     j["reports"] = m.reports;
@@ -590,6 +608,19 @@ Reply Pages::api_story_mode(const net::Request& r, const http::Params& p, Ctx& c
       return api_error(400, "bad_request", "\"mode\" is open, premoderated, closed or section.");
   }
   return result_reply(c, d->set_story_mode(*c.user(), parse_id(p.get("id")), mode));
+}
+
+Reply Pages::api_section_mode(const net::Request& r, const http::Params& p, Ctx& c) {
+  Reply err;
+  auto v = json_body(r, err);
+  if (!v) return err;
+  if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object with \"mode\".");
+  auto mode_text = text_field(v->get_object(), "mode");
+  auto mode = content::discussion_mode_from(mode_text);
+  if (!mode) return api_error(400, "bad_request", "\"mode\" is open, premoderated or closed.");
+  // "open" is the default: stored as no setting at all.
+  return result_reply(c, d->set_section_mode(*c.user(), parse_id(p.get("id")),
+                                             *mode == content::DiscussionMode::Open ? std::nullopt : mode));
 }
 
 // ---- the comment box without JavaScript ----
@@ -667,10 +698,26 @@ Reply Pages::moderation_page(const net::Request&, const http::Params&, Ctx& c) {
   TemplateDictionary dict("discussion");
   auto* m = dict.AddSectionDictionary("MODERATION");
   m->SetValue("CSRF", c.csrf);
-  auto q = d->queue(*c.user(), 100);
+  auto q = scored_queue(*c.user(), 100);
   if (q.empty()) m->ShowSection("QUEUE_EMPTY");
-  for (auto& cm : q) {
+  for (auto& [lang, quality] : d->scorer_quality()) {
+    auto* s = m->AddSectionDictionary("SCORER");
+    s->SetValue("LANG", lang);
+    s->SetIntValue("DECISIONS", quality.decisions);
+    s->SetIntValue("HELD", quality.would_hold);
+    s->SetIntValue("PRECISION", static_cast<long>(quality.precision() * 100 + 0.5));
+    s->SetIntValue("RECALL", static_cast<long>(quality.recall() * 100 + 0.5));
+  }
+  for (auto& [cm, score] : q) {
     auto* it = m->AddSectionDictionary("ITEM");
+    if (score.trained) {
+      auto* sc = it->AddSectionDictionary("SCORE");
+      sc->SetIntValue("PERCENT", static_cast<long>(score.refuse * 100 + 0.5));
+      std::string words;
+      for (auto& [w, weight] : score.words)
+        words += fmt::format("{}{} ({:+.1f})", words.empty() ? "" : ", ", w, weight);
+      sc->SetValue("WORDS", words);
+    }
     it->SetIntValue("ID", static_cast<long>(cm.id));
     it->SetValue("NAME", cm.user_name);
     it->SetIntValue("UID", static_cast<long>(cm.user_id));

@@ -55,6 +55,7 @@ class Pages final : public web::Module, web::Handlers {
   Reply api_ban(const net::Request& r, const http::Params& p, Ctx& c);
   Reply api_lift_ban(const net::Request& r, const http::Params& p, Ctx& c);
   Reply api_story_mode(const net::Request& r, const http::Params& p, Ctx& c);
+  Reply api_section_mode(const net::Request& r, const http::Params& p, Ctx& c);
   Reply moderation_page(const net::Request& r, const http::Params& p, Ctx& c);
   Reply moderation_post(const net::Request& r, const http::Params& p, Ctx& c);
   Reply moderation_log_page(const net::Request& r, const http::Params& p, Ctx& c);
@@ -67,6 +68,8 @@ class Pages final : public web::Module, web::Handlers {
   Reply notice_form(Ctx& c, const content::Comment& cm, const Result* res, int status);
 
   Reply result_reply(const Ctx& c, const Result& res);
+  std::vector<std::pair<content::Comment, content::Scorer::Score>> scored_queue(const content::User& who,
+                                                                                int limit);
   // The story, its edition, section and canonical path, when it is published.
   struct Story {
     content::Article article;

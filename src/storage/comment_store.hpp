@@ -82,6 +82,13 @@ struct CommentNotice {
   content::Id decided_by = 0;
 };
 
+// A moderator's decision on a comment, for the scorer to learn from.
+struct CommentDecision {
+  std::string text;
+  std::string language;  // of the story's edition
+  bool refused = false;  // rejected or removed (else approved)
+};
+
 class CommentStore {
  public:
   virtual ~CommentStore() = default;
@@ -154,6 +161,10 @@ class CommentStore {
   // Records the decision; false when there is no such notice or it was decided already.
   virtual bool decide_notice(std::int64_t id, const std::string& decision, const std::string& reply,
                              content::Id by, UnixTime at) = 0;
+
+  // The newest `limit` decisions moderators made on comments that still have their text,
+  // oldest first.
+  virtual std::vector<CommentDecision> decisions_to_learn(int limit) = 0;
 
   virtual void log(const ModerationEntry& e) = 0;
   // Newest first, before entry `before` (0: from the newest).

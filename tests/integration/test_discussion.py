@@ -315,6 +315,39 @@ class Discussions(unittest.TestCase):
         newsfeed = self.page("/en/newsfeed/")
         self.assertIn(f'href="{path}#comments">3 comments<', newsfeed)
 
+    def test_a_deleted_account_leaves_deleted_comment_placeholders(self):
+        story, path = publish_story(self.editor)
+        leaver = person(self.server, "reader", "Leaver")
+        top = posted(leaver, story, "I will leave")
+        posted(self.boris, story, "An answer that stays", top["id"])
+        page = leaver.get("/account/").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        r = leaver.post("/account/delete", {"csrf": csrf, "password": "", "confirm": "on"})
+        self.assertIn(r.status, (200, 303), r.text[:500])
+        d = discussion_html(self.page(path))
+        self.assertNotIn("I will leave", d)
+        self.assertNotIn("Leaver", d)
+        self.assertIn("Deleted comment", d)
+        self.assertIn("An answer that stays", d)
+        self.assertEqual(api(self.boris, "GET", f"/api/v1/discussions/{story}")[1]["count"], 1)
+
+    def test_a_section_is_set_to_premoderation_and_its_stories_follow(self):
+        story, path = publish_story(self.editor)
+        sid = section_id(self.editor)
+        self.assertEqual(api(self.anna, "PUT", f"/api/v1/moderation/sections/{sid}", {"mode": "closed"})[0], 403)
+        self.assertEqual(api(self.moderator, "PUT", f"/api/v1/moderation/sections/{sid}", {"mode": "shut"})[0], 400)
+        self.assertEqual(api(self.moderator, "PUT", "/api/v1/moderation/sections/987654", {"mode": "closed"})[0], 404)
+        try:
+            self.assertEqual(api(self.moderator, "PUT", f"/api/v1/moderation/sections/{sid}",
+                                 {"mode": "premoderated"})[0], 200)
+            self.assertIn("appear once a moderator has read them", discussion_html(self.page(path)))
+            self.assertTrue(comment(self.anna, story, "Held by the section")[1]["held"])
+            # The story's own setting wins over its section's.
+            api(self.moderator, "PUT", f"/api/v1/moderation/stories/{story}", {"mode": "open"})
+            self.assertFalse(comment(self.anna, story, "Open on this story")[1]["held"])
+        finally:
+            api(self.moderator, "PUT", f"/api/v1/moderation/sections/{sid}", {"mode": "open"})
+
     def test_a_reader_downloads_everything_they_wrote(self):
         reader = person(self.server, "reader", "Dana")
         story, _ = publish_story(self.editor)

@@ -87,6 +87,7 @@ RULES = {
     "POST /api/v1/moderation/bans": rule(other=MODERATORS),
     "DELETE /api/v1/moderation/bans/:id": rule(other=MODERATORS),
     "PUT /api/v1/moderation/stories/:id": rule(other=MODERATORS),
+    "PUT /api/v1/moderation/sections/:id": rule(other=MODERATORS),
     "POST /newsroom/moderation": rule(other=MODERATORS),
     "POST /api/v1/moderation/words": rule(other=MODERATORS),
     "POST /api/v1/moderation/notices/:id": rule(other=MODERATORS),
@@ -208,6 +209,8 @@ class EveryRoleAtEveryRoute(unittest.TestCase):
             status, b = api(self.admin, "POST", "/api/v1/moderation/bans", {"user_id": target, "minutes": 1, "reason": "Test"})
             assert status == 200, b
             return self.call(who, "DELETE", f"/api/v1/moderation/bans/{target}")
+        if route == "PUT /api/v1/moderation/sections/:id":
+            return self.call(who, "PUT", f"/api/v1/moderation/sections/{section_id(self.editor)}", {"mode": "open"})
         if route == "PUT /api/v1/moderation/stories/:id":
             return self.call(who, "PUT", f"/api/v1/moderation/stories/{sid}", {"mode": "section"})
         # (A fresh author each time: comments that moderators remove put their author under

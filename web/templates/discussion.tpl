@@ -41,10 +41,12 @@
 {{/WRITE}}{{#MODERATION}}<div class="moderation">
 <h1>{{T_MODERATION}}</h1>
 <h2>{{T_MODERATION_QUEUE}}</h2>
+{{#SCORER}}<p class="scorer" data-scorer="{{LANG}}">{{T_SCORER}} ({{LANG}}): {{T_SCORER_PRECISION}} {{PRECISION}}%, {{T_SCORER_RECALL}} {{RECALL}}% · {{HELD}} / {{DECISIONS}}</p>{{/SCORER}}
 {{#QUEUE_EMPTY}}<p data-queue-empty>{{T_MODERATION_QUEUE_EMPTY}}</p>{{/QUEUE_EMPTY}}
 <ol class="queue">{{#ITEM}}<li class="queue-item" data-queue-item="{{ID}}">
 <p class="comment-head"><strong>{{NAME}}</strong> · <a href="{{STORY_URL}}">{{HEADLINE}}</a> · <time datetime="{{WHEN}}">{{WHEN}}</time> · <span class="badge">{{STATE}}</span> {{HELD_FOR}}</p>
 <div class="comment-text" dir="auto">{{HTML:none}}</div>
+{{#SCORE}}<p class="score" data-score="{{PERCENT}}">{{T_SCORER}}: {{PERCENT}}% · {{WORDS}}</p>{{/SCORE}}
 <p class="record">{{T_MODERATION_RECORD}}: {{COMMENTS}} / {{REJECTED}}{{#BANNED}} · <span class="badge">{{T_MODERATION_BANNED}}</span>{{/BANNED}}</p>
 {{#REPORT}}<p class="report"><strong>{{NAME}}</strong>: {{REASON}}</p>{{/REPORT}}
 <form method="post" action="/newsroom/moderation" class="inline"><input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="id" value="{{ID}}">

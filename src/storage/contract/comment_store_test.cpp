@@ -213,6 +213,13 @@ TEST_P(CommentStoreContract, SettingsBansLogAndRecords) {
   EXPECT_TRUE(log[0].automated);
   EXPECT_EQ(log[1].moderator_name, "Boris");
   EXPECT_EQ(comments->log_entries(log[1].id, 10).size(), 1u);
+  auto learn = comments->decisions_to_learn(10);  // (the automated one is left out)
+  ASSERT_EQ(learn.size(), 2u);
+  EXPECT_EQ(learn[0].text, "one");
+  EXPECT_FALSE(learn[0].refused);
+  EXPECT_EQ(learn[1].text, "two");
+  EXPECT_TRUE(learn[1].refused);
+  EXPECT_EQ(learn[1].language, "en");
   auto mine = comments->by_user(anna, 0, 10);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0].id, b2);
@@ -261,4 +268,27 @@ TEST_P(CommentStoreContract, WordsAndNoticesOfIllegalContent) {
   EXPECT_EQ(n->reply, "Defamatory");
   EXPECT_EQ(n->decided_by, boris);
   EXPECT_FALSE(comments->notice(999999));
+}
+
+TEST_P(CommentStoreContract, ADeletedAccountLeavesPlaceholdersAndNoText) {
+  auto top = say(anna, "Anna's thread");
+  auto reply = say(boris, "Boris answers", top);
+  say(anna, "Alone");
+  say(anna, "Waiting", 0, 0, CommentState::Pending);
+  say(anna, "Anna answers Boris", top, reply);
+  EXPECT_EQ(comments->count(story), 4);
+  auto before = events();
+  ASSERT_TRUE(stores().accounts().anonymise_user(anna, 2000).ok());
+  EXPECT_GT(events(), before);  // the story's pages are purged
+  EXPECT_EQ(comments->count(story), 1);  // Boris's reply
+  auto t = comments->threads(story, CommentSort::Oldest, std::nullopt, 10);
+  ASSERT_EQ(t.size(), 1u);  // the thread stays, as a placeholder
+  EXPECT_EQ(t[0].state, CommentState::Deleted);
+  EXPECT_EQ(t[0].replies, 1);
+  EXPECT_EQ(comments->replies(top, 0, 10).size(), 1u);
+  for (auto& c : comments->by_user(anna, 0, 10)) {
+    EXPECT_EQ(c.text, "");
+    EXPECT_EQ(c.state, CommentState::Deleted);
+  }
+  EXPECT_TRUE(comments->queue(10).empty());
 }

@@ -596,6 +596,21 @@ class SqlComments final : public CommentStore {
     return c.changes() > 0;
   }
 
+  std::vector<CommentDecision> decisions_to_learn(int limit) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT text, language, refused FROM (SELECT l.id, c.text, coalesce(e.language, 'en') AS "
+        "language, CASE WHEN l.action = 'approve' THEN 0 ELSE 1 END AS refused FROM "
+        "moderation_log l JOIN comments c ON c.id = l.comment_id LEFT JOIN articles a ON a.id = "
+        "c.article_id LEFT JOIN editions e ON e.id = a.edition_id WHERE l.automated = 0 AND "
+        "l.action IN ('approve', 'reject', 'remove') AND c.text <> '' ORDER BY l.id DESC LIMIT "
+        "?1) AS t ORDER BY id");
+    s.bind(1, std::clamp(limit, 1, 100000));
+    std::vector<CommentDecision> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.i64(2) != 0});
+    return out;
+  }
+
   void log(const ModerationEntry& e) override {
     auto w = db_.writer();
     (*w).prepare(

@@ -666,8 +666,45 @@ class SqlStore final : public NewsStore, public AccountStore, public EventStore 
     if (c.changes() == 0) return refused(Refusal::NotFound, "refused_no_account", "No account with this id.");
     for (const char* t : {"sessions", "api_tokens", "account_links", "known_devices"})
       c.prepare(std::string("DELETE FROM ") + t + " WHERE user_id = ?1").bind(1, user_id).run();
+    forget_comments(c, user_id, at);
     tx.commit();
     return done(user_id);
+  }
+
+  // A deleted account's comments: their texts go; those readers could see become "deleted
+  // comment" placeholders (a thread with replies stays readable), with every count kept right
+  // and the stories' pages purged.
+  void forget_comments(Connection& c, std::int64_t user_id, UnixTime at) {
+    std::vector<std::pair<Id, Id>> stories;  // (story, edition) with a visible comment of theirs
+    {
+      auto s = c.prepare(
+          "SELECT DISTINCT c.article_id, coalesce(a.edition_id, 0) FROM comments c LEFT JOIN "
+          "articles a ON a.id = c.article_id WHERE c.user_id = ?1 AND c.state = 'visible'");
+      s.bind(1, user_id);
+      while (s.step()) stories.emplace_back(s.i64(0), s.i64(1));
+    }
+    c.prepare(
+         "UPDATE discussions SET visible = visible - (SELECT count(*) FROM comments c WHERE "
+         "c.article_id = discussions.article_id AND c.user_id = ?1 AND c.state = 'visible') "
+         "WHERE article_id IN (SELECT article_id FROM comments WHERE user_id = ?1 AND state = "
+         "'visible')")
+        .bind(1, user_id)
+        .run();
+    c.prepare(
+         "UPDATE comments SET replies = replies - (SELECT count(*) FROM comments r WHERE "
+         "r.parent_id = comments.id AND r.user_id = ?1 AND r.state = 'visible') WHERE id IN "
+         "(SELECT parent_id FROM comments WHERE user_id = ?1 AND state = 'visible' AND "
+         "parent_id <> 0)")
+        .bind(1, user_id)
+        .run();
+    c.prepare(
+         "UPDATE comments SET state = CASE WHEN state IN ('visible', 'pending', 'hidden') THEN "
+         "'deleted' ELSE state END, text = '' WHERE user_id = ?1")
+        .bind(1, user_id)
+        .run();
+    for (auto& [story, edition] : stories)
+      insert_event(c, ContentEvent{0, at, "discussion", edition, story,
+                                   {"article:" + std::to_string(story)}});
   }
 
   std::vector<content::User> list_users(const std::string& query, int limit,
