@@ -55,7 +55,7 @@ def cli(*args):
 def start_server():
     args = [BIN, "serve", "--listen", f"127.0.0.1:{PORT}", "--data", DATA, "--access-log", "off",
             "--comment-every-s", "1", "--comment-burst", "1000000", "--comment-held-first", "0",
-            "--connections-per-ip", "0", "--live-queue-kb", "65536",
+            "--discussion-auto-switch", "off", "--connections-per-ip", "0", "--live-queue-kb", "65536",
             "--blocking-threads", os.environ.get("BLOCKING_THREADS", "32")]
     if DATABASE:
         args += ["--database", DATABASE]

@@ -74,6 +74,9 @@ const std::vector<OptionDoc>& serve_options() {
       {"comment-every-s", "N",
        "one comment per N seconds per reader, across every node (default 10)"},
       {"comment-burst", "N", "comments a reader may post in a row before that rate applies (default 3)"},
+      {"discussion-auto-switch", "on|off",
+       "a story commented far faster than before goes to slow mode, one whose comments are "
+       "mostly refused to pre-moderation, by itself (default on)"},
       {"comment-held-first", "N",
        "each account's first N comments wait for a moderator (default 2; 0: none)"},
       {"discussion-close-days", "N",
@@ -306,6 +309,9 @@ std::variant<ServeConfig, ConfigError> load_config(const std::map<std::string, s
       if (!parse_uint(v, c.comment_every_s, 1, 86400)) return bad(k, "seconds from 1 to 86400");
     } else if (k == "comment-burst") {
       if (!parse_uint(v, c.comment_burst, 1, 1000000)) return bad(k, "a number from 1 to 1000000");
+    } else if (k == "discussion-auto-switch") {
+      if (v != "on" && v != "off") return bad(k, "on or off");
+      c.discussion_auto_switch = v == "on";
     } else if (k == "comment-held-first") {
       if (!parse_uint(v, c.comment_held_first, 0, 1000)) return bad(k, "a number from 0 to 1000");
     } else if (k == "discussion-close-days") {

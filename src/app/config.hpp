@@ -56,6 +56,7 @@ struct ServeConfig {
   int comment_burst = 3;           // ...with a burst of this many
   int discussion_close_days = 7;   // discussions close by themselves (0: never)
   int comment_held_first = 2;      // each account's first comments wait for a moderator
+  bool discussion_auto_switch = true;  // busy or troubled stories go slow / pre-moderated
   int secure_cookies = -1;  // -1: on when base_url is https://
   std::size_t connections_per_ip = 256;      // 0: no cap
   std::size_t database_max_mb = 0;           // 0: no limit but the disk's

@@ -435,6 +435,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   discussion_options.post_burst = cfg.comment_burst;
   discussion_options.close_after_days = cfg.discussion_close_days;
   discussion_options.held_first = cfg.comment_held_first;
+  discussion_options.auto_switch = cfg.discussion_auto_switch;
   discussion_options.mail = &mail_queue;
   discussion_options.catalog = &catalog;
   discussion_options.base_url = cfg.base_url;

@@ -78,7 +78,39 @@ Status Discussions::status(const content::Article& story) {
     }
   }
   s.count = comments_.count(story.id);
+  s.slow_s = comments_.story_slow(story.id);
   return s;
+}
+
+void Discussions::watch(const content::Article& story, const Status& st) {
+  if (!o_.auto_switch || st.mode != DiscussionMode::Open) return;
+  auto now = clock_.now();
+  {
+    std::lock_guard lock(watch_mu_);
+    auto& at = watched_[story.id];
+    if (now - at < 30) return;
+    at = now;
+    if (watched_.size() > 10000) watched_.clear();  // (bounded: stories come and go)
+  }
+  auto [recent, recent_refused] = comments_.activity(story.id, now - 600);
+  auto [hour, hour_refused] = comments_.activity(story.id, now - 3600);
+  Comment none;
+  none.article_id = story.id;
+  if (hour >= o_.auto_min_recent && hour_refused > o_.auto_refused_share * hour) {
+    comments_.set_story_mode(story.id, DiscussionMode::Premoderated);
+    log(nullptr, "auto_premoderate", none,
+        std::to_string(hour_refused) + " of " + std::to_string(hour) + " comments refused in an hour", true);
+    return;
+  }
+  // The 50 minutes before the last 10, per 10 minutes: the story's usual level lately.
+  double before = (hour - recent) / 5.0;
+  if (st.slow_s == 0 && recent >= o_.auto_min_recent && recent > o_.auto_rate_factor * std::max(before, 1.0)) {
+    comments_.set_story_slow(story.id, o_.auto_slow_s);
+    log(nullptr, "auto_slow", none,
+        std::to_string(recent) + " comments in 10 minutes against " + std::to_string(static_cast<int>(before)) +
+            " before; one per " + std::to_string(o_.auto_slow_s) + " s",
+        true);
+  }
 }
 
 Page Discussions::page(content::Id story_id, content::CommentSort sort,
@@ -158,6 +190,15 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
   std::string word = word_list()->match(text.text, word_kind);
   if (!word.empty() && word_kind == content::WordKind::Banned)
     return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
+  if (!mod && st.slow_s > 0) {
+    std::string key = "comment-slow:" + std::to_string(who.id) + ":" + std::to_string(story_id);
+    if (auto wait = limits().hit(key, 1, st.slow_s, now)) {
+      auto r = refuse(Outcome::TooSoon, "slow_mode", "comment_slow_mode",
+                      {{"seconds", std::to_string(wait)}, {"every", std::to_string(st.slow_s)}});
+      r.retry_after = wait;
+      return r;
+    }
+  }
   if (!mod) {
     // Counted where every node counts when several share the database.
     if (auto wait = limits().hit("comment:" + std::to_string(who.id), o_.post_burst,
@@ -193,6 +234,7 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
     }
   }
   c.id = comments_.add(c);
+  watch(*story, st);
   Result r;
   r.outcome = Outcome::Created;
   if (c.state == CommentState::Visible) {
@@ -543,6 +585,18 @@ void Discussions::state_reasons(const Comment& c, const std::string& what_key,
         {"reason", std::string(reason)},
         {"automated", o_.catalog->text(lang, automated ? "statement_automated_yes" : "statement_automated_no")},
         {"contact", o_.contact}});
+}
+
+Result Discussions::set_story_slow(const content::User& who, content::Id story_id, int seconds) {
+  if (!moderates(who) && !content::can(who.role, content::Action::EditAny))
+    return refuse(Outcome::Forbidden, "forbidden", "comment_moderators_only");
+  if (seconds < 0 || seconds > 3600) return refuse(Outcome::Invalid, "bad_slow", "comment_bad_slow");
+  if (!news_.article(story_id)) return refuse(Outcome::NotFound, "not_found", "comment_no_story");
+  comments_.set_story_slow(story_id, seconds);
+  Comment none;
+  none.article_id = story_id;
+  log(&who, "slow", none, std::to_string(seconds) + " s");
+  return {};
 }
 
 Result Discussions::set_section_mode(const content::User& who, content::Id section_id,

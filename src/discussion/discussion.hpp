@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include <chrono>
@@ -55,6 +56,17 @@ struct Options {
   // The scorer holds a comment for moderators when it gives at least this chance that they
   // would refuse it (0: it never holds; it still orders the queue).
   double scorer_hold = 0.9;
+  // A story that gets comments far faster than it used to, or whose comments are refused
+  // far more often, changes by itself: to slow mode (one comment per `auto_slow_s` per
+  // reader) when the last 10 minutes brought at least `auto_min_recent` comments and
+  // `auto_rate_factor` times the rate of the 50 minutes before; to pre-moderation when more
+  // than `auto_refused_share` of the last hour's comments (at least `auto_min_recent`) were
+  // refused. Moderators find it in the log and on the moderation page. Off: auto_switch false.
+  bool auto_switch = true;
+  double auto_rate_factor = 4.0;
+  int auto_min_recent = 30;
+  int auto_slow_s = 60;
+  double auto_refused_share = 0.5;
   // Mails: statements of reasons to authors whose comment is removed or who are banned, and
   // the acknowledgement and decision to senders of notices. Null: no mail (tools, tests).
   mail::MailQueue* mail = nullptr;
@@ -81,6 +93,7 @@ struct Status {
   content::DiscussionMode mode = content::DiscussionMode::Open;
   bool closed_by_age = false;    // closed because it is older than close_after_days
   content::UnixTime closes_at = 0;  // when it will close by age (0: it will not)
+  int slow_s = 0;                // slow mode: one comment per this many seconds per reader
   int count = 0;                 // visible comments
 };
 
@@ -136,6 +149,8 @@ class Discussions {
   Result lift_ban(const content::User& who, content::Id user_id);
   Result set_story_mode(const content::User& who, content::Id story_id,
                         std::optional<content::DiscussionMode> mode);
+  // Slow mode on a story (seconds between one reader's comments; 0: off).
+  Result set_story_slow(const content::User& who, content::Id story_id, int seconds);
   Result set_section_mode(const content::User& who, content::Id section_id,
                           std::optional<content::DiscussionMode> mode);
   Commenter commenter(content::Id user_id);
@@ -180,6 +195,11 @@ class Discussions {
   void state_reasons(const content::Comment& c, const std::string& what_key,
                      std::string_view reason, bool automated);
   std::shared_ptr<const content::WordList> word_list();
+  // Looks at a story's recent activity (at most every 30 s per story) and switches it to slow
+  // mode or pre-moderation when it runs far above its usual level.
+  void watch(const content::Article& story, const Status& st);
+  std::mutex watch_mu_;
+  std::unordered_map<content::Id, content::UnixTime> watched_;
   // Trained from the stored decisions at first use and again every few minutes (decisions
   // made on other nodes), and at once from this node's own.
   content::Scorer& scorer(bool* reloaded = nullptr);

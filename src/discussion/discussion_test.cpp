@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "storage/stores.hpp"
@@ -284,4 +286,46 @@ TEST_F(DiscussionRules, TheScorerLearnsFromModeratorsHoldsLikelyBadAndNeverRejec
   EXPECT_GT(q[0].second.precision(), 0.9);
   // Held, not rejected: it waits for a person.
   EXPECT_EQ(stores->comments().comment(held.comment->id)->state, CommentState::Pending);
+}
+
+TEST_F(DiscussionRules, ABusyStoryGoesToSlowModeByItselfAndModeratorsAreTold) {
+  // Quiet for an hour (2 comments), then 31 in under 10 minutes.
+  post(anna, "early one");
+  clock.advance(1800);
+  post(boris, "early two");
+  clock.advance(1500);
+  for (int i = 0; i < 31; ++i) post(i % 2 ? anna : boris, "busy " + std::to_string(i));
+  auto a = *stores->news().article(story);
+  EXPECT_EQ(d->status(a).slow_s, 60);
+  auto log = stores->comments().log_entries(0, 5);
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log[0].action, "auto_slow");
+  EXPECT_TRUE(log[0].automated);
+  // One comment a minute per reader now; moderators are not held to it.
+  clock.advance(61);
+  EXPECT_TRUE(d->post(anna, story, 0, "slowly").ok());
+  clock.advance(11);
+  auto r = d->post(anna, story, 0, "too soon");
+  EXPECT_EQ(r.code, "slow_mode");
+  EXPECT_GT(r.retry_after, 0);
+  EXPECT_TRUE(d->post(mod, story, 0, "moderator").ok());
+  ASSERT_TRUE(d->set_story_slow(mod, story, 0).ok());
+  EXPECT_EQ(d->set_story_slow(anna, story, 0).outcome, Outcome::Forbidden);
+  EXPECT_TRUE(d->post(anna, story, 0, "slow mode lifted").ok());
+}
+
+TEST_F(DiscussionRules, AStoryWhoseCommentsAreMostlyRefusedGoesToPremoderation) {
+  std::vector<content::Id> ids;
+  for (int i = 0; i < 30; ++i) {
+    auto u = user("r" + std::to_string(i), content::Role::Reader, 0);
+    ids.push_back(post(u, "comment " + std::to_string(i)).comment->id);
+  }
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(d->reject(mod, ids[i], "Off topic").ok());
+  clock.advance(31);
+  post(anna, "the next one");  // the story is looked at again
+  auto a = *stores->news().article(story);
+  EXPECT_EQ(d->status(a).mode, content::DiscussionMode::Premoderated);
+  EXPECT_EQ(post(boris, "held now").comment->state, CommentState::Pending);
+  auto log = stores->comments().log_entries(0, 5);
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](auto& e) { return e.action == "auto_premoderate"; }));
 }

@@ -253,6 +253,7 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
         "NOTE", catalog.text(e.language, st.closed_by_age ? "discussion_closed_age" : "discussion_closed"));
   } else {
     if (st.mode == content::DiscussionMode::Premoderated) b->ShowSection("PREMOD");
+    if (st.slow_s > 0) b->AddSectionDictionary("SLOW")->SetIntValue("SECONDS", st.slow_s);
     auto* o = b->AddSectionDictionary("OPEN");
     o->SetValue("NEXT_Q", http::url_encode(path + "#comment-box"));
     o->SetValue("WRITE_URL", "/discussion/" + std::to_string(a.id) + "/write");
@@ -600,6 +601,11 @@ Reply Pages::api_story_mode(const net::Request& r, const http::Params& p, Ctx& c
   auto v = json_body(r, err);
   if (!v) return err;
   if (!v->is_object()) return api_error(400, "bad_request", "Send a JSON object with \"mode\".");
+  if (auto* slow = v->get_object().if_contains("slow_s")) {
+    if (!slow->is_int64()) return api_error(400, "bad_request", "\"slow_s\" is a number of seconds.");
+    auto r = d->set_story_slow(*c.user(), parse_id(p.get("id")), static_cast<int>(slow->get_int64()));
+    if (!r.ok() || !v->get_object().if_contains("mode")) return result_reply(c, r);
+  }
   auto mode_text = text_field(v->get_object(), "mode");
   std::optional<content::DiscussionMode> mode;
   if (mode_text != "section") {
@@ -762,6 +768,18 @@ Reply Pages::moderation_page(const net::Request&, const http::Params&, Ctx& c) {
                                                                   : "moderation_word_suspect"));
   }
   if (content::can(c.user()->role, content::Action::ManageSite)) m->ShowSection("LOG_LINK");
+  // What switched by itself lately: moderators are told here (and in the log).
+  for (auto& e : d->store().log_entries(0, 200)) {
+    if (e.action != "auto_slow" && e.action != "auto_premoderate") continue;
+    auto* a = m->AddSectionDictionary("AUTO");
+    a->SetValue("AT", i18n::iso8601(e.at));
+    a->SetValue("ACTION", t(c, "moderation_" + e.action));
+    a->SetValue("REASON", e.reason);
+    if (auto s = story(e.article_id)) {
+      a->SetValue("STORY_URL", s->path + "#comments");
+      a->SetValue("HEADLINE", s->article.headline);
+    }
+  }
   for (auto& b : d->store().bans(now_unix())) {
     auto* r = m->AddSectionDictionary("BAN");
     r->SetIntValue("UID", static_cast<long>(b.user_id));

@@ -96,6 +96,12 @@ class CommentStore {
   // A story's own setting (nullopt: its section's), and a section's (nullopt: open).
   virtual std::optional<content::DiscussionMode> story_mode(Id article_id) = 0;
   virtual void set_story_mode(Id article_id, std::optional<content::DiscussionMode> m) = 0;
+  // Slow mode on a story: one comment per this many seconds per reader (0: off).
+  virtual int story_slow(Id article_id) = 0;
+  virtual void set_story_slow(Id article_id, int seconds) = 0;
+  // Comments on a story created at or after `since` (all states), and of those the ones
+  // moderators refused since then: how busy and how troubled it is now.
+  virtual std::pair<int, int> activity(Id article_id, UnixTime since) = 0;
   virtual std::optional<content::DiscussionMode> section_mode(Id section_id) = 0;
   virtual void set_section_mode(Id section_id, std::optional<content::DiscussionMode> m) = 0;
 

@@ -255,8 +255,9 @@ class Discussions(unittest.TestCase):
         self.assertEqual(len(carried) + skipped, 60)
         self.assertGreater(skipped, 0)  # 60 comments in far less than 3 s: some only counted
         self.assertEqual(len(set(carried)), len(carried))  # none twice
-        for a, b in zip(frames, frames[1:]):
-            self.assertGreaterEqual(b - a, 0.9)  # one frame a second at most
+        # One frame a second at most (counted over the whole burst: a frame the server sends on
+        # time can still reach the reader late, so two may arrive closer than a second apart).
+        self.assertLessEqual(len(frames), int(frames[-1] - frames[0]) + 2)
         ws.close()
 
     def test_show_more_by_keyset_and_a_first_page_under_40_kb(self):
@@ -440,7 +441,8 @@ class WordsNoticesAndStatements(unittest.TestCase):
         for name in sorted(os.listdir(folder)):
             if not name.endswith(".eml"):
                 continue
-            msg = email_parser.message_from_bytes(open(os.path.join(folder, name), "rb").read())
+            with open(os.path.join(folder, name), "rb") as f:
+                msg = email_parser.message_from_bytes(f.read())
             if email not in msg.get("To", ""):
                 continue
             out.append(msg.get_payload(decode=True).decode())

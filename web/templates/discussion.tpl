@@ -2,7 +2,8 @@
 <h2 class="discussion-title" id="comments-title">{{T_DISCUSSION}} <span class="comment-count" data-comment-count>{{COUNT}}</span></h2>
 {{#CLOSED}}<p class="discussion-note" data-closed>{{NOTE}}</p>
 {{/CLOSED}}{{#PREMOD}}<p class="discussion-note" data-premoderated>{{T_DISCUSSION_PREMODERATED}}</p>
-{{/PREMOD}}{{#OPEN}}<div class="comment-box" id="comment-box" data-comment-box data-write-url="{{WRITE_URL}}">
+{{/PREMOD}}{{#SLOW}}<p class="discussion-note" data-slow>{{T_DISCUSSION_SLOW}} {{SECONDS}} s</p>
+{{/SLOW}}{{#OPEN}}<div class="comment-box" id="comment-box" data-comment-box data-write-url="{{WRITE_URL}}">
 <p class="participate" data-participate>{{T_PARTICIPATE}} <a href="/account/login?next={{NEXT_Q}}" data-login>{{T_PARTICIPATE_LOGIN}}</a> {{T_PARTICIPATE_OR}} <a href="/account/register?next={{NEXT_Q}}" data-register>{{T_PARTICIPATE_REGISTER}}</a></p>
 <noscript><p><a class="button" href="{{WRITE_URL}}">{{T_COMMENT_WRITE}}</a></p></noscript>
 </div>
@@ -40,6 +41,7 @@
 </div>
 {{/WRITE}}{{#MODERATION}}<div class="moderation">
 <h1>{{T_MODERATION}}</h1>
+{{#AUTO}}<p class="notice" data-auto-switch><strong>{{ACTION}}</strong>: <a href="{{STORY_URL}}">{{HEADLINE}}</a> · <time datetime="{{AT}}">{{AT}}</time> · {{REASON}}</p>{{/AUTO}}
 <h2>{{T_MODERATION_QUEUE}}</h2>
 {{#SCORER}}<p class="scorer" data-scorer="{{LANG}}">{{T_SCORER}} ({{LANG}}): {{T_SCORER_PRECISION}} {{PRECISION}}%, {{T_SCORER_RECALL}} {{RECALL}}% · {{HELD}} / {{DECISIONS}}</p>{{/SCORER}}
 {{#QUEUE_EMPTY}}<p data-queue-empty>{{T_MODERATION_QUEUE_EMPTY}}</p>{{/QUEUE_EMPTY}}

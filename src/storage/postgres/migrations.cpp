@@ -284,7 +284,8 @@ CREATE TABLE comment_reports(
 CREATE TABLE discussions(
   article_id BIGINT PRIMARY KEY REFERENCES articles(id),
   visible BIGINT NOT NULL DEFAULT 0,
-  mode TEXT NOT NULL DEFAULT '');
+  mode TEXT NOT NULL DEFAULT '',
+  slow_s BIGINT NOT NULL DEFAULT 0);
 CREATE TABLE section_discussions(
   section_id BIGINT PRIMARY KEY REFERENCES sections(id),
   mode TEXT NOT NULL);

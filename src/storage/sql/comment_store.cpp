@@ -89,6 +89,37 @@ class SqlComments final : public CommentStore {
     tx.commit();
   }
 
+  int story_slow(Id article_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare("SELECT slow_s FROM discussions WHERE article_id = ?1");
+    s.bind(1, article_id);
+    return s.step() ? static_cast<int>(s.i64(0)) : 0;
+  }
+
+  void set_story_slow(Id article_id, int seconds) override {
+    auto w = db_.writer();
+    auto& c = *w;
+    Step tx(c, true);
+    c.prepare(
+         "INSERT INTO discussions(article_id, slow_s) VALUES (?1, ?2) ON CONFLICT(article_id) DO "
+         "UPDATE SET slow_s = excluded.slow_s")
+        .bind(1, article_id)
+        .bind(2, std::max(seconds, 0))
+        .run();
+    changed(c, article_id);
+    tx.commit();
+  }
+
+  std::pair<int, int> activity(Id article_id, UnixTime since) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT count(*), coalesce(sum(CASE WHEN state IN ('rejected', 'removed') THEN 1 ELSE 0 "
+        "END), 0) FROM comments WHERE article_id = ?1 AND created_at >= ?2");
+    s.bind(1, article_id).bind(2, since);
+    if (!s.step()) return {0, 0};
+    return {static_cast<int>(s.i64(0)), static_cast<int>(s.i64(1))};
+  }
+
   std::optional<DiscussionMode> section_mode(Id section_id) override {
     auto c = db_.reader();
     auto s = c->prepare("SELECT mode FROM section_discussions WHERE section_id = ?1");

@@ -276,7 +276,8 @@ CREATE TABLE comment_reports(
 CREATE TABLE discussions(
   article_id INTEGER PRIMARY KEY REFERENCES articles(id),
   visible INTEGER NOT NULL DEFAULT 0,
-  mode TEXT NOT NULL DEFAULT '');
+  mode TEXT NOT NULL DEFAULT '',
+  slow_s INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE section_discussions(
   section_id INTEGER PRIMARY KEY REFERENCES sections(id),
   mode TEXT NOT NULL);
