@@ -12,7 +12,7 @@ import unittest
 import urllib.parse
 
 from harness import Client, Server, subscribe, ws_for
-from newsroom_util import api, person, section_id
+from newsroom_util import api, person, section_id, wait_until
 
 
 def publish_story(editor, headline="Talk about it"):
@@ -538,13 +538,10 @@ class WordsNoticesAndStatements(unittest.TestCase):
 
 
 def wait_for(fn, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+    """newsroom_util.wait_until, failing when the state never comes."""
+    v = wait_until(fn, timeout=timeout, step=0.05)
+    assert v, "timed out"
+    return v
 
 
 class DiscussionLimits(unittest.TestCase):
