@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-export async function startHerald(args = []) {
+// With `database` (a PostgreSQL URL) the node keeps the site there, and `fixture` names the data
+// folder to copy (none: an empty one, as for a second node of the same site).
+export async function startHerald(args = [], { database = '', fixture = process.env.HERALD_FIXTURE } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'herald-browser-'));
   const data = join(dir, 'data');
-  if (process.env.HERALD_FIXTURE) cpSync(process.env.HERALD_FIXTURE, data, { recursive: true });
+  if (fixture) cpSync(fixture, data, { recursive: true });
   const bin = process.env.HERALD_BIN || 'build/herald';
-  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--access-log', 'off', ...args],
+  const db = database ? ['--database', database] : [];
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--access-log', 'off', ...db, ...args],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const port = await new Promise((resolve, reject) => {
@@ -28,6 +31,7 @@ export async function startHerald(args = []) {
   return {
     base: `http://127.0.0.1:${port}`,
     data,
+    database,
     output: () => out,
     async stop() {
       proc.kill('SIGTERM');
@@ -55,7 +59,8 @@ export function outputDir() {
 // Runs a herald CLI command against a running server's data folder; returns its stdout.
 export function herald(server, ...args) {
   const bin = process.env.HERALD_BIN || 'build/herald';
-  return execFileSync(bin, [...args, '--data', server.data, '--base-url', server.base], { encoding: 'utf8' });
+  const db = server.database ? ['--database', server.database] : [];
+  return execFileSync(bin, [...args, '--data', server.data, '--base-url', server.base, ...db], { encoding: 'utf8' });
 }
 
 // One server and one browser for a test file: call at the top level; the returned object's
@@ -71,4 +76,20 @@ export function serverAndBrowser(before, after, args = []) {
     await env.server?.stop();
   });
   return env;
+}
+
+// The servers scripts/services.sh started for the tests, or null without them.
+export function services() {
+  const pg = process.env.HERALD_TEST_POSTGRES, nats = process.env.HERALD_TEST_NATS;
+  return pg && nats ? { pg, nats } : null;
+}
+
+// A fresh PostgreSQL database copied from the demo fixture's template (make_fixture.py).
+let databases = 0;
+export function fixtureDatabase(admin) {
+  const name = `bt_${process.pid}_${++databases}`;
+  const psql = (sql) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', admin, '-c', sql], { encoding: 'utf8' });
+  psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  psql(`CREATE DATABASE ${name} TEMPLATE herald_fixture`);
+  return { url: admin.replace(/\/[^/]*$/, '/' + name), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

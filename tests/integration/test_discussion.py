@@ -524,6 +524,52 @@ class WordsNoticesAndStatements(unittest.TestCase):
         m = wait_for(lambda: [x for x in self.mails_to(reader.email) if "stopped you from commenting" in x])
         self.assertIn("Spam", m[0])
 
+    def test_hostile_text_is_inert_in_a_notification_mail(self):
+        # The same hostile texts as on the page, the API and the live channel: each removed with
+        # a hostile reason, and each statement of reasons is one plain-text part holding them as
+        # typed, with nothing they contain turned into a header, a part or markup.
+        hostile = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)',
+                   '"><svg onload=alert(1)>', '&lt;script&gt;', 'http://x.org/"onmouseover="alert(1)',
+                   'data:text/html;base64,PHNjcmlwdD4=', '\u202egnp.exe', 'zero\u200bwidth',
+                   'Bcc: evil@example.org\n\nContent-Type: text/html\n\n<b>part</b>']
+        story, _ = publish_story(self.editor, "A <b>story</b> & its “quotes”")
+        # One author each: three removals in a row would put one author under pre-moderation.
+        authors = [person(self.server, "reader", "<img src=x onerror=alert(2)> Mallory") for _ in hostile]
+        for i, text in enumerate(hostile):
+            c = posted(authors[i], story, text)
+            s, j = api(self.moderator, "POST", f"/api/v1/moderation/comments/{c['id']}",
+                       {"action": "remove", "reason": f"<i>reason {i}</i> </textarea><script>x()</script>"})
+            self.assertEqual(s, 200, j)
+        folder = os.path.join(self.server.data, "outbox")
+
+        def statements():
+            out = []
+            for name in sorted(os.listdir(folder)):
+                if name.endswith(".eml"):
+                    with open(os.path.join(folder, name), "rb") as f:
+                        msg = email_parser.message_from_bytes(f.read())
+                    if any(a.email in msg.get("To", "") for a in authors) and \
+                            "removed your comment" in msg.get_payload(decode=True).decode():
+                        out.append(msg)
+            return out if len(out) == len(hostile) else None
+        mails = wait_until(statements, timeout=60)
+        self.assertIsNotNone(mails, "a statement of reasons for each removed comment")
+        bodies = []
+        for msg in mails:
+            self.assertFalse(msg.is_multipart())
+            self.assertEqual(msg.get_content_type(), "text/plain")
+            self.assertEqual(msg.get_content_charset(), "utf-8")
+            self.assertIsNone(msg.get("Bcc"))
+            self.assertEqual(msg.get_all("Content-Type"), ["text/plain; charset=utf-8"])
+            self.assertEqual([t for t, _ in msg.items()].count("To"), 1)
+            body = msg.get_payload(decode=True).decode()
+            self.assertIn("<img src=x onerror=alert(2)> Mallory", body)  # the name as typed
+            self.assertIn("A <b>story</b> & its “quotes”", body)
+            self.assertNotIn("&lt;", body.replace("&lt;script&gt;", ""))  # not HTML-escaped either
+            bodies.append(body)
+        for i, text in enumerate(hostile):
+            self.assertEqual(sum(1 for b in bodies if f"\n\n{text}\n\nWhy: <i>reason {i}</i> </textarea><script>x()</script>\n" in b), 1, text)
+
     def test_admins_read_everything_moderators_did(self):
         story, _ = publish_story(self.editor)
         c = posted(person(self.server, "reader"), story, "Log me")
