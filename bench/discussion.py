@@ -9,7 +9,8 @@ for docs/benchmarks.md.
     DATABASE=postgresql://USER@HOST:PORT/DB /usr/bin/python3 bench/discussion.py
 
 Environment: PORT (18110), WORK (/tmp/herald-bench), CLIENTS (200), POSTS (posting run,
-20000), SEED (5000), READERS (1000), DATABASE (empty: SQLite in the data folder). Loopback only.
+20000), SEED (5000), READERS (1000), DATABASE (empty: SQLite in the data folder), SERVER_ARGS
+(more options for herald serve). Loopback only.
 """
 import asyncio
 import http.client
@@ -59,6 +60,7 @@ def start_server():
             "--blocking-threads", os.environ.get("BLOCKING_THREADS", "32")]
     if DATABASE:
         args += ["--database", DATABASE]
+    args += os.environ.get("SERVER_ARGS", "").split()  # (e.g. "--access-log FILE" to look closer)
     p = subprocess.Popen(args, stdout=open(os.path.join(WORK, "discussion-server.log"), "a"),
                          stderr=subprocess.STDOUT)
     benchlib.wait_for_server(PORT, 60)
@@ -165,6 +167,7 @@ async def post_run(posters, story, total, marker, acked, errors, stop_event=None
 
     t0 = time.perf_counter()
     await asyncio.gather(*(one(p) for p in posters))
+    post_run.ended_ns = time.monotonic_ns()  # (CLOCK_MONOTONIC, as wsload's arrival times)
     return time.perf_counter() - t0, lat
 
 
@@ -227,9 +230,10 @@ def main():
         disc = re.search(r'<section class="discussion".*?</section>\n', page, re.S).group(0)
 
         print(f"bench: {READERS} live readers", file=sys.stderr)
+        arrivals_file = os.path.join(WORK, "discussion-arrivals.txt")
         ws = subprocess.Popen([WSLOAD, "comments", "--port", str(PORT), "--connections", str(READERS),
                                "--story", str(story), "--expect", str(POSTS), "--seconds", "180",
-                               "--server-pid", str(server.pid)],
+                               "--server-pid", str(server.pid), "--arrivals-file", arrivals_file],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while True:
             line = ws.stderr.readline()
@@ -248,6 +252,13 @@ def main():
         t.join()
         out, err = ws.communicate(timeout=240)
         fan = json.loads(out)
+        # Frames that arrived while the posting went on, and those after its last comment: the
+        # comments of the last second wait for the one-frame-a-second boundary.
+        during, after_run = [], []
+        with open(arrivals_file) as f:
+            for line in f:
+                sent, got = map(int, line.split())
+                (during if got <= post_run.ended_ns else after_run).append((got - sent) / 1e6)
         stored = stored_ids(story)
         missing = set(acked) - stored
 
@@ -283,6 +294,8 @@ def main():
         print(f"| acknowledged comments missing from the database | {len(missing)} |")
         d = fan.get("delivery", {})
         print(f"| live delivery to {fan.get('open')} readers, comments carried in full: p50 / p99 / max | {d.get('p50_ms', float('nan')):.0f} / {d.get('p99_ms', float('nan')):.0f} / {d.get('max_ms', float('nan')):.0f} ms ({d.get('received', 0):,} carried + {fan.get('skipped', 0):,} counted in \"N new comments\" of {d.get('expected', 0):,}; {fan.get('dropped')} readers dropped) |")
+        print(f"| the same, frames that arrived while the posting went on: p50 / p99 / max | {pct(during, 50):.0f} / {pct(during, 99):.0f} / {max(during or [0]):.0f} ms ({len(during):,} carried) |")
+        print(f"| the same, the last frame, after the last comment (it waits for its second) | {pct(after_run, 50):.0f} / {pct(after_run, 99):.0f} / {max(after_run or [0]):.0f} ms ({len(after_run):,} carried) |")
         print(f"| kill -9 during posting: acknowledged before the kill / missing after restart | {len(kill_acked):,} / {len(lost)} |")
         print()
         print("wsload:", json.dumps(fan), file=sys.stderr)

@@ -10,7 +10,8 @@
 //                      [--rate 50] [--seconds 20]
 //   herald_wsload comments --port P --connections N --story ID --expect K [--seconds 30]
 //                      (readers of a story's discussion: each waits for K comments posted by
-//                      another process whose text starts "wsload-<CLOCK_MONOTONIC ns>")
+//                      another process whose text starts "wsload-<CLOCK_MONOTONIC ns>";
+//                      --arrivals-file F: one "sent-ns received-ns" line per comment carried)
 // Common: --host 127.0.0.1 --site-host HOST:PORT (Host and Origin; default the node's) --sources K (spread over 127.0.0.1..127.0.0.K; each address has
 // ~28,000 ephemeral ports), --server-pid PID (reads the server's RSS), --ramp 500 (handshakes
 // in flight). Prints one JSON object with the results.
@@ -300,6 +301,7 @@ int main(int argc, char** argv) {
         marker = marker * 10 + (t[p] - '0');
       if (mode == "chat" || comments) {
         lat.push_back((now - marker) / 1e6);  // the marker is the send time
+        if (comments) arrivals.emplace_back(marker, now);
       } else if (listener) {
         arrivals.emplace_back(marker, now);
       } else if (auto it = sent_at.find(marker); it != sent_at.end()) {
@@ -419,6 +421,10 @@ int main(int argc, char** argv) {
               rss2 / 1024, stats.open ? double(rss1 - rss0) / double(stats.open) : 0.0);
   percentiles("delivery", lat, expected);
   std::printf(", \"skipped\": %zu}\n", stats.skipped);
+  if (auto f = arg("arrivals-file", ""); comments && !f.empty()) {
+    std::ofstream out(f);
+    for (auto& [m, t] : arrivals) out << m << " " << t << "\n";
+  }
   if (auto f = arg("latencies-file", ""); !f.empty()) {
     std::ofstream out(f);
     for (double x : lat) out << x << "\n";

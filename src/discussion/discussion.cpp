@@ -182,14 +182,8 @@ Result Discussions::post(const content::User& who, content::Id story_id, content
       return refuse(Outcome::Forbidden, "banned", "comment_banned");
     }
   }
-  bool new_account = who.created_at > now - o_.new_account_days * kDay;
-  if (!mod && new_account && content::count_links(text.text) > o_.new_account_links)
-    return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
-                  {{"max", std::to_string(o_.new_account_links)}});
-  content::WordKind word_kind{};
-  std::string word = word_list()->match(text.text, word_kind);
-  if (!word.empty() && word_kind == content::WordKind::Banned)
-    return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
+  std::string word;
+  if (auto refused = refuse_words(who, text.text, now, word)) return std::move(*refused);
   if (!mod && st.slow_s > 0) {
     std::string key = "comment-slow:" + std::to_string(who.id) + ":" + std::to_string(story_id);
     if (auto wait = limits().hit(key, 1, st.slow_s, now)) {
@@ -264,14 +258,8 @@ Result Discussions::edit(const content::User& who, content::Id id, std::string_v
   if (!text.error.empty())
     return refuse(Outcome::Invalid, "bad_text", text.error,
                   {{"max", std::to_string(content::kCommentMaxChars)}});
-  bool new_account = who.created_at > now - o_.new_account_days * kDay;
-  if (!moderates(who) && new_account && content::count_links(text.text) > o_.new_account_links)
-    return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
-                  {{"max", std::to_string(o_.new_account_links)}});
-  content::WordKind word_kind{};
-  std::string word = word_list()->match(text.text, word_kind);
-  if (!word.empty() && word_kind == content::WordKind::Banned)
-    return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
+  std::string word;
+  if (auto refused = refuse_words(who, text.text, now, word)) return std::move(*refused);
   comments_.edit(id, text.text, now);
   c->text = std::move(text.text);
   if (!word.empty() && !moderates(who) && content::shown(c->state)) {
@@ -673,6 +661,20 @@ void Discussions::log(const content::User* who, const char* action, const Commen
   comments_.log(e);
   spdlog::info("discussion: {} {} comment {} of user {} by {}", automated ? "auto" : "moderator",
                action, c.id, c.user_id, who ? who->id : 0);
+}
+
+std::optional<Result> Discussions::refuse_words(const content::User& who, const std::string& text,
+                                               std::int64_t now, std::string& suspect) {
+  bool new_account = who.created_at > now - o_.new_account_days * kDay;
+  if (!moderates(who) && new_account && content::count_links(text) > o_.new_account_links)
+    return refuse(Outcome::Invalid, "too_many_links", "comment_too_many_links",
+                  {{"max", std::to_string(o_.new_account_links)}});
+  content::WordKind kind{};
+  std::string word = word_list()->match(text, kind);
+  if (!word.empty() && kind == content::WordKind::Banned)
+    return refuse(Outcome::Invalid, "banned_word", "comment_banned_word", {{"word", word}});
+  suspect = std::move(word);
+  return std::nullopt;
 }
 
 void Discussions::publish(content::Id story_id, const json::object& event) {

@@ -181,6 +181,10 @@ class Discussions {
  private:
   Result refuse(content::Outcome o, std::string code, std::string key,
                 std::vector<std::pair<std::string, std::string>> args = {});
+  // The rules on a comment's words that apply to writing and editing alike: links from new
+  // accounts, banned words (refused). A suspect word is returned in `suspect` (held).
+  std::optional<Result> refuse_words(const content::User& who, const std::string& text,
+                                     std::int64_t now, std::string& suspect);
   bool moderates(const content::User& who) const;
   void log(const content::User* who, const char* action, const content::Comment& c,
            std::string_view reason, bool automated = false);

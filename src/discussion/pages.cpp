@@ -184,7 +184,7 @@ std::string Pages::comment_html(const content::Edition& e, const Comment& c, boo
 }
 
 std::string Pages::thread_html(const content::Edition& e, const content::Article& a,
-                               const std::string& path, const Thread& t) {
+                               const Thread& t) {
   std::string replies;
   if (t.first.replies > 0) {
     TemplateDictionary dict("discussion");
@@ -202,7 +202,6 @@ std::string Pages::thread_html(const content::Edition& e, const content::Article
     }
     replies = render(e.language, "discussion.tpl", dict);
   }
-  (void)path;
   std::string html = comment_html(e, t.first, false);
   // The replies go inside the thread's <li>, before it closes.
   auto close = html.rfind("</li>");
@@ -217,7 +216,7 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
   std::string items;
   std::optional<storage::CommentCursor> next = page.next;
   for (std::size_t i = 0; i < page.threads.size(); ++i) {
-    items += thread_html(e, a, path, page.threads[i]);
+    items += thread_html(e, a, page.threads[i]);
     // However long the comments, the first page stays small: "show more" takes the rest.
     if (items.size() > kFirstPageBudget && i + 1 < page.threads.size()) {
       auto& last = page.threads[i].first;
@@ -297,8 +296,7 @@ std::string Pages::under_story(const content::Edition& e, const content::Article
 }
 
 std::string Pages::thread_page_items(const content::Edition& e, const content::Article& a,
-                                     const std::string& path, content::Id thread,
-                                     content::Id after) {
+                                     content::Id thread, content::Id after) {
   auto rs = d->replies(thread, after, kRepliesPerPage + 1);
   bool more = rs.size() > static_cast<std::size_t>(kRepliesPerPage);
   if (more) rs.resize(kRepliesPerPage);
@@ -311,7 +309,6 @@ std::string Pages::thread_page_items(const content::Edition& e, const content::A
     f->AddSectionDictionary("MORE")->SetValue(
         "URL", "/" + e.code + "/comments/" + std::to_string(a.id) + "?thread=" +
                    std::to_string(thread) + "&after=" + std::to_string(rs.back().id));
-  (void)path;
   return render(e.language, "discussion.tpl", dict);
 }
 
@@ -337,7 +334,7 @@ Reply Pages::discussion_page(const net::Request& req, const http::Params& p, sto
       return error_page(404, e);
     auto after = after_text.empty() ? 0 : parse_id(after_text);
     if (!after_text.empty() && !after) return error_page(400, e, catalog.text(e->language, "bad_cursor"));
-    std::string items = thread_page_items(*e, s->article, s->path, thread, after);
+    std::string items = thread_page_items(*e, s->article, thread, after);
     if (fragment) {
       r.body = items;
       r.headers.emplace_back("X-Robots-Tag", "noindex");

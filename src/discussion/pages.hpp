@@ -35,11 +35,10 @@ class Pages final : public web::Module, web::Handlers {
   std::string block(const content::Edition& e, const content::Article& a, const std::string& path,
                     content::CommentSort sort, std::optional<storage::CommentCursor> after,
                     bool items_only);
-  std::string thread_html(const content::Edition& e, const content::Article& a,
-                          const std::string& path, const Thread& t);
+  std::string thread_html(const content::Edition& e, const content::Article& a, const Thread& t);
   std::string comment_html(const content::Edition& e, const content::Comment& c, bool reply);
   std::string thread_page_items(const content::Edition& e, const content::Article& a,
-                                const std::string& path, content::Id thread, content::Id after);
+                                content::Id thread, content::Id after);
 
   // Per person.
   Reply write_page(const net::Request& r, const http::Params& p, Ctx& c);

@@ -322,12 +322,19 @@ struct Server::Impl {
   asio::awaitable<T> blocking(F fn, asio::thread_pool* pool = nullptr) {
     auto io = co_await asio::this_coro::executor;
     auto& on = pool ? *pool : pool_ref();
-    auto start = [fn = std::move(fn), io, &on](auto handler) mutable {
-      asio::post(on, [fn = std::move(fn), io, handler = std::move(handler)]() mutable {
-        static thread_local const bool niced = [] {
+    const bool reading = pool && pool == read_pool.get();
+    auto start = [fn = std::move(fn), io, &on, reading](auto handler) mutable {
+      asio::post(on, [fn = std::move(fn), io, reading, handler = std::move(handler)]() mutable {
+        // Writes and other slow work yield to the I/O threads; a reader's page waits for
+        // nothing but its queries (it keeps the I/O threads' priority).
+        static thread_local const bool marked = [reading] {
+          if (reading) {
+            util::mark_reading_thread();
+            return true;
+          }
           return ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
         }();
-        (void)niced;
+        (void)marked;
         std::exception_ptr error;
         T result{};
         try {

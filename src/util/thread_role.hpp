@@ -10,4 +10,9 @@ void mark_io_thread();
 // Whether the calling thread was marked.
 bool on_io_thread();
 
+// Marks the calling thread as one that renders reader pages from the database (the server's
+// reading pool): the database pool serves it first, and keeps connections free for it.
+void mark_reading_thread();
+bool on_reading_thread();
+
 }  // namespace herald::util

@@ -212,7 +212,8 @@ void Connection::relax(bool on) {
 }
 
 Database::Database(std::string url, int max_connections, std::chrono::milliseconds wait)
-    : url_(std::move(url)), max_(max_connections < 1 ? 1 : max_connections), wait_(wait) {}
+    : url_(std::move(url)), max_(max_connections < 1 ? 1 : max_connections), wait_(wait),
+      reserve_(max_ >= 4 ? max_ / 4 : 0) {}
 
 Database::~Database() {
   std::lock_guard g(mu_);
@@ -220,35 +221,58 @@ Database::~Database() {
 }
 
 sql::Lease Database::take() {
+  const bool reader = util::on_reading_thread();
   std::unique_lock g(mu_);
   auto deadline = std::chrono::steady_clock::now() + wait_;
+  // Another thread may take a connection only when no reader's page waits for one, and
+  // while it leaves the reserve free.
+  auto may = [&] { return reader || (readers_waiting_ == 0 && lent_others_ < max_ - reserve_); };
+  auto lend = [&](std::unique_ptr<sql::Connection> c) {
+    if (!reader) ++lent_others_;
+    static_cast<Connection&>(*c).set_lent_to_reader(reader);
+    return sql::Lease(*this, std::move(c));
+  };
   for (;;) {
-    while (!idle_.empty()) {
+    while (may() && !idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      if (static_cast<Connection&>(*c).healthy()) return sql::Lease(*this, std::move(c));
+      if (static_cast<Connection&>(*c).healthy()) return lend(std::move(c));
       --open_;  // broken while it waited (the server restarted): open a new one
     }
-    if (open_ < max_) {
+    if (may() && open_ < max_) {
       ++open_;
+      if (!reader) ++lent_others_;
       g.unlock();
       try {
-        return sql::Lease(*this, std::make_unique<Connection>(url_));
+        auto c = std::make_unique<Connection>(url_);
+        c->set_lent_to_reader(reader);
+        return sql::Lease(*this, std::move(c));
       } catch (...) {
         g.lock();
         --open_;
-        freed_.notify_one();
+        if (!reader) --lent_others_;
+        freed_.notify_all();
         throw;
       }
     }
-    if (freed_.wait_until(g, deadline) == std::cv_status::timeout)
+    ++(reader ? readers_waiting_ : others_waiting_);
+    auto status = freed_.wait_until(g, deadline);
+    --(reader ? readers_waiting_ : others_waiting_);
+    if (status == std::cv_status::timeout)
       throw StorageError("all " + std::to_string(max_) +
                              " connections to PostgreSQL are busy; try again soon",
                          StorageError::Kind::Unavailable);
   }
 }
 
-void Database::give_back(std::unique_ptr<sql::Connection> c) {
+std::pair<int, int> Database::waiting() {
+  std::lock_guard g(mu_);
+  return {readers_waiting_, others_waiting_};
+}
+
+void Database::give_back(std::unique_ptr<sql::Connection> c, bool keep) {
+  bool lent_to_reader = c && static_cast<Connection&>(*c).lent_to_reader();
+  if (!keep) c.reset();
   if (c) {
     auto& pc = static_cast<Connection&>(*c);
     if (!pc.healthy() && pc.in_transaction()) {
@@ -264,7 +288,8 @@ void Database::give_back(std::unique_ptr<sql::Connection> c) {
     idle_.push_back(std::move(c));
   else
     --open_;
-  freed_.notify_one();
+  if (!lent_to_reader) --lent_others_;
+  freed_.notify_all();  // (a reader's page first: every waiter looks, the others step back)
 }
 
 }  // namespace herald::storage::postgres

@@ -64,6 +64,9 @@ class Connection final : public sql::Connection {
   void relax(bool on) override;
   // Usable for the next caller: connected and outside any transaction.
   bool healthy() const;
+  // Whether the pool lent it to a thread that renders reader pages.
+  void set_lent_to_reader(bool on) { lent_to_reader_ = on; }
+  bool lent_to_reader() const { return lent_to_reader_; }
 
   // For statements: runs a prepared one, or throws StorageError (ConstraintError).
   PGresult* run(const std::string& name, const std::string& sql, const std::vector<unsigned>& types,
@@ -76,6 +79,7 @@ class Connection final : public sql::Connection {
 
  private:
   PGconn* conn_ = nullptr;
+  bool lent_to_reader_ = false;
   int changes_ = 0;
   std::uint64_t names_ = 0;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
@@ -85,7 +89,10 @@ class Connection final : public sql::Connection {
 std::string numbered_parameters(std::string_view sql);
 
 // One pool of connections for reads and writes, up to `max_connections`; a caller waits up to
-// `wait` for one, then gets StorageError (unavailable).
+// `wait` for one, then gets StorageError (unavailable). Threads that render reader pages
+// (util::on_reading_thread) come first: a freed connection goes to them before anyone else,
+// and the others may not hold the last `max_connections / 4` (so that a burst of writes never
+// leaves a reader's page waiting for a commit to finish).
 class Database final : public sql::Db, public sql::Pool {
  public:
   Database(std::string url, int max_connections,
@@ -93,8 +100,10 @@ class Database final : public sql::Db, public sql::Pool {
   ~Database() override;
   sql::Lease reader() override { return take(); }
   sql::WriteLease writer() override { return sql::WriteLease({}, take()); }
-  void give_back(std::unique_ptr<sql::Connection> c) override;
+  void give_back(std::unique_ptr<sql::Connection> c, bool keep = true) override;
   const std::string& url() const { return url_; }
+  // Callers waiting for a connection now: reader pages', and the others'.
+  std::pair<int, int> waiting();
 
  private:
   sql::Lease take();
@@ -105,6 +114,10 @@ class Database final : public sql::Db, public sql::Pool {
   std::condition_variable freed_;
   std::vector<std::unique_ptr<sql::Connection>> idle_;
   int open_ = 0;  // idle and lent
+  int reserve_ = 0;       // connections only reader pages may hold
+  int lent_others_ = 0;   // held by threads other than reader pages'
+  int readers_waiting_ = 0;
+  int others_waiting_ = 0;
 };
 
 // The URL without its password, for messages.

@@ -87,11 +87,11 @@ class Connection {
   virtual StmtImpl& statement(std::string_view sql) = 0;
 };
 
-// Where connections go back to (null: one was closed instead).
+// Where connections go back to (keep false: to be closed, its state unknown).
 class Pool {
  public:
   virtual ~Pool() = default;
-  virtual void give_back(std::unique_ptr<Connection> c) = 0;
+  virtual void give_back(std::unique_ptr<Connection> c, bool keep = true) = 0;
 };
 
 // A connection for the caller's scope: owned (given back to its pool at the end) or borrowed.
@@ -108,8 +108,10 @@ class Lease {
   // Closes an owned connection: its state is unknown.
   void discard() {
     if (!c_) return;
-    c_.reset();
-    if (pool_) pool_->give_back(nullptr);
+    if (pool_)
+      pool_->give_back(std::move(c_), false);
+    else
+      c_.reset();
   }
 
  private:

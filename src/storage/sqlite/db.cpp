@@ -150,8 +150,8 @@ sql::Lease Database::reader() {
   return sql::Lease(*this, std::make_unique<Connection>(path_, true));
 }
 
-void Database::give_back(std::unique_ptr<sql::Connection> c) {
-  if (!c) return;
+void Database::give_back(std::unique_ptr<sql::Connection> c, bool keep) {
+  if (!c || !keep) return;
   std::lock_guard g(pool_mu_);
   pool_.push_back(std::move(c));
 }

@@ -77,7 +77,7 @@ class Database final : public sql::Db, public sql::Pool {
   sql::WriteLease writer() override {
     return sql::WriteLease(std::unique_lock(write_mu_), sql::Lease(writer_.get()));
   }
-  void give_back(std::unique_ptr<sql::Connection> c) override;
+  void give_back(std::unique_ptr<sql::Connection> c, bool keep = true) override;
   const std::string& path() const { return path_; }
 
  private:
