@@ -66,8 +66,9 @@ bool Discussions::moderates(const content::User& who) const {
 
 Status Discussions::status(const content::Article& story) {
   Status s;
-  auto own = comments_.story_mode(story.id);
-  auto mode = own ? *own : comments_.section_mode(story.section_id).value_or(DiscussionMode::Open);
+  auto row = comments_.settings(story.id, story.section_id);
+  auto own = row.story_mode;
+  auto mode = own ? *own : row.section_mode.value_or(DiscussionMode::Open);
   s.mode = mode;
   // A story's own "open" keeps it open past the age limit (a moderator reopened it).
   if (!own && mode != DiscussionMode::Closed && o_.close_after_days > 0) {
@@ -77,8 +78,8 @@ Status Discussions::status(const content::Article& story) {
       s.closed_by_age = true;
     }
   }
-  s.count = comments_.count(story.id);
-  s.slow_s = comments_.story_slow(story.id);
+  s.count = row.visible;
+  s.slow_s = row.slow_s;
   return s;
 }
 

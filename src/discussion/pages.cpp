@@ -212,7 +212,12 @@ std::string Pages::thread_html(const content::Edition& e, const content::Article
 std::string Pages::block(const content::Edition& e, const content::Article& a,
                          const std::string& path, CommentSort sort,
                          std::optional<storage::CommentCursor> after, bool items_only) {
-  auto page = d->page(a.id, sort, after, kThreadsPerPage, kRepliesShown);
+  // A story nobody has commented on (most of them, on a news site) costs one read.
+  std::optional<Status> st;
+  if (!items_only) st = d->status(a);
+  auto page = st && st->count == 0 && !after
+                  ? discussion::Page{}
+                  : d->page(a.id, sort, after, kThreadsPerPage, kRepliesShown);
   std::string items;
   std::optional<storage::CommentCursor> next = page.next;
   for (std::size_t i = 0; i < page.threads.size(); ++i) {
@@ -235,29 +240,28 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
     if (next) f->AddSectionDictionary("MORE")->SetValue("URL", more_url);
     return render(e.language, "discussion.tpl", dict);
   }
-  auto st = d->status(a);
   auto* b = dict.AddSectionDictionary("BLOCK");
   b->SetIntValue("STORY", static_cast<long>(a.id));
   b->SetValue("PATH", path);
   b->SetValue("SORT", content::to_string(sort));
-  b->SetIntValue("COUNT", st.count);
-  b->SetValue("COUNT_LABEL", catalog.plural(e.language, "comments_count", st.count));
+  b->SetIntValue("COUNT", st->count);
+  b->SetValue("COUNT_LABEL", catalog.plural(e.language, "comments_count", st->count));
   // Live updates start after the newest comment when the page was made: the live channel
   // recovers from the database what came after it (the page holds no position of this
   // node's bus, so every node serves the same bytes).
-  b->SetIntValue("LAST_ID", static_cast<long>(d->store().newest_visible(a.id)));
+  b->SetIntValue("LAST_ID", static_cast<long>(st->count ? d->store().newest_visible(a.id) : 0));
   b->SetValue("BASE", base);
-  if (st.mode == content::DiscussionMode::Closed) {
+  if (st->mode == content::DiscussionMode::Closed) {
     b->AddSectionDictionary("CLOSED")->SetValue(
-        "NOTE", catalog.text(e.language, st.closed_by_age ? "discussion_closed_age" : "discussion_closed"));
+        "NOTE", catalog.text(e.language, st->closed_by_age ? "discussion_closed_age" : "discussion_closed"));
   } else {
-    if (st.mode == content::DiscussionMode::Premoderated) b->ShowSection("PREMOD");
-    if (st.slow_s > 0) b->AddSectionDictionary("SLOW")->SetIntValue("SECONDS", st.slow_s);
+    if (st->mode == content::DiscussionMode::Premoderated) b->ShowSection("PREMOD");
+    if (st->slow_s > 0) b->AddSectionDictionary("SLOW")->SetIntValue("SECONDS", st->slow_s);
     auto* o = b->AddSectionDictionary("OPEN");
     o->SetValue("NEXT_Q", http::url_encode(path + "#comment-box"));
     o->SetValue("WRITE_URL", "/discussion/" + std::to_string(a.id) + "/write");
   }
-  if (st.count > 0) {
+  if (st->count > 0) {
     auto* sorts = b->AddSectionDictionary("SORTS");
     for (auto s : {CommentSort::Newest, CommentSort::Oldest, CommentSort::Best}) {
       auto* l = sorts->AddSectionDictionary("SORT_LINK");

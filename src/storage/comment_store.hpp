@@ -89,9 +89,20 @@ struct CommentDecision {
   bool refused = false;  // rejected or removed (else approved)
 };
 
+// What a story's discussion box needs, in one read: its own setting and its section's, the
+// visible comments and slow mode.
+struct DiscussionSettings {
+  std::optional<content::DiscussionMode> story_mode;    // nullopt: its section's
+  std::optional<content::DiscussionMode> section_mode;  // nullopt: open
+  int visible = 0;
+  int slow_s = 0;
+};
+
 class CommentStore {
  public:
   virtual ~CommentStore() = default;
+
+  virtual DiscussionSettings settings(Id article_id, Id section_id) = 0;
 
   // A story's own setting (nullopt: its section's), and a section's (nullopt: open).
   virtual std::optional<content::DiscussionMode> story_mode(Id article_id) = 0;

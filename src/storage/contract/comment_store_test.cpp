@@ -169,6 +169,23 @@ TEST_P(CommentStoreContract, EditsPicksVotesAndReports) {
 }
 
 TEST_P(CommentStoreContract, SettingsBansLogAndRecords) {
+  auto none = comments->settings(story, sec);
+  EXPECT_FALSE(none.story_mode);
+  EXPECT_FALSE(none.section_mode);
+  EXPECT_EQ(none.visible, 0);
+  EXPECT_EQ(none.slow_s, 0);
+  comments->set_section_mode(sec, DiscussionMode::Closed);
+  comments->set_story_mode(story, DiscussionMode::Premoderated);
+  comments->set_story_slow(story, 30);
+  auto set = comments->settings(story, sec);
+  EXPECT_EQ(set.story_mode, DiscussionMode::Premoderated);
+  EXPECT_EQ(set.section_mode, DiscussionMode::Closed);
+  EXPECT_EQ(set.slow_s, 30);
+  EXPECT_EQ(comments->settings(other, sec).section_mode, DiscussionMode::Closed);
+  EXPECT_FALSE(comments->settings(other, sec).story_mode);
+  comments->set_story_slow(story, 0);
+  comments->set_section_mode(sec, std::nullopt);
+  comments->set_story_mode(story, std::nullopt);
   EXPECT_FALSE(comments->story_mode(story));
   comments->set_story_mode(story, DiscussionMode::Closed);
   EXPECT_EQ(comments->story_mode(story), DiscussionMode::Closed);
@@ -224,6 +241,7 @@ TEST_P(CommentStoreContract, SettingsBansLogAndRecords) {
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0].id, b2);
   EXPECT_EQ(comments->by_user(anna, b2, 10).size(), 1u);
+  EXPECT_EQ(comments->settings(story, sec).visible, 1);  // "one" (and "two" was rejected)
 }
 
 TEST_P(CommentStoreContract, ACommentAndItsCountCommitOrVanishTogether) {

@@ -75,6 +75,22 @@ class SqlComments final : public CommentStore {
  public:
   SqlComments(Db& db, const util::Clock& clock, bool group) : db_(db), clock_(clock), group_(group) {}
 
+  DiscussionSettings settings(Id article_id, Id section_id) override {
+    auto c = db_.reader();
+    auto s = c->prepare(
+        "SELECT coalesce(d.mode, ''), coalesce(d.visible, 0), coalesce(d.slow_s, 0), "
+        "coalesce((SELECT m.mode FROM section_discussions m WHERE m.section_id = ?2), '') "
+        "FROM (SELECT 1 AS one) x LEFT JOIN discussions d ON d.article_id = ?1");
+    s.bind(1, article_id).bind(2, section_id);
+    DiscussionSettings out;
+    if (!s.step()) return out;
+    out.story_mode = mode_of(s.text(0));
+    out.visible = static_cast<int>(s.i64(1));
+    out.slow_s = static_cast<int>(s.i64(2));
+    out.section_mode = mode_of(s.text(3));
+    return out;
+  }
+
   std::optional<DiscussionMode> story_mode(Id article_id) override {
     auto c = db_.reader();
     auto s = c->prepare("SELECT mode FROM discussions WHERE article_id = ?1");
