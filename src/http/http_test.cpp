@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "http/compress.hpp"
@@ -158,4 +159,72 @@ TEST(PageCache, TheGzipCopyHasItsOwnReadyHead) {
                           std::to_string(z->body->size()) + "\r\n"),
             std::string::npos);
   EXPECT_EQ(p.gzip_ready(), z);  // made once
+}
+
+namespace {
+std::string read_span(const net::WireSpan& s) {
+  std::string out(s.size, '\0');
+  EXPECT_EQ(::pread(s.fd, out.data(), s.size, static_cast<off_t>(s.offset)),
+            static_cast<ssize_t>(s.size));
+  return out;
+}
+}  // namespace
+
+TEST(WireArena, KeepsEachSpanAsWrittenWhileLaterOnesFollowIt) {
+  http::WireArena a(1 << 20, 64);  // files of 64 bytes
+  auto s1 = a.keep({"HTTP/1.1 200 OK\r\n", "\r\n", "first"});
+  auto s2 = a.keep({"second body, longer"});
+  ASSERT_TRUE(s1 && s2);
+  EXPECT_EQ(read_span(s1), "HTTP/1.1 200 OK\r\n\r\nfirst");
+  EXPECT_EQ(read_span(s2), "second body, longer");
+  EXPECT_EQ(s1.fd, s2.fd);  // one file, one after the other, never overlapping
+  EXPECT_EQ(s2.offset, s1.offset + s1.size);
+  // A span larger than a file's room gets a file of its own; the full file stays open while
+  // its spans live, and is closed with the last of them.
+  auto big = a.keep({std::string(200, 'x')});
+  ASSERT_TRUE(big);
+  EXPECT_NE(big.fd, s1.fd);
+  EXPECT_EQ(read_span(big), std::string(200, 'x'));
+  EXPECT_EQ(a.files(), 2u);
+  s1 = {};
+  EXPECT_EQ(a.files(), 2u);
+  s2 = {};
+  EXPECT_EQ(a.files(), 1u);
+  EXPECT_FALSE(a.keep({}));
+}
+
+TEST(WireArena, SaysNoPastItsBudgetAndAgainOnceSpansAreGone) {
+  http::WireArena a(100, 40);  // files of 6 bytes: each span below gets one of its own
+  auto s1 = a.keep({std::string(30, 'a')});
+  auto s2 = a.keep({std::string(30, 'b')});
+  auto s3 = a.keep({std::string(30, 'c')});
+  auto s4 = a.keep({std::string(30, 'd')});
+  ASSERT_TRUE(s1 && s2 && s3);
+  EXPECT_FALSE(s4);  // four files of 30 would hold 120
+  EXPECT_EQ(a.bytes(), 90u);
+  s1 = {};
+  auto s5 = a.keep({std::string(30, 'e')});
+  ASSERT_TRUE(s5);
+  EXPECT_EQ(read_span(s5), std::string(30, 'e'));
+  EXPECT_EQ(read_span(s2), std::string(30, 'b'));
+}
+
+TEST(PageCache, ASealedPageAndItsGzipCopyAreWholeResponsesFromTheirFirstHit) {
+  http::PageCache c(1 << 20);
+  http::CachedPage p;
+  p.compressible = true;
+  p.body = std::make_shared<const std::string>(std::string(5000, 'a'));
+  p.headers = {{"Content-Type", "text/html"}};
+  p.head = std::make_shared<const std::string>(net::ready_head(200, p.headers, 5000));
+  EXPECT_FALSE(p.wire());  // not sealed: sent from memory
+  c.seal(p);
+  EXPECT_EQ(c.arena().bytes(), 0u);  // nothing copied until the first hit
+  auto w = p.wire();
+  ASSERT_TRUE(w);
+  EXPECT_EQ(read_span(*w), *p.head + "\r\n" + *p.body);
+  EXPECT_EQ(p.wire(), w);  // made once
+  EXPECT_GT(c.arena().bytes(), 0u);
+  auto z = p.gzip_ready();
+  ASSERT_TRUE(z && z->wire);
+  EXPECT_EQ(read_span(z->wire), *z->head + "\r\n" + *z->body);
 }

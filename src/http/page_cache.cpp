@@ -18,6 +18,7 @@ std::shared_ptr<const CachedPage::Ready> CachedPage::gzip_ready() const {
     h.emplace_back("Content-Encoding", "gzip");
     auto text = net::ready_head(status, h, r->body->size());
     if (!text.empty()) r->head = std::make_shared<const std::string>(std::move(text));
+    if (r->head && arena) r->wire = arena->keep({*r->head, "\r\n", *r->body});
     z = std::move(r);
     gzip_.store(z);
   }
@@ -27,6 +28,26 @@ std::shared_ptr<const CachedPage::Ready> CachedPage::gzip_ready() const {
 std::shared_ptr<const std::string> CachedPage::gzip_body() const {
   auto z = gzip_ready();
   return z ? z->body : nullptr;
+}
+
+std::shared_ptr<const net::WireSpan> CachedPage::wire() const {
+  if (!arena || !head || !body) return nullptr;
+  if (auto w = wire_.load()) return w;
+  if (wire_busy_.exchange(true)) return nullptr;  // (being made by another thread)
+  auto span = arena->keep({*head, "\r\n", *body});
+  if (!span) {  // the arena is full: a later hit tries again
+    wire_busy_.store(false);
+    return nullptr;
+  }
+  auto w = std::make_shared<const net::WireSpan>(std::move(span));
+  wire_.store(w);
+  return w;
+}
+
+void PageCache::seal(CachedPage& page) const {
+  if (!page.head || !page.body) return;
+  page.arena = arena_;
+  if (page.bytes() > max_bytes_ / 4) page.arena.reset();
 }
 
 std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {

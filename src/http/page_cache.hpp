@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/wire_arena.hpp"
 #include "net/message.hpp"
 
 namespace herald::http {
@@ -23,6 +24,7 @@ struct CachedPage {
   struct Ready {
     std::shared_ptr<const std::string> head;
     std::shared_ptr<const std::string> body;
+    net::WireSpan wire;  // head, blank line and body in a memory file (when there was room)
   };
   int status = 200;
   std::string content_type;
@@ -38,8 +40,18 @@ struct CachedPage {
   // send these); `head` is them serialised with the plain body's length.
   net::Headers headers;
   std::shared_ptr<const std::string> head;
-  // Budgeted as if the gzip copy were present (a third of the body).
-  std::size_t bytes() const { return (body ? body->size() + body->size() / 3 : 0) + 256; }
+  // Where the page's wire spans go (PageCache::seal); null: it is always sent from memory.
+  std::shared_ptr<WireArena> arena;
+  // Budgeted as if the gzip copy were present (a third of the body), twice when the page may
+  // also be kept in the arena.
+  std::size_t bytes() const {
+    std::size_t b = body ? body->size() + body->size() / 3 : 0;
+    return (arena ? 2 * b : b) + 256;
+  }
+  // The whole response (head, blank line, body) in a memory file, to be sent with sendfile on
+  // a keep-alive HTTP/1.1 GET: made on the page's first hit (a page read once never costs the
+  // copy); null when the page has no arena or the arena had no room. The gzip copy has its own.
+  std::shared_ptr<const net::WireSpan> wire() const;
   // The gzip copy, made on the first request that accepts it; null when not compressible.
   std::shared_ptr<const std::string> gzip_body() const;
   // The gzip copy with its own serialised head; null when not compressible.
@@ -47,11 +59,14 @@ struct CachedPage {
 
  private:
   mutable std::atomic<std::shared_ptr<const Ready>> gzip_;
+  mutable std::atomic<std::shared_ptr<const net::WireSpan>> wire_;
+  mutable std::atomic<bool> wire_busy_{false};
 };
 
 class PageCache {
  public:
-  explicit PageCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit PageCache(std::size_t max_bytes)
+      : max_bytes_(max_bytes), arena_(std::make_shared<WireArena>(max_bytes)) {}
 
   std::shared_ptr<const CachedPage> get(const std::string& url) const;
   // Stores `page` unless a purge happened after `generation` was read (the page may be stale).
@@ -63,6 +78,10 @@ class PageCache {
   std::size_t purge(const std::vector<std::string>& keys);
   std::size_t size() const;
   std::size_t bytes() const;
+  // Lets `page` keep its wire spans in the cache's arena (which holds at most the cache's own
+  // budget), unless it is too large; call before put().
+  void seal(CachedPage& page) const;
+  const WireArena& arena() const { return *arena_; }
 
  private:
   void erase_locked(const std::string& url);
@@ -73,6 +92,7 @@ class PageCache {
   std::size_t bytes_ = 0;
   std::size_t max_bytes_;
   std::atomic<std::uint64_t> generation_{0};
+  std::shared_ptr<WireArena> arena_;
 };
 
 }  // namespace herald::http

@@ -26,6 +26,18 @@ struct Request {
   std::string_view header(std::string_view name) const;
 };
 
+// A response kept whole in a memory file that nobody writes to again (a cached page, as it goes
+// out on a keep-alive HTTP/1.1 connection; see http::WireArena): the server hands these bytes
+// to the socket with sendfile, so the kernel sends the file's pages without copying them.
+struct WireSpan {
+  int fd = -1;
+  std::uint64_t offset = 0;
+  std::size_t size = 0;
+  std::shared_ptr<const void> owner;  // keeps the file open while a response may still send it
+
+  explicit operator bool() const { return fd >= 0 && size > 0; }
+};
+
 struct Response {
   int status = 200;
   Headers headers;
@@ -36,6 +48,9 @@ struct Response {
   // included, without the blank line that ends them (see ready_head). The server sends it and
   // the body as they are, in one write; `headers` is then unused.
   std::shared_ptr<const std::string> head;
+  // The same response (head, the blank line, body) in a memory file, for a keep-alive
+  // HTTP/1.1 GET; the server sends `head` and `body` for any other request.
+  std::shared_ptr<const WireSpan> wire;
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

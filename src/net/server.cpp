@@ -22,7 +22,9 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include "util/thread_role.hpp"
 
@@ -98,7 +100,12 @@ bool framing_is_clear(const Fields& h) {
 struct Connection {
   beast::tcp_stream* stream = nullptr;  // null once the connection became a WebSocket
   bool idle = true;
+  // While it waits for a request: when the worker's watchdog gives up on it (see watch()).
+  std::chrono::steady_clock::time_point due = std::chrono::steady_clock::time_point::max();
 };
+
+// How often a worker's watchdog looks for connections that waited too long for a request.
+constexpr std::chrono::milliseconds kWatchTick{250};
 
 class WsConn;
 
@@ -110,6 +117,10 @@ struct Worker {
   std::list<WsConn*> websockets;       // likewise
   asio::io_context ctx{1};
   std::unique_ptr<tcp::acceptor> acceptor;
+  asio::steady_timer watchdog{ctx};
+  // The time at the watchdog's last tick: what due times are counted from, so that waiting
+  // for a request costs no clock read and no timer of its own.
+  std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
 };
 
 std::atomic<std::uint64_t> next_ws_id{1};
@@ -269,14 +280,50 @@ struct Server::Impl {
                                            asio::const_buffer()};
     std::size_t n = resp.body_size();
     if (!head && n) bufs[2] = asio::buffer(*resp.body);
-    stream.expires_after(std::chrono::seconds(30));
-    auto [ec, sent] = co_await asio::async_write(stream, bufs, nothrow_awaitable);
-    (void)sent;
+    boost::system::error_code ec;
+    // A cached page on a keep-alive HTTP/1.1 connection: its bytes straight from their memory
+    // file (no copy into the socket), as far as the socket takes them at once; the rest, if
+    // any, from memory below.
+    std::size_t already = 0;
+    if (resp.wire && !head && end == kEnd) already = send_wire(stream.socket(), *resp.wire);
+    if (already == SIZE_MAX) {
+      ec = asio::error::broken_pipe;
+    } else if (!resp.wire || already < resp.wire->size) {
+      for (auto& b : bufs) {
+        std::size_t skip = std::min(already, b.size());
+        b += skip;
+        already -= skip;
+      }
+      stream.expires_after(std::chrono::seconds(30));
+      auto [wec, sent] = co_await asio::async_write(stream, bufs, nothrow_awaitable);
+      (void)sent;
+      ec = wec;
+    }
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
     if (log) log(req, resp.status, head ? 0 : n, micros);
     co_return !ec;
+  }
+
+  // Sends a wire span with sendfile until the socket would block: the bytes sent, or SIZE_MAX
+  // when the connection failed. The socket is non-blocking (Asio makes it so for its own
+  // asynchronous operations, and session() asks for it at the start).
+  static std::size_t send_wire(tcp::socket& socket, const WireSpan& wire) {
+    off_t off = static_cast<off_t>(wire.offset);
+    std::size_t left = wire.size;
+    while (left) {
+      ssize_t n = ::sendfile(socket.native_handle(), wire.fd, &off, left);
+      if (n > 0) {
+        left -= static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n < 0 && (errno == EINVAL || errno == ENOSYS) && left == wire.size) break;  // from memory
+      return SIZE_MAX;
+    }
+    return wire.size - left;
   }
 
   asio::awaitable<bool> write(beast::tcp_stream& stream, const Request& req, Response& resp,
@@ -405,10 +452,17 @@ struct Server::Impl {
     parser.header_limit(static_cast<std::uint32_t>(lim.header_bytes));
     parser.body_limit(std::max(lim.body_bytes, options.max_body_bytes));
     stream.expires_never();
-    deadline.arm(stream.socket(), lim.header_timeout);
+    // A head already here whole (as most are: it came in the read that woke this connection)
+    // is parsed without waiting on the network, so it needs no deadline. (Whole: it starts
+    // with its request line and its first blank line is here; nothing can follow that.)
+    auto buffered = beast::buffers_front(buffer.data());
+    std::string_view have(static_cast<const char*>(buffered.data()), buffered.size());
+    bool whole = !have.empty() && have[0] != '\r' && have[0] != '\n' &&
+                 have.find("\r\n\r\n") != std::string_view::npos;
+    if (!whole) deadline.arm(stream.socket(), lim.header_timeout);
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, nothrow_awaitable);
     (void)hn;
-    if (deadline.disarm())
+    if (!whole && deadline.disarm())
       out.error = 408;
     else if (hec == http::error::header_limit)
       out.error = 431;
@@ -503,13 +557,16 @@ struct Server::Impl {
   // Step 1: waits until the next request starts arriving (or is already buffered); false
   // when the peer closed, a timeout ran out (header timeout for the first request, idle
   // timeout between requests) or the server is stopping.
-  asio::awaitable<bool> next_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                     bool first) {
+  asio::awaitable<bool> next_request(Worker& w, Connection& conn, beast::tcp_stream& stream,
+                                     beast::flat_buffer& buffer, bool first) {
     if (stopping) co_return false;
     if (buffer.size() > 0) co_return true;
     const auto& lim = options.limits;
-    stream.expires_after(first ? lim.header_timeout : lim.idle_timeout);
+    // (One tick more than the limit: `w.now` may be up to a tick old.)
+    conn.due = w.now + (first ? lim.header_timeout : lim.idle_timeout) + kWatchTick;
+    stream.expires_never();
     auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow_awaitable);
+    conn.due = std::chrono::steady_clock::time_point::max();
     if (ec) co_return false;
     buffer.commit(n);
     co_return true;
@@ -559,6 +616,10 @@ struct Server::Impl {
   // request, read it within its limits, build our own Request, upgrade or answer, write.
   asio::awaitable<void> session(Worker& w, tcp::socket socket, std::string remote) {
     beast::tcp_stream stream(std::move(socket));
+    {
+      boost::system::error_code ignored;  // (for send_wire; Asio would make it so anyway)
+      stream.socket().native_non_blocking(true, ignored);
+    }
     Connection conn{&stream, true};
     auto it = w.connections.insert(w.connections.end(), &conn);
     OnExit unlist{[&] { w.connections.erase(it); }};
@@ -567,7 +628,7 @@ struct Server::Impl {
     Deadline deadline(stream.get_executor());
     for (;;) {
       conn.idle = true;
-      bool more = co_await next_request(stream, buffer, first);
+      bool more = co_await next_request(w, conn, stream, buffer, first);
       if (!more) break;
       first = false;
       conn.idle = false;
@@ -728,6 +789,26 @@ struct Server::Impl {
     }
   }
 
+  // Each worker's watchdog: every tick, closes the connections that waited longer than their
+  // limit for a request (header timeout for the first, idle timeout between requests), by
+  // cancelling their read; one timer for them all instead of one armed and cancelled per
+  // request.
+  asio::awaitable<void> watch(Worker& w) {
+    for (;;) {
+      w.now = std::chrono::steady_clock::now();
+      for (auto* c : w.connections)
+        if (c->due <= w.now && c->stream) {
+          c->due = std::chrono::steady_clock::time_point::max();
+          boost::system::error_code ignored;
+          c->stream->socket().cancel(ignored);
+        }
+      if (stopping) co_return;
+      w.watchdog.expires_after(kWatchTick);
+      auto [ec] = co_await w.watchdog.async_wait(nothrow_awaitable);
+      if (ec || stopping) co_return;
+    }
+  }
+
   asio::awaitable<void> accept_loop(Worker& w) {
     asio::steady_timer pause(w.ctx);
     std::chrono::milliseconds backoff{10};
@@ -809,6 +890,7 @@ void Server::stop() {
     asio::post(w->ctx, [wp = w.get()] {
       boost::system::error_code ec;
       if (wp->acceptor) wp->acceptor->close(ec);
+      wp->watchdog.cancel();
       for (auto* c : wp->connections)
         if (c->idle && c->stream) c->stream->socket().cancel(ec);
       for (auto* ws : wp->websockets) ws->begin_close(1001, "server shutting down");
@@ -819,7 +901,10 @@ void Server::stop() {
 
 void Server::run() {
   auto& im = *impl_;
-  for (auto& w : im.workers) asio::co_spawn(w->ctx, im.accept_loop(*w), log_failure("accept loop"));
+  for (auto& w : im.workers) {
+    asio::co_spawn(w->ctx, im.accept_loop(*w), log_failure("accept loop"));
+    asio::co_spawn(w->ctx, im.watch(*w), log_failure("watchdog"));
+  }
   if (!im.signals) throw std::runtime_error("Server::run() called before bind()");
   im.signals->async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) stop();

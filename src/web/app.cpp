@@ -299,10 +299,12 @@ net::Response App::handle(const net::Request& req) {
       if (auto z = page->gzip_ready(); z && z->head) {
         resp.head = z->head;
         resp.body = z->body;
+        if (z->wire) resp.wire = std::shared_ptr<const net::WireSpan>(z, &z->wire);
         return resp;
       }
     resp.head = page->head;
     resp.body = page->body;
+    resp.wire = page->wire();
     return resp;
   }
 
@@ -388,6 +390,7 @@ net::Response App::finish(const net::Request& req, Reply reply, bool cacheable,
     auto head = net::ready_head(200, page->headers, body->size());
     if (!head.empty()) {  // (a header that fails the check is refused below, never cached)
       page->head = std::make_shared<const std::string>(std::move(head));
+      kit_.cache.seal(*page);
       kit_.cache.put(cache_url, page, gen);
       // This request is answered as the next ones will be, from the serialised head.
       net::Response out;
