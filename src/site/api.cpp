@@ -48,7 +48,7 @@ std::optional<Reply> list_params(const net::Request& req, const Directory& d,
 }
 }  // namespace
 
-Reply Site::Impl::api_editions(const net::Request&, const http::Params&, storage::NewsReader& news) {
+Reply Site::Impl::api_editions(const net::Request&, const http::Params&, storage::NewsReader&) {
   auto d = dir();
   json::array arr;
   for (auto& e : d->editions)
@@ -63,7 +63,7 @@ Reply Site::Impl::api_editions(const net::Request&, const http::Params&, storage
   return json_reply(json::object{{"editions", arr}}, {"catalog"});
 }
 
-Reply Site::Impl::api_sections(const net::Request&, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::api_sections(const net::Request&, const http::Params& p, storage::NewsReader&) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e)
@@ -248,7 +248,7 @@ Reply Site::Impl::api_newsfeed(const net::Request& req, const http::Params&, sto
   return r;
 }
 
-Reply Site::Impl::api_openapi(const net::Request&, const http::Params&, storage::NewsReader& news) {
+Reply Site::Impl::api_openapi(const net::Request&, const http::Params&, storage::NewsReader&) {
   Reply r;
   r.content_type = "application/json; charset=utf-8";
   r.body = std::string(assets::get("docs/openapi.json"));

@@ -132,7 +132,7 @@ Reply Site::Impl::sitemap_file(const net::Request& r, const http::Params& p, sto
   return error_page(404, nullptr);
 }
 
-Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::sitemap_pages(const net::Request&, const http::Params& p, storage::NewsReader&) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -223,7 +223,7 @@ Reply Site::Impl::sitemap_news(const net::Request&, const http::Params&, storage
   return r;
 }
 
-Reply Site::Impl::robots(const net::Request&, const http::Params&, storage::NewsReader& news) {
+Reply Site::Impl::robots(const net::Request&, const http::Params&, storage::NewsReader&) {
   Reply r;
   r.content_type = "text/plain; charset=utf-8";
   r.body = "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /*?fragment=1\n\nSitemap: " +
