@@ -33,7 +33,7 @@ const std::vector<OptionDoc>& serve_options() {
        "threads for reader pages read from the database (PostgreSQL, photos), 1-256 (default 4)"},
       {"access-log", "on|off", "one log line per request (default on)"},
       {"demo", "on|off", "create the demo editions when the database is empty (default on)"},
-      {"cache-mb", "N", "page cache size in MiB; 0 turns it off (default 256)"},
+      {"cache-mb", "N", "page cache size in MiB, the memory files it sends pages from included; 0 turns it off (default 256)"},
       {"page-ttl-s", "SECONDS", "longest a cached page lives without being purged (default 300)"},
       {"header-limit-kb", "N", "largest request head in KiB; larger gets 431 (default 16)"},
       {"body-limit-kb", "N", "largest request body in KiB; larger gets 413 (default 1024)"},
