@@ -96,7 +96,9 @@ http {
   types { text/html html; application/rss+xml xml; }
   gzip_static on;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    # reuseport: the kernel spreads the connections over the workers as it does over Herald's
+    # I/O threads (without it one nginx worker may accept all 64 and the others stay idle).
+    listen 127.0.0.1:$NGINX_PORT reuseport;
     root $WORK/nginx/html;
   }
 }
