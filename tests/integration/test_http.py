@@ -237,6 +237,33 @@ class HeadersTest(ServerTest):
         self.assertGreater(int(m.group(1)), 1000)
 
 
+class SmallCacheTest(unittest.TestCase):
+    def test_pages_stay_whole_while_a_small_cache_turns_over(self):
+        # A 1 MiB page cache holds a few dozen pages: each round of fifty evicts the last
+        # round's, and their memory files are dropped while new spans are written. Every hit
+        # (sent from a memory file on this keep-alive connection) must still be the page
+        # itself, never the bytes of one the cache dropped.
+        with Server("--cache-mb", "1") as s:
+            feed = s.get("/en/newsfeed/").text + s.get("/ru/newsfeed/").text
+            paths = list(dict.fromkeys(re.findall(r'href="(/(?:en|ru)/[a-z0-9-]+/\d+-[a-z0-9-]+)"', feed)))
+            self.assertGreaterEqual(len(paths), 30)
+            want = {p: s.get(p).body for p in paths}
+            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+            hits = 0
+            try:
+                for _ in range(3):
+                    for p in paths:
+                        for _ in range(2):  # the first may be a miss; the second is a hit
+                            conn.request("GET", p)
+                            r = conn.getresponse()
+                            body = r.read()
+                            hits += r.getheader("x-cache") == "hit"
+                            self.assertEqual(body, want[p], p)
+            finally:
+                conn.close()
+            self.assertGreaterEqual(hits, 3 * len(paths))
+
+
 class TimeoutTest(unittest.TestCase):
     def test_slow_headers_get_408_then_close(self):
         with Server("--header-timeout-s", "1") as s:
