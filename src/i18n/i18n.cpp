@@ -61,6 +61,20 @@ const std::unordered_map<std::string, std::string>& Catalog::all(const std::stri
 std::string Catalog::plural(const std::string& lang, const std::string& key,
                             std::int64_t count) const {
   const std::string& pattern = text(lang, key);
+  // The same few counts come up on every page ("0 comments"): each thread keeps what it
+  // formatted, by language, pattern and count, and starts over past a few thousand.
+  thread_local std::unordered_map<std::string, std::string> done;
+  std::string done_key = std::to_string(count);
+  done_key.append("\x1f").append(lang).append("\x1f").append(pattern);
+  if (auto it = done.find(done_key); it != done.end()) return it->second;
+  if (done.size() >= 4096) done.clear();
+  std::string s = format_plural(lang, pattern, count);
+  done.emplace(std::move(done_key), s);
+  return s;
+}
+
+std::string Catalog::format_plural(const std::string& lang, const std::string& pattern,
+                                   std::int64_t count) {
   thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::MessageFormat>>
       cache;
   auto& fmt = cache[{lang, pattern}];

@@ -36,6 +36,8 @@ class Catalog {
   }
 
  private:
+  static std::string format_plural(const std::string& lang, const std::string& pattern,
+                                   std::int64_t count);
   std::unordered_map<std::string, std::unordered_map<std::string, std::string>> langs_;
 };
 
