@@ -6,6 +6,13 @@
 
 namespace herald::http {
 
+namespace {
+// A ready response as the server sends it (head, the blank line, body) in the arena.
+net::WireSpan keep_response(WireArena& arena, const std::string& head, const std::string& body) {
+  return arena.keep({head, "\r\n", body});
+}
+}  // namespace
+
 std::shared_ptr<const CachedPage::Ready> CachedPage::gzip_ready() const {
   if (!compressible || !body) return nullptr;
   auto z = gzip_.load();
@@ -18,7 +25,7 @@ std::shared_ptr<const CachedPage::Ready> CachedPage::gzip_ready() const {
     h.emplace_back("Content-Encoding", "gzip");
     auto text = net::ready_head(status, h, r->body->size());
     if (!text.empty()) r->head = std::make_shared<const std::string>(std::move(text));
-    if (r->head && arena) r->wire = arena->keep({*r->head, "\r\n", *r->body});
+    if (r->head && arena) r->wire = keep_response(*arena, *r->head, *r->body);
     z = std::move(r);
     gzip_.store(z);
   }
@@ -34,7 +41,7 @@ std::shared_ptr<const net::WireSpan> CachedPage::wire() const {
   if (!arena || !head || !body) return nullptr;
   if (auto w = wire_.load()) return w;
   if (wire_busy_.exchange(true)) return nullptr;  // (being made by another thread)
-  auto span = arena->keep({*head, "\r\n", *body});
+  auto span = keep_response(*arena, *head, *body);
   if (!span) {  // the arena is full: a later hit tries again
     wire_busy_.store(false);
     return nullptr;

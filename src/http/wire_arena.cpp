@@ -12,25 +12,23 @@ struct WireArena::File {
   int fd = -1;
   std::size_t size = 0;  // reserved for this file in the arena's budget
   std::size_t used = 0;
-  std::shared_ptr<std::atomic<std::size_t>> held, files;
+  std::shared_ptr<Tally> tally;
   ~File() {
     if (fd >= 0) ::close(fd);
-    *held -= size;
-    *files -= 1;
+    tally->bytes -= size;
+    tally->files -= 1;
   }
 };
 
 WireArena::WireArena(std::size_t max_bytes, std::size_t chunk_bytes)
     : max_bytes_(max_bytes),
       // (a small budget gets smaller files: at least 16 of them fit)
-      chunk_bytes_(std::max<std::size_t>(1, std::min(chunk_bytes, max_bytes / 16))),
-      held_(std::make_shared<std::atomic<std::size_t>>(0)),
-      files_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+      chunk_bytes_(std::max<std::size_t>(1, std::min(chunk_bytes, max_bytes / 16))) {}
 
 WireArena::~WireArena() = default;
 
 std::shared_ptr<WireArena::File> WireArena::open_file(std::size_t size) {
-  if (held_->load() + size > max_bytes_) return nullptr;
+  if (tally_->bytes.load() + size > max_bytes_) return nullptr;
   int fd = ::memfd_create("herald-pages", MFD_CLOEXEC);
   if (fd < 0) {
     unavailable_ = true;
@@ -39,10 +37,9 @@ std::shared_ptr<WireArena::File> WireArena::open_file(std::size_t size) {
   auto f = std::make_shared<File>();
   f->fd = fd;
   f->size = size;
-  f->held = held_;
-  f->files = files_;
-  *held_ += size;
-  *files_ += 1;
+  f->tally = tally_;
+  tally_->bytes += size;
+  tally_->files += 1;
   return f;
 }
 

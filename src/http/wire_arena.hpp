@@ -2,9 +2,10 @@
 // with sendfile instead of copying them into the socket on every hit. A span is written once
 // and never again: a file's pages may still sit in a socket's send queue long after the page
 // cache dropped the span, and the kernel sends whatever those pages hold when it sends them.
-// Spans go one after another into files of chunk_bytes (at most a 16th of max_bytes); a file is closed when the last span in
-// it is gone (its pages are freed when the last socket has sent them). The files together hold
-// at most max_bytes: past that, keep() says no, and those pages are sent from memory as before.
+// Spans go one after another into files of chunk_bytes (at most a 16th of max_bytes); a file
+// is closed when the last span in it is gone (its pages are freed when the last socket has
+// sent them). The files together hold at most max_bytes: past that, keep() says no, and those
+// pages are sent from memory as before.
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
 #include <atomic>
@@ -29,14 +30,18 @@ class WireArena {
   // the parts are empty, or this system has no memory files.
   net::WireSpan keep(std::initializer_list<std::string_view> parts);
   // Bytes held by the files still open (spans alive, and the current file's free room).
-  std::size_t bytes() const { return held_->load(); }
-  std::size_t files() const { return files_->load(); }
+  std::size_t bytes() const { return tally_->bytes.load(); }
+  std::size_t files() const { return tally_->files.load(); }
 
  private:
   struct File;
+  // What the open files hold; shared with them, since a file may outlive the arena.
+  struct Tally {
+    std::atomic<std::size_t> bytes{0}, files{0};
+  };
   std::shared_ptr<File> open_file(std::size_t size);
   std::size_t max_bytes_, chunk_bytes_;
-  std::shared_ptr<std::atomic<std::size_t>> held_, files_;
+  std::shared_ptr<Tally> tally_ = std::make_shared<Tally>();
   std::mutex mu_;
   std::shared_ptr<File> current_;
   bool unavailable_ = false;
