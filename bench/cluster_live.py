@@ -4,8 +4,10 @@
 (one build/herald_wsload listener per node: a process may hold only so many sockets here), and
 an editor publishing PUBLISHES stories on the first node. Each delivery is timed from the
 moment the publish request left to the moment the frame reached a reader on any node (the
-machine's steady clock, shared by the processes). Then CHAT_MEMBERS members of one chat room,
-spread over the nodes, and one sender on the first node writing CHAT_RATE lines a second.
+machine's steady clock, shared by the processes). One story at a time: the next is published
+once every reader on every node has the last, so each story's fan-out is measured alone.
+Then CHAT_MEMBERS members of one chat room, spread over the nodes, and one sender on the first
+node writing CHAT_RATE lines a second.
 Prints Markdown for docs/benchmarks.md.
 
     bash scripts/services.sh /usr/bin/python3 bench/cluster_live.py
@@ -93,12 +95,14 @@ def main():
         sec = next(s for s in cat["sections"] if s["edition_id"] == en["id"])
         rss0 = [rss_mib(p.pid) for p in procs]
         sent = os.path.join(tmp, "sent.txt")
+        done = os.path.join(tmp, "done.txt")
         t0 = time.time()
         for i, (port, proc) in enumerate(zip(ports, procs)):
             listeners.append(subprocess.Popen(
                 [LOAD, "newsfeed", "--port", str(port), "--site-host", f"127.0.0.1:{PORT}",
                  "--connections", str(per_node), "--publishes", "0", "--sources", "8",
                  "--expect", str(publishes), "--sent-file", sent, "--listen-seconds", "600",
+                 "--done-file", done,
                  "--latencies-file", os.path.join(tmp, f"lat{i}.txt"), "--server-pid", str(proc.pid)],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         for li in listeners:  # each says "ready" once its readers are subscribed
@@ -111,6 +115,7 @@ def main():
         pub = subprocess.run(
             [LOAD, "newsfeed", "--port", str(PORT), "--connections", "1", "--token", token,
              "--section-id", str(sec["id"]), "--publishes", str(publishes), "--sent-file", sent,
+             "--wait-file", done, "--wait-count", str(nodes),
              "--marker-base", str(stamp // 1000)], capture_output=True, text=True, check=True)
         results = [json.loads(li.communicate(timeout=700)[0]) for li in listeners]
         cpu1 = [cpu_s(p.pid) for p in procs]
@@ -122,19 +127,20 @@ def main():
         expected = sum(r["delivery"]["expected"] for r in results)
         per_conn_kb = sum(b - a for a, b in zip(rss0, rss1)) * 1024 / max(1, opened)
         cpu_us = sum(b - a for a, b in zip(cpu0, cpu1)) * 1e6 / max(1, len(lat))
+        load_us = sum(r.get("cpu_s", 0) for r in results) * 1e6 / max(1, len(lat))
         print(f"Open-file limit here: {hard} per process; {per_node:,} readers per node. "
               f"Readers connected and subscribed in {connect_s:.0f} s.\n")
-        print("| run | readers open | delivery p50 | p99 | max | received / expected | node RSS (each, MiB) | per idle reader | node CPU per delivery |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| run | readers open | delivery p50 | p99 | max | received / expected | node RSS (each, MiB) | per idle reader | node CPU per delivery | load tools' CPU per delivery |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         print(f"| newsfeed across {nodes} nodes, {publishes} stories published on node 1 | {opened:,} | "
               f"{pct(lat, 50):.1f} ms | {pct(lat, 99):.1f} ms | {max(lat) if lat else 0:.1f} ms | "
               f"{len(lat):,} / {expected:,} | {' / '.join(f'{a}→{b}' for a, b in zip(rss0, rss1))} | "
-              f"{per_conn_kb:.1f} KB | {cpu_us:.1f} µs |")
+              f"{per_conn_kb:.1f} KB | {cpu_us:.1f} µs | {load_us:.1f} µs |")
         for i, r in enumerate(results):
             d = r["delivery"]
             print(f"| (node {i + 1}: {r['failed']:,} failed to connect, {r['dropped']:,} dropped) | {r['open']:,} | "
                   f"{d['p50_ms']:.1f} ms | {d['p99_ms']:.1f} ms | "
-                  f"{d['max_ms']:.1f} ms | {d['received']:,} / {d['expected']:,} | | | |")
+                  f"{d['max_ms']:.1f} ms | {d['received']:,} / {d['expected']:,} | | | | |")
         for li in listeners:
             li.wait(30)
         listeners = []
@@ -171,7 +177,7 @@ def main():
         expected = sent_lines * sum(r["open"] - r["dropped"] for r in chat)
         print(f"| chat across {nodes} nodes, {members:,} members, {rate} lines/s for {seconds} s from node 1 | "
               f"{sum(r['open'] for r in chat):,} | {pct(lat, 50):.1f} ms | {pct(lat, 99):.1f} ms | "
-              f"{max(lat) if lat else 0:.1f} ms | {len(lat):,} / {expected:,} | | | |")
+              f"{max(lat) if lat else 0:.1f} ms | {len(lat):,} / {expected:,} | | | | |")
     finally:
         for li in listeners:
             li.kill()

@@ -5,7 +5,11 @@
 //   herald_wsload newsfeed --port P --connections N --token T [--edition en] [--publishes 10]
 //   herald_wsload newsfeed ... --publishes 0 --expect K --sent-file F   (a listener only: waits
 //                      for K events on each connection, published by another process that
-//                      wrote "marker time" lines to F; several nodes' readers at once)
+//                      wrote "marker time" lines to F; several nodes' readers at once;
+//                      --done-file D: a line "marker" appended once every reader has it)
+//   herald_wsload newsfeed ... --wait-file D --wait-count K   (the publisher: before the next
+//                      story, waits until K listeners have written the story's line to D, so
+//                      that each story's fan-out is measured alone)
 //   herald_wsload chat --port P --connections N --cookie 'herald_session=...' --room en.world
 //                      [--rate 50] [--seconds 20]
 //   herald_wsload comments --port P --connections N --story ID --expect K [--seconds 30]
@@ -38,6 +42,14 @@ using clk = std::chrono::steady_clock;
 namespace {
 
 std::map<std::string, std::string> args;
+
+// This process's user + system CPU time so far.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 std::string arg(const std::string& k, const std::string& def = {}) {
   auto it = args.find(k);
   return it == args.end() ? def : it->second;
@@ -279,6 +291,8 @@ int main(int argc, char** argv) {
   // (The steady clock is the machine's: times from another process compare with ours.)
   const bool listener = mode == "newsfeed" && num("publishes", 10) == 0;
   const std::string sent_file = arg("sent-file", "");
+  const std::string done_file = arg("done-file", "");
+  std::map<long long, std::size_t> arrived;  // a listener's readers that have each marker
   auto on_text = [&](std::string_view t) {
     auto now = now_ns();
     if (t.find("\"type\":\"subscribed\"") != std::string_view::npos) {
@@ -304,6 +318,10 @@ int main(int argc, char** argv) {
         if (comments) arrivals.emplace_back(marker, now);
       } else if (listener) {
         arrivals.emplace_back(marker, now);
+        if (!done_file.empty() && ++arrived[marker] == stats.open - stats.closed) {
+          std::ofstream out(done_file, std::ios::app);
+          out << marker << "\n";
+        }
       } else if (auto it = sent_at.find(marker); it != sent_at.end()) {
         lat.push_back((now - it->second) / 1e6);
       }
@@ -336,6 +354,7 @@ int main(int argc, char** argv) {
                stats.failed, connect_s, rss0 / 1024, rss1 / 1024);
 
   std::size_t expected = 0;
+  double cpu_ready = cpu_seconds();  // the measured window's CPU is counted from here
   if (listener) {
     std::fprintf(stderr, "wsload: ready\n");
     std::fflush(stderr);
@@ -378,6 +397,18 @@ int main(int argc, char** argv) {
         io.run_for(std::chrono::milliseconds(1));
       pub.join();
       expected += stats.open - stats.closed;
+      // Every listener's readers have it before the next story goes out.
+      if (auto wait_file = arg("wait-file", ""); !wait_file.empty()) {
+        auto wanted = static_cast<std::size_t>(num("wait-count", 1));
+        auto until = clk::now() + std::chrono::seconds(60);
+        for (;;) {
+          std::ifstream in(wait_file);
+          std::size_t have = 0;
+          for (long long m; in >> m;) have += m == marker;
+          if (have >= wanted || clk::now() > until) break;
+          io.run_for(std::chrono::milliseconds(2));
+        }
+      }
       io.run_for(std::chrono::milliseconds(300));
     }
   } else if (comments) {
@@ -420,7 +451,7 @@ int main(int argc, char** argv) {
               mode.c_str(), n, stats.open, stats.failed, stats.closed, connect_s, rss0 / 1024, rss1 / 1024,
               rss2 / 1024, stats.open ? double(rss1 - rss0) / double(stats.open) : 0.0);
   percentiles("delivery", lat, expected);
-  std::printf(", \"skipped\": %zu}\n", stats.skipped);
+  std::printf(", \"skipped\": %zu, \"cpu_s\": %.3f}\n", stats.skipped, cpu_seconds() - cpu_ready);
   if (auto f = arg("arrivals-file", ""); comments && !f.empty()) {
     std::ofstream out(f);
     for (auto& [m, t] : arrivals) out << m << " " << t << "\n";

@@ -797,7 +797,7 @@ void Hub::Impl::flush(const std::string& channel) {
     }
     last = evs.back().seq;
   }
-  net::broadcast(to, shared);
+  net::broadcast(std::move(to), shared);
 }
 
 std::size_t Hub::Impl::total(const std::string& channel) const {

@@ -129,8 +129,10 @@ std::atomic<std::uint64_t> next_ws_id{1};
 // that cannot hang (the socket is torn down if the peer does not answer the close).
 class WsConn final : public WsConnection, public std::enable_shared_from_this<WsConn> {
  public:
-  WsConn(beast::tcp_stream&& s, const WsLimits& lim)
-      : ws(std::move(s)), limits(lim), id_(next_ws_id++) {}
+  // The WebSocket runs on the bare socket: Beast's WebSocket keeps its own handshake and idle
+  // timers, so the HTTP stream's timeout layer would only add a step to every write.
+  WsConn(tcp::socket&& s, const WsLimits& lim, asio::io_context& home)
+      : ws(std::move(s)), limits(lim), home(&home), id_(next_ws_id++) {}
 
   void send(std::shared_ptr<const std::string> text) override {
     asio::post(ws.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
@@ -204,12 +206,13 @@ class WsConn final : public WsConnection, public std::enable_shared_from_this<Ws
     if (closed) return;
     closed = true;
     boost::system::error_code ignored;
-    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws).socket().close(ignored);
+    ws.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws.next_layer().close(ignored);
   }
 
-  websocket::stream<beast::tcp_stream> ws;
+  websocket::stream<tcp::socket> ws;
   const WsLimits& limits;
+  asio::io_context* home;  // the I/O thread the connection lives on (broadcast groups by it)
   std::deque<std::shared_ptr<const std::string>> queue;
   std::size_t queued = 0;
   bool writing = false, closing = false, closed = false, close_started = false;
@@ -622,7 +625,9 @@ struct Server::Impl {
     }
     Connection conn{&stream, true};
     auto it = w.connections.insert(w.connections.end(), &conn);
-    OnExit unlist{[&] { w.connections.erase(it); }};
+    OnExit unlist{[&] {
+      if (it != w.connections.end()) w.connections.erase(it);
+    }};
     beast::flat_buffer buffer;
     bool first = true;
     Deadline deadline(stream.get_executor());
@@ -659,7 +664,11 @@ struct Server::Impl {
           co_await write(stream, req, decision.refusal, false, start);
           break;
         }
-        conn.stream = nullptr;  // the stream moves into the WebSocket
+        // The stream moves into the WebSocket, which is on the worker's other list: the
+        // watchdog's rounds need not walk past it.
+        conn.stream = nullptr;
+        w.connections.erase(it);
+        it = w.connections.end();
         co_await websocket_session(w, stream, std::move(msg), std::move(decision.handler), req,
                                    start);
         co_return;
@@ -686,7 +695,7 @@ struct Server::Impl {
                                           std::shared_ptr<WsHandler> handler, const Request& req,
                                           std::chrono::steady_clock::time_point start) {
     tcp.expires_never();
-    auto conn = std::make_shared<WsConn>(std::move(tcp), options.ws_limits);
+    auto conn = std::make_shared<WsConn>(tcp.release_socket(), options.ws_limits, w.ctx);
     auto& ws = conn->ws;
     websocket::stream_base::timeout to{};
     to.handshake_timeout = options.ws_limits.handshake;
@@ -936,26 +945,28 @@ void Server::run() {
   im.read_pool->join();
 }
 
-void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
+void broadcast(std::vector<std::shared_ptr<WsConnection>> to,
                const std::shared_ptr<const std::string>& text) {
-  // Group by I/O thread (executor); connections of other kinds fall back to send().
-  std::vector<std::pair<asio::any_io_executor, std::vector<std::shared_ptr<WsConn>>>> groups;
-  for (const auto& c : to) {
-    auto ws = std::dynamic_pointer_cast<WsConn>(c);
+  // Group by I/O thread; connections of other kinds fall back to send(). The pointers move
+  // into their groups (no reference count touched per reader).
+  std::vector<std::pair<asio::io_context*, std::vector<std::shared_ptr<WsConn>>>> groups;
+  for (auto& c : to) {
+    auto* ws = dynamic_cast<WsConn*>(c.get());
     if (!ws) {
       if (c) c->send(text);
       continue;
     }
-    auto ex = ws->ws.get_executor();
-    auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == ex; });
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](auto& g) { return g.first == ws->home; });
     if (it == groups.end()) {
-      groups.emplace_back(ex, std::vector<std::shared_ptr<WsConn>>{});
+      groups.emplace_back(ws->home, std::vector<std::shared_ptr<WsConn>>{});
       it = std::prev(groups.end());
+      it->second.reserve(to.size());
     }
-    it->second.push_back(std::move(ws));
+    it->second.emplace_back(std::move(c), ws);
   }
-  for (auto& [ex, conns] : groups)
-    asio::post(ex, [conns = std::move(conns), text] {
+  for (auto& [ctx, conns] : groups)
+    asio::post(*ctx, [conns = std::move(conns), text] {
       for (auto& c : conns) c->enqueue(text);
     });
 }

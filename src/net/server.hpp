@@ -60,7 +60,7 @@ class WsConnection {
 
 // Queues the same message on many connections: one task per I/O thread instead of one per
 // connection (the fan-out of a live event to thousands of readers).
-void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
+void broadcast(std::vector<std::shared_ptr<WsConnection>> to,
                const std::shared_ptr<const std::string>& text);
 
 // The application's side of one WebSocket. Called on the connection's I/O thread, in order:
