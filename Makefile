@@ -62,10 +62,12 @@ bench-discussion: build
 	/usr/bin/python3 bench/discussion.py
 
 # Several nodes on PostgreSQL and NATS (started by scripts/services.sh): publish-to-page on
-# another node, and live fan-out with 50,000 readers over three nodes (NODES, CONNECTIONS).
+# another node, and live fan-out with 50,000 readers over three nodes (NODES, CONNECTIONS),
+# then the kernel's floor for the same fan-out on this machine (bench/fanout_floor.cpp).
 bench-cluster: build
 	bash scripts/services.sh /usr/bin/python3 bench/cluster.py
 	bash scripts/services.sh /usr/bin/python3 bench/cluster_live.py
+	./$(BUILD)/herald_fanout_floor --connections 50001 --senders 3
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
