@@ -14,7 +14,7 @@
 
 namespace herald::net {
 // The server's fan-out (src/net/server.cpp, not linked here): one send per connection.
-void broadcast(const std::vector<std::shared_ptr<WsConnection>>& to,
+void broadcast(std::vector<std::shared_ptr<WsConnection>> to,
                const std::shared_ptr<const std::string>& text) {
   for (auto& c : to) c->send(text);
 }
