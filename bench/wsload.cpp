@@ -19,7 +19,13 @@
 // Common: --host 127.0.0.1 --site-host HOST:PORT (Host and Origin; default the node's) --sources K (spread over 127.0.0.1..127.0.0.K; each address has
 // ~28,000 ephemeral ports), --server-pid PID (reads the server's RSS), --ramp 500 (handshakes
 // in flight). Prints one JSON object with the results.
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -106,6 +112,10 @@ struct Conn : std::enable_shared_from_this<Conn> {
   std::string out;
   std::string subscribe_msg;
   bool handshaken = false;
+  // A listener hands its open sockets from Asio to a plain epoll loop once every reader is
+  // subscribed (see main): then fd is the socket, and the Asio socket is empty.
+  bool handed = false;
+  int fd = -1;
   std::function<void(std::string_view)> on_text;
   std::function<void(bool)> on_ready;
   Stats& stats;
@@ -150,6 +160,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
                          [self, old](boost::system::error_code ec, std::size_t n) {
                            self->buf.resize(old + n);
                            if (ec) {
+                             if (self->handed) return;  // (the read cancelled by the hand-over)
                              if (self->handshaken) self->stats.closed++;
                              else self->fail();
                              return;
@@ -201,7 +212,32 @@ struct Conn : std::enable_shared_from_this<Conn> {
     if (buf.capacity() > 8192 && buf.size() < 1024) buf.shrink_to_fit();
   }
 
+  // After the hand-over: reads what the socket holds, then the whole frames in it. False once
+  // the connection has ended.
+  bool read_raw() {
+    char tmp[8192];
+    for (;;) {
+      ssize_t r = ::recv(fd, tmp, sizeof tmp, 0);
+      if (r > 0) {
+        buf.append(tmp, static_cast<std::size_t>(r));
+        continue;
+      }
+      if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (r < 0 && errno == EINTR) continue;
+      stats.closed++;
+      ::close(fd);
+      fd = -1;
+      return false;
+    }
+    parse();
+    return true;
+  }
+
   void send(std::string f) {
+    if (handed) {  // a pong, after the hand-over: small enough for any socket's free space
+      if (fd >= 0) (void)::send(fd, f.data(), f.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      return;
+    }
     auto self = shared_from_this();
     auto data = std::make_shared<std::string>(std::move(f));
     asio::async_write(sock, asio::buffer(*data), [self, data](boost::system::error_code, std::size_t) {});
@@ -295,12 +331,14 @@ int main(int argc, char** argv) {
   std::map<long long, std::size_t> arrived;  // a listener's readers that have each marker
   auto on_text = [&](std::string_view t) {
     auto now = now_ns();
-    if (t.find("\"type\":\"subscribed\"") != std::string_view::npos) {
+    // (The type and a batch's count come first in a frame: only its head is searched.)
+    const std::string_view head = t.substr(0, 100);
+    if (head.find("\"type\":\"subscribed\"") != std::string_view::npos) {
       ++subscribed;
       return;
     }
     // A busy channel's frame keeps its newest events and counts the others.
-    if (auto k = t.find("\"skipped\":"); k != std::string_view::npos && k < 80) {
+    if (auto k = head.find("\"skipped\":"); k != std::string_view::npos && k < 80) {
       long long n = 0;
       for (auto p = k + 10; p < t.size() && isdigit(static_cast<unsigned char>(t[p])); ++p) n = n * 10 + (t[p] - '0');
       stats.skipped += static_cast<std::size_t>(n);
@@ -354,15 +392,49 @@ int main(int argc, char** argv) {
                stats.failed, connect_s, rss0 / 1024, rss1 / 1024);
 
   std::size_t expected = 0;
+  // A listener's readers from here on only read: their sockets leave Asio for a plain epoll
+  // loop, so that the tool's own reads, on the same cores as the servers, cost about what
+  // bench/fanout_floor.cpp's reader does.
+  int ep = -1;
+  std::vector<Conn*> raw;
+  if (listener) {
+    ep = epoll_create1(0);
+    for (auto& c : conns) {
+      if (!c->handshaken || !c->sock.is_open()) continue;
+      c->handed = true;
+      boost::system::error_code ignored;
+      c->fd = c->sock.release(ignored);
+      if (c->fd < 0) continue;
+      fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLET;  // (each read drains its socket)
+      ev.data.u32 = static_cast<std::uint32_t>(raw.size());
+      epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
+      raw.push_back(c.get());
+    }
+    io.restart();
+    while (io.poll() > 0) {
+    }  // the cancelled reads' handlers
+    // Bytes that arrived before the hand-over are already in the readers' buffers.
+    for (auto* c : raw) c->parse();
+  }
+  auto pump = [&](int timeout_ms) {
+    epoll_event evs[512];
+    int k = epoll_wait(ep, evs, 512, timeout_ms);
+    for (int j = 0; j < k; ++j) {
+      auto* c = raw[evs[j].data.u32];
+      if (c->fd >= 0 && !c->read_raw()) epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, nullptr);
+    }
+  };
   double cpu_ready = cpu_seconds();  // the measured window's CPU is counted from here
   if (listener) {
     std::fprintf(stderr, "wsload: ready\n");
     std::fflush(stderr);
     auto want = static_cast<std::size_t>(num("expect", 10));
     auto deadline = clk::now() + std::chrono::seconds(num("listen-seconds", 120));
-    while (arrivals.size() < want * (stats.open - stats.closed) && clk::now() < deadline)
-      io.run_for(std::chrono::milliseconds(5));
-    io.run_for(std::chrono::milliseconds(500));  // (anything arriving twice is counted too)
+    while (arrivals.size() < want * (stats.open - stats.closed) && clk::now() < deadline) pump(5);
+    // (anything arriving twice is counted too)
+    for (auto until = clk::now() + std::chrono::milliseconds(500); clk::now() < until;) pump(50);
     expected = want * (stats.open - stats.closed);
     std::ifstream in(sent_file);
     long long marker, at;
