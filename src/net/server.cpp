@@ -98,7 +98,9 @@ bool framing_is_clear(const Fields& h) {
 }  // namespace
 
 struct Connection {
-  beast::tcp_stream* stream = nullptr;  // null once the connection became a WebSocket
+  // A connection that becomes a WebSocket leaves its worker's list (the WebSocket is on the
+  // worker's other list), so a listed connection always has its stream.
+  beast::tcp_stream* stream = nullptr;
   bool idle = true;
   // While it waits for a request: when the worker's watchdog gives up on it (see watch()).
   std::chrono::steady_clock::time_point due = std::chrono::steady_clock::time_point::max();
@@ -664,9 +666,7 @@ struct Server::Impl {
           co_await write(stream, req, decision.refusal, false, start);
           break;
         }
-        // The stream moves into the WebSocket, which is on the worker's other list: the
-        // watchdog's rounds need not walk past it.
-        conn.stream = nullptr;
+        // The stream moves into the WebSocket, which is on the worker's other list.
         w.connections.erase(it);
         it = w.connections.end();
         co_await websocket_session(w, stream, std::move(msg), std::move(decision.handler), req,
@@ -806,7 +806,7 @@ struct Server::Impl {
     for (;;) {
       w.now = std::chrono::steady_clock::now();
       for (auto* c : w.connections)
-        if (c->due <= w.now && c->stream) {
+        if (c->due <= w.now) {
           c->due = std::chrono::steady_clock::time_point::max();
           boost::system::error_code ignored;
           c->stream->socket().cancel(ignored);
@@ -901,7 +901,7 @@ void Server::stop() {
       if (wp->acceptor) wp->acceptor->close(ec);
       wp->watchdog.cancel();
       for (auto* c : wp->connections)
-        if (c->idle && c->stream) c->stream->socket().cancel(ec);
+        if (c->idle) c->stream->socket().cancel(ec);
       for (auto* ws : wp->websockets) ws->begin_close(1001, "server shutting down");
     });
   }
