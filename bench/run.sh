@@ -15,13 +15,15 @@ CONNECTIONS=${CONNECTIONS:-64}
 MISS_DURATION=${MISS_DURATION:-5s}  # shorter than one pass over all stories
 PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
+FLOOR_PORT=${FLOOR_PORT:-18082}
+FLOOR_BIN=${FLOOR_BIN:-$(dirname "$BIN")/herald_miss_floor}
 WORKERS=${WORKERS:-1}
 WORK=${WORK:-/tmp/herald-bench}
 DATA=$WORK/data-$STORIES
 BASE=http://127.0.0.1:$PORT
 mkdir -p "$WORK"
 
-for p in $PORT $NGINX_PORT; do
+for p in $PORT $NGINX_PORT $FLOOR_PORT; do
   if ss -ltn "sport = :$p" | grep -q LISTEN; then
     echo "bench: port $p is in use; stop whatever holds it (SO_REUSEPORT would share the load)" >&2
     exit 1
@@ -35,8 +37,10 @@ fi
 
 SERVER_PID=
 NGINX_PID=
+FLOOR_PIDS=
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$FLOOR_PIDS" ] && kill $FLOOR_PIDS 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   wait 2>/dev/null || true
 }
@@ -160,6 +164,28 @@ start_server
 restart_ms=$START_MS
 stop_server
 
+# The floor of a miss with the same libraries (bench/miss_floor.cpp): SQLite reads the story and
+# the next one, ctemplate expands Herald's templates, one writev sends the page; no Herald code.
+# One process per worker on one port, the same two runs as Herald's misses.
+FLOOR=http://127.0.0.1:$FLOOR_PORT
+start_floor() {
+  FLOOR_PIDS=
+  for _ in $(seq 1 "$WORKERS"); do
+    "$FLOOR_BIN" --db "$DATA/herald.db" --templates web/templates --sample "$WORK/article.html" \
+      --listen 127.0.0.1:$FLOOR_PORT 2>> "$WORK/floor.log" &
+    FLOOR_PIDS="$FLOOR_PIDS $!"
+  done
+  until curl -sf -o /dev/null "$FLOOR$ARTICLE"; do sleep 0.01; done
+}
+stop_floor() { kill $FLOOR_PIDS; wait $FLOOR_PIDS 2>/dev/null || true; FLOOR_PIDS=; }
+start_floor
+floor_bytes=$(curl -s "$FLOOR$ARTICLE" | wc -c)
+wrk -t1 -c"$CONNECTIONS" -d3s -s "$WORK/paths-backward.lua" "$FLOOR" > /dev/null
+floor_miss_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$FLOOR")
+wrk -t1 -c"$CONNECTIONS" -d"$(( STORIES / 8000 + 3 ))s" -s "$WORK/paths-forward.lua" "$FLOOR" > /dev/null
+floor_warm_r=$(DURATION=$MISS_DURATION measure -s "$WORK/paths-forward.lua" "$FLOOR")
+stop_floor
+
 row() {  # name, result, reference result (nginx serving the same bytes)
   local rps p50 p99 ref
   IFS='|' read -r rps p50 p99 <<< "$2"
@@ -184,6 +210,9 @@ row "nginx, the RSS feed's bytes" "$nginx_rss_r" "$nginx_rss_r"
 row "Herald edition RSS (cached)" "$rss_r" "$nginx_rss_r"
 row "Herald article page, cache miss (every request a different story; ${MISS_DURATION}) vs nginx article" "$miss_r" "$nginx_article_r"
 row "Herald article page, cache miss, stories read before (page cache off) vs nginx article" "$warm_miss_r" "$nginx_article_r"
+row "floor of a miss: SQLite + ctemplate + writev, no Herald code (stories read the first time) vs nginx article" "$floor_miss_r" "$nginx_article_r"
+row "floor of a miss, stories read before vs nginx article" "$floor_warm_r" "$nginx_article_r"
 echo
 echo "Server resident memory after the runs: $((rss_mem / 1024)) MiB."
+echo "The article page: $(wc -c < "$WORK/article.html") bytes from Herald, $floor_bytes from the floor (which leaves out the tags, translation and alternate links)."
 echo "First page served after start: ${first_ms} ms (cold start, first run); after a restart: ${restart_ms} ms."
