@@ -95,21 +95,12 @@ std::string col(sqlite3_stmt* s, int i) {
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
 }
 
-std::string iso(long long t) {
-  char buf[32];
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string long_date(long long t) {
+std::string utc(long long t, const char* format) {
   char buf[48];
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  std::strftime(buf, sizeof buf, "%e %B %Y, %H:%M", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
@@ -155,8 +146,8 @@ std::string render_in_txn(long long id) {
   dict.SetValue("SUMMARY", summary);
   dict.SetValue("SECTION_NAME", sec.name);
   dict.SetValue("SECTION_URL", "/" + sec.edition_code + "/" + sec.slug + "/");
-  dict.SetValue("PUBLISHED", long_date(published));
-  dict.SetValue("PUBLISHED_ISO", iso(published));
+  dict.SetValue("PUBLISHED", utc(published, "%e %B %Y, %H:%M"));
+  dict.SetValue("PUBLISHED_ISO", utc(published, "%Y-%m-%dT%H:%M:%SZ"));
   dict.SetValueWithoutCopy("BODY", body);
   dict.SetValue("SUBSCRIBE_URL", "/" + sec.edition_code + "/feeds/");
   dict.SetValueWithoutCopy("DISCUSSION", discussion);
