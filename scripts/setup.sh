@@ -11,7 +11,7 @@ PKGS=(
   libtomlplusplus-dev
   libsqlite3-dev sqlite3 libctemplate-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libsodium-dev libvips-dev libicu-dev libspdlog-dev libfmt-dev zlib1g-dev libssl-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libxxhash-dev
   libgoogle-perftools-dev
   # several nodes: PostgreSQL 15 and its client library, NATS JetStream and its C client
   postgresql-15 libpq-dev nats-server libnats-dev

@@ -25,6 +25,7 @@ using web::Chrome;
 using web::cursor_string;
 using web::Directory;
 using web::json_for_script;
+using web::ScriptJson;
 using web::parse_cursor;
 using web::parse_id;
 using web::parse_int;

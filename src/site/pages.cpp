@@ -91,12 +91,15 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p, storage::News
   c.rss = "/" + e->code + "/rss.xml";
   c.description = e->tagline;
   for (auto& other : d->editions) c.alternates.emplace_back(other.language, "/" + other.code + "/");
-  json::object ld{{"@context", "https://schema.org"},
-                  {"@type", "WebSite"},
-                  {"name", e->site_name},
-                  {"url", abs(c.canonical)},
-                  {"inLanguage", e->language}};
-  c.jsonld = json::serialize(ld);
+  c.jsonld = ScriptJson()
+                 .object()
+                 .member("@context", "https://schema.org")
+                 .member("@type", "WebSite")
+                 .member("name", e->site_name)
+                 .member("url", abs(c.canonical))
+                 .member("inLanguage", e->language)
+                 .end()
+                 .take();
   Reply r;
   r.body = page(c, render(e->language, "home.tpl", dict));
   r.cache_keys = std::move(keys);
@@ -105,10 +108,11 @@ Reply Site::Impl::home(const net::Request&, const http::Params& p, storage::News
   return r;
 }
 
-Reply Site::Impl::listing(storage::NewsReader& news, const net::Request& req, const content::Edition& e,
-                          storage::ArticleQuery q, Chrome chrome, const std::string& heading,
-                          const std::string& description, std::vector<std::string> keys,
-                          const std::string& list_class, const std::string& count) {
+Reply Site::Impl::listing(storage::NewsReader& news, const net::Request& req,
+                          const content::Edition& e, storage::ArticleQuery q, Chrome chrome,
+                          const std::string& heading, const std::string& description,
+                          std::vector<std::string> keys, const std::string& list_class,
+                          const std::string& count) {
   auto d = dir();
   std::string before = query_param(req.query, "before");
   if (!before.empty()) {
@@ -170,7 +174,8 @@ Reply Site::Impl::listing(storage::NewsReader& news, const net::Request& req, co
   return r;
 }
 
-Reply Site::Impl::section_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::section_page(const net::Request& req, const http::Params& p,
+                               storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -206,19 +211,23 @@ Reply Site::Impl::section_page(const net::Request& req, const http::Params& p, s
   c.canonical = "/" + e->code + "/" + s->slug + "/";
   c.rss = c.canonical + "rss.xml";
   c.active_section = s->id;
-  json::object ld{{"@context", "https://schema.org"},
-                  {"@type", "CollectionPage"},
-                  {"name", s->name},
-                  {"description", s->description},
-                  {"url", abs(c.canonical)}};
-  c.jsonld = json::serialize(ld);
+  c.jsonld = ScriptJson()
+                 .object()
+                 .member("@context", "https://schema.org")
+                 .member("@type", "CollectionPage")
+                 .member("name", s->name)
+                 .member("description", s->description)
+                 .member("url", abs(c.canonical))
+                 .end()
+                 .take();
   std::string count =
       catalog.plural(e->language, "stories_count", news.count_published_in_section(s->id));
   return listing(news, req, *e, q, c, s->name, s->description, {"section:" + std::to_string(s->id)},
                  "section", count);
 }
 
-Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p,
+                           storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -236,7 +245,8 @@ Reply Site::Impl::tag_page(const net::Request& req, const http::Params& p, stora
                  {"tag:" + std::to_string(t->id)}, "tag");
 }
 
-Reply Site::Impl::author_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::author_page(const net::Request& req, const http::Params& p,
+                              storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -250,14 +260,22 @@ Reply Site::Impl::author_page(const net::Request& req, const http::Params& p, st
   c.title = a->name;
   c.description = a->bio;
   c.canonical = "/" + e->code + "/author/" + a->slug + "/";
-  json::object ld{{"@context", "https://schema.org"},
-                  {"@type", "ProfilePage"},
-                  {"mainEntity", json::object{{"@type", "Person"}, {"name", a->name}}}};
-  c.jsonld = json::serialize(ld);
-  return listing(news, req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)}, "author");
+  c.jsonld = ScriptJson()
+                 .object()
+                 .member("@context", "https://schema.org")
+                 .member("@type", "ProfilePage")
+                 .object("mainEntity")
+                 .member("@type", "Person")
+                 .member("name", a->name)
+                 .end()
+                 .end()
+                 .take();
+  return listing(news, req, *e, q, c, a->name, a->bio, {"author:" + std::to_string(a->id)},
+                 "author");
 }
 
-Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::newsfeed(const net::Request& req, const http::Params& p,
+                           storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -337,8 +355,8 @@ std::string Site::Impl::render_body(content::Article& story) const {
   return render("body.tpl", dict);
 }
 
-std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(storage::NewsReader& news, 
-    const content::Edition& e, const content::Section& s) const {
+std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in(
+    storage::NewsReader& news, const content::Edition& e, const content::Section& s) const {
   {
     std::shared_lock lock(latest_mu);
     if (auto it = latest_cache.find(s.id); it != latest_cache.end()) return it->second;
@@ -361,7 +379,8 @@ std::shared_ptr<const std::vector<Site::Impl::LatestItem>> Site::Impl::latest_in
   return items;
 }
 
-Reply Site::Impl::article_page(const net::Request& req, const http::Params& p, storage::NewsReader& news) {
+Reply Site::Impl::article_page(const net::Request& req, const http::Params& p,
+                               storage::NewsReader& news) {
   auto d = dir();
   const auto* e = d->edition(std::string(p.get("edition")));
   if (!e) return error_page(404, nullptr);
@@ -387,9 +406,9 @@ Reply Site::Impl::article_page(const net::Request& req, const http::Params& p, s
   return story_reply(news, *e, *s, *a, path, fragment, false);
 }
 
-Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition& ed, const content::Section& sec,
-                              content::Article& art, const std::string& path, bool fragment,
-                              bool preview) {
+Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition& ed,
+                              const content::Section& sec, content::Article& art,
+                              const std::string& path, bool fragment, bool preview) {
   auto d = dir();
   const auto* e = &ed;
   const auto* s = &sec;
@@ -402,7 +421,8 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   dict.SetValue(tn::kSECTION_NAME, s->name);
   dict.SetValue(tn::kSECTION_URL, "/" + e->code + "/" + s->slug + "/");
   dict.SetValue(tn::kPUBLISHED, fmt_date(*e, a->published_at, "date_long"));
-  dict.SetValue(tn::kPUBLISHED_ISO, i18n::iso8601(a->published_at));
+  std::string published_iso = i18n::iso8601(a->published_at);
+  dict.SetValue(tn::kPUBLISHED_ISO, published_iso);
   if (a->breaking) dict.ShowSection(tn::kBREAKING);
   if (!a->correction.empty())
     dict.AddSectionDictionary("CORRECTION")->SetValue(tn::kTEXT, a->correction);
@@ -414,16 +434,13 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
     u->SetValue(tn::kISO, i18n::iso8601(a->updated_at));
     u->SetValue(tn::kTEXT, fmt_date(*e, a->updated_at, "date_long"));
   }
-  json::array ld_authors;
+  std::vector<std::pair<const content::Author*, std::string>> authors;  // and their pages
   for (auto aid : a->author_ids)
     if (const auto* au = d->author(aid)) {
+      auto& [who, url] = authors.emplace_back(au, "/" + e->code + "/author/" + au->slug + "/");
       auto* x = dict.AddSectionDictionary(tn::kAUTHOR);
-      x->SetValue(tn::kNAME, au->name);
-      x->SetValue(tn::kURL, "/" + e->code + "/author/" + au->slug + "/");
-      ld_authors.emplace_back(
-          json::object{{"@type", "Person"},
-                       {"name", au->name},
-                       {"url", abs("/" + e->code + "/author/" + au->slug + "/")}});
+      x->SetValue(tn::kNAME, who->name);
+      x->SetValue(tn::kURL, url);
     }
   if (!a->author_ids.empty()) dict.ShowSection(tn::kBYLINE);
   std::string caption_date =
@@ -523,30 +540,38 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   c.og_image = og_image;
   c.active_section = s->id;
   c.rss = "/" + e->code + "/" + s->slug + "/rss.xml";
-  json::object ld{
-      {"@context", "https://schema.org"},
-      {"@type", "NewsArticle"},
-      {"headline", a->headline},
-      {"description", a->summary},
-      {"inLanguage", e->language},
-      {"mainEntityOfPage", abs(path)},
-      {"datePublished", i18n::iso8601(a->published_at)},
-      {"dateModified", i18n::iso8601(std::max(a->updated_at, a->published_at))},
-      {"articleSection", s->name},
-      {"author", ld_authors},
-      {"publisher",
-       json::object{{"@type", "NewsMediaOrganization"},
-                    {"name", e->site_name},
-                    {"url", abs("/" + e->code + "/")},
-                    {"logo", json::object{{"@type", "ImageObject"},
-                                          {"url", abs(kit.static_urls.at("favicon.svg"))}}}}}};
-  if (lead) ld["image"] = json::array{abs(media_url(lead->file))};
-  c.jsonld = json::serialize(ld);
+  ScriptJson ld;
+  ld.object()
+      .member("@context", "https://schema.org")
+      .member("@type", "NewsArticle")
+      .member("headline", a->headline)
+      .member("description", a->summary)
+      .member("inLanguage", e->language)
+      .member("mainEntityOfPage", abs(path))
+      .member("datePublished", published_iso)
+      .member("dateModified",
+              a->updated_at > a->published_at ? i18n::iso8601(a->updated_at) : published_iso)
+      .member("articleSection", s->name)
+      .array("author");
+  for (auto& [who, url] : authors)
+    ld.object().member("@type", "Person").member("name", who->name).member("url", abs(url)).end();
+  ld.end()
+      .object("publisher")
+      .member("@type", "NewsMediaOrganization")
+      .member("name", e->site_name)
+      .member("url", abs("/" + e->code + "/"))
+      .object("logo")
+      .member("@type", "ImageObject")
+      .member("url", abs(kit.static_urls.at("favicon.svg")))
+      .end()
+      .end();
+  if (lead) ld.array("image").item(abs(media_url(lead->file))).end();
+  c.jsonld = ld.end().take();
   if (preview) {
     r.cache_keys.clear();
     c.noindex = true;
-    content_html = "<p class=\"preview-banner\" role=\"note\">" + catalog.text(e->language, "preview_banner") +
-                   "</p>\n" + content_html;
+    content_html = "<p class=\"preview-banner\" role=\"note\">" +
+                   catalog.text(e->language, "preview_banner") + "</p>\n" + content_html;
   }
   r.body = page(c, content_html);
   return r;

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <ctime>
@@ -32,7 +33,6 @@ std::string hex8(std::string_view data) {
   return e.substr(1, 8);
 }
 
-
 }  // namespace
 
 std::string content_type_for(std::string_view name) {
@@ -52,28 +52,44 @@ std::string content_type_for(std::string_view name) {
 
 int status_of(content::Outcome o) {
   switch (o) {
-    case content::Outcome::Done: return 200;
-    case content::Outcome::Created: return 201;
-    case content::Outcome::BadInput: return 400;
-    case content::Outcome::Forbidden: return 403;
-    case content::Outcome::NotFound: return 404;
-    case content::Outcome::Conflict: return 409;
-    case content::Outcome::Invalid: return 422;
-    case content::Outcome::TooSoon: return 429;
+    case content::Outcome::Done:
+      return 200;
+    case content::Outcome::Created:
+      return 201;
+    case content::Outcome::BadInput:
+      return 400;
+    case content::Outcome::Forbidden:
+      return 403;
+    case content::Outcome::NotFound:
+      return 404;
+    case content::Outcome::Conflict:
+      return 409;
+    case content::Outcome::Invalid:
+      return 422;
+    case content::Outcome::TooSoon:
+      return 429;
   }
   return 500;
 }
 
 content::Outcome outcome_of(int status) {
   switch (status) {
-    case 200: return content::Outcome::Done;
-    case 201: return content::Outcome::Created;
-    case 400: return content::Outcome::BadInput;
-    case 403: return content::Outcome::Forbidden;
-    case 404: return content::Outcome::NotFound;
-    case 409: return content::Outcome::Conflict;
-    case 429: return content::Outcome::TooSoon;
-    default: return content::Outcome::Invalid;
+    case 200:
+      return content::Outcome::Done;
+    case 201:
+      return content::Outcome::Created;
+    case 400:
+      return content::Outcome::BadInput;
+    case 403:
+      return content::Outcome::Forbidden;
+    case 404:
+      return content::Outcome::NotFound;
+    case 409:
+      return content::Outcome::Conflict;
+    case 429:
+      return content::Outcome::TooSoon;
+    default:
+      return content::Outcome::Invalid;
   }
 }
 
@@ -234,6 +250,113 @@ std::string json_for_script(std::string_view json) {
   return out;
 }
 
+void ScriptJson::open(std::string_view key, char bracket) {
+  if (!first_) out_ += ',';
+  if (!key.empty()) {
+    string(key);
+    out_ += ':';
+  }
+  out_ += bracket;
+  closers_ += bracket == '{' ? '}' : ']';
+  first_ = true;
+}
+
+ScriptJson& ScriptJson::object(std::string_view key) {
+  open(key, '{');
+  return *this;
+}
+
+ScriptJson& ScriptJson::array(std::string_view key) {
+  open(key, '[');
+  return *this;
+}
+
+ScriptJson& ScriptJson::end() {
+  if (closers_.empty()) throw std::logic_error("ScriptJson: end() without an open object");
+  out_ += closers_.back();
+  closers_.pop_back();
+  first_ = false;
+  return *this;
+}
+
+ScriptJson& ScriptJson::member(std::string_view key, std::string_view text) {
+  if (!first_) out_ += ',';
+  string(key);
+  out_ += ':';
+  string(text);
+  first_ = false;
+  return *this;
+}
+
+ScriptJson& ScriptJson::item(std::string_view text) {
+  if (!first_) out_ += ',';
+  string(text);
+  first_ = false;
+  return *this;
+}
+
+void ScriptJson::string(std::string_view s) {
+  // The bytes JSON or the <script> element treat specially; every other byte is copied in runs.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c : {int{'"'}, int{'\\'}, int{'<'}, int{'>'}, int{'&'}, 0xe2})
+      t[static_cast<std::size_t>(c)] = true;
+    return t;
+  }();
+  static constexpr char kHex[] = "0123456789abcdef";
+  out_ += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (!kSpecial[c]) continue;
+    const char* rep = nullptr;  // a two-character escape
+    switch (c) {
+      case '"':
+        rep = "\\\"";
+        break;
+      case '\\':
+        rep = "\\\\";
+        break;
+      case '\b':
+        rep = "\\b";
+        break;
+      case '\f':
+        rep = "\\f";
+        break;
+      case '\n':
+        rep = "\\n";
+        break;
+      case '\r':
+        rep = "\\r";
+        break;
+      case '\t':
+        rep = "\\t";
+        break;
+      case 0xe2:  // U+2028 and U+2029 end a JavaScript string; other characters stay as they are
+        if (i + 2 < s.size() && s[i + 1] == '\x80' && (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
+          out_.append(s.substr(run, i - run));
+          out_ += s[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+          i += 2;
+          run = i + 1;
+        }
+        continue;
+      default:
+        break;
+    }
+    out_.append(s.substr(run, i - run));
+    if (rep) {
+      out_.append(rep, 2);
+    } else {  // <, >, & and the other control bytes
+      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out_.append(u, 6);
+    }
+    run = i + 1;
+  }
+  out_.append(s.substr(run));
+  out_ += '"';
+}
+
 Reply api_error(int status, const std::string& code, const std::string& message) {
   Reply r;
   r.status = status;
@@ -310,7 +433,7 @@ std::shared_ptr<const content::Media> Kit::media(content::Id id) const {
 }
 
 Reply Kit::failure(const net::Request& req, bool api, const content::Edition* e,
-                          const std::exception& ex) const {
+                   const std::exception& ex) const {
   spdlog::error("{} {} failed: {}", req.method, req.target, ex.what());
   const auto* se = dynamic_cast<const storage::StorageError*>(&ex);
   auto kind = se ? se->kind : storage::StorageError::Kind::Failed;
@@ -348,7 +471,7 @@ std::string Kit::render(const std::string& tpl, TemplateDictionary& dict) const 
 }
 
 std::string Kit::render(const std::string& lang, const std::string& tpl,
-                               TemplateDictionary& dict) const {
+                        TemplateDictionary& dict) const {
   return render(lang + "/" + tpl, dict);
 }
 
@@ -393,14 +516,13 @@ std::string localize_template(std::string_view text, const i18n::Catalog& catalo
   return out;
 }
 
-std::string Kit::fmt_date(const content::Edition& e, std::int64_t t,
-                                 const std::string& key) const {
+std::string Kit::fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const {
   // Patterns per language live in the catalog ("date_long", "date_short", "time_only").
   return i18n::format_time(t, catalog.text(e.language, key), e.locale, e.time_zone);
 }
 
 void Kit::fill_image(TemplateDictionary* d, const content::Media& m,
-                            const std::string& sizes) const {
+                     const std::string& sizes) const {
   std::vector<const content::Rendition*> jpeg, webp;
   for (auto& r : m.renditions) (r.format == "webp" ? webp : jpeg).push_back(&r);
   auto by_width = [](auto* a, auto* b) { return a->width < b->width; };
@@ -428,8 +550,7 @@ void Kit::fill_image(TemplateDictionary* d, const content::Media& m,
   d->SetValue(tn::kALT, m.alt);
 }
 
-std::shared_ptr<const Kit::Frame> Kit::frame(const content::Edition* e,
-                                                           content::Id active) const {
+std::shared_ptr<const Kit::Frame> Kit::frame(const content::Edition* e, content::Id active) const {
   int year = [this] {
     std::time_t t = static_cast<std::time_t>(now_unix());
     std::tm tm{};
@@ -501,7 +622,7 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
       dict.AddSectionDictionary("SCRIPT")->SetValue(tn::kURL, it->second);
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
   if (!c.jsonld.empty())
-    dict.AddSectionDictionary(tn::kJSONLD)->SetValue(tn::kDATA, json_for_script(c.jsonld));
+    dict.AddSectionDictionary(tn::kJSONLD)->SetValueWithoutCopy(tn::kDATA, c.jsonld);
   if (!c.rss.empty()) {
     auto* r = dict.AddSectionDictionary(tn::kRSS);
     r->SetValue(tn::kRSS_URL, c.rss);
@@ -521,8 +642,7 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
   return render(lang, "layout.tpl", dict);
 }
 
-Reply Kit::error_page(int status, const content::Edition* e,
-                             const std::string& detail) const {
+Reply Kit::error_page(int status, const content::Edition* e, const std::string& detail) const {
   auto d = dir();
   if (!e) e = d->default_edition();
   std::string lang = e ? e->language : "en";
@@ -640,13 +760,12 @@ void Kit::end_session_cookies(Ctx& c) const {
 }
 
 std::string Kit::outcome_text(const Ctx& c, const accounts::Outcome& o) const {
-  if (o.retry_after > 0)
-    return catalog.plural(c.lang, "err_too_many", (o.retry_after + 59) / 60);
+  if (o.retry_after > 0) return catalog.plural(c.lang, "err_too_many", (o.retry_after + 59) / 60);
   return catalog.text(c.lang, o.message);
 }
 
-Reply Kit::private_page(const Ctx& c, const std::string& title, const std::string& html,
-                               int status, std::vector<std::string> scripts) const {
+Reply Kit::private_page(const Ctx& c, const std::string& title, const std::string& html, int status,
+                        std::vector<std::string> scripts) const {
   Chrome ch;
   ch.scripts = std::move(scripts);
   ch.edition = c.edition;
@@ -668,7 +787,8 @@ Reply Kit::redirect(const std::string& to, int status) const {
 
 std::optional<json::value> Kit::json_body(const net::Request& r, Reply& error) const {
   if (r.header("Content-Type").find("application/json") == std::string_view::npos) {
-    error = api_error(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
+    error =
+        api_error(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
     return std::nullopt;
   }
   boost::system::error_code ec;

@@ -107,6 +107,27 @@ std::string localize_template(std::string_view text, const i18n::Catalog& catalo
 // Escapes a JSON text for a <script> data block: <, >, & and U+2028/9 become \u escapes.
 std::string json_for_script(std::string_view json);
 
+// JSON for a <script type="application/ld+json"> element, written as it is built: each string is
+// escaped for JSON and for the element at once (as json_for_script(serialize(...)) would give),
+// members in the order given. A page's structured data is a few small objects; building a
+// document, serialising it and escaping the text took 5 % of a story page's cache miss.
+class ScriptJson {
+ public:
+  ScriptJson& object(std::string_view key = {});  // opens {...}, as a member when a key is given
+  ScriptJson& array(std::string_view key = {});   // opens [...], likewise
+  ScriptJson& end();                               // closes the innermost
+  ScriptJson& member(std::string_view key, std::string_view text);
+  ScriptJson& item(std::string_view text);  // a string in an array
+  std::string take() { return std::move(out_); }
+
+ private:
+  void open(std::string_view key, char bracket);
+  void string(std::string_view s);
+  std::string out_;
+  std::string closers_;
+  bool first_ = true;
+};
+
 // What a page of the account or newsroom area knows about its request: who asks, the CSRF
 // token their forms carry, the parsed form, and cookies to set on the answer.
 struct Ctx {
@@ -134,7 +155,7 @@ struct Chrome {
   std::string canonical;  // path
   std::string og_type = "website";
   std::string og_image;  // absolute URL
-  std::string jsonld;    // JSON text, escaped when inserted
+  std::string jsonld;    // JSON text safe inside a <script> element (ScriptJson)
   std::string rss;       // path of the page's feed
   std::vector<std::pair<std::string, std::string>> alternates;  // hreflang -> path
   content::Id active_section = 0;

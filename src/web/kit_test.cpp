@@ -1,6 +1,8 @@
+#include "web/kit.hpp"
+
 #include <gtest/gtest.h>
 
-#include "web/kit.hpp"
+#include <boost/json.hpp>
 
 using namespace herald::web;
 
@@ -14,6 +16,48 @@ TEST(SiteHelpers, JsonForScriptCannotCloseTheScriptElement) {
   EXPECT_EQ(json_for_script("{\"ru\":\"Привет — мир\"}"),
             "{\"ru\":\"Привет — мир\"}");  // other UTF-8 untouched
   EXPECT_EQ(json_for_script(""), "");
+}
+
+TEST(SiteHelpers, ScriptJsonWritesWhatSerialisingAndEscapingWould) {
+  // Hostile and awkward texts: quotes, backslashes, every control byte, the script's closing
+  // tag, HTML comments, U+2028/9, other UTF-8 (and a lone 0xe2 that is not one of them).
+  std::string controls;
+  for (char c = 1; c < 0x20; ++c) controls += c;
+  std::vector<std::string> texts = {"",
+                                    "plain",
+                                    "say \"hi\" \\ back\\",
+                                    controls,
+                                    "</script><script>alert(1)</script>",
+                                    "<!-- x --> & &amp;",
+                                    "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c",
+                                    "Привет — мир",
+                                    "\xe2\x82\xac \xe2",
+                                    "\x7f/"};
+  for (const auto& t : texts) {
+    boost::json::object want{{"@type", t},
+                             {t.empty() ? "k" : t, boost::json::array{t, "x"}},
+                             {"in", boost::json::object{{"name", t}}}};
+    ScriptJson got;
+    got.object()
+        .member("@type", t)
+        .array(t.empty() ? "k" : t)
+        .item(t)
+        .item("x")
+        .end()
+        .object("in")
+        .member("name", t)
+        .end()
+        .end();
+    auto text = got.take();
+    EXPECT_EQ(text, json_for_script(boost::json::serialize(want))) << t;
+    EXPECT_EQ(text.find("</"), std::string::npos);
+    bool lone_byte = t == "\xe2\x82\xac \xe2";  // not UTF-8: a JSON parser refuses it
+    if (!lone_byte) {
+      EXPECT_EQ(boost::json::parse(text), boost::json::value(want)) << t;
+    }
+  }
+  ScriptJson unbalanced;
+  EXPECT_THROW(unbalanced.end(), std::logic_error);
 }
 
 TEST(SiteHelpers, QueryParametersAreDecoded) {

@@ -42,6 +42,28 @@ class Newsroom(unittest.TestCase):
         self.assertEqual(status, 201, story)
         return story
 
+    def test_hostile_headline_is_exact_in_the_structured_data_and_cannot_leave_it(self):
+        # The page's JSON-LD is written straight into a <script> element: a headline or summary
+        # that tries to close it, or that JSON and JavaScript treat specially, is kept exactly.
+        ed = self.people["editor"]
+        headline = f'</script><script>alert(1)</script> "q" \\ \u2028 & <!-- {time.monotonic_ns()}'
+        summary = "Tab\there, line\u2029break </SCRIPT> & \"quotes\""
+        story = self.new_story(headline=headline, summary=summary)
+        status, _ = api(ed, "POST", f"/api/v1/newsroom/stories/{story['id']}/publish")
+        self.assertEqual(status, 200)
+        status, story = api(ed, "GET", f"/api/v1/newsroom/stories/{story['id']}")
+        page = wait_until(lambda: (lambda r: r if r.status == 200 else None)(self.server.get(story["url"])))
+        self.assertIsNotNone(page)
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S)
+        self.assertEqual(len(blocks), 1)
+        self.assertNotIn("<", blocks[0])
+        self.assertNotIn("\u2028", blocks[0])
+        ld = json.loads(blocks[0])
+        self.assertIn("</script><script>", story["headline"])  # stored as typed
+        self.assertEqual(ld["headline"], story["headline"])
+        self.assertEqual(ld["description"], story["summary"])
+        self.assertEqual(page.text.count("<script>alert(1)"), 0)
+
     def test_write_save_publish_and_readers_see_it_at_once(self):
         ed = self.people["editor"]
         story = self.new_story()
