@@ -24,7 +24,6 @@ using web::api_json;
 using web::Chrome;
 using web::cursor_string;
 using web::Directory;
-using web::json_for_script;
 using web::ScriptJson;
 using web::parse_cursor;
 using web::parse_id;
