@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <ctemplate/template.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "content/comment.hpp"
 #include "http/forms.hpp"
@@ -215,9 +216,18 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
   // A story nobody has commented on (most of them, on a news site) costs one read.
   std::optional<Status> st;
   if (!items_only) st = d->status(a);
+  if (st && st->count == 0 && !after && sort == CommentSort::Newest)
+    if (auto html = empty_box(e, a.id, path, *st)) return std::move(*html);
   auto page = st && st->count == 0 && !after
                   ? discussion::Page{}
                   : d->page(a.id, sort, after, kThreadsPerPage, kRepliesShown);
+  return render_block(e, a, path, sort, after, items_only, st, page);
+}
+
+std::string Pages::render_block(const content::Edition& e, const content::Article& a,
+                                const std::string& path, CommentSort sort,
+                                std::optional<storage::CommentCursor> after, bool items_only,
+                                const std::optional<Status>& st, const discussion::Page& page) {
   std::string items;
   std::optional<storage::CommentCursor> next = page.next;
   for (std::size_t i = 0; i < page.threads.size(); ++i) {
@@ -281,6 +291,101 @@ std::string Pages::block(const content::Edition& e, const content::Article& a,
   if (next) b->AddSectionDictionary("MORE")->SetValue("URL", more_url);
   if (page.threads.empty() && !after) b->ShowSection("EMPTY");
   return render(e.language, "discussion.tpl", dict);
+}
+
+namespace {
+// The empty discussion box is rendered once per edition and state with stand-ins for the
+// story's id and path, cut where they stand, and filled in per story. The stand-ins (and the
+// paths that may take their place) are made of characters no escaper changes.
+constexpr content::Id kStandInId = 918273645546372819;
+constexpr std::string_view kStandInPath = "/zqzq/zqzq-path";
+
+bool plain_path(std::string_view p) {
+  for (char c : p)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '/' || c == '-' || c == '_' || c == '.'))
+      return false;
+  return !p.empty();
+}
+}  // namespace
+
+std::optional<std::string> Pages::empty_box(const content::Edition& e, content::Id id,
+                                            const std::string& path, const Status& st) {
+  if (!plain_path(path)) return std::nullopt;
+  BoxKey key{e.code, e.language, static_cast<int>(st.mode), st.closed_by_age, st.slow_s};
+  std::shared_ptr<const EmptyBox> box;
+  {
+    std::shared_lock lock(box_mu_);
+    if (auto it = boxes_.find(key); it != boxes_.end()) box = it->second;
+  }
+  std::string next_q = http::url_encode(path + "#comment-box");
+  if (box) {
+    if (box->text.empty()) return std::nullopt;  // (the cut did not fit this template)
+    return box->fill(std::to_string(id), path, next_q);
+  }
+  // Cut the stand-ins' render, then check the cut against this story's own render.
+  content::Article stand_in;
+  stand_in.id = kStandInId;
+  std::string in_path(kStandInPath);
+  std::string html = render_block(e, stand_in, in_path, CommentSort::Newest, std::nullopt,
+                                  false, st, discussion::Page{});
+  auto made = std::make_shared<EmptyBox>(
+      EmptyBox::cut(html, std::to_string(kStandInId), in_path,
+                    http::url_encode(in_path + "#comment-box")));
+  content::Article real;
+  real.id = id;
+  std::string want = render_block(e, real, path, CommentSort::Newest, std::nullopt, false, st,
+                                  discussion::Page{});
+  if (made->fill(std::to_string(id), path, next_q) != want) {
+    spdlog::warn("discussion: the empty box of edition {} cannot be filled in from one copy "
+                 "(discussion.tpl escapes the story's path); each story renders its own",
+                 e.code);
+    made->text.clear();
+  }
+  std::unique_lock lock(box_mu_);
+  if (boxes_.size() > 256) boxes_.clear();  // (bounded: slow-mode seconds vary)
+  boxes_[key] = made;
+  return want;
+}
+
+EmptyBox EmptyBox::cut(const std::string& html, const std::string& id, const std::string& path,
+                       const std::string& next_q) {
+  EmptyBox b;
+  std::string piece;
+  std::size_t i = 0;
+  while (i < html.size()) {
+    // The longest stand-in that starts here (the path may begin the encoded path).
+    char hole = 0;
+    std::size_t len = 0;
+    for (auto [h, s] : {std::pair{'q', &next_q}, std::pair{'p', &path}, std::pair{'i', &id}})
+      if (s->size() > len && html.compare(i, s->size(), *s) == 0) {
+        hole = h;
+        len = s->size();
+      }
+    if (!hole) {
+      piece += html[i++];
+      continue;
+    }
+    b.text.push_back(std::move(piece));
+    piece.clear();
+    b.holes.push_back(hole);
+    i += len;
+  }
+  b.text.push_back(std::move(piece));
+  for (auto& t : b.text) b.bytes += t.size();
+  return b;
+}
+
+std::string EmptyBox::fill(const std::string& id, const std::string& path,
+                           const std::string& next_q) const {
+  std::string out;
+  out.reserve(text.size() * 8 + bytes);
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    out += text[k];
+    if (k < holes.size())
+      out += holes[k] == 'i' ? id : holes[k] == 'p' ? path : next_q;
+  }
+  return out;
 }
 
 std::string Pages::under_story(const content::Edition& e, const content::Article& a, bool fragment) {

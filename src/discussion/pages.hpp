@@ -1,7 +1,11 @@
 // The discussion's pages and API. Internal to discussion/: the composition root uses
 // discussion/module.hpp.
 #pragma once
+#include <map>
+#include <memory>
+#include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +24,17 @@ using namespace web::names;
 // never more than 40 KB, however long the comments).
 inline constexpr std::size_t kFirstPageBudget = 36 * 1024;
 
+// A discussion box with no comments yet, cut where the story's id, its path and its
+// url-encoded path go: the same for every story of an edition in the same state.
+struct EmptyBox {
+  std::vector<std::string> text;  // empty: this template cannot be filled in (render it)
+  std::vector<char> holes;        // between text[k] and text[k + 1]: 'i' id, 'p' path, 'q' next
+  std::size_t bytes = 0;
+  static EmptyBox cut(const std::string& html, const std::string& id, const std::string& path,
+                      const std::string& next_q);
+  std::string fill(const std::string& id, const std::string& path, const std::string& next_q) const;
+};
+
 class Pages final : public web::Module, web::Handlers {
  public:
   Pages(web::App& app, Discussions& d);
@@ -35,6 +50,16 @@ class Pages final : public web::Module, web::Handlers {
   std::string block(const content::Edition& e, const content::Article& a, const std::string& path,
                     content::CommentSort sort, std::optional<storage::CommentCursor> after,
                     bool items_only);
+  std::string render_block(const content::Edition& e, const content::Article& a,
+                           const std::string& path, content::CommentSort sort,
+                           std::optional<storage::CommentCursor> after, bool items_only,
+                           const std::optional<Status>& st, const discussion::Page& page);
+  // The box of a story with no comments from its edition's cut copy; nullopt: render it.
+  std::optional<std::string> empty_box(const content::Edition& e, content::Id id,
+                                       const std::string& path, const Status& st);
+  using BoxKey = std::tuple<std::string, std::string, int, bool, int>;  // code, language, state
+  std::shared_mutex box_mu_;
+  std::map<BoxKey, std::shared_ptr<const EmptyBox>> boxes_;
   std::string thread_html(const content::Edition& e, const content::Article& a, const Thread& t);
   std::string comment_html(const content::Edition& e, const content::Comment& c, bool reply);
   std::string thread_page_items(const content::Edition& e, const content::Article& a,

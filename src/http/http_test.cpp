@@ -52,6 +52,33 @@ TEST(PageCache, StaysWithinItsByteBudget) {
   EXPECT_EQ(c.get("/p0"), nullptr);   // the oldest left first
 }
 
+TEST(PageCache, ALargeCacheInShardsPurgesAndBudgetsAsOne) {
+  PageCache c(64u << 20);  // sixteen shards of 4 MiB
+  for (int i = 0; i < 200; ++i)
+    c.put("/en/world/" + std::to_string(i), page("story " + std::to_string(i),
+                                               {"article:" + std::to_string(i), "section:1"}),
+          c.generation());
+  EXPECT_EQ(c.size(), 200u);
+  EXPECT_EQ(c.purge({"article:7", "article:150"}), 2u);
+  EXPECT_EQ(c.get("/en/world/7"), nullptr);
+  EXPECT_EQ(c.get("/en/world/150"), nullptr);
+  ASSERT_NE(c.get("/en/world/8"), nullptr);
+  EXPECT_EQ(*c.get("/en/world/8")->body, "story 8");
+  EXPECT_EQ(c.purge({"section:1"}), 198u);  // a key's pages in every shard
+  EXPECT_EQ(c.size(), 0u);
+  EXPECT_EQ(c.bytes(), 0u);
+  auto gen = c.generation();
+  c.purge({"*"});
+  c.put("/en/", page("stale", {"home:1"}), gen);
+  EXPECT_EQ(c.get("/en/"), nullptr);
+  // Whatever shard the pages fall in, the whole stays within the budget.
+  std::string body(512 * 1024, 'x');
+  for (int i = 0; i < 400; ++i) c.put("/big/" + std::to_string(i), page(body, {"k"}), c.generation());
+  EXPECT_LE(c.bytes(), 64u << 20);
+  EXPECT_NE(c.get("/big/399"), nullptr);
+  EXPECT_GT(c.size(), 50u);
+}
+
 TEST(PageCache, ExpiredPagesAreNotServed) {
   PageCache c(1 << 20);
   auto p = page("old", {"k"});

@@ -57,82 +57,131 @@ void PageCache::seal(CachedPage& page) const {
   if (page.bytes() > max_bytes_ / 4) page.arena.reset();
 }
 
+namespace {
+// Shards of at least 4 MiB, at most 16: a small cache keeps one budget and one order.
+std::size_t shards_for(std::size_t max_bytes) {
+  std::size_t n = max_bytes / (4u << 20);
+  return n < 2 ? 1 : n > 16 ? 16 : n;
+}
+}  // namespace
+
+PageCache::PageCache(std::size_t max_bytes)
+    : max_bytes_(max_bytes),
+      shards_(new Shard[shards_for(max_bytes)]),
+      shard_count_(shards_for(max_bytes)),
+      arena_(std::make_shared<WireArena>(max_bytes)) {
+  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].max_bytes = max_bytes / shard_count_;
+}
+
+PageCache::Shard& PageCache::shard_of(const std::string& url) const {
+  if (shard_count_ == 1) return shards_[0];
+  return shards_[std::hash<std::string>{}(url) % shard_count_];
+}
+
 std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {
-  std::shared_lock lock(mu_);
-  auto it = pages_.find(url);
-  if (it == pages_.end()) return nullptr;
-  if (it->second->expires <= std::chrono::steady_clock::now()) return nullptr;
-  return it->second;
+  auto& sh = shard_of(url);
+  std::shared_ptr<const CachedPage> page;
+  {
+    std::shared_lock lock(sh.mu);
+    auto it = sh.pages.find(url);
+    if (it == sh.pages.end()) return nullptr;
+    page = it->second;
+  }
+  if (page->expires <= std::chrono::steady_clock::now()) return nullptr;
+  return page;
 }
 
 void PageCache::put(const std::string& url, std::shared_ptr<const CachedPage> page,
                     std::uint64_t generation) {
-  std::unique_lock lock(mu_);
-  if (generation != generation_.load()) return;  // content changed while rendering
-  if (page->bytes() > max_bytes_ / 4) return;    // also: a cache of size 0 keeps nothing
-  erase_locked(url);
-  for (const auto& k : page->keys) by_key_[k].insert(url);
-  bytes_ += page->bytes();
-  pages_.emplace(url, std::move(page));
-  order_.push_back(url);
-  while (bytes_ > max_bytes_ && !order_.empty()) {
-    std::string victim = std::move(order_.front());
-    order_.pop_front();
-    erase_locked(victim);
+  if (page->bytes() > max_bytes_ / 4) return;  // also: a cache of size 0 keeps nothing
+  auto& sh = shard_of(url);
+  std::vector<std::shared_ptr<const CachedPage>> gone;  // freed after the lock
+  std::unique_lock lock(sh.mu);
+  // A purge raises the generation before it takes the shards' locks: a page rendered before
+  // it is refused here, or stored before the purge reaches this shard and removed by it.
+  if (generation != generation_.load()) return;
+  sh.erase(url, gone);
+  for (const auto& k : page->keys) sh.by_key[k].insert(url);
+  sh.bytes += page->bytes();
+  sh.pages.emplace(url, std::move(page));
+  sh.order.push_back(url);
+  while (sh.bytes > sh.max_bytes && !sh.order.empty()) {
+    std::string victim = std::move(sh.order.front());
+    sh.order.pop_front();
+    sh.erase(victim, gone);
   }
-  if (order_.size() > pages_.size() * 2 + 1024) {  // drop stale entries from the order queue
+  if (sh.order.size() > sh.pages.size() * 2 + 1024) {  // drop stale entries from the order queue
     std::deque<std::string> fresh;
-    for (auto& u : order_)
-      if (pages_.count(u)) fresh.push_back(std::move(u));
-    order_.swap(fresh);
+    for (auto& u : sh.order)
+      if (sh.pages.count(u)) fresh.push_back(std::move(u));
+    sh.order.swap(fresh);
   }
+  lock.unlock();
 }
 
-void PageCache::erase_locked(const std::string& url) {
-  auto it = pages_.find(url);
-  if (it == pages_.end()) return;
+void PageCache::Shard::erase(const std::string& url,
+                             std::vector<std::shared_ptr<const CachedPage>>& gone) {
+  auto it = pages.find(url);
+  if (it == pages.end()) return;
   for (const auto& k : it->second->keys) {
-    auto b = by_key_.find(k);
-    if (b == by_key_.end()) continue;
+    auto b = by_key.find(k);
+    if (b == by_key.end()) continue;
     b->second.erase(url);
-    if (b->second.empty()) by_key_.erase(b);
+    if (b->second.empty()) by_key.erase(b);
   }
-  bytes_ -= it->second->bytes();
-  pages_.erase(it);
+  bytes -= it->second->bytes();
+  gone.push_back(std::move(it->second));
+  pages.erase(it);
 }
 
 std::size_t PageCache::purge(const std::vector<std::string>& keys) {
-  std::unique_lock lock(mu_);
   generation_++;
   std::size_t n = 0;
-  for (const auto& k : keys) {
-    if (k == "*") {
-      n += pages_.size();
-      pages_.clear();
-      by_key_.clear();
-      order_.clear();
-      bytes_ = 0;
-      return n;
+  bool all = false;
+  for (const auto& k : keys) all = all || k == "*";
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    auto& sh = shards_[i];
+    std::vector<std::shared_ptr<const CachedPage>> gone;
+    std::unique_lock lock(sh.mu);
+    if (all) {
+      n += sh.pages.size();
+      for (auto& [url, page] : sh.pages) gone.push_back(std::move(page));
+      sh.pages.clear();
+      sh.by_key.clear();
+      sh.order.clear();
+      sh.bytes = 0;
+      continue;
     }
-    auto b = by_key_.find(k);
-    if (b == by_key_.end()) continue;
-    std::vector<std::string> urls(b->second.begin(), b->second.end());
-    for (const auto& u : urls) {
-      erase_locked(u);
-      ++n;
+    for (const auto& k : keys) {
+      auto b = sh.by_key.find(k);
+      if (b == sh.by_key.end()) continue;
+      std::vector<std::string> urls(b->second.begin(), b->second.end());
+      for (const auto& u : urls) {
+        sh.erase(u, gone);
+        ++n;
+      }
     }
+    lock.unlock();
   }
   return n;
 }
 
 std::size_t PageCache::size() const {
-  std::shared_lock lock(mu_);
-  return pages_.size();
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    std::shared_lock lock(shards_[i].mu);
+    n += shards_[i].pages.size();
+  }
+  return n;
 }
 
 std::size_t PageCache::bytes() const {
-  std::shared_lock lock(mu_);
-  return bytes_;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    std::shared_lock lock(shards_[i].mu);
+    n += shards_[i].bytes;
+  }
+  return n;
 }
 
 }  // namespace herald::http

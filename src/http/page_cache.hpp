@@ -1,9 +1,12 @@
 // The anonymous page cache: rendered responses kept in memory, each tagged with the content
 // keys it shows ("article:12", "section:3", "home:1", ...), purged by key when that content
 // changes, and bounded in bytes (oldest entries leave first) and in age.
-// Thread safety: all methods are safe to call concurrently.
+// Thread safety: all methods are safe to call concurrently. A large cache is cut into shards
+// by address, each with its own lock, budget and eviction order (I/O threads storing and
+// reading pages seldom wait for one another); a small one (under 8 MiB) is one shard.
 #pragma once
 #include <atomic>
+#include <cstddef>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -65,8 +68,7 @@ struct CachedPage {
 
 class PageCache {
  public:
-  explicit PageCache(std::size_t max_bytes)
-      : max_bytes_(max_bytes), arena_(std::make_shared<WireArena>(max_bytes)) {}
+  explicit PageCache(std::size_t max_bytes);
 
   std::shared_ptr<const CachedPage> get(const std::string& url) const;
   // Stores `page` unless a purge happened after `generation` was read (the page may be stale).
@@ -84,13 +86,20 @@ class PageCache {
   const WireArena& arena() const { return *arena_; }
 
  private:
-  void erase_locked(const std::string& url);
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const CachedPage>> pages_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> by_key_;
-  std::deque<std::string> order_;  // insertion order for eviction (may hold stale urls)
-  std::size_t bytes_ = 0;
+  struct Shard {
+    mutable std::shared_mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const CachedPage>> pages;
+    std::unordered_map<std::string, std::unordered_set<std::string>> by_key;
+    std::deque<std::string> order;  // insertion order for eviction (may hold stale urls)
+    std::size_t bytes = 0;
+    std::size_t max_bytes = 0;
+    // Removes `url`; its page goes to `gone` (released once the lock is let go).
+    void erase(const std::string& url, std::vector<std::shared_ptr<const CachedPage>>& gone);
+  };
+  Shard& shard_of(const std::string& url) const;
   std::size_t max_bytes_;
+  std::unique_ptr<Shard[]> shards_;
+  std::size_t shard_count_ = 1;
   std::atomic<std::uint64_t> generation_{0};
   std::shared_ptr<WireArena> arena_;
 };

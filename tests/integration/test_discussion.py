@@ -82,6 +82,35 @@ class Discussions(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertIn(f'name="next" value="{path}#comment-box"', r.text)
 
+    def test_each_storys_empty_box_carries_its_own_id_and_path(self):
+        # Empty boxes of one edition come from one copy filled in per story.
+        stories = [publish_story(self.editor, f"Quiet story {i}") for i in range(3)]
+        for story, path in stories:
+            d = discussion_html(self.page(path))
+            self.assertIn("No comments yet", d)
+            self.assertIn(f'data-story="{story}" data-path="{path}"', d)
+            self.assertIn(f'data-base="/en/comments/{story}"', d)
+            self.assertIn(f'data-write-url="/discussion/{story}/write"', d)
+            self.assertIn(f'href="/discussion/{story}/write"', d)
+            links = re.findall(r'href="/account/(?:login|register)\?next=([^"]+)"', d)
+            self.assertEqual(len(links), 2)
+            for q in links:
+                self.assertEqual(urllib.parse.unquote(html.unescape(q)), path + "#comment-box")
+            self.assertNotIn("zqzq", d)
+            self.assertNotIn("918273645546372819", d)
+        self.assertNotIn("cannot be filled in from one copy", self.server.output())
+        # A closed story's box is its own state's copy.
+        story, path = stories[0]
+        try:
+            api(self.moderator, "PUT", f"/api/v1/moderation/stories/{story}", {"mode": "closed"})
+            d = discussion_html(self.page(path))
+            self.assertIn("data-closed", d)
+            self.assertNotIn("data-comment-box", d)
+            self.assertIn(f'data-story="{story}" data-path="{path}"', d)
+            self.assertNotIn("data-closed", discussion_html(self.page(stories[1][1])))
+        finally:
+            api(self.moderator, "PUT", f"/api/v1/moderation/stories/{story}", {"mode": "open"})
+
     def test_replies_are_two_levels_deep_and_name_whom_they_answer(self):
         story, path = publish_story(self.editor)
         top = posted(self.anna, story, "Top")
