@@ -107,6 +107,9 @@ struct ServerOptions {
   unsigned hashing_threads = 2;
   std::size_t hashing_queue = 32;
   WsAccept ws_accept;               // unset: upgrade requests are ordinary requests
+  // Replies that were made rather than sent from the page cache wait until the I/O thread has
+  // dealt with the other requests it holds, then go out together (one wake-up of the peer).
+  bool send_made_replies_together = true;
   WsLimits ws_limits;
 };
 // Called after each response with the request, status, bytes sent and microseconds taken.

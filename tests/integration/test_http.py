@@ -11,6 +11,26 @@ import unittest
 from harness import Server, ServerTest
 
 
+def read_pages(sock):
+    """Everything the server sends until it closes, split into the bodies of 200 responses
+    (an AssertionError names the first response that is not one)."""
+    chunks = []
+    while True:
+        c = sock.recv(65536)
+        if not c:
+            break
+        chunks.append(c)
+    out = b"".join(chunks)
+    pages = []
+    while out:
+        head, rest = out.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 200"), head[:80]
+        n = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))
+        pages.append(rest[:n])
+        out = rest[n:]
+    return pages
+
+
 class HeadersTest(ServerTest):
     def test_etag_and_last_modified_answer_304(self):
         first = self.get("/en/world/")
@@ -159,22 +179,9 @@ class HeadersTest(ServerTest):
                 time.sleep(0.01)
             self.assertGreaterEqual(queued(), min(1 << 20, 300 * len(want)))
             self.assertEqual(self.get("/healthz").status, 200)
-            chunks = []
-            while True:
-                c = s.recv(65536)
-                if not c:
-                    break
-                chunks.append(c)
+            pages = read_pages(s)
         finally:
             s.close()
-        out = b"".join(chunks)
-        pages = []
-        while out:
-            head, rest = out.split(b"\r\n\r\n", 1)
-            self.assertTrue(head.startswith(b"HTTP/1.1 200"), head[:80])
-            n = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))
-            pages.append(rest[:n])
-            out = rest[n:]
         self.assertEqual(len(pages), 600)
         self.assertEqual(pages.count(want), 600)
 
@@ -262,6 +269,36 @@ class SmallCacheTest(unittest.TestCase):
             finally:
                 conn.close()
             self.assertGreaterEqual(hits, 3 * len(paths))
+
+
+    def test_pages_made_in_one_turn_each_reach_their_own_reader_in_order(self):
+        # With the page cache off every story page is made. Eight readers each pipeline twelve
+        # different stories before reading anything: the server holds many at once and sends
+        # the pages made in a turn together. Each reader must get its own pages, whole, in the
+        # order it asked for them.
+        with Server("--cache-mb", "0", "--threads", "2") as s:
+            feed = s.get("/en/newsfeed/").text + s.get("/ru/newsfeed/").text
+            paths = list(dict.fromkeys(re.findall(r'href="(/(?:en|ru)/[a-z0-9-]+/\d+-[a-z0-9-]+)"', feed)))
+            self.assertGreaterEqual(len(paths), 24)
+            want = {p: s.get(p).body for p in paths}
+            socks, asked = [], []
+            try:
+                for i in range(8):
+                    mine = [paths[(i * 5 + k) % len(paths)] for k in range(12)]
+                    sk = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+                    reqs = b"".join(f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for p in mine[:-1])
+                    reqs += f"GET {mine[-1]} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+                    sk.sendall(reqs)
+                    socks.append(sk)
+                    asked.append(mine)
+                for sk, mine in zip(socks, asked):
+                    got = read_pages(sk)
+                    self.assertEqual(len(got), len(mine))
+                    for p, body in zip(mine, got):
+                        self.assertEqual(body, want[p], p)
+            finally:
+                for sk in socks:
+                    sk.close()
 
 
 class TimeoutTest(unittest.TestCase):
