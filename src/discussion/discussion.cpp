@@ -64,9 +64,9 @@ bool Discussions::moderates(const content::User& who) const {
   return !who.disabled && content::can(who.role, content::Action::Moderate);
 }
 
-Status Discussions::status(const content::Article& story) {
+Status Discussions::status(const content::Article& story, storage::CommentStore* reads) {
   Status s;
-  auto row = comments_.settings(story.id, story.section_id);
+  auto row = (reads ? *reads : comments_).settings(story.id, story.section_id);
   auto own = row.story_mode;
   auto mode = own ? *own : row.section_mode.value_or(DiscussionMode::Open);
   s.mode = mode;

@@ -123,7 +123,8 @@ class Discussions {
               const util::Clock& clock = util::system_clock());
 
   const Options& options() const { return o_; }
-  Status status(const content::Article& story);
+  // `reads`: the comment store to read through (a page's snapshot); the service's own when null.
+  Status status(const content::Article& story, storage::CommentStore* reads = nullptr);
 
   // Reading: a page of threads (each with its first `replies_shown` replies); a thread's
   // replies after one of them.

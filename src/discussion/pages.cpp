@@ -88,8 +88,9 @@ std::unique_ptr<web::Module> pages(web::App& app, Discussions& d) {
 }
 
 Pages::Pages(web::App& app, Discussions& disc) : web::Handlers(app.kit()), d(&disc) {
-  kit.under_story = [this](const content::Edition& e, const content::Article& a, bool fragment) {
-    return under_story(e, a, fragment);
+  kit.under_story = [this](const content::Edition& e, const content::Article& a, bool fragment,
+                           storage::NewsReader& news) {
+    return under_story(e, a, fragment, news.comments_in_snapshot());
   };
   kit.comment_counts = [this](const std::vector<content::Id>& ids) {
     std::unordered_map<content::Id, int> out;
@@ -212,10 +213,11 @@ std::string Pages::thread_html(const content::Edition& e, const content::Article
 
 std::string Pages::block(const content::Edition& e, const content::Article& a,
                          const std::string& path, CommentSort sort,
-                         std::optional<storage::CommentCursor> after, bool items_only) {
+                         std::optional<storage::CommentCursor> after, bool items_only,
+                         storage::CommentStore* reads) {
   // A story nobody has commented on (most of them, on a news site) costs one read.
   std::optional<Status> st;
-  if (!items_only) st = d->status(a);
+  if (!items_only) st = d->status(a, reads);
   if (st && st->count == 0 && !after && sort == CommentSort::Newest)
     if (auto html = empty_box(e, a.id, path, *st)) return std::move(*html);
   auto page = st && st->count == 0 && !after
@@ -388,7 +390,8 @@ std::string EmptyBox::fill(const std::string& id, const std::string& path,
   return out;
 }
 
-std::string Pages::under_story(const content::Edition& e, const content::Article& a, bool fragment) {
+std::string Pages::under_story(const content::Edition& e, const content::Article& a, bool fragment,
+                               storage::CommentStore* reads) {
   auto dd = dir();
   const auto* s = dd->section(a.section_id);
   if (!s) return {};
@@ -398,10 +401,11 @@ std::string Pages::under_story(const content::Edition& e, const content::Article
     TemplateDictionary dict("discussion");
     auto* l = dict.AddSectionDictionary("LINK");
     l->SetValue("URL", path);
-    l->SetValue("LABEL", catalog.plural(e.language, "comments_count", d->store().count(a.id)));
+    l->SetValue("LABEL", catalog.plural(e.language, "comments_count",
+                                        (reads ? *reads : d->store()).count(a.id)));
     return render(e.language, "discussion.tpl", dict);
   }
-  return block(e, a, path, CommentSort::Newest, std::nullopt, false);
+  return block(e, a, path, CommentSort::Newest, std::nullopt, false, reads);
 }
 
 std::string Pages::thread_page_items(const content::Edition& e, const content::Article& a,

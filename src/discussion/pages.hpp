@@ -43,13 +43,15 @@ class Pages final : public web::Module, web::Handlers {
   Discussions* d;
 
   // Reader pages (the same for everyone, cached).
-  std::string under_story(const content::Edition& e, const content::Article& a, bool fragment);
+  // `reads`: the page's snapshot's comment store (null: the service's own).
+  std::string under_story(const content::Edition& e, const content::Article& a, bool fragment,
+                          storage::CommentStore* reads);
   Reply discussion_page(const net::Request& r, const http::Params& p, storage::NewsReader& news);
   Reply api_discussion(const net::Request& r, const http::Params& p, storage::NewsReader& news);
   // The discussion block: threads in `sort` after `after` (the story page, the discussion page).
   std::string block(const content::Edition& e, const content::Article& a, const std::string& path,
                     content::CommentSort sort, std::optional<storage::CommentCursor> after,
-                    bool items_only);
+                    bool items_only, storage::CommentStore* reads = nullptr);
   std::string render_block(const content::Edition& e, const content::Article& a,
                            const std::string& path, content::CommentSort sort,
                            std::optional<storage::CommentCursor> after, bool items_only,

@@ -79,6 +79,36 @@ TEST(PageCache, ALargeCacheInShardsPurgesAndBudgetsAsOne) {
   EXPECT_GT(c.size(), 50u);
 }
 
+TEST(PageCache, PagesThatLeaveAreForgottenByTheirKeysAndTheIndexStaysBounded) {
+  PageCache c(1 << 20);  // one shard: about 250 pages of 3000 bytes fit
+  std::string body(3000, 'x');
+  for (int i = 0; i < 20000; ++i) {
+    int story = i % 1000;
+    c.put("/en/world/" + std::to_string(story),
+          page(body + std::to_string(i), {"article:" + std::to_string(story), "section:1"}),
+          c.generation());
+  }
+  EXPECT_LE(c.bytes(), 1u << 20);
+  std::size_t live = c.size();
+  ASSERT_GT(live, 100u);
+  // 40,000 references were made; dead ones are dropped as they come to outnumber the live.
+  EXPECT_LE(c.key_references(), 2 * (2 * live) + 4096);
+  // The newest page of a story is the one a reader gets; an evicted story is not served.
+  ASSERT_NE(c.get("/en/world/999"), nullptr);
+  EXPECT_EQ(*c.get("/en/world/999")->body, body + "19999");
+  EXPECT_EQ(c.get("/en/world/0"), nullptr);
+  // A story page stored again after it left is purged by its key, and only it.
+  c.put("/en/world/0", page("back", {"article:0", "section:1"}), c.generation());
+  EXPECT_EQ(c.purge({"article:0"}), 1u);
+  EXPECT_EQ(c.get("/en/world/0"), nullptr);
+  EXPECT_NE(c.get("/en/world/999"), nullptr);
+  std::size_t left = c.size();
+  EXPECT_EQ(c.purge({"section:1"}), left);  // every page still here, each counted once
+  EXPECT_EQ(c.size(), 0u);
+  EXPECT_EQ(c.bytes(), 0u);
+  EXPECT_EQ(c.purge({"article:999"}), 0u);
+}
+
 TEST(PageCache, ExpiredPagesAreNotServed) {
   PageCache c(1 << 20);
   auto p = page("old", {"k"});

@@ -83,9 +83,9 @@ std::shared_ptr<const CachedPage> PageCache::get(const std::string& url) const {
   std::shared_ptr<const CachedPage> page;
   {
     std::shared_lock lock(sh.mu);
-    auto it = sh.pages.find(url);
+    auto it = sh.pages.find(std::string_view(url));
     if (it == sh.pages.end()) return nullptr;
-    page = it->second;
+    page = sh.slots[it->second].page;
   }
   if (page->expires <= std::chrono::steady_clock::now()) return nullptr;
   return page;
@@ -100,38 +100,77 @@ void PageCache::put(const std::string& url, std::shared_ptr<const CachedPage> pa
   // A purge raises the generation before it takes the shards' locks: a page rendered before
   // it is refused here, or stored before the purge reaches this shard and removed by it.
   if (generation != generation_.load()) return;
-  sh.erase(url, gone);
-  for (const auto& k : page->keys) sh.by_key[k].insert(url);
+  if (auto it = sh.pages.find(std::string_view(url)); it != sh.pages.end()) sh.erase(it->second, gone);
+  std::uint32_t i;
+  if (!sh.free_slots.empty()) {
+    i = sh.free_slots.back();
+    sh.free_slots.pop_back();
+  } else {
+    i = static_cast<std::uint32_t>(sh.slots.size());
+    sh.slots.emplace_back();
+  }
+  Slot& slot = sh.slots[i];
+  slot.url.assign(url);  // a reused slot keeps its buffer
+  slot.serial = sh.next_serial++;
+  Ref ref{i, slot.serial};
+  for (const auto& k : page->keys) sh.by_key[k].push_back(ref);
+  sh.refs += page->keys.size();
+  sh.live_refs += page->keys.size();
   sh.bytes += page->bytes();
-  sh.pages.emplace(url, std::move(page));
-  sh.order.push_back(url);
+  slot.page = std::move(page);
+  sh.pages.emplace(std::string_view(slot.url), i);
+  sh.order.push_back(ref);
   while (sh.bytes > sh.max_bytes && !sh.order.empty()) {
-    std::string victim = std::move(sh.order.front());
+    Ref victim = sh.order.front();
     sh.order.pop_front();
-    sh.erase(victim, gone);
+    if (sh.live(victim)) sh.erase(victim.slot, gone);
   }
-  if (sh.order.size() > sh.pages.size() * 2 + 1024) {  // drop stale entries from the order queue
-    std::deque<std::string> fresh;
-    for (auto& u : sh.order)
-      if (sh.pages.count(u)) fresh.push_back(std::move(u));
-    sh.order.swap(fresh);
-  }
+  sh.compact();
   lock.unlock();
 }
 
-void PageCache::Shard::erase(const std::string& url,
-                             std::vector<std::shared_ptr<const CachedPage>>& gone) {
-  auto it = pages.find(url);
-  if (it == pages.end()) return;
-  for (const auto& k : it->second->keys) {
-    auto b = by_key.find(k);
-    if (b == by_key.end()) continue;
-    b->second.erase(url);
-    if (b->second.empty()) by_key.erase(b);
+void PageCache::Shard::erase(std::uint32_t i, std::vector<std::shared_ptr<const CachedPage>>& gone) {
+  Slot& slot = slots[i];
+  if (!slot.page) return;
+  pages.erase(std::string_view(slot.url));
+  bytes -= slot.page->bytes();
+  live_refs -= slot.page->keys.size();
+  gone.push_back(std::move(slot.page));
+  slot.page = nullptr;
+  slot.serial = 0;
+  free_slots.push_back(i);
+}
+
+void PageCache::Shard::clear(std::vector<std::shared_ptr<const CachedPage>>& gone) {
+  for (auto& slot : slots)
+    if (slot.page) gone.push_back(std::move(slot.page));
+  slots.clear();
+  free_slots.clear();
+  pages.clear();
+  by_key.clear();
+  order.clear();
+  refs = live_refs = 0;
+  bytes = 0;
+}
+
+void PageCache::Shard::compact() {
+  if (order.size() > pages.size() * 2 + 1024) {
+    std::deque<Ref> fresh;
+    for (Ref r : order)
+      if (live(r)) fresh.push_back(r);
+    order.swap(fresh);
   }
-  bytes -= it->second->bytes();
-  gone.push_back(std::move(it->second));
-  pages.erase(it);
+  if (refs > live_refs * 2 + 4096) {
+    for (auto it = by_key.begin(); it != by_key.end();) {
+      auto& list = it->second;
+      std::erase_if(list, [this](Ref r) { return !live(r); });
+      if (list.empty())
+        it = by_key.erase(it);
+      else
+        ++it;
+    }
+    refs = live_refs;
+  }
 }
 
 std::size_t PageCache::purge(const std::vector<std::string>& keys) {
@@ -145,43 +184,45 @@ std::size_t PageCache::purge(const std::vector<std::string>& keys) {
     std::unique_lock lock(sh.mu);
     if (all) {
       n += sh.pages.size();
-      for (auto& [url, page] : sh.pages) gone.push_back(std::move(page));
-      sh.pages.clear();
-      sh.by_key.clear();
-      sh.order.clear();
-      sh.bytes = 0;
+      sh.clear(gone);
       continue;
     }
     for (const auto& k : keys) {
       auto b = sh.by_key.find(k);
       if (b == sh.by_key.end()) continue;
-      std::vector<std::string> urls(b->second.begin(), b->second.end());
-      for (const auto& u : urls) {
-        sh.erase(u, gone);
+      for (Ref r : b->second) {
+        if (!sh.live(r)) continue;
+        sh.erase(r.slot, gone);
         ++n;
       }
+      sh.refs -= b->second.size();
+      sh.by_key.erase(b);
     }
     lock.unlock();
   }
   return n;
 }
 
-std::size_t PageCache::size() const {
+template <class Count>
+std::size_t PageCache::over_shards(Count count) const {
   std::size_t n = 0;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     std::shared_lock lock(shards_[i].mu);
-    n += shards_[i].pages.size();
+    n += count(shards_[i]);
   }
   return n;
 }
 
+std::size_t PageCache::key_references() const {
+  return over_shards([](const Shard& s) { return s.refs; });
+}
+
+std::size_t PageCache::size() const {
+  return over_shards([](const Shard& s) { return s.pages.size(); });
+}
+
 std::size_t PageCache::bytes() const {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < shard_count_; ++i) {
-    std::shared_lock lock(shards_[i].mu);
-    n += shards_[i].bytes;
-  }
-  return n;
+  return over_shards([](const Shard& s) { return s.bytes; });
 }
 
 }  // namespace herald::http

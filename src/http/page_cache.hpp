@@ -13,8 +13,8 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "http/wire_arena.hpp"
@@ -80,23 +80,48 @@ class PageCache {
   std::size_t purge(const std::vector<std::string>& keys);
   std::size_t size() const;
   std::size_t bytes() const;
+  // References in the keys' lists, dead ones included (tests: they stay bounded).
+  std::size_t key_references() const;
   // Lets `page` keep its wire spans in the cache's arena (which holds at most the cache's own
   // budget), unless it is too large; call before put().
   void seal(CachedPage& page) const;
   const WireArena& arena() const { return *arena_; }
 
  private:
+  // A shard keeps each page in a slot; its url index, its keys' lists and its eviction order
+  // name the slot with the serial it had when the page was stored, so that a page that leaves
+  // (evicted, replaced) costs no work in the keys' lists: a reference whose serial no longer
+  // matches is dead, skipped by a purge and dropped when the lists are compacted.
+  struct Slot {
+    std::string url;
+    std::shared_ptr<const CachedPage> page;  // null: free
+    std::uint64_t serial = 0;
+  };
+  struct Ref {
+    std::uint32_t slot;
+    std::uint64_t serial;
+  };
   struct Shard {
     mutable std::shared_mutex mu;
-    std::unordered_map<std::string, std::shared_ptr<const CachedPage>> pages;
-    std::unordered_map<std::string, std::unordered_set<std::string>> by_key;
-    std::deque<std::string> order;  // insertion order for eviction (may hold stale urls)
+    std::deque<Slot> slots;  // a deque: a slot's url stays where it is, for `pages`' views
+    std::vector<std::uint32_t> free_slots;
+    std::unordered_map<std::string_view, std::uint32_t> pages;  // url (the slot's) -> slot
+    std::unordered_map<std::string, std::vector<Ref>> by_key;
+    std::deque<Ref> order;  // storing order, for eviction
+    std::size_t refs = 0;       // references in by_key's lists
+    std::size_t live_refs = 0;  // ... of pages still here
+    std::uint64_t next_serial = 1;
     std::size_t bytes = 0;
     std::size_t max_bytes = 0;
-    // Removes `url`; its page goes to `gone` (released once the lock is let go).
-    void erase(const std::string& url, std::vector<std::shared_ptr<const CachedPage>>& gone);
+    bool live(Ref r) const { return slots[r.slot].page && slots[r.slot].serial == r.serial; }
+    // Removes the page in `slot`; it goes to `gone` (released once the lock is let go).
+    void erase(std::uint32_t slot, std::vector<std::shared_ptr<const CachedPage>>& gone);
+    void clear(std::vector<std::shared_ptr<const CachedPage>>& gone);
+    void compact();  // drops dead references once they outnumber the live ones
   };
   Shard& shard_of(const std::string& url) const;
+  template <class Count>
+  std::size_t over_shards(Count count) const;  // sum of count(shard), each under its lock
   std::size_t max_bytes_;
   std::unique_ptr<Shard[]> shards_;
   std::size_t shard_count_ = 1;

@@ -520,7 +520,7 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
 
   // The discussion under the story (cached with the page: its changes purge "article:<id>").
   std::string discussion_html;
-  if (kit.under_story && !preview) discussion_html = kit.under_story(*e, *a, fragment);
+  if (kit.under_story && !preview) discussion_html = kit.under_story(*e, *a, fragment, news);
   dict.SetValueWithoutCopy("DISCUSSION", discussion_html);
 
   Reply r;

@@ -24,6 +24,8 @@ namespace herald::storage {
 using content::Id;
 using content::UnixTime;
 
+class CommentStore;  // storage/comment_store.hpp
+
 struct StorageError : std::runtime_error {
   // What went wrong, for the answer the person gets: the database is busy, locked by someone
   // else or unreachable (try again soon); full (nothing more can be stored); its file is
@@ -111,6 +113,11 @@ class NewsReader {
   // Published stories with lo <= id < hi, any edition, by id (sitemaps).
   virtual std::vector<content::Article> published_in_id_range(Id lo, Id hi) = 0;
   virtual Id max_article_id() = 0;
+
+  // Through a snapshot: the comment store, reading in the same read transaction (a story's
+  // page reads its discussion box with it, and the database begins one transaction for the
+  // page instead of two); a write through it throws StorageError. Null through a store.
+  virtual CommentStore* comments_in_snapshot() { return nullptr; }
 };
 
 // Transactions are explicit: each write method below is one transaction of its own and joins

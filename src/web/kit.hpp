@@ -182,7 +182,9 @@ class Kit {
   // Set by the discussion module when it is on: what a story page shows under the story (the
   // count and the first page of comments; in a fragment, the count and a link), and the
   // comment counts of stories, for lists and the API.
-  std::function<std::string(const content::Edition&, const content::Article&, bool fragment)>
+  // `news`: the page's snapshot (its comment reads join its read transaction).
+  std::function<std::string(const content::Edition&, const content::Article&, bool fragment,
+                            storage::NewsReader& news)>
       under_story;
   std::function<std::unordered_map<content::Id, int>(const std::vector<content::Id>&)>
       comment_counts;

@@ -310,3 +310,30 @@ TEST_P(CommentStoreContract, ADeletedAccountLeavesPlaceholdersAndNoText) {
   }
   EXPECT_TRUE(comments->queue(10).empty());
 }
+
+TEST_P(CommentStoreContract, ASnapshotReadsCommentsAsOfItsFirstReadAndRefusesWrites) {
+  EXPECT_EQ(stores().news().comments_in_snapshot(), nullptr);  // a store is not a snapshot
+  say(anna, "before");
+  comments->set_story_slow(story, 10);
+  auto snap = stores().news().snapshot();
+  auto* in = snap->comments_in_snapshot();
+  ASSERT_NE(in, nullptr);
+  EXPECT_EQ(in, snap->comments_in_snapshot());  // one per snapshot
+  ASSERT_TRUE(snap->article(story));            // the snapshot's first read
+  say(anna, "after");
+  comments->set_story_slow(story, 20);
+  EXPECT_EQ(comments->count(story), 2);
+  EXPECT_EQ(in->count(story), 1);  // the page sees the state its story was read in
+  EXPECT_EQ(in->settings(story, sec).slow_s, 10);
+  EXPECT_EQ(in->settings(story, sec).visible, 1);
+  Comment c;
+  c.article_id = story;
+  c.user_id = anna;
+  c.text = "through the snapshot";
+  c.created_at = 1000;
+  EXPECT_THROW(in->add(c), storage::StorageError);
+  EXPECT_THROW(in->set_story_slow(story, 5), storage::StorageError);
+  snap.reset();
+  EXPECT_EQ(comments->count(story), 2);  // nothing written through it
+  EXPECT_EQ(comments->story_slow(story), 20);
+}

@@ -1010,7 +1010,7 @@ struct StoreSet {
 class Snapshot final : public NewsReader {
  public:
   Snapshot(sql::Backend& backend, const util::Clock& clock)
-      : db_(sql::BoundDb::snapshot(backend.db())), store_(backend, *db_, clock) {}
+      : db_(sql::BoundDb::snapshot(backend.db())), store_(backend, *db_, clock), clock_(clock) {}
   std::vector<Edition> editions() override { return store_.editions(); }
   std::vector<Section> sections() override { return store_.sections(); }
   std::vector<Author> authors() override { return store_.authors(); }
@@ -1027,10 +1027,16 @@ class Snapshot final : public NewsReader {
     return store_.published_in_id_range(lo, hi);
   }
   Id max_article_id() override { return store_.max_article_id(); }
+  CommentStore* comments_in_snapshot() override {
+    if (!comments_) comments_ = sql::make_comment_store(*db_, clock_, false);
+    return comments_.get();
+  }
 
  private:
   std::unique_ptr<sql::BoundDb> db_;
   SqlStore store_;
+  const util::Clock& clock_;
+  std::unique_ptr<CommentStore> comments_;  // made on first use; ends before db_
 };
 
 std::unique_ptr<NewsReader> SqlStore::snapshot() {
