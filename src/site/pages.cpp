@@ -499,9 +499,9 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   nq.limit = 1;
   auto next = news.articles(nq);
   if (!next.empty()) {
-    auto* n = dict.AddSectionDictionary(tn::kNEXT);
-    n->SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
-    n->SetValue(tn::kNEXT_HEADLINE, next.front().headline);
+    dict.ShowSection(tn::kNEXT);
+    dict.SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
+    dict.SetValue(tn::kNEXT_HEADLINE, next.front().headline);
   }
   // "More from the section": the section's newest stories, this one left out.
   auto latest = latest_in(news, *e, *s);

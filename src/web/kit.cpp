@@ -611,7 +611,10 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
   dict.SetValue(tn::kOG_TYPE, c.og_type);
   dict.SetValue(tn::kOG_LOCALE, e ? e->locale : "en_GB");
   dict.SetValue(tn::kTWITTER_CARD, c.og_image.empty() ? "summary" : "summary_large_image");
-  if (!c.og_image.empty()) dict.AddSectionDictionary(tn::kOG_IMAGE)->SetValue(tn::kURL, c.og_image);
+  if (!c.og_image.empty()) {
+    dict.ShowSection(tn::kOG_IMAGE);
+    dict.SetValue(tn::kOG_IMAGE_URL, c.og_image);
+  }
   if (c.noindex) dict.ShowSection(tn::kNOINDEX);
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
   dict.SetValue(tn::kJS_URL, static_urls.at("site.js"));
@@ -621,12 +624,14 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
     if (auto it = static_urls.find(name); it != static_urls.end())
       dict.AddSectionDictionary("SCRIPT")->SetValue(tn::kURL, it->second);
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
-  if (!c.jsonld.empty())
-    dict.AddSectionDictionary(tn::kJSONLD)->SetValueWithoutCopy(tn::kDATA, c.jsonld);
+  if (!c.jsonld.empty()) {
+    dict.ShowSection(tn::kJSONLD);
+    dict.SetValueWithoutCopy(tn::kJSONLD_DATA, c.jsonld);
+  }
   if (!c.rss.empty()) {
-    auto* r = dict.AddSectionDictionary(tn::kRSS);
-    r->SetValue(tn::kRSS_URL, c.rss);
-    r->SetValue(tn::kRSS_TITLE, site + " RSS");
+    dict.ShowSection(tn::kRSS);
+    dict.SetValue(tn::kRSS_URL, c.rss);
+    dict.SetValue(tn::kRSS_TITLE, site + " RSS");
   }
   for (auto& [hl, href] : c.alternates) {
     auto* a = dict.AddSectionDictionary(tn::kALT);

@@ -15,8 +15,8 @@
 <meta property="og:description" content="{{DESCRIPTION}}">
 <meta property="og:url" content="{{CANONICAL}}">
 <meta property="og:locale" content="{{OG_LOCALE}}">
-{{#OG_IMAGE}}<meta property="og:image" content="{{URL}}">
-<meta name="twitter:image" content="{{URL}}">
+{{#OG_IMAGE}}<meta property="og:image" content="{{OG_IMAGE_URL}}">
+<meta name="twitter:image" content="{{OG_IMAGE_URL}}">
 {{/OG_IMAGE}}<meta name="twitter:card" content="{{TWITTER_CARD}}">
 <meta name="twitter:title" content="{{TITLE}}">
 <meta name="twitter:description" content="{{DESCRIPTION}}">
@@ -27,7 +27,7 @@
 <script src="{{LIVE_JS_URL}}" defer></script>
 {{#SCRIPT}}<script src="{{URL}}" defer></script>
 {{/SCRIPT}}
-{{#JSONLD}}<script type="application/ld+json">{{DATA:none}}</script>
+{{#JSONLD}}<script type="application/ld+json">{{JSONLD_DATA:none}}</script>
 {{/JSONLD}}</head>
 <body>
 {{MASTHEAD:none}}<main id="main" class="wrap">
