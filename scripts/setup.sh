@@ -19,7 +19,7 @@ PKGS=(
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev python3 python3-feedparser python3-aiosmtpd chromium nodejs
   # benchmarks; haproxy balances the cluster in tests and `make cluster`
-  wrk nginx-light haproxy
+  wrk nginx-light haproxy valgrind
 )
 
 missing=()
