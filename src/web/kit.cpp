@@ -19,6 +19,7 @@
 #include "util/assets.hpp"
 #include "util/text.hpp"
 #include "util/token.hpp"
+#include "web/stencil.hpp"
 #include "web/template_names.hpp"
 
 namespace herald::web {
@@ -589,31 +590,47 @@ std::shared_ptr<const Kit::Frame> Kit::frame(const content::Edition* e, content:
       if (other.id == e->id) x->ShowSection(tn::kCURRENT);
     }
   }
-  auto f = std::make_shared<const Frame>(
-      Frame{render(lang, "masthead.tpl", dict), render(lang, "footer.tpl", dict)});
+  auto made = std::make_shared<Frame>();
+  made->masthead = render(lang, "masthead.tpl", dict);
+  made->footer = render(lang, "footer.tpl", dict);
+  std::shared_ptr<const Frame> f = std::move(made);
   std::unique_lock lock(frame_mu_);
   if (frames_.size() > 1000) frames_.clear();
   frames_.emplace(key, f);
   return f;
 }
 
-std::string Kit::page(const Chrome& c, const std::string& content_html) const {
-  auto d = dir();
-  const content::Edition* e = c.edition ? c.edition : d->default_edition();
+namespace {
+// The layout's per-page values, in this order, then each alternate link's hreflang and address.
+enum LayoutHole : std::size_t {
+  kHoleTitle,
+  kHoleDescription,
+  kHoleCanonical,
+  kHoleOgImage,
+  kHoleJsonld,
+  kHoleRss,
+  kHoleContent,
+  kHoleAlternates
+};
+}  // namespace
+
+std::string Kit::render_layout(const content::Edition* e, const Frame& f, const Chrome& c,
+                               const std::vector<std::string_view>& v) const {
+  auto ts = [](std::string_view s) { return ctemplate::TemplateString(s.data(), s.size()); };
   TemplateDictionary dict("l");
   std::string lang = e ? e->language : "en";
-  dict.SetValue(tn::kLANG, lang);
-  dict.SetValue(tn::kSITE_NAME, e ? e->site_name : "Herald");
   std::string site = e ? e->site_name : "Herald";
-  dict.SetValue(tn::kTITLE, c.title.empty() ? site : c.title + " — " + site);
-  dict.SetValue(tn::kDESCRIPTION, c.description.empty() ? (e ? e->tagline : "") : c.description);
-  dict.SetValue(tn::kCANONICAL, abs(c.canonical));
+  dict.SetValue(tn::kLANG, lang);
+  dict.SetValue(tn::kSITE_NAME, site);
+  dict.SetValueWithoutCopy(tn::kTITLE, ts(v[kHoleTitle]));
+  dict.SetValueWithoutCopy(tn::kDESCRIPTION, ts(v[kHoleDescription]));
+  dict.SetValueWithoutCopy(tn::kCANONICAL, ts(v[kHoleCanonical]));
   dict.SetValue(tn::kOG_TYPE, c.og_type);
   dict.SetValue(tn::kOG_LOCALE, e ? e->locale : "en_GB");
   dict.SetValue(tn::kTWITTER_CARD, c.og_image.empty() ? "summary" : "summary_large_image");
   if (!c.og_image.empty()) {
     dict.ShowSection(tn::kOG_IMAGE);
-    dict.SetValue(tn::kOG_IMAGE_URL, c.og_image);
+    dict.SetValueWithoutCopy(tn::kOG_IMAGE_URL, ts(v[kHoleOgImage]));
   }
   if (c.noindex) dict.ShowSection(tn::kNOINDEX);
   dict.SetValue(tn::kCSS_URL, static_urls.at("site.css"));
@@ -626,25 +643,76 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
   dict.SetValue(tn::kFAVICON_URL, static_urls.at("favicon.svg"));
   if (!c.jsonld.empty()) {
     dict.ShowSection(tn::kJSONLD);
-    dict.SetValueWithoutCopy(tn::kJSONLD_DATA, c.jsonld);
+    dict.SetValueWithoutCopy(tn::kJSONLD_DATA, ts(v[kHoleJsonld]));
   }
   if (!c.rss.empty()) {
     dict.ShowSection(tn::kRSS);
-    dict.SetValue(tn::kRSS_URL, c.rss);
+    dict.SetValueWithoutCopy(tn::kRSS_URL, ts(v[kHoleRss]));
     dict.SetValue(tn::kRSS_TITLE, site + " RSS");
   }
-  for (auto& [hl, href] : c.alternates) {
+  for (std::size_t k = 0; k < c.alternates.size(); ++k) {
     auto* a = dict.AddSectionDictionary(tn::kALT);
-    a->SetValue(tn::kHREFLANG, hl);
-    a->SetValue(tn::kHREF, abs(href));
+    a->SetValueWithoutCopy(tn::kHREFLANG, ts(v[kHoleAlternates + 2 * k]));
+    a->SetValueWithoutCopy(tn::kHREF, ts(v[kHoleAlternates + 2 * k + 1]));
   }
-  // The masthead and footer are the same on every page of an edition section: rendered once.
-  auto f = frame(e, c.active_section);
   // Large values we keep alive ourselves are not copied into the dictionary's arena.
-  dict.SetValueWithoutCopy(tn::kMASTHEAD, f->masthead);
-  dict.SetValueWithoutCopy(tn::kFOOTER, f->footer);
-  dict.SetValueWithoutCopy(tn::kCONTENT, content_html);
+  dict.SetValueWithoutCopy(tn::kMASTHEAD, f.masthead);
+  dict.SetValueWithoutCopy(tn::kFOOTER, f.footer);
+  dict.SetValueWithoutCopy(tn::kCONTENT, ts(v[kHoleContent]));
   return render(lang, "layout.tpl", dict);
+}
+
+std::string Kit::page(const Chrome& c, const std::string& content_html) const {
+  auto d = dir();
+  const content::Edition* e = c.edition ? c.edition : d->default_edition();
+  std::string site = e ? e->site_name : "Herald";
+  std::string title = c.title.empty() ? site : c.title + " — " + site;
+  std::string canonical = abs(c.canonical);
+  std::vector<std::string> hrefs;
+  hrefs.reserve(c.alternates.size());
+  for (auto& alt : c.alternates) hrefs.push_back(abs(alt.second));
+  std::vector<std::string_view> v(kHoleAlternates + 2 * c.alternates.size());
+  v[kHoleTitle] = title;
+  v[kHoleDescription] = c.description.empty() ? (e ? std::string_view(e->tagline) : "")
+                                              : std::string_view(c.description);
+  v[kHoleCanonical] = canonical;
+  v[kHoleOgImage] = c.og_image;
+  v[kHoleJsonld] = c.jsonld;
+  v[kHoleRss] = c.rss;
+  v[kHoleContent] = content_html;
+  for (std::size_t k = 0; k < c.alternates.size(); ++k) {
+    v[kHoleAlternates + 2 * k] = c.alternates[k].first;
+    v[kHoleAlternates + 2 * k + 1] = hrefs[k];
+  }
+  // The masthead and footer are the same on every page of an edition section: rendered once;
+  // and the layout around a page's own values is cut once per shape of page and filled in.
+  auto f = frame(e, c.active_section);
+  std::string scripts;
+  for (auto& name : c.scripts) scripts += name + "\n";
+  LayoutShape shape{c.og_type,    !c.og_image.empty(), c.noindex,           scripts,
+                    !c.jsonld.empty(), !c.rss.empty(), c.alternates.size()};
+  {
+    std::shared_lock lock(f->mu);
+    if (auto it = f->layouts.find(shape); it != f->layouts.end()) {
+      if (it->second) return it->second->fill(v);
+      return render_layout(e, *f, c, v);
+    }
+  }
+  auto render_with = [&](const std::vector<std::string>& values) {
+    return render_layout(e, *f, c, std::vector<std::string_view>(values.begin(), values.end()));
+  };
+  std::shared_ptr<const Stencil> made;
+  if (auto cut = Stencil::cut(render_with, v.size())) made = std::make_shared<Stencil>(*cut);
+  std::string want = render_layout(e, *f, c, v);
+  if (made && made->fill(v) != want) {
+    spdlog::warn("layout.tpl cannot be filled in from one cut copy for pages like {}; each such "
+                 "page renders its own",
+                 c.canonical);
+    made.reset();
+  }
+  std::unique_lock lock(f->mu);
+  if (f->layouts.size() < 64) f->layouts.emplace(shape, std::move(made));
+  return want;
 }
 
 Reply Kit::error_page(int status, const content::Edition* e, const std::string& detail) const {

@@ -111,6 +111,8 @@ std::string json_for_script(std::string_view json);
 // escaped for JSON and for the element at once (as json_for_script(serialize(...)) would give),
 // members in the order given. A page's structured data is a few small objects; building a
 // document, serialising it and escaping the text took 5 % of a story page's cache miss.
+class Stencil;
+
 class ScriptJson {
  public:
   ScriptJson() { out_.reserve(1024); }  // a story's JSON-LD is some 800 bytes
@@ -236,12 +238,20 @@ class Kit {
   std::optional<boost::json::value> json_body(const net::Request& r, Reply& error) const;
 
  private:
+  // What a page's layout has that a page's own values do not change: og:type, og:image or not,
+  // noindex, the extra scripts, JSON-LD or not, a feed or not, how many alternate links.
+  using LayoutShape = std::tuple<std::string, bool, bool, std::string, bool, bool, std::size_t>;
   struct Frame {
     std::string masthead;
     std::string footer;
+    // The layout cut around a page's own values, per shape (null: it cannot be, render it).
+    mutable std::shared_mutex mu;
+    mutable std::map<LayoutShape, std::shared_ptr<const Stencil>> layouts;
   };
   using FrameKey = std::tuple<content::Id, content::Id, int>;  // edition, active section, year
   std::shared_ptr<const Frame> frame(const content::Edition* e, content::Id active_section) const;
+  std::string render_layout(const content::Edition* e, const Frame& f, const Chrome& c,
+                            const std::vector<std::string_view>& values) const;
 
   std::atomic<std::shared_ptr<const Directory>> directory_;
   mutable std::shared_mutex media_mu_;

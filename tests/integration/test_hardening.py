@@ -283,6 +283,34 @@ class NewsroomRules(unittest.TestCase):
         self.assertEqual(status, 201, s)
         return s
 
+    # The layout is filled in from one cut copy per kind of page: a story's own texts must still be
+    # escaped as the template escapes each place (the first story of a kind is checked against a
+    # full render, the next ones are filled in).
+    def test_hostile_story_texts_are_escaped_in_every_place_of_the_layout(self):
+        ed = self.people["editor"]
+
+        def esc(t):
+            return (t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    .replace('"', "&quot;").replace("'", "&#39;"))
+
+        for n in range(3):
+            headline = f"Tom & Jerry's \"<script>alert({n})</script>\" {time.monotonic_ns()}"
+            summary = f"<img src=x onerror=alert({n})> & 'quoted' \"{n}\""
+            s = self.story("editor", headline=headline, summary=summary)
+            status, s = api(ed, "POST", f"/api/v1/newsroom/stories/{s['id']}/publish")
+            self.assertEqual(status, 200, s)
+            page = self.server.get(s["url"]).text
+            title = esc(headline) + " — Herald International"
+            self.assertIn(f"<title>{title}</title>", page)
+            self.assertIn(f'<meta property="og:title" content="{title}">', page)
+            self.assertIn(f'<meta name="twitter:title" content="{title}">', page)
+            for where in ('name="description"', 'property="og:description"', 'name="twitter:description"'):
+                self.assertIn(f'<meta {where} content="{esc(summary)}">', page)
+            self.assertIn('<link rel="canonical" href="http://127.0.0.1:', page)
+            self.assertIn(s["url"].split("/")[-1] + '">', page)
+            self.assertNotIn(f"<script>alert({n})", page)
+            self.assertNotIn(f"<img src=x onerror=alert({n})>", page)
+
     # 6. Photo texts: only the uploader (or an editor), with the upload's limits.
     def test_photo_captions_follow_role_ownership_and_limits(self):
         con, ed = self.people["contributor"], self.people["editor"]
