@@ -612,6 +612,7 @@ enum LayoutHole : std::size_t {
   kHoleContent,
   kHoleAlternates
 };
+constexpr std::size_t kLayoutShapes = 64;  // cut layouts per frame
 }  // namespace
 
 std::string Kit::render_layout(const content::Edition* e, const Frame& f, const Chrome& c,
@@ -697,6 +698,8 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
       if (it->second) return it->second->fill(v);
       return render_layout(e, *f, c, v);
     }
+    // (bounded: past that many kinds of page a new kind renders, without cutting each time)
+    if (f->layouts.size() >= kLayoutShapes) return render_layout(e, *f, c, v);
   }
   auto render_with = [&](const std::vector<std::string>& values) {
     return render_layout(e, *f, c, std::vector<std::string_view>(values.begin(), values.end()));
@@ -711,7 +714,7 @@ std::string Kit::page(const Chrome& c, const std::string& content_html) const {
     made.reset();
   }
   std::unique_lock lock(f->mu);
-  if (f->layouts.size() < 64) f->layouts.emplace(shape, std::move(made));
+  if (f->layouts.size() < kLayoutShapes) f->layouts.emplace(shape, std::move(made));
   return want;
 }
 
