@@ -524,7 +524,7 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
   const std::string node = events::node_name();
   auto publish_due = [&] {
     auto now = util::system_clock().now();
-    if (!store->events().claim("scheduler", node, now, 10)) return 0;
+    if (!events::hold_lease(store->events(), "scheduler", node, now, 10)) return 0;
     return desk->publish_due(now);
   };
   // Readiness (/readyz): whether the database answers and the bus is connected, checked here
@@ -554,6 +554,11 @@ int cmd_serve(const std::map<std::string, std::string>& flags) {
         if (publish_due()) relay.wake();
       } catch (const std::exception& e) {
         spdlog::error("scheduled stories: {}", e.what());
+      }
+      try {
+        store->settle();
+      } catch (const std::exception& e) {
+        spdlog::warn("database housekeeping: {}", e.what());
       }
     }
   });

@@ -59,6 +59,16 @@ std::size_t Relay::apply_local() {
   return n;
 }
 
+bool hold_lease(storage::EventStore& store, const std::string& consumer, const std::string& node,
+                storage::UnixTime now, int lease_s) {
+  if (auto st = store.consumer(consumer)) {
+    bool mine = st->owner == node;
+    if (!mine && st->lease_until >= now) return false;  // another node has it
+    if (mine && st->lease_until - now > lease_s / 2) return true;
+  }
+  return store.claim(consumer, node, now, lease_s).has_value();
+}
+
 std::size_t Relay::deliver_once() {
   std::lock_guard guard(once_mu_);
   std::size_t n = 0;

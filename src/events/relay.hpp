@@ -37,6 +37,14 @@ struct RelayOptions {
 // A name for this process that no other node shares: host, process id and a random part.
 std::string node_name();
 
+// Whether `node` holds the lease on `consumer`, a job one node runs at a time (the scheduler),
+// taking it when it is free or has run out, and renewing it once past its half. A read first:
+// a node that asks every second writes about every lease_s / 2 seconds, not every second (each
+// write is an fsync, and a page rewritten often slows every read of a SQLite database until the
+// log is folded in; see Stores::settle).
+bool hold_lease(storage::EventStore& store, const std::string& consumer, const std::string& node,
+                storage::UnixTime now, int lease_s);
+
 class Relay {
  public:
   using Listener = std::function<void(const Event&)>;

@@ -110,3 +110,28 @@ TEST_F(RelayTest, TheThreadDeliversWhenWoken) {
   EXPECT_EQ(n.load(), 1);
   r.stop();
 }
+
+TEST_F(RelayTest, ALeaseAskedForEverySecondIsWrittenOnlyWhenTakenOrPastItsHalf) {
+  auto& events = a->stores->events();
+  auto& other = b->stores->events();
+  clock.set(1'000'000);
+  auto now = [&] { return clock.now(); };
+  ASSERT_TRUE(events::hold_lease(events, "scheduler", "node-a", now(), 10));
+  auto st = events.consumer("scheduler");
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->owner, "node-a");
+  EXPECT_EQ(st->lease_until, 1'000'010);
+  for (int s = 1; s <= 4; ++s) {  // more than half left: held, and nothing written
+    clock.advance(1);
+    EXPECT_TRUE(events::hold_lease(events, "scheduler", "node-a", now(), 10));
+    EXPECT_FALSE(events::hold_lease(other, "scheduler", "node-b", now(), 10));
+    EXPECT_EQ(events.consumer("scheduler")->lease_until, 1'000'010);
+  }
+  clock.advance(1);  // half left: renewed
+  EXPECT_TRUE(events::hold_lease(events, "scheduler", "node-a", now(), 10));
+  EXPECT_EQ(events.consumer("scheduler")->lease_until, 1'000'015);
+  clock.advance(11);  // node-a stopped asking; its lease ran out, node-b takes it
+  EXPECT_TRUE(events::hold_lease(other, "scheduler", "node-b", now(), 10));
+  EXPECT_EQ(other.consumer("scheduler")->owner, "node-b");
+  EXPECT_FALSE(events::hold_lease(events, "scheduler", "node-a", now(), 10));
+}

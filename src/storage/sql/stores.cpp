@@ -1077,6 +1077,7 @@ class SqlStores final : public Stores {
   }
   void limit_size(std::int64_t max_bytes) override { backend_->limit_size(max_bytes); }
   std::string describe() const override { return backend_->describe(); }
+  void settle() override { backend_->settle(); }
 
  private:
   std::unique_ptr<sql::Backend> backend_;

@@ -20,6 +20,8 @@ class Backend {
   virtual void limit_size(std::int64_t max_bytes) = 0;
   virtual std::string describe() const = 0;
   virtual void after_bulk() {}
+  // Housekeeping between requests (Stores::settle).
+  virtual void settle() {}
   // After rows with their ids were copied into `table` (sql::copy_database): new rows get ids
   // after them.
   virtual void after_import(const std::string& table) { (void)table; }

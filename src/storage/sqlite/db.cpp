@@ -135,7 +135,22 @@ Database::Database(std::string path) : path_(std::move(path)) {
 
 Database::~Database() {
   pool_.clear();
+  folder_.reset();
   writer_.reset();
+}
+
+Database::LogFold Database::fold_log() {
+  std::lock_guard g(fold_mu_);
+  if (!folder_) folder_ = std::make_unique<Connection>(path_, false);
+  auto s = folder_->prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  LogFold out;
+  if (s.step()) {
+    out.log = s.i64(1);
+    out.folded = s.i64(2);
+  }
+  while (s.step()) {
+  }
+  return out;
 }
 
 sql::Lease Database::reader() {

@@ -79,6 +79,15 @@ class Database final : public sql::Db, public sql::Pool {
   }
   void give_back(std::unique_ptr<sql::Connection> c, bool keep = true) override;
   const std::string& path() const { return path_; }
+  // Copies committed pages from the write-ahead log into the database file without waiting for
+  // readers or the writer (a passive checkpoint, on a connection of its own). Once the whole log
+  // is in the file, new read transactions no longer look pages up in the log, until the next
+  // write. What the log held and how much of it is now in the file, in pages.
+  struct LogFold {
+    std::int64_t log = 0;
+    std::int64_t folded = 0;
+  };
+  LogFold fold_log();
 
  private:
   std::string path_;
@@ -86,6 +95,8 @@ class Database final : public sql::Db, public sql::Pool {
   std::vector<std::unique_ptr<sql::Connection>> pool_;
   std::recursive_mutex write_mu_;
   std::unique_ptr<Connection> writer_;
+  std::mutex fold_mu_;
+  std::unique_ptr<Connection> folder_;
 };
 
 }  // namespace herald::storage::sqlite

@@ -29,6 +29,7 @@ class SqliteBackend final : public sql::Backend {
 
   // Folds the big load into the main file.
   void after_bulk() override { db_.writer()->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+  void settle() override { db_.fold_log(); }
 
  private:
   // Each migration once, in order; the schema version is SQLite's user_version.
