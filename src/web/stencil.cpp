@@ -46,6 +46,57 @@ std::string escaped(const ctemplate::TemplateModifier& m, std::string_view v) {
 
 }  // namespace
 
+// A ctemplate escaper that replaces each byte on its own, whatever surrounds it (html_escape,
+// the one in every text and attribute of an HTML page), applied from a table of what it makes of each of the 256 bytes:
+// runs of bytes it keeps are copied at once instead of being handed over one at a time. The
+// table is read off the escaper itself, and used only if the escaper gives the same as the
+// table on strings holding every byte in several orders and the Unicode characters escapers
+// treat apart (U+2028, U+2029, a 4-byte character).
+struct Stencil::ByteMap {
+  std::array<bool, 256> special{};
+  std::array<std::string, 256> to;
+
+  static const ByteMap* of(const ctemplate::TemplateModifier* m) {
+    static const std::optional<ByteMap> html = read_off(ctemplate::html_escape);
+    return m == &ctemplate::html_escape && html ? &*html : nullptr;
+  }
+
+  void append(std::string& out, std::string_view v) const {
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      auto c = static_cast<unsigned char>(v[i]);
+      if (!special[c]) continue;
+      out.append(v.data() + run, i - run);
+      out += to[c];
+      run = i + 1;
+    }
+    out.append(v.data() + run, v.size() - run);
+  }
+
+ private:
+  static std::optional<ByteMap> read_off(const ctemplate::TemplateModifier& m) {
+    ByteMap map;
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      map.to[b] = escaped(m, std::string_view(&c, 1));
+      map.special[b] = map.to[b] != std::string_view(&c, 1);
+    }
+    std::string forward, backward, strided;
+    for (int b = 0; b < 256; ++b) forward += static_cast<char>(b);
+    for (int b = 255; b >= 0; --b) backward += static_cast<char>(b);
+    for (int k = 0; k < 256; ++k) strided += static_cast<char>((k * 37 + 11) & 255);
+    for (const std::string& probe :
+         {forward, backward, strided, forward + backward,
+          std::string("a\u2028b\u2029c \xe2\x80\xa8\xe2\x80\xa9 \xf0\x9d\x84\x9e <&> \"'"),
+          std::string(kProbes[0]) + kProbes[1]}) {
+      std::string by_table;
+      map.append(by_table, probe);
+      if (by_table != escaped(m, probe)) return std::nullopt;
+    }
+    return map;
+  }
+};
+
 std::optional<Stencil> Stencil::cut(const Render& render, std::size_t holes) {
   Stencil s;
   s.holes_ = holes;
@@ -114,6 +165,7 @@ std::optional<Stencil> Stencil::cut(const Render& render, std::size_t holes) {
       s.places_[k].escape = m;
     }
     if (!s.places_[k].escape) return std::nullopt;  // an escaper (or chain) not known here
+    s.places_[k].map = ByteMap::of(s.places_[k].escape);
   }
   for (auto& t : s.text_) s.text_bytes_ += t.size();
   for (std::size_t p = 0; p < kProbes.size(); ++p)
@@ -132,7 +184,12 @@ std::string Stencil::fill(const std::vector<std::string_view>& values) const {
     out += text_[k];
     if (k < places_.size() && places_[k].hole < values.size()) {
       std::string_view v = values[places_[k].hole];
-      places_[k].escape->Modify(v.data(), v.size(), nullptr, &e, kNoArg);
+      if (places_[k].escape == &ctemplate::null_modifier)
+        out += v;
+      else if (places_[k].map)
+        places_[k].map->append(out, v);
+      else
+        places_[k].escape->Modify(v.data(), v.size(), nullptr, &e, kNoArg);
     }
   }
   return out;

@@ -33,9 +33,11 @@ class Stencil {
   std::size_t places() const { return places_.size(); }
 
  private:
+  struct ByteMap;
   struct Place {
     std::size_t hole;
     const ctemplate::TemplateModifier* escape;
+    const ByteMap* map = nullptr;  // the same escaping from a table, when it is one byte at a time
   };
   std::vector<std::string> text_;  // text_[k] before places_[k]; one more after the last
   std::vector<Place> places_;
