@@ -45,6 +45,9 @@ struct Site::Impl : web::Handlers {
                   const std::string& sizes) const {
     kit.fill_image(d, m, sizes);
   }
+  void fill_image(web::Filling& d, const content::Media& m, const std::string& sizes) const {
+    kit.fill_image(d, m, sizes);
+  }
   std::string media_url(const std::string& file) const { return kit.media_url(file); }
   std::string abs(const std::string& path) const { return kit.abs(path); }
   // Each section's newest stories as ready list items, for the "More from" box on story pages.

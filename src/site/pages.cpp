@@ -6,6 +6,7 @@
 
 #include "content/body.hpp"
 #include "site/internal.hpp"
+#include "web/filling.hpp"
 #include "web/template_names.hpp"
 
 namespace herald::site {
@@ -413,48 +414,48 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   const auto* e = &ed;
   const auto* s = &sec;
   auto* a = &art;
-  TemplateDictionary dict("article");
-  dict.SetValue(tn::kPATH, path);
-  dict.SetValue(tn::kDOC_TITLE, a->headline + " — " + e->site_name);
-  dict.SetValue(tn::kHEADLINE, a->headline);
-  dict.SetValue(tn::kSUMMARY, a->summary);
-  dict.SetValue(tn::kSECTION_NAME, s->name);
-  dict.SetValue(tn::kSECTION_URL, "/" + e->code + "/" + s->slug + "/");
-  dict.SetValue(tn::kPUBLISHED, fmt_date(*e, a->published_at, "date_long"));
+  // Recorded rather than built: pages of the same shape fill one cut copy of the template.
+  web::Filling dict;
+  dict.set(tn::kPATH, path);
+  dict.set(tn::kDOC_TITLE, a->headline + " — " + e->site_name);
+  dict.set(tn::kHEADLINE, a->headline);
+  dict.set(tn::kSUMMARY, a->summary);
+  dict.set(tn::kSECTION_NAME, s->name);
+  dict.set(tn::kSECTION_URL, "/" + e->code + "/" + s->slug + "/");
+  dict.set(tn::kPUBLISHED, fmt_date(*e, a->published_at, "date_long"));
   std::string published_iso = i18n::iso8601(a->published_at);
-  dict.SetValue(tn::kPUBLISHED_ISO, published_iso);
-  if (a->breaking) dict.ShowSection(tn::kBREAKING);
+  dict.set(tn::kPUBLISHED_ISO, published_iso);
+  if (a->breaking) dict.show(tn::kBREAKING);
   if (!a->correction.empty())
-    dict.AddSectionDictionary("CORRECTION")->SetValue(tn::kTEXT, a->correction);
+    dict.add("CORRECTION").set(tn::kTEXT, a->correction);
   if (kit.chats && a->chat_enabled)
-    dict.AddSectionDictionary("STORY_CHAT")
-        ->SetValue(tn::kURL, "/" + e->code + "/chats/story." + std::to_string(a->id));
+    dict.add("STORY_CHAT").set(tn::kURL, "/" + e->code + "/chats/story." + std::to_string(a->id));
   if (a->updated_at > a->published_at + 60) {
-    auto* u = dict.AddSectionDictionary(tn::kUPDATED);
-    u->SetValue(tn::kISO, i18n::iso8601(a->updated_at));
-    u->SetValue(tn::kTEXT, fmt_date(*e, a->updated_at, "date_long"));
+    auto& u = dict.add(tn::kUPDATED);
+    u.set(tn::kISO, i18n::iso8601(a->updated_at));
+    u.set(tn::kTEXT, fmt_date(*e, a->updated_at, "date_long"));
   }
   std::vector<std::pair<const content::Author*, std::string>> authors;  // and their pages
   for (auto aid : a->author_ids)
     if (const auto* au = d->author(aid)) {
       auto& [who, url] = authors.emplace_back(au, "/" + e->code + "/author/" + au->slug + "/");
-      auto* x = dict.AddSectionDictionary(tn::kAUTHOR);
-      x->SetValue(tn::kNAME, who->name);
-      x->SetValue(tn::kURL, url);
+      auto& x = dict.add(tn::kAUTHOR);
+      x.set(tn::kNAME, who->name);
+      x.set(tn::kURL, url);
     }
-  if (!a->author_ids.empty()) dict.ShowSection(tn::kBYLINE);
+  if (!a->author_ids.empty()) dict.show(tn::kBYLINE);
   std::string caption_date =
       i18n::format_time(a->published_at, e->date_format, e->locale, e->time_zone);
   std::string og_image;
   std::shared_ptr<const content::Media> lead;
   if (a->lead_media_id) lead = media(a->lead_media_id);
   if (lead) {
-    auto* l = dict.AddSectionDictionary(tn::kLEAD);
+    auto& l = dict.add(tn::kLEAD);
     fill_image(l, *lead, "(min-width: 800px) 760px, 100vw");
-    l->SetValue(tn::kCAPTION, lead->caption);
-    l->SetValue(tn::kCREDIT, lead->credit);
-    l->SetValue(tn::kCAPTION_LINE, e->site_name + ", " + caption_date);
-    l->SetValue(tn::kLOADING, "eager");
+    l.set(tn::kCAPTION, lead->caption);
+    l.set(tn::kCREDIT, lead->credit);
+    l.set(tn::kCAPTION_LINE, e->site_name + ", " + caption_date);
+    l.set(tn::kLOADING, "eager");
     og_image = abs(media_url(lead->file));
   }
   // The body as rendered when the story was saved, unless the body template changed since.
@@ -464,15 +465,15 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   } else {
     body_html = render_body(*a);
   }
-  dict.SetValueWithoutCopy(tn::kBODY, body_html);
+  dict.set(tn::kBODY, std::move(body_html));
   for (auto tid : a->tag_ids)
     if (const auto* t = d->tag(tid)) {
-      auto* x = dict.AddSectionDictionary(tn::kTAG);
-      x->SetValue(tn::kNAME, t->name);
-      x->SetValue(tn::kURL, "/" + e->code + "/tag/" + t->slug + "/");
+      auto& x = dict.add(tn::kTAG);
+      x.set(tn::kNAME, t->name);
+      x.set(tn::kURL, "/" + e->code + "/tag/" + t->slug + "/");
     }
-  if (!a->tag_ids.empty()) dict.ShowSection(tn::kTAGS);
-  dict.SetValue(tn::kSUBSCRIBE_URL, "/" + e->code + "/feeds/");
+  if (!a->tag_ids.empty()) dict.show(tn::kTAGS);
+  dict.set(tn::kSUBSCRIBE_URL, "/" + e->code + "/feeds/");
 
   Chrome c;
   c.edition = e;
@@ -483,11 +484,11 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
     if (!te || !ts) continue;
     std::string tpath = content::article_path(*te, *ts, t);
     c.alternates.emplace_back(te->language, tpath);
-    auto* x = dict.AddSectionDictionary(tn::kTRANSLATION);
-    x->SetValue(tn::kURL, tpath);
-    x->SetValue(tn::kLANG, te->language);
-    x->SetValue(tn::kNAME, catalog.text(te->language, "lang_" + te->language));
-    x->SetValue(tn::kHEADLINE, t.headline);
+    auto& x = dict.add(tn::kTRANSLATION);
+    x.set(tn::kURL, tpath);
+    x.set(tn::kLANG, te->language);
+    x.set(tn::kNAME, catalog.text(te->language, "lang_" + te->language));
+    x.set(tn::kHEADLINE, t.headline);
   }
   if (c.alternates.size() == 1) c.alternates.clear();
 
@@ -499,9 +500,9 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
   nq.limit = 1;
   auto next = news.articles(nq);
   if (!next.empty()) {
-    dict.ShowSection(tn::kNEXT);
-    dict.SetValue(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
-    dict.SetValue(tn::kNEXT_HEADLINE, next.front().headline);
+    dict.show(tn::kNEXT);
+    dict.set(tn::kNEXT_URL, content::article_path(*e, *s, next.front()));
+    dict.set(tn::kNEXT_HEADLINE, next.front().headline);
   }
   // "More from the section": the section's newest stories, this one left out.
   auto latest = latest_in(news, *e, *s);
@@ -513,15 +514,15 @@ Reply Site::Impl::story_reply(storage::NewsReader& news, const content::Edition&
     ++shown;
   }
   if (shown) {
-    auto* l = dict.AddSectionDictionary(tn::kLATEST);
-    l->SetValue(tn::kSECTION_NAME, s->name);
-    l->SetValueWithoutCopy(tn::kITEMS, latest_html);
+    auto& l = dict.add(tn::kLATEST);
+    l.set(tn::kSECTION_NAME, s->name);
+    l.set(tn::kITEMS, std::move(latest_html));
   }
 
   // The discussion under the story (cached with the page: its changes purge "article:<id>").
   std::string discussion_html;
   if (kit.under_story && !preview) discussion_html = kit.under_story(*e, *a, fragment, news);
-  dict.SetValueWithoutCopy("DISCUSSION", discussion_html);
+  dict.set("DISCUSSION", std::move(discussion_html));
 
   Reply r;
   r.cache_keys = {"article:" + std::to_string(a->id)};

@@ -19,6 +19,7 @@
 #include "util/assets.hpp"
 #include "util/text.hpp"
 #include "util/token.hpp"
+#include "web/filling.hpp"
 #include "web/stencil.hpp"
 #include "web/template_names.hpp"
 
@@ -476,6 +477,41 @@ std::string Kit::render(const std::string& lang, const std::string& tpl,
   return render(lang + "/" + tpl, dict);
 }
 
+namespace {
+// Shapes of page templates kept cut. A story page's shape is its sections: breaking or not, a
+// correction, so many authors and tags, a photo with or without WebP, and so on: a few dozen.
+constexpr std::size_t kTemplateShapes = 512;
+}  // namespace
+
+std::string Kit::render(const std::string& lang, const std::string& tpl, const Filling& f) const {
+  std::string name = lang + "/" + tpl;
+  std::string key = name + '\n' + f.shape();
+  auto render_with = [&](const std::vector<std::string>& values) {
+    TemplateDictionary dict("f");
+    f.build(dict, values);
+    return render(name, dict);
+  };
+  {
+    std::shared_lock lock(stencil_mu_);
+    if (auto it = stencils_.find(key); it != stencils_.end())
+      return it->second ? it->second->fill(f.values()) : render_with(f.values());
+    if (stencils_.size() >= kTemplateShapes) return render_with(f.values());
+  }
+  std::shared_ptr<const Stencil> made;
+  if (auto cut = Stencil::cut(render_with, f.values().size()))
+    made = std::make_shared<Stencil>(std::move(*cut));
+  std::string want = render_with(f.values());
+  if (made && made->fill(f.values()) != want) {
+    spdlog::warn("{} cannot be filled in from one cut copy for pages of its shape; each such "
+                 "page renders in full",
+                 name);
+    made.reset();
+  }
+  std::unique_lock lock(stencil_mu_);
+  if (stencils_.size() < kTemplateShapes) stencils_.emplace(std::move(key), std::move(made));
+  return want;
+}
+
 std::string localize_template(std::string_view text, const i18n::Catalog& catalog,
                               const std::string& lang) {
   // {{T_SHOW_MORE}} -> the catalog's "show_more", HTML-escaped, fixed at load time.
@@ -522,8 +558,7 @@ std::string Kit::fmt_date(const content::Edition& e, std::int64_t t, const std::
   return i18n::format_time(t, catalog.text(e.language, key), e.locale, e.time_zone);
 }
 
-void Kit::fill_image(TemplateDictionary* d, const content::Media& m,
-                     const std::string& sizes) const {
+void Kit::fill_image(Filling& d, const content::Media& m, const std::string& sizes) const {
   std::vector<const content::Rendition*> jpeg, webp;
   for (auto& r : m.renditions) (r.format == "webp" ? webp : jpeg).push_back(&r);
   auto by_width = [](auto* a, auto* b) { return a->width < b->width; };
@@ -541,14 +576,21 @@ void Kit::fill_image(TemplateDictionary* d, const content::Media& m,
   std::string src = media_url(m.file);
   for (auto* r : jpeg)
     if (r->width <= 1024) src = media_url(r->file);
-  d->SetValue(tn::kSRC, src);
-  d->SetValue(tn::kSRCSET_JPEG,
-              jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg));
-  if (!webp.empty()) d->AddSectionDictionary(tn::kWEBP)->SetValue(tn::kSRCSET, srcset(webp));
-  d->SetValue(tn::kSIZES, sizes);
-  d->SetIntValue(tn::kW, m.width);
-  d->SetIntValue(tn::kH, m.height);
-  d->SetValue(tn::kALT, m.alt);
+  std::string jpeg_set = jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg);
+  d.set(tn::kSRC, std::move(src));
+  d.set(tn::kSRCSET_JPEG, std::move(jpeg_set));
+  if (!webp.empty()) d.add(tn::kWEBP).set(tn::kSRCSET, srcset(webp));
+  d.set(tn::kSIZES, sizes);
+  d.set(tn::kW, static_cast<long>(m.width));
+  d.set(tn::kH, static_cast<long>(m.height));
+  d.set(tn::kALT, m.alt);
+}
+
+void Kit::fill_image(TemplateDictionary* d, const content::Media& m,
+                     const std::string& sizes) const {
+  Filling f;
+  fill_image(f, m, sizes);
+  f.build(*d);
 }
 
 std::shared_ptr<const Kit::Frame> Kit::frame(const content::Edition* e, content::Id active) const {

@@ -112,6 +112,7 @@ std::string json_for_script(std::string_view json);
 // members in the order given. A page's structured data is a few small objects; building a
 // document, serialising it and escaping the text took 5 % of a story page's cache miss.
 class Stencil;
+class Filling;
 
 class ScriptJson {
  public:
@@ -212,6 +213,10 @@ class Kit {
   // The template in one language: {{T_KEY}} strings were filled in from the catalog at load.
   std::string render(const std::string& lang, const std::string& tpl,
                      ctemplate::TemplateDictionary& dict) const;
+  // The same from a recorded filling: the template is cut once per language and shape of page
+  // (web::Stencil), checked against its first full render, and filled in for every page of
+  // that shape; a shape it cannot be cut for renders in full.
+  std::string render(const std::string& lang, const std::string& tpl, const Filling& f) const;
   std::string page(const Chrome& c, const std::string& content_html) const;
   Reply error_page(int status, const content::Edition* e, const std::string& detail = {}) const;
   // The answer to a request whose handler threw: 503 with what to do when the database was
@@ -221,6 +226,7 @@ class Kit {
   std::string fmt_date(const content::Edition& e, std::int64_t t, const std::string& key) const;
   void fill_image(ctemplate::TemplateDictionary* d, const content::Media& m,
                   const std::string& sizes) const;
+  void fill_image(Filling& d, const content::Media& m, const std::string& sizes) const;
   std::string media_url(const std::string& file) const { return "/media/" + file; }
   std::string abs(const std::string& path) const { return options.base_url + path; }
 
@@ -252,6 +258,11 @@ class Kit {
   std::shared_ptr<const Frame> frame(const content::Edition* e, content::Id active_section) const;
   std::string render_layout(const content::Edition* e, const Frame& f, const Chrome& c,
                             const std::vector<std::string_view>& values) const;
+
+  // Page templates cut per language, template and shape (null: render in full), bounded by
+  // kTemplateShapes: past it a new shape renders in full, without being cut each time.
+  mutable std::shared_mutex stencil_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const Stencil>> stencils_;
 
   std::atomic<std::shared_ptr<const Directory>> directory_;
   mutable std::shared_mutex media_mu_;

@@ -293,13 +293,27 @@ class NewsroomRules(unittest.TestCase):
             return (t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                     .replace('"', "&quot;").replace("'", "&#39;"))
 
+        # Three stories of one shape (a lead photo, no tags): the first is rendered in full and
+        # checked against the cut copies of the story template and the layout, the others filled in.
         for n in range(3):
             headline = f"Tom & Jerry's \"<script>alert({n})</script>\" {time.monotonic_ns()}"
             summary = f"<img src=x onerror=alert({n})> & 'quoted' \"{n}\""
-            s = self.story("editor", headline=headline, summary=summary)
+            caption, credit, alt = (f"<b>caption {n}</b> & 'c'", f"\"><script>credit({n})</script>",
+                                    f"alt\" onload=\"alert({n})")
+            status, photo = upload(ed, png(40, 30), caption=caption, credit=credit, alt=alt)
+            self.assertEqual(status, 201, photo)
+            s = self.story("editor", headline=headline, summary=summary, lead_media_id=photo["id"])
             status, s = api(ed, "POST", f"/api/v1/newsroom/stories/{s['id']}/publish")
             self.assertEqual(status, 200, s)
             page = self.server.get(s["url"]).text
+            self.assertIn(f"<h1>{esc(headline)}</h1>", page)
+            self.assertIn(f'<p class="summary">{esc(summary)}</p>', page)
+            self.assertIn(f'data-title="{esc(headline)} — Herald International"', page)
+            self.assertIn(f'<span class="caption">{esc(caption)}</span>', page)
+            self.assertIn(f'<span class="credit">{esc(credit)}</span>', page)
+            self.assertIn(f'alt="{esc(alt)}"', page)
+            self.assertNotIn(f"<script>credit({n})", page)
+            self.assertNotIn(f'onload="alert({n})', page)
             title = esc(headline) + " — Herald International"
             self.assertIn(f"<title>{title}</title>", page)
             self.assertIn(f'<meta property="og:title" content="{title}">', page)
