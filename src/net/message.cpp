@@ -65,14 +65,25 @@ bool decode_path(std::string_view in, std::string& out) {
 }
 
 bool header_is_safe(std::string_view name, std::string_view value) {
+  // A name is a token (RFC 9110 5.6.2: letters, digits and !#$%&'*+-.^_`|~); a value holds no
+  // CR, LF or NUL. Tables: every response's headers pass here.
+  static constexpr auto kToken = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 32)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  static constexpr auto kBreaks = [] {
+    std::array<bool, 256> t{};
+    t['\r'] = t['\n'] = t[0] = true;
+    return t;
+  }();
   if (name.empty()) return false;
-  for (char ch : name) {
-    auto u = static_cast<unsigned char>(ch);
-    bool token = std::isalnum(u) || std::strchr("!#$%&'*+-.^_`|~", ch) != nullptr;
-    if (!token || ch == '\0') return false;
-  }
+  for (char ch : name)
+    if (!kToken[static_cast<unsigned char>(ch)]) return false;
   for (char ch : value)
-    if (ch == '\r' || ch == '\n' || ch == '\0') return false;
+    if (kBreaks[static_cast<unsigned char>(ch)]) return false;
   if (iequals(name, "Location")) {
     // Browsers drop tabs and newlines from URLs and read '\\' as '/': "/\t/x" is "//x".
     for (char ch : value)

@@ -4,8 +4,12 @@
 
 namespace herald::web {
 
-Filling::Filling() : root_(this) { shape_.reserve(512); }
-Filling::Filling(Filling* root) : root_(root), id_(root->scopes_++) {}
+Filling::Filling() : root_(this) {
+  shape_.reserve(1024);  // a story page records some 50 values in 20 scopes
+  values_.reserve(64);
+  ops_.reserve(32);
+}
+Filling::Filling(Filling* root) : root_(root), id_(root->scopes_++) { ops_.reserve(8); }
 Filling::~Filling() = default;
 
 void Filling::note(Op::Kind kind, const ctemplate::TemplateString& name) {

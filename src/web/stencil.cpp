@@ -166,6 +166,13 @@ std::optional<Stencil> Stencil::cut(const Render& render, std::size_t holes) {
     }
     if (!s.places_[k].escape) return std::nullopt;  // an escaper (or chain) not known here
     s.places_[k].map = ByteMap::of(s.places_[k].escape);
+    // A URL place: ctemplate refuses a value whose scheme it does not trust and HTML-escapes
+    // the rest; a value without a colon has no scheme, so it is escaped from the table too.
+    if (s.places_[k].escape == &ctemplate::validate_url_and_html_escape ||
+        s.places_[k].escape == &ctemplate::validate_img_src_url_and_html_escape) {
+      s.places_[k].map = ByteMap::of(&ctemplate::html_escape);
+      s.places_[k].colon_free_only = true;
+    }
   }
   for (auto& t : s.text_) s.text_bytes_ += t.size();
   for (std::size_t p = 0; p < kProbes.size(); ++p)
@@ -186,7 +193,8 @@ std::string Stencil::fill(const std::vector<std::string_view>& values) const {
       std::string_view v = values[places_[k].hole];
       if (places_[k].escape == &ctemplate::null_modifier)
         out += v;
-      else if (places_[k].map)
+      else if (places_[k].map &&
+               !(places_[k].colon_free_only && v.find(':') != std::string_view::npos))
         places_[k].map->append(out, v);
       else
         places_[k].escape->Modify(v.data(), v.size(), nullptr, &e, kNoArg);

@@ -38,6 +38,7 @@ class Stencil {
     std::size_t hole;
     const ctemplate::TemplateModifier* escape;
     const ByteMap* map = nullptr;  // the same escaping from a table, when it is one byte at a time
+    bool colon_free_only = false;  // (a URL's: only for values without a scheme)
   };
   std::vector<std::string> text_;  // text_[k] before places_[k]; one more after the last
   std::vector<Place> places_;
