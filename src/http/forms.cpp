@@ -1,6 +1,7 @@
 #include "http/forms.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace herald::http {
@@ -71,17 +72,27 @@ std::string form_decode(std::string_view v) {
 }
 
 std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
+  // Kept as they are: ASCII letters and digits, - _ . ~ and /; every other byte is %XX.
+  static constexpr auto kKeep = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 32)] = true;
+    for (char c : std::string_view("-_.~/")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
+  out.reserve(s.size() + s.size() / 2);
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (kKeep[c]) continue;
+    out.append(s.data() + run, i - run);
+    const char esc[3] = {'%', kHex[c >> 4], kHex[c & 15]};
+    out.append(esc, 3);
+    run = i + 1;
   }
+  out.append(s.data() + run, s.size() - run);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include "http/compress.hpp"
+#include "http/forms.hpp"
 #include "http/page_cache.hpp"
 #include "http/router.hpp"
 
@@ -168,6 +169,20 @@ TEST(Compress, EtagsAreTheSharedLibrarysXxh3OfThePage) {
     std::snprintf(want, sizeof want, "\"%016llx\"", static_cast<unsigned long long>(h));
     EXPECT_EQ(etag_of(v), want) << n << " bytes";
   }
+}
+
+TEST(Forms, UrlEncodingKeepsUnreservedBytesAndSlashesAndEncodesEveryOther) {
+  for (int b = 0; b < 256; ++b) {
+    char c = static_cast<char>(b);
+    bool keep = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                (b != 0 && std::string_view("-_.~/").find(c) != std::string_view::npos);
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%%%02X", b);
+    EXPECT_EQ(url_encode(std::string(1, c)), keep ? std::string(1, c) : std::string(hex)) << b;
+  }
+  EXPECT_EQ(url_encode("/en/world/7-rain#comment-box"), "/en/world/7-rain%23comment-box");
+  EXPECT_EQ(url_encode("a b&c=\xd0\x96"), "a%20b%26c%3D%D0%96");
+  EXPECT_EQ(form_decode(url_encode("x y/z?+\x01\xff")), "x y/z?+\x01\xff");
 }
 
 TEST(Router, MatchesCapturesInOrderAndReports405) {
