@@ -234,26 +234,90 @@ std::string format_time(std::int64_t unix_seconds, const std::string& pattern,
   return format_time_icu(unix_seconds, pattern, locale, time_zone);
 }
 
+namespace {
+// A UTC time's calendar fields, without gmtime_r and a formatter: every page's date headers
+// and ISO times go through here (Howard Hinnant's days-to-civil, proleptic Gregorian).
+struct Utc {
+  std::int64_t year;
+  int month, day, hour, minute, second, weekday;  // month 1-12, weekday 0 = Sunday
+};
+
+Utc utc_of(std::int64_t t) {
+  std::int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  std::int64_t secs = t - days * 86400;
+  Utc u{};
+  u.hour = static_cast<int>(secs / 3600);
+  u.minute = static_cast<int>(secs / 60 % 60);
+  u.second = static_cast<int>(secs % 60);
+  u.weekday = static_cast<int>(days >= -4 ? (days + 4) % 7 : 6 - (-days - 5) % 7);
+  std::int64_t z = days + 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  u.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  u.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  u.year = yoe + era * 400 + (u.month <= 2);
+  return u;
+}
+
+void digits(std::string& out, std::int64_t v, int width) {
+  char buf[24];
+  int n = 0;
+  bool negative = v < 0;
+  std::uint64_t x = negative ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v);
+  do {
+    buf[n++] = static_cast<char>('0' + x % 10);
+    x /= 10;
+  } while (x);
+  if (negative) out += '-';
+  for (int k = n; k < width; ++k) out += '0';
+  while (n) out += buf[--n];
+}
+}  // namespace
+
 std::string iso8601(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  Utc u = utc_of(t);
+  std::string out;
+  out.reserve(24);
+  digits(out, u.year, 4);
+  out += '-';
+  digits(out, u.month, 2);
+  out += '-';
+  digits(out, u.day, 2);
+  out += 'T';
+  digits(out, u.hour, 2);
+  out += ':';
+  digits(out, u.minute, 2);
+  out += ':';
+  digits(out, u.second, 2);
+  out += 'Z';
+  return out;
 }
 
 std::string rfc1123(std::int64_t t) {
-  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
-                tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  Utc u = utc_of(t);
+  std::string out;
+  out.reserve(32);
+  out += kDays[u.weekday];
+  out += ", ";
+  digits(out, u.day, 2);
+  out += ' ';
+  out += kMonths[u.month - 1];
+  out += ' ';
+  digits(out, u.year, 4);
+  out += ' ';
+  digits(out, u.hour, 2);
+  out += ':';
+  digits(out, u.minute, 2);
+  out += ':';
+  digits(out, u.second, 2);
+  out += " GMT";
+  return out;
 }
 
 std::int64_t parse_http_date(std::string_view s) {

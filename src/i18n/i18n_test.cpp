@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <vector>
+
 using namespace herald::i18n;
 
 TEST(Catalog, EmbeddedCatalogsHaveTheSameKeys) {
@@ -45,6 +48,28 @@ TEST(Dates, HttpDatesRoundTrip) {
   EXPECT_EQ(parse_http_date("Wed, 26 Jan 2022 21:30:00 GMT"), 1643232600);
   EXPECT_EQ(parse_http_date("yesterday"), -1);
   EXPECT_EQ(iso8601(1643232600), "2022-01-26T21:30:00Z");
+}
+
+// iso8601 and rfc1123 do their own calendar arithmetic: they agree with the C library's
+// gmtime_r and strftime from before 1970 to far after 2100, leap days and year ends included.
+TEST(Dates, UtcFormatsAgreeWithTheCLibrary) {
+  std::vector<std::int64_t> times = {0, -1, -86400, -86401, 951782400, 951868799, 4107542400,
+                                     253402300799, -2208988800, 1643232600};
+  std::uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    times.push_back(static_cast<std::int64_t>(x % 12'000'000'000ull) - 4'000'000'000ll);
+  }
+  for (auto t : times) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    ASSERT_TRUE(gmtime_r(&tt, &tm));
+    char iso[40], http[40];
+    std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(http, sizeof http, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    EXPECT_EQ(iso8601(t), iso) << t;
+    EXPECT_EQ(rfc1123(t), http) << t;
+  }
 }
 
 TEST(Dates, FastPathAgreesWithIcu) {
