@@ -236,7 +236,7 @@ std::string format_time(std::int64_t unix_seconds, const std::string& pattern,
 
 namespace {
 // A UTC time's calendar fields, without gmtime_r and a formatter: every page's date headers
-// and ISO times go through here (Howard Hinnant's days-to-civil, proleptic Gregorian).
+// and ISO times go through here.
 struct Utc {
   std::int64_t year;
   int month, day, hour, minute, second, weekday;  // month 1-12, weekday 0 = Sunday
@@ -250,15 +250,9 @@ Utc utc_of(std::int64_t t) {
   u.minute = static_cast<int>(secs / 60 % 60);
   u.second = static_cast<int>(secs % 60);
   u.weekday = static_cast<int>(days >= -4 ? (days + 4) % 7 : 6 - (-days - 5) % 7);
-  std::int64_t z = days + 719468;
-  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  std::int64_t doe = z - era * 146097;
-  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  std::int64_t mp = (5 * doy + 2) / 153;
-  u.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  u.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  u.year = yoe + era * 400 + (u.month <= 2);
+  int y = 0;
+  civil_from_days(days, y, u.month, u.day);
+  u.year = y;
   return u;
 }
 
