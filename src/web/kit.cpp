@@ -423,15 +423,19 @@ std::optional<json::value> Handlers::json_body(const net::Request& r, Reply& err
 std::shared_ptr<const content::Media> Kit::media(content::Id id) const {
   {
     std::shared_lock lock(media_mu_);
-    if (auto it = media_cache_.find(id); it != media_cache_.end()) return it->second;
+    if (auto it = media_cache_.find(id); it != media_cache_.end())
+      return std::shared_ptr<const content::Media>(it->second, &it->second->media);
   }
   auto m = store.media(id);
   if (!m) return nullptr;
-  auto p = std::make_shared<const content::Media>(std::move(*m));
+  auto c = std::make_shared<CachedMedia>();
+  c->media = std::move(*m);
+  c->set = image_set(c->media);
+  std::shared_ptr<const CachedMedia> p = std::move(c);
   std::unique_lock lock(media_mu_);
   if (media_cache_.size() > 100000) media_cache_.clear();
   media_cache_.emplace(id, p);
-  return p;
+  return std::shared_ptr<const content::Media>(p, &p->media);
 }
 
 Reply Kit::failure(const net::Request& req, bool api, const content::Edition* e,
@@ -558,7 +562,7 @@ std::string Kit::fmt_date(const content::Edition& e, std::int64_t t, const std::
   return i18n::format_time(t, catalog.text(e.language, key), e.locale, e.time_zone);
 }
 
-void Kit::fill_image(Filling& d, const content::Media& m, const std::string& sizes) const {
+Kit::ImageSet Kit::image_set(const content::Media& m) const {
   std::vector<const content::Rendition*> jpeg, webp;
   for (auto& r : m.renditions) (r.format == "webp" ? webp : jpeg).push_back(&r);
   auto by_width = [](auto* a, auto* b) { return a->width < b->width; };
@@ -572,14 +576,30 @@ void Kit::fill_image(Filling& d, const content::Media& m, const std::string& siz
     }
     return s;
   };
+  ImageSet set;
   // The fallback src: the rendition closest to 1024 px, else the original.
-  std::string src = media_url(m.file);
+  set.src = media_url(m.file);
   for (auto* r : jpeg)
-    if (r->width <= 1024) src = media_url(r->file);
-  std::string jpeg_set = jpeg.empty() ? src + " " + std::to_string(m.width) + "w" : srcset(jpeg);
-  d.set(tn::kSRC, std::move(src));
-  d.set(tn::kSRCSET_JPEG, std::move(jpeg_set));
-  if (!webp.empty()) d.add(tn::kWEBP).set(tn::kSRCSET, srcset(webp));
+    if (r->width <= 1024) set.src = media_url(r->file);
+  set.srcset_jpeg = jpeg.empty() ? set.src + " " + std::to_string(m.width) + "w" : srcset(jpeg);
+  set.srcset_webp = srcset(webp);
+  return set;
+}
+
+void Kit::fill_image(Filling& d, const content::Media& m, const std::string& sizes) const {
+  // A photo read through media() has its set worked out already.
+  std::shared_ptr<const CachedMedia> cached;
+  {
+    std::shared_lock lock(media_mu_);
+    if (auto it = media_cache_.find(m.id); it != media_cache_.end() && &it->second->media == &m)
+      cached = it->second;
+  }
+  ImageSet own;
+  if (!cached) own = image_set(m);
+  const ImageSet& set = cached ? cached->set : own;
+  d.set(tn::kSRC, set.src);
+  d.set(tn::kSRCSET_JPEG, set.srcset_jpeg);
+  if (!set.srcset_webp.empty()) d.add(tn::kWEBP).set(tn::kSRCSET, set.srcset_webp);
   d.set(tn::kSIZES, sizes);
   d.set(tn::kW, static_cast<long>(m.width));
   d.set(tn::kH, static_cast<long>(m.height));

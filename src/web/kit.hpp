@@ -265,8 +265,17 @@ class Kit {
   mutable std::unordered_map<std::string, std::shared_ptr<const Stencil>> stencils_;
 
   std::atomic<std::shared_ptr<const Directory>> directory_;
+  // A photo's srcset and fallback src, worked out once when its row is read.
+  struct ImageSet {
+    std::string src, srcset_jpeg, srcset_webp;
+  };
+  struct CachedMedia {
+    content::Media media;
+    ImageSet set;
+  };
+  ImageSet image_set(const content::Media& m) const;
   mutable std::shared_mutex media_mu_;
-  mutable std::unordered_map<content::Id, std::shared_ptr<const content::Media>> media_cache_;
+  mutable std::unordered_map<content::Id, std::shared_ptr<const CachedMedia>> media_cache_;
   mutable std::shared_mutex frame_mu_;
   mutable std::map<FrameKey, std::shared_ptr<const Frame>> frames_;
 };
