@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "util/text.hpp"
+
 namespace herald::http {
 
 namespace {
@@ -73,13 +75,7 @@ std::string form_decode(std::string_view v) {
 
 std::string url_encode(std::string_view s) {
   // Kept as they are: ASCII letters and digits, - _ . ~ and /; every other byte is %XX.
-  static constexpr auto kKeep = [] {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 32)] = true;
-    for (char c : std::string_view("-_.~/")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-  }();
+  static constexpr auto kKeep = util::alnum_and("-_.~/");
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size() + s.size() / 2);

@@ -269,6 +269,14 @@ void digits(std::string& out, std::int64_t v, int width) {
   for (int k = n; k < width; ++k) out += '0';
   while (n) out += buf[--n];
 }
+
+void clock(std::string& out, const Utc& u) {  // HH:MM:SS
+  digits(out, u.hour, 2);
+  out += ':';
+  digits(out, u.minute, 2);
+  out += ':';
+  digits(out, u.second, 2);
+}
 }  // namespace
 
 std::string iso8601(std::int64_t t) {
@@ -281,11 +289,7 @@ std::string iso8601(std::int64_t t) {
   out += '-';
   digits(out, u.day, 2);
   out += 'T';
-  digits(out, u.hour, 2);
-  out += ':';
-  digits(out, u.minute, 2);
-  out += ':';
-  digits(out, u.second, 2);
+  clock(out, u);
   out += 'Z';
   return out;
 }
@@ -305,11 +309,7 @@ std::string rfc1123(std::int64_t t) {
   out += ' ';
   digits(out, u.year, 4);
   out += ' ';
-  digits(out, u.hour, 2);
-  out += ':';
-  digits(out, u.minute, 2);
-  out += ':';
-  digits(out, u.second, 2);
+  clock(out, u);
   out += " GMT";
   return out;
 }

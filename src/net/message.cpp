@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "util/text.hpp"
+
 namespace herald::net {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -67,13 +69,7 @@ bool decode_path(std::string_view in, std::string& out) {
 bool header_is_safe(std::string_view name, std::string_view value) {
   // A name is a token (RFC 9110 5.6.2: letters, digits and !#$%&'*+-.^_`|~); a value holds no
   // CR, LF or NUL. Tables: every response's headers pass here.
-  static constexpr auto kToken = [] {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 32)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-  }();
+  static constexpr auto kToken = util::alnum_and("!#$%&'*+-.^_`|~");
   static constexpr auto kBreaks = [] {
     std::array<bool, 256> t{};
     t['\r'] = t['\n'] = t[0] = true;

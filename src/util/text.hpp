@@ -1,5 +1,6 @@
-// Small text helpers every layer shares: whole-number parsing and HTML escaping.
+// Small text helpers every layer shares: whole-number parsing, HTML escaping, byte tables.
 #pragma once
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -7,6 +8,16 @@
 #include <string_view>
 
 namespace herald::util {
+
+// A table of the 256 bytes, true for ASCII letters and digits and for the bytes of `extra`
+// (header tokens, the bytes a URL keeps as they are).
+constexpr std::array<bool, 256> alnum_and(std::string_view extra) {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 32)] = true;
+  for (char c : extra) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
 
 // A whole decimal number written plainly (optional '-', digits, nothing else); nullopt otherwise.
 inline std::optional<std::int64_t> to_int(std::string_view s) {
